@@ -1,0 +1,44 @@
+# The whole interface of the repo: make run, make test, make lint, make bench.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+export ZHIYUAN_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test lint format bench install messages clean
+
+$(BIN)/zhiyuan: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(BIN)/zhiyuan
+
+## Migrate the SQLite database, load the demo district if it is empty, serve on $(HOST).
+run: install
+	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan migrate --no-input -v0
+	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan demo --if-empty
+	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan runserver $(HOST)
+
+## The whole suite: unit, API and browser tests (set DATABASE_URL for PostgreSQL).
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python bench/run.py
+
+messages: install
+	cd src/zhiyuan && ../../$(BIN)/zhiyuan makemessages -l zh_Hans --no-location --no-obsolete -i "tests/*"
+	cd src/zhiyuan && ../../$(BIN)/zhiyuan compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) var

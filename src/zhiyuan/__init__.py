@@ -1,0 +1,1 @@
+"""zhiyuan (志愿): a district volunteer-service platform."""

@@ -1,0 +1,69 @@
+"""The JSON API at /api/v1/: one NinjaAPI, each app's router, and one place turning errors into responses."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from zhiyuan.accounts.api import router as accounts_router
+from zhiyuan.accounts.apiauth import REQUIRED
+from zhiyuan.core.errors import DomainError
+from zhiyuan.places.api import router as places_router
+from zhiyuan.volunteers.api import router as volunteers_router
+
+api = NinjaAPI(
+    title="zhiyuan API",
+    version="1",
+    description="志愿 — district volunteer-service platform. Errors: "
+    '`{"code": "...", "message": "...", "errors": {"field": ["reason"]}}`.',
+    auth=REQUIRED,
+    urls_namespace="api",
+)
+api.add_router("/auth", accounts_router)
+api.add_router("/regions", places_router)
+api.add_router("/", volunteers_router)
+
+
+def error_body(code: str, message: str, errors: dict | None = None) -> dict:
+    return {"code": code, "message": message, "errors": errors or {}}
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(
+        request, error_body(exc.code, str(exc.message), exc.as_errors()), status=exc.status
+    )
+
+
+@api.exception_handler(ValidationError)
+def input_error(request, exc: ValidationError):
+    errors: dict[str, list[str]] = {}
+    for item in exc.errors:
+        names = [str(part) for part in item.get("loc", ()) if isinstance(part, str)]
+        field = names[-1] if names and names[-1] not in {"body", "payload", "query"} else "__all__"
+        errors.setdefault(field, []).append(item.get("msg", "invalid"))
+    return api.create_response(
+        request,
+        error_body("invalid_input", _("Some fields are not valid."), errors),
+        status=400,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request,
+        error_body("unauthenticated", _("Sign in or send a valid API token.")),
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    code = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "error")
+    return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)

@@ -1,0 +1,135 @@
+"""Settings: SQLite by default, PostgreSQL through DATABASE_URL; secrets from the environment."""
+
+import base64
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from zhiyuan.config.env import envbool, envint, envlist, envstr, key_from_file
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(envstr("ZHIYUAN_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = envbool("ZHIYUAN_DEBUG", False)
+SECRET_KEY = envstr("ZHIYUAN_SECRET_KEY") or key_from_file(
+    DATA_DIR / "secret.key", lambda: secrets.token_urlsafe(50)
+)
+# The field-encryption master key: 32 bytes, base64. Losing it loses every encrypted field.
+FIELD_KEY = envstr("ZHIYUAN_FIELD_KEY") or key_from_file(
+    DATA_DIR / "field.key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
+)
+# aes-gcm (AES-256-GCM + HMAC-SHA256) or sm4-gcm (SM4-GCM + HMAC-SM3, for 密评 / GB/T 39786).
+FIELD_CIPHER = envstr("ZHIYUAN_FIELD_CIPHER", "aes-gcm")
+VOLUNTEER_NUMBER_PREFIX = envstr("ZHIYUAN_VOLUNTEER_PREFIX", "ZY")
+
+ALLOWED_HOSTS = envlist("ZHIYUAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = envlist("ZHIYUAN_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "zhiyuan.core",
+    "zhiyuan.places",
+    "zhiyuan.accounts",
+    "zhiyuan.volunteers",
+    "zhiyuan.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "zhiyuan.config.urls"
+WSGI_APPLICATION = "zhiyuan.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zhiyuan.accounts.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'zhiyuan.sqlite3'}"),
+        conn_max_age=envint("ZHIYUAN_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers run beside the one writer; IMMEDIATE makes a writing
+        # transaction take the write lock at BEGIN so two writers queue instead of failing.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+elif envbool("ZHIYUAN_DB_POOL", False):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+AUTHENTICATION_BACKENDS = ["zhiyuan.accounts.backends.PhoneOrUsernameBackend"]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "static"
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = envbool("ZHIYUAN_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+NINJA_PAGINATION_PER_PAGE = 50
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ZHIYUAN_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,15 @@
+"""Root URLs: pages, the JSON API under /api/v1/, the Django admin and language switching."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from zhiyuan.config.api import api
+
+urlpatterns = [
+    path("", include("zhiyuan.portal.urls")),
+    path("accounts/", include("zhiyuan.accounts.urls")),
+    path("volunteers/", include("zhiyuan.volunteers.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Shared ground for every app: domain errors, field encryption, masking and counters."""

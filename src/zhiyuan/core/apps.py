@@ -1,0 +1,17 @@
+"""The core app: the lowest layer, importing no other zhiyuan app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "zhiyuan.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.core.signals import setting_changed
+
+        from zhiyuan.core import crypto
+
+        setting_changed.connect(crypto.reset_on_setting_change)

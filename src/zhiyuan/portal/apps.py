@@ -1,0 +1,10 @@
+"""The public portal app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "zhiyuan.portal"
+    label = "portal"
+    verbose_name = _("Portal")

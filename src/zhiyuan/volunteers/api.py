@@ -1,0 +1,197 @@
+"""API: volunteer registration, the scoped roster, review, profile edits and audited reveals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from ninja import Field, Query, Router, Schema
+
+from zhiyuan.accounts.apiauth import OPTIONAL
+from zhiyuan.volunteers import access, selectors, services
+from zhiyuan.volunteers import availability as avail
+from zhiyuan.volunteers.models import Volunteer
+
+router = Router(tags=["volunteers"])
+
+
+class SkillOut(Schema):
+    code: str
+    name: str
+
+
+class VolunteerOut(Schema):
+    volunteer_no: str
+    real_name: str
+    gender: str
+    birth_date: dt.date
+    id_type: str
+    id_number_masked: str
+    phone_masked: str
+    community_id: int
+    community: str
+    subdistrict: str
+    skills: list[str]
+    availability: list[str]
+    political_status: str
+    status: str
+    status_reason: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_community(obj: Volunteer) -> str:
+        return obj.community.name
+
+    @staticmethod
+    def resolve_subdistrict(obj: Volunteer) -> str:
+        return obj.community.parent.name if obj.community.parent_id else ""
+
+    @staticmethod
+    def resolve_skills(obj: Volunteer) -> list[str]:
+        return [skill.code for skill in obj.skills.all()]
+
+    @staticmethod
+    def resolve_availability(obj: Volunteer) -> list[str]:
+        return avail.to_slots(obj.availability)
+
+
+class RosterPage(Schema):
+    items: list[VolunteerOut]
+    count: int
+    page: int
+    pages: int
+
+
+class RegisterIn(Schema):
+    real_name: str = Field(..., max_length=50)
+    id_type: str = "resident_id"
+    id_number: str = Field(..., max_length=40)
+    phone: str = Field(..., max_length=30)
+    community_id: int
+    skills: list[str] = []
+    availability: list[str] = []
+    political_status: str = "masses"
+    consent: bool = False
+    birth_date: dt.date | None = None
+    gender: str | None = None
+    password: str | None = Field(None, max_length=128)
+
+
+class ProfilePatch(Schema):
+    phone: str | None = Field(None, max_length=30)
+    community_id: int | None = None
+    skills: list[str] | None = None
+    availability: list[str] | None = None
+    political_status: str | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., max_length=300)
+
+
+class RevealIn(Schema):
+    field: str
+    reason: str = Field(..., max_length=300)
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+class RosterQuery(Schema):
+    q: str = Field("", max_length=50)
+    status: Volunteer.Status | None = None
+    region_id: int | None = None
+    skill: str = Field("", max_length=40)
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@router.get("/skills", auth=OPTIONAL, response=list[SkillOut])
+def list_skills(request):
+    return selectors.skills()
+
+
+@router.get("/volunteers", response=RosterPage)
+def roster(request, query: Query[RosterQuery]):
+    """The roster the caller may see: office admins their regions, everyone else themselves."""
+    qs = selectors.roster_for(
+        request.auth,
+        selectors.RosterFilter(
+            q=query.q, status=query.status or "", region_id=query.region_id, skill=query.skill
+        ),
+    )
+    count = qs.count()
+    start = (query.page - 1) * query.page_size
+    items = list(qs.prefetch_related("skills")[start : start + query.page_size])
+    return {
+        "items": items,
+        "count": count,
+        "page": query.page,
+        "pages": max(1, math.ceil(count / query.page_size)),
+    }
+
+
+@router.post("/volunteers", auth=OPTIONAL, response={201: VolunteerOut})
+def register(request, payload: RegisterIn):
+    """Register a volunteer. Anonymous callers must choose a password (their account's)."""
+    volunteer = services.register_volunteer(actor=request.auth, **payload.dict())
+    return 201, volunteer
+
+
+@router.get("/volunteers/{volunteer_no}", response=VolunteerOut)
+def get_volunteer(request, volunteer_no: str):
+    return access.volunteer_for(request.auth, volunteer_no)
+
+
+@router.patch("/volunteers/{volunteer_no}", response=VolunteerOut)
+def update_volunteer(request, volunteer_no: str, payload: ProfilePatch):
+    volunteer = access.volunteer_for(request.auth, volunteer_no)
+    return services.update_profile(
+        actor=request.auth, volunteer=volunteer, **payload.dict(exclude_unset=True)
+    )
+
+
+@router.post("/volunteers/{volunteer_no}/approve", response=VolunteerOut)
+def approve(request, volunteer_no: str):
+    volunteer = access.volunteer_for(request.auth, volunteer_no, manage=True)
+    return services.approve_volunteer(actor=request.auth, volunteer=volunteer)
+
+
+@router.post("/volunteers/{volunteer_no}/reject", response=VolunteerOut)
+def reject(request, volunteer_no: str, payload: ReasonIn):
+    volunteer = access.volunteer_for(request.auth, volunteer_no, manage=True)
+    return services.reject_volunteer(actor=request.auth, volunteer=volunteer, reason=payload.reason)
+
+
+@router.post("/volunteers/{volunteer_no}/suspend", response=VolunteerOut)
+def suspend(request, volunteer_no: str, payload: ReasonIn):
+    volunteer = access.volunteer_for(request.auth, volunteer_no, manage=True)
+    return services.suspend_volunteer(
+        actor=request.auth, volunteer=volunteer, reason=payload.reason
+    )
+
+
+@router.post("/volunteers/{volunteer_no}/reinstate", response=VolunteerOut)
+def reinstate(request, volunteer_no: str):
+    volunteer = access.volunteer_for(request.auth, volunteer_no, manage=True)
+    return services.reinstate_volunteer(actor=request.auth, volunteer=volunteer)
+
+
+@router.post("/volunteers/{volunteer_no}/reveal", response=RevealOut)
+def reveal(request, volunteer_no: str, payload: RevealIn):
+    """The full ID number or phone; the reason and the caller are written to the audit log."""
+    volunteer = access.volunteer_for(request.auth, volunteer_no, manage=True)
+    value = services.reveal(
+        actor=request.auth,
+        volunteer=volunteer,
+        field=payload.field,
+        reason=payload.reason,
+        ip_address=_client_ip(request),
+    )
+    return {"field": payload.field, "value": value}

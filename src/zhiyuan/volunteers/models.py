@@ -1,0 +1,119 @@
+"""The volunteer's real-name profile, skills, and the encrypted fields behind it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhiyuan.core import crypto
+from zhiyuan.volunteers.idcard import Gender, IdType
+
+
+class Skill(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PoliticalStatus(models.TextChoices):
+    CPC_MEMBER = "cpc_member", _("CPC member")
+    CPC_PROBATIONARY = "cpc_probationary", _("CPC probationary member")
+    CYL_MEMBER = "cyl_member", _("Communist Youth League member")
+    DEMOCRATIC_PARTY = "democratic_party", _("Member of a democratic party")
+    MASSES = "masses", _("Ordinary citizen")
+
+
+class Volunteer(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        ACTIVE = "active", _("Active")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+
+    volunteer_no = models.CharField(_("volunteer number"), max_length=20, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="volunteer",
+    )
+    real_name = models.CharField(_("real name"), max_length=50, db_index=True)
+    id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices)
+    # Personal identifiers: ciphertext, a keyed hash for look-ups, and the masked form.
+    id_number_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
+    id_number_index = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=24, editable=False)
+    birth_date = models.DateField(_("birth date"))
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    phone_encrypted = models.TextField(_("phone (encrypted)"), editable=False)
+    phone_index = models.CharField(max_length=64, db_index=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=16, editable=False)
+    community = models.ForeignKey(
+        "places.Region",
+        verbose_name=_("home community"),
+        on_delete=models.PROTECT,
+        related_name="volunteers",
+        limit_choices_to={"level": "community"},
+    )
+    skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True)
+    availability = models.PositiveIntegerField(
+        _("weekly availability"), default=0, help_text=_("Bit mask, see volunteers.availability")
+    )
+    political_status = models.CharField(
+        _("political status"),
+        max_length=20,
+        choices=PoliticalStatus.choices,
+        default=PoliticalStatus.MASSES,
+    )
+    consent_version = models.CharField(_("privacy notice version"), max_length=20)
+    consented_at = models.DateTimeField(_("consented at"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "-id"], name="volunteer_status_recent"),
+            models.Index(fields=["community", "status"], name="volunteer_community_status"),
+            models.Index(fields=["created_at"], name="volunteer_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.real_name} ({self.volunteer_no})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    def decrypted(self, field: str) -> str:
+        """The clear value of an encrypted field. Callers must audit: see services.reveal."""
+        return crypto.decrypt(getattr(self, f"{field}_encrypted"))

@@ -1,0 +1,84 @@
+"""Queries that read volunteers, scoped to what the caller may see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from zhiyuan.accounts import scopes
+from zhiyuan.places.models import Region
+from zhiyuan.volunteers.models import Skill, Volunteer
+
+# Higher apps widen who may see whom (teams: a team admin sees the team's members) by
+# registering `rule(user) -> Q | None` from their AppConfig.ready().
+RosterRule = Callable[[object], Q | None]
+_roster_rules: list[RosterRule] = []
+
+
+def register_roster_rule(rule: RosterRule) -> None:
+    _roster_rules.append(rule)
+
+
+def visibility(user) -> Q | None:
+    """The filter of volunteers `user` may see, or None if none at all."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    parts: list[Q] = []
+    paths = scopes.admin_region_paths(user)
+    if "/" in paths:
+        return Q()
+    parts.extend(Q(community__path__startswith=path) for path in paths)
+    parts.append(Q(user_id=user.pk))
+    for rule in _roster_rules:
+        extra = rule(user)
+        if extra is not None:
+            parts.append(extra)
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined
+
+
+def visible_volunteers(user) -> QuerySet[Volunteer]:
+    condition = visibility(user)
+    if condition is None:
+        return Volunteer.objects.none()
+    return Volunteer.objects.filter(condition)
+
+
+@dataclass(frozen=True)
+class RosterFilter:
+    q: str = ""
+    status: str = ""
+    region_id: int | None = None
+    skill: str = ""
+
+
+def roster_for(user, filters: RosterFilter | None = None) -> QuerySet[Volunteer]:
+    """The roster the caller may see, filtered: name or number, status, region, skill."""
+    filters = filters or RosterFilter()
+    qs = visible_volunteers(user).select_related("community", "community__parent")
+    text = filters.q.strip()
+    if text:
+        if text[:2].upper() == "ZY" or text.isdigit():
+            qs = qs.filter(volunteer_no__startswith=text.upper())
+        else:
+            qs = qs.filter(real_name__contains=text)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.region_id:
+        region = Region.objects.filter(pk=filters.region_id).only("path").first()
+        qs = qs.filter(community__path__startswith=region.path) if region else qs.none()
+    if filters.skill:
+        qs = qs.filter(skills__code=filters.skill)
+    return qs.order_by("-id")
+
+
+def pending_count(user) -> int:
+    return visible_volunteers(user).filter(status=Volunteer.Status.PENDING).count()
+
+
+def skills() -> QuerySet[Skill]:
+    return Skill.objects.all()

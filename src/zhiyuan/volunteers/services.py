@@ -1,0 +1,353 @@
+"""Use cases that write volunteers: register, review (approve / reject / suspend), edit, reveal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import User
+from zhiyuan.accounts.services import record_reveal
+from zhiyuan.core import crypto
+from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from zhiyuan.core.masking import mask_identifier, mask_phone
+from zhiyuan.core.models import reserve
+from zhiyuan.places.models import Region
+from zhiyuan.volunteers import availability as avail
+from zhiyuan.volunteers.idcard import Gender, IdDocument, parse_document, parse_mobile
+from zhiyuan.volunteers.models import PoliticalStatus, Skill, Volunteer
+
+PRIVACY_NOTICE_VERSION = "2026-1"
+REVEALABLE_FIELDS = {"id_number": _("ID number"), "phone": _("phone")}
+MIN_AGE = 8
+
+
+class DuplicateIdNumber(Conflict):
+    code = "duplicate_id_number"
+    # Says only that the number is taken, never by whom.
+    default_message = _(
+        "This ID number is already registered. If it is yours, sign in, or ask the district "
+        "office for help."
+    )
+
+    def __init__(self):
+        super().__init__(field="id_number")
+
+
+class WrongStatus(Conflict):
+    code = "wrong_status"
+
+
+def volunteer_numbers(count: int) -> list[str]:
+    """`count` new public volunteer numbers (志愿者编号), never reused."""
+    prefix = settings.VOLUNTEER_NUMBER_PREFIX
+    return [f"{prefix}{n:08d}" for n in reserve("volunteer_no", count)]
+
+
+def encrypted_identity(document: IdDocument, phone: str) -> dict:
+    """The stored columns for an ID number and a phone: ciphertext, blind index, masked."""
+    cipher = crypto.field_cipher()
+    return {
+        "id_type": document.id_type,
+        "id_number_encrypted": cipher.encrypt(document.number),
+        "id_number_index": cipher.blind_index("id_number", document.index_value),
+        "id_number_masked": mask_identifier(document.number),
+        "phone_encrypted": cipher.encrypt(phone),
+        "phone_index": cipher.blind_index("phone", phone),
+        "phone_masked": mask_phone(phone),
+    }
+
+
+def id_number_index(document: IdDocument) -> str:
+    return crypto.blind_index("id_number", document.index_value)
+
+
+def _collect(errors: dict, field: str, func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except DomainError as exc:
+        errors.setdefault(exc.field or field, []).append(str(exc.message))
+        return None
+
+
+def _resolve_community(errors: dict, community_id) -> Region | None:
+    community = None
+    if community_id not in (None, ""):
+        try:
+            community = Region.objects.filter(level=Region.Level.COMMUNITY).get(
+                pk=int(community_id)
+            )
+        except (Region.DoesNotExist, ValueError, TypeError):
+            community = None
+    if community is None:
+        errors.setdefault("community", []).append(str(_("Choose your home community.")))
+    return community
+
+
+def _resolve_skills(errors: dict, skill_codes: Iterable[str]) -> list[Skill]:
+    codes = list(dict.fromkeys(skill_codes or []))
+    skills = list(Skill.objects.filter(code__in=codes))
+    unknown = set(codes) - {s.code for s in skills}
+    if unknown:
+        errors.setdefault("skills", []).append(
+            str(_("Unknown skill: %(codes)s.") % {"codes": ", ".join(sorted(unknown))})
+        )
+    return skills
+
+
+def _resolve_availability(errors: dict, slots: Iterable[str]) -> int:
+    try:
+        return avail.to_mask(slots or [])
+    except KeyError as exc:
+        errors.setdefault("availability", []).append(
+            str(_("Unknown time slot: %(slot)s.") % {"slot": exc.args[0]})
+        )
+        return 0
+
+
+def register_volunteer(
+    *,
+    actor,
+    real_name: str,
+    id_type: str,
+    id_number: str,
+    phone: str,
+    community_id,
+    skills: Iterable[str] = (),
+    availability: Iterable[str] = (),
+    political_status: str = PoliticalStatus.MASSES,
+    consent: bool,
+    birth_date: dt.date | None = None,
+    gender: str | None = None,
+    password: str | None = None,
+) -> Volunteer:
+    """Register a volunteer; every bad field is reported at once and nothing is saved.
+
+    Who registers decides what is created: an anonymous person gets an account (with
+    `password`) and a pending profile; a signed-in person without a profile gets a
+    pending profile on their account; an office admin registers someone without an
+    account, approved at once. A second registration of the same document is refused
+    without saying whose it is (a unique blind index, so this holds under concurrency).
+    """
+    is_admin = scopes.is_district_admin(actor)
+    errors: dict[str, list[str]] = {}
+    real_name = " ".join((real_name or "").split())
+    if not 2 <= len(real_name) <= 50:
+        errors["real_name"] = [str(_("Enter your real name (2 to 50 characters)."))]
+    document = _collect(errors, "id_number", parse_document, id_type, id_number)
+    phone_number = _collect(errors, "phone", parse_mobile, phone)
+    community = _resolve_community(errors, community_id)
+    skill_rows = _resolve_skills(errors, skills)
+    availability_mask = _resolve_availability(errors, availability)
+    if political_status not in PoliticalStatus.values:
+        errors["political_status"] = [str(_("Choose a political status."))]
+    if not consent:
+        errors["consent"] = [str(_("You must agree to the privacy notice to register."))]
+    if document is not None:
+        birth_date = document.birth_date or birth_date
+        gender = document.gender or gender
+        if birth_date is None:
+            errors["birth_date"] = [str(_("Enter the birth date for this type of document."))]
+        elif (timezone.localdate() - birth_date).days < MIN_AGE * 365:
+            errors["birth_date"] = [
+                str(_("Volunteers must be at least %(age)d years old.") % {"age": MIN_AGE})
+            ]
+        if gender not in Gender.values:
+            errors["gender"] = [str(_("Choose a gender for this type of document."))]
+    account = None
+    if actor.is_authenticated and not is_admin:
+        if hasattr(actor, "volunteer"):
+            raise Conflict(_("Your account already has a volunteer profile."))
+        account = actor
+    elif not actor.is_authenticated:
+        if not password:
+            errors["password"] = [str(_("Choose a password for your account."))]
+        else:
+            try:
+                validate_password(password)
+            except DjangoValidationError as exc:
+                errors["password"] = [str(m) for m in exc.messages]
+    if errors:
+        raise ValidationFailed(errors)
+    if Volunteer.objects.filter(id_number_index=id_number_index(document)).exists():
+        raise DuplicateIdNumber()
+    now = timezone.now()
+    phone_index = crypto.blind_index("phone", phone_number)
+    try:
+        with transaction.atomic():
+            number = volunteer_numbers(1)[0]
+            if not actor.is_authenticated:
+                if User.objects.filter(phone_index=phone_index).exists():
+                    raise Conflict(
+                        _("This phone number already belongs to an account: sign in instead."),
+                        field="phone",
+                    )
+                account = User(username=number, full_name=real_name, phone_index=phone_index)
+                account.set_password(password)
+                account.save()
+            elif account is not None and not account.phone_index:
+                account.phone_index = phone_index
+                account.full_name = account.full_name or real_name
+                account.save(update_fields=["phone_index", "full_name"])
+            volunteer = Volunteer.objects.create(
+                volunteer_no=number,
+                user=account,
+                real_name=real_name,
+                birth_date=birth_date,
+                gender=gender,
+                community=community,
+                availability=availability_mask,
+                political_status=political_status,
+                consent_version=PRIVACY_NOTICE_VERSION,
+                consented_at=now,
+                status=Volunteer.Status.ACTIVE if is_admin else Volunteer.Status.PENDING,
+                reviewed_by=actor if is_admin else None,
+                reviewed_at=now if is_admin else None,
+                **encrypted_identity(document, phone_number),
+            )
+            volunteer.skills.set(skill_rows)
+    except IntegrityError:
+        if Volunteer.objects.filter(id_number_index=id_number_index(document)).exists():
+            raise DuplicateIdNumber() from None
+        raise
+    return volunteer
+
+
+def _check_manages(actor, volunteer: Volunteer) -> None:
+    if not scopes.administers_region(actor, volunteer.community):
+        raise PermissionDenied(_("Only an office admin of the volunteer's region may do this."))
+
+
+def _transition(actor, volunteer_id: int, allowed_from: set[str], to: str, reason: str):
+    """Move a volunteer's status under a row lock, so two reviewers cannot both act."""
+    with transaction.atomic():
+        volunteer = (
+            Volunteer.objects.select_for_update().select_related("community").get(pk=volunteer_id)
+        )
+        _check_manages(actor, volunteer)
+        if volunteer.status not in allowed_from:
+            raise WrongStatus(
+                _("This volunteer is %(status)s; the action is not possible now.")
+                % {"status": volunteer.get_status_display()}
+            )
+        volunteer.status = to
+        volunteer.status_reason = reason
+        volunteer.reviewed_by = actor
+        volunteer.reviewed_at = timezone.now()
+        volunteer.save(update_fields=["status", "status_reason", "reviewed_by", "reviewed_at"])
+    return volunteer
+
+
+def _required_reason(reason: str, message) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationFailed({"reason": [str(message)]})
+    return reason[:300]
+
+
+def approve_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
+    return _transition(
+        actor, volunteer.pk, {Volunteer.Status.PENDING, Volunteer.Status.REJECTED},
+        Volunteer.Status.ACTIVE, "",
+    )
+
+
+def reject_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
+    _check_manages(actor, volunteer)
+    reason = _required_reason(reason, _("Give the applicant a reason for the rejection."))
+    return _transition(
+        actor, volunteer.pk, {Volunteer.Status.PENDING}, Volunteer.Status.REJECTED, reason
+    )
+
+
+def suspend_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
+    _check_manages(actor, volunteer)
+    reason = _required_reason(reason, _("Give a reason for the suspension."))
+    return _transition(
+        actor, volunteer.pk, {Volunteer.Status.ACTIVE}, Volunteer.Status.SUSPENDED, reason
+    )
+
+
+def reinstate_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
+    return _transition(
+        actor, volunteer.pk, {Volunteer.Status.SUSPENDED}, Volunteer.Status.ACTIVE, ""
+    )
+
+
+def update_profile(
+    *,
+    actor,
+    volunteer: Volunteer,
+    phone: str | None = None,
+    community_id=None,
+    skills: Iterable[str] | None = None,
+    availability: Iterable[str] | None = None,
+    political_status: str | None = None,
+) -> Volunteer:
+    """Change the editable parts of a profile: by the volunteer or by an office admin.
+
+    The name and the document are fixed after registration: they identify the person.
+    """
+    is_self = volunteer.user_id is not None and volunteer.user_id == actor.pk
+    if not is_self:
+        _check_manages(actor, volunteer)
+    errors: dict[str, list[str]] = {}
+    fields: list[str] = []
+    updates: dict = {}
+    if phone is not None:
+        number = _collect(errors, "phone", parse_mobile, phone)
+        if number:
+            cipher = crypto.field_cipher()
+            updates.update(
+                phone_encrypted=cipher.encrypt(number),
+                phone_index=cipher.blind_index("phone", number),
+                phone_masked=mask_phone(number),
+            )
+    if community_id is not None:
+        community = _resolve_community(errors, community_id)
+        if community is not None:
+            updates["community"] = community
+    skill_rows = _resolve_skills(errors, skills) if skills is not None else None
+    if availability is not None:
+        updates["availability"] = _resolve_availability(errors, availability)
+    if political_status is not None:
+        if political_status not in PoliticalStatus.values:
+            errors["political_status"] = [str(_("Choose a political status."))]
+        updates["political_status"] = political_status
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        for name, value in updates.items():
+            setattr(volunteer, name, value)
+            fields.append(name)
+        if fields:
+            volunteer.save(update_fields=fields)
+        if skill_rows is not None:
+            volunteer.skills.set(skill_rows)
+    return volunteer
+
+
+def reveal(
+    *, actor, volunteer: Volunteer, field: str, reason: str, ip_address: str | None = None
+) -> str:
+    """The full value of `field` ("id_number" or "phone"), written to the audit log first."""
+    if field not in REVEALABLE_FIELDS:
+        raise ValidationFailed({"field": [str(_("Only the ID number or the phone can be revealed."))]})
+    _check_manages(actor, volunteer)
+    record_reveal(
+        actor=actor,
+        subject_type="volunteer",
+        subject_id=str(volunteer.pk),
+        subject_label=volunteer.volunteer_no,
+        field=field,
+        reason=reason,
+        ip_address=ip_address,
+    )
+    return volunteer.decrypted(field)

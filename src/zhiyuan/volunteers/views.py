@@ -1,0 +1,222 @@
+"""Volunteer pages: register, my profile, and the office's roster, review and reveal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhiyuan.accounts import scopes
+from zhiyuan.core.errors import DomainError, NotFound, PermissionDenied
+from zhiyuan.core.forms import add_domain_error
+from zhiyuan.places.selectors import regions
+from zhiyuan.volunteers import access, selectors, services
+from zhiyuan.volunteers import availability as avail
+from zhiyuan.volunteers.forms import (
+    ProfileForm,
+    ReasonForm,
+    RegistrationForm,
+    RevealForm,
+    RosterFilterForm,
+)
+
+PAGE_SIZE = 20
+
+
+def _volunteer_or_404(user, volunteer_no: str, *, manage: bool = False):
+    try:
+        return access.volunteer_for(user, volunteer_no, manage=manage)
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(str(exc.message)) from None
+
+
+def _require_office_admin(user) -> None:
+    if not scopes.is_district_admin(user):
+        raise DjangoPermissionDenied(_("Only office admins may see the roster."))
+
+
+def register(request):
+    if request.user.is_authenticated and hasattr(request.user, "volunteer"):
+        return redirect("volunteers:me")
+    is_admin = scopes.is_district_admin(request.user)
+    ask_password = not request.user.is_authenticated
+    form = RegistrationForm(request.POST or None, ask_password=ask_password)
+    if request.method == "POST" and form.is_valid():
+        try:
+            volunteer = services.register_volunteer(actor=request.user, **form.register_kwargs())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            if is_admin:
+                messages.success(
+                    request,
+                    _("%(name)s is registered as volunteer %(number)s.")
+                    % {"name": volunteer.real_name, "number": volunteer.volunteer_no},
+                )
+                return redirect("volunteers:manage_detail", volunteer_no=volunteer.volunteer_no)
+            if volunteer.user and not request.user.is_authenticated:
+                login(request, volunteer.user, backend="zhiyuan.accounts.backends.PhoneOrUsernameBackend")
+            messages.success(
+                request,
+                _("Thank you! Your volunteer number is %(number)s. The district office will review your registration.")
+                % {"number": volunteer.volunteer_no},
+            )
+            return redirect("volunteers:me")
+    return render(
+        request,
+        "volunteers/register.html",
+        {"form": form, "is_admin": is_admin, "privacy_version": services.PRIVACY_NOTICE_VERSION},
+    )
+
+
+def privacy_notice(request):
+    return render(
+        request, "volunteers/privacy.html", {"privacy_version": services.PRIVACY_NOTICE_VERSION}
+    )
+
+
+@login_required
+def me(request):
+    volunteer = getattr(request.user, "volunteer", None)
+    if volunteer is None:
+        return redirect("volunteers:register")
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "community": volunteer.community_id,
+            "skills": [s.code for s in volunteer.skills.all()],
+            "availability": avail.to_slots(volunteer.availability),
+            "political_status": volunteer.political_status,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(actor=request.user, volunteer=volunteer, **form.update_kwargs())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("volunteers:me")
+    return render(
+        request,
+        "volunteers/me.html",
+        {
+            "volunteer": volunteer,
+            "form": form,
+            "slots": avail.to_slots(volunteer.availability),
+        },
+    )
+
+
+@login_required
+def manage_roster(request):
+    _require_office_admin(request.user)
+    filters = RosterFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    qs = selectors.roster_for(
+        request.user,
+        selectors.RosterFilter(
+            q=data.get("q") or "",
+            status=data.get("status") or "",
+            region_id=data.get("region"),
+            skill=data.get("skill") or "",
+        ),
+    )
+    page = Paginator(qs.prefetch_related("skills"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "regions": regions().exclude(level="district"),
+        "skills": selectors.skills(),
+        "pending": selectors.pending_count(request.user),
+    }
+    template = "volunteers/_roster_table.html" if request.headers.get("HX-Request") else "volunteers/roster.html"
+    return render(request, template, context)
+
+
+@login_required
+def manage_detail(request, volunteer_no: str):
+    _require_office_admin(request.user)
+    volunteer = _volunteer_or_404(request.user, volunteer_no)
+    return render(
+        request,
+        "volunteers/manage_detail.html",
+        {
+            "volunteer": volunteer,
+            "may_manage": access.may_manage(request.user, volunteer),
+            "reason_form": ReasonForm(),
+            "reveal_form": RevealForm(),
+            "slots": avail.to_slots(volunteer.availability),
+        },
+    )
+
+
+@require_POST
+@login_required
+def manage_action(request, volunteer_no: str, action: str):
+    volunteer = _volunteer_or_404(request.user, volunteer_no, manage=True)
+    reason = request.POST.get("reason", "")
+    actions = {
+        "approve": lambda: services.approve_volunteer(actor=request.user, volunteer=volunteer),
+        "reject": lambda: services.reject_volunteer(
+            actor=request.user, volunteer=volunteer, reason=reason
+        ),
+        "suspend": lambda: services.suspend_volunteer(
+            actor=request.user, volunteer=volunteer, reason=reason
+        ),
+        "reinstate": lambda: services.reinstate_volunteer(actor=request.user, volunteer=volunteer),
+    }
+    if action not in actions:
+        raise Http404
+    try:
+        volunteer = actions[action]()
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now: %(status)s.")
+            % {"name": volunteer.real_name, "status": volunteer.get_status_display()},
+        )
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("volunteers:manage_detail", volunteer_no=volunteer_no)
+
+
+@require_POST
+@login_required
+def manage_reveal(request, volunteer_no: str):
+    volunteer = _volunteer_or_404(request.user, volunteer_no, manage=True)
+    form = RevealForm(request.POST)
+    value = None
+    if form.is_valid():
+        try:
+            value = services.reveal(
+                actor=request.user,
+                volunteer=volunteer,
+                field=form.cleaned_data["field"],
+                reason=form.cleaned_data["reason"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    context = {"volunteer": volunteer, "reveal_form": form, "value": value}
+    if request.headers.get("HX-Request"):
+        return render(request, "volunteers/_reveal.html", context)
+    context.update(
+        may_manage=True, reason_form=ReasonForm(), slots=avail.to_slots(volunteer.availability)
+    )
+    return render(request, "volunteers/manage_detail.html", context)
