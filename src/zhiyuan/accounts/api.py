@@ -2,7 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from zhiyuan.accounts import scopes
 from zhiyuan.accounts.services import issue_api_token
@@ -42,7 +42,7 @@ def create_token(request, payload: TokenIn):
     if user is None:
         raise BadCredentials()
     token, key = issue_api_token(actor=user, name=payload.name)
-    return 201, {"token": key, "prefix": token.prefix}
+    return Status(201, {"token": key, "prefix": token.prefix})
 
 
 @router.get("/me", response=MeOut)

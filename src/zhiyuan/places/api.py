@@ -1,7 +1,7 @@
 """API: the region tree (public to read; office admins write their own subtree)."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from zhiyuan.accounts.apiauth import OPTIONAL
 from zhiyuan.places import selectors, services
@@ -65,7 +65,7 @@ def create_region(request, payload: RegionIn):
         parent=parent,
         population=payload.population,
     )
-    return 201, region
+    return Status(201, region)
 
 
 @router.patch("/{region_id}", response=RegionOut)

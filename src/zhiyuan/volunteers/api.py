@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from zhiyuan.accounts.apiauth import OPTIONAL
 from zhiyuan.volunteers import access, selectors, services
@@ -141,7 +141,7 @@ def roster(request, query: Query[RosterQuery]):
 def register(request, payload: RegisterIn):
     """Register a volunteer. Anonymous callers must choose a password (their account's)."""
     volunteer = services.register_volunteer(actor=request.auth, **payload.dict())
-    return 201, volunteer
+    return Status(201, volunteer)
 
 
 @router.get("/volunteers/{volunteer_no}", response=VolunteerOut)

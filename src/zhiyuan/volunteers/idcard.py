@@ -80,9 +80,17 @@ class IdDocument:
         return f"{self.id_type}:{self.number}"
 
 
+def check_digit(body: str) -> str:
+    """The ISO 7064 MOD 11-2 check digit of a 17-digit body.
+
+    stdnum's calc_check_digit expects the full number and ignores its last character.
+    """
+    return ric.calc_check_digit(body + "0")
+
+
 def _upgrade_15(number: str) -> str:
     body = number[:6] + "19" + number[6:]
-    return body + ric.calc_check_digit(body)
+    return body + check_digit(body)
 
 
 def parse_gb11643(raw: str, *, id_type: str = IdType.RESIDENT_ID, today=None) -> IdDocument:
@@ -115,7 +123,7 @@ def parse_gb11643(raw: str, *, id_type: str = IdType.RESIDENT_ID, today=None) ->
         raise InvalidIdNumber(_("The birth date in the ID number lies in the future."))
     if birth.year < 1900:
         raise InvalidIdNumber(_("The birth date in the ID number is before 1900."))
-    if ric.calc_check_digit(number[:17]) != number[17]:
+    if check_digit(number[:17]) != number[17]:
         raise InvalidIdNumber(
             _("The check digit (last character) of the ID number is wrong: please check each digit.")
         )
@@ -180,4 +188,4 @@ def parse_mobile(raw: str) -> str:
 def generate_gb11643(place: str, birth: dt.date, sequence: int) -> str:
     """A valid number for synthetic data: place code, birth date, 3-digit sequence, check digit."""
     body = f"{place}{birth:%Y%m%d}{sequence % 1000:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + check_digit(body)
