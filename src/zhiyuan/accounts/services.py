@@ -11,7 +11,7 @@ from zhiyuan.accounts import scopes
 from zhiyuan.accounts.models import ApiToken, AuditEvent, Role, RoleGrant, User
 from zhiyuan.core.errors import PermissionDenied, ValidationFailed
 
-TOKEN_PREFIX = "zy_"
+TOKEN_PREFIX = "zy_"  # noqa: S105 - a public prefix, not a secret
 
 
 def grant_district_admin(*, actor, user: User, region, note: str = "") -> RoleGrant:

@@ -39,9 +39,9 @@ class DecryptionError(Exception):
 
 
 def _derive(master: bytes, purpose: str, length: int) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(), length=length, salt=None, info=purpose.encode()
-    ).derive(master)
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=purpose.encode()).derive(
+        master
+    )
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,7 @@ CODE_RE = re.compile(r"^\d{6,12}$")
 
 
 def _check_may_administer(actor, region: Region | None) -> None:
-    if region is None:
-        allowed = actor.is_superuser
-    else:
-        allowed = scopes.administers_region(actor, region)
+    allowed = actor.is_superuser if region is None else scopes.administers_region(actor, region)
     if not allowed:
         raise PermissionDenied(_("Only an administrator of this region may change it."))
 

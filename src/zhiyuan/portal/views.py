@@ -14,14 +14,9 @@ def _coverage_tree():
     One grouped query for the per-community counts; the sums upwards are done here
     because the tree has a few dozen nodes, not per volunteer.
     """
-    rows = (
-        Region.objects.annotate(
-            active_volunteers=Count(
-                "volunteers", filter=Q(volunteers__status=Volunteer.Status.ACTIVE)
-            )
-        )
-        .order_by("path")
-    )
+    rows = Region.objects.annotate(
+        active_volunteers=Count("volunteers", filter=Q(volunteers__status=Volunteer.Status.ACTIVE))
+    ).order_by("path")
     by_parent: dict = {}
     districts = []
     for region in rows:

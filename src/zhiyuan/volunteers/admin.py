@@ -14,15 +14,29 @@ class SkillAdmin(admin.ModelAdmin):
 @admin.register(Volunteer)
 class VolunteerAdmin(admin.ModelAdmin):
     list_display = (
-        "volunteer_no", "real_name", "id_number_masked", "phone_masked", "community", "status",
+        "volunteer_no",
+        "real_name",
+        "id_number_masked",
+        "phone_masked",
+        "community",
+        "status",
     )
     list_filter = ("status", "political_status", "gender")
     search_fields = ("volunteer_no", "real_name")
     raw_id_fields = ("user", "community", "reviewed_by")
     filter_horizontal = ("skills",)
     readonly_fields = (
-        "volunteer_no", "id_type", "id_number_masked", "phone_masked", "birth_date", "gender",
-        "consent_version", "consented_at", "created_at", "reviewed_by", "reviewed_at",
+        "volunteer_no",
+        "id_type",
+        "id_number_masked",
+        "phone_masked",
+        "birth_date",
+        "gender",
+        "consent_version",
+        "consented_at",
+        "created_at",
+        "reviewed_by",
+        "reviewed_at",
     )
     exclude = ("id_number_encrypted", "id_number_index", "phone_encrypted", "phone_index")
 

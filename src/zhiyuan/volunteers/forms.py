@@ -70,8 +70,18 @@ class RegistrationForm(ProfileFields):
     )
 
     field_order = [
-        "real_name", "id_type", "id_number", "birth_date", "gender", "phone", "community",
-        "skills", "availability", "political_status", "password", "consent",
+        "real_name",
+        "id_type",
+        "id_number",
+        "birth_date",
+        "gender",
+        "phone",
+        "community",
+        "skills",
+        "availability",
+        "political_status",
+        "password",
+        "consent",
     ]
 
     def __init__(self, *args, ask_password: bool = True, **kwargs):

@@ -25,7 +25,10 @@ from zhiyuan.core.text import normalise_input
 class IdType(models.TextChoices):
     RESIDENT_ID = "resident_id", _("Resident identity card (居民身份证)")
     HMT_RESIDENCE = "hmt_residence", _("Residence permit for Hong Kong, Macau and Taiwan residents")
-    HK_MACAU_PERMIT = "hk_macau_permit", _("Mainland travel permit for Hong Kong and Macau residents")
+    HK_MACAU_PERMIT = (
+        "hk_macau_permit",
+        _("Mainland travel permit for Hong Kong and Macau residents"),
+    )
     TAIWAN_PERMIT = "taiwan_permit", _("Mainland travel permit for Taiwan residents")
     FOREIGN_PERMANENT = "foreign_permanent", _("Foreign permanent residence ID card")
     PASSPORT = "passport", _("Passport")
@@ -48,7 +51,9 @@ OTHER_FORMATS = {
     ),
     IdType.FOREIGN_PERMANENT: (
         re.compile(r"^([A-Z]{3}\d{12}|9\d{16}[\dX])$"),
-        _("A foreign permanent residence ID is 3 letters and 12 digits, or 18 digits starting with 9."),
+        _(
+            "A foreign permanent residence ID is 3 letters and 12 digits, or 18 digits starting with 9."
+        ),
     ),
     IdType.PASSPORT: (
         re.compile(r"^[A-Z0-9]{5,17}$"),
@@ -125,13 +130,17 @@ def parse_gb11643(raw: str, *, id_type: str = IdType.RESIDENT_ID, today=None) ->
         raise InvalidIdNumber(_("The birth date in the ID number is before 1900."))
     if check_digit(number[:17]) != number[17]:
         raise InvalidIdNumber(
-            _("The check digit (last character) of the ID number is wrong: please check each digit.")
+            _(
+                "The check digit (last character) of the ID number is wrong: please check each digit."
+            )
         )
     warnings: list[str] = []
     if id_type == IdType.HMT_RESIDENCE:
         if number[:2] not in {"81", "82", "83"}:
             raise InvalidIdNumber(
-                _("A residence permit number for Hong Kong, Macau or Taiwan starts with 81, 82 or 83.")
+                _(
+                    "A residence permit number for Hong Kong, Macau or Taiwan starts with 81, 82 or 83."
+                )
             )
     elif number[:2] in {"81", "82", "83"}:
         warnings.append(str(_("This looks like a residence permit number, not an identity card.")))
@@ -139,7 +148,9 @@ def parse_gb11643(raw: str, *, id_type: str = IdType.RESIDENT_ID, today=None) ->
         try:
             ric.get_birth_place(number)
         except ric.InvalidComponent:
-            warnings.append(str(_("The place code of the ID number is not in our reference table.")))
+            warnings.append(
+                str(_("The place code of the ID number is not in our reference table."))
+            )
     gender = Gender.MALE if int(number[16]) % 2 == 1 else Gender.FEMALE
     return IdDocument(
         id_type=id_type, number=number, birth_date=birth, gender=gender, warnings=tuple(warnings)

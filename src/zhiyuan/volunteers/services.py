@@ -254,8 +254,11 @@ def _required_reason(reason: str, message) -> str:
 
 def approve_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
     return _transition(
-        actor, volunteer.pk, {Volunteer.Status.PENDING, Volunteer.Status.REJECTED},
-        Volunteer.Status.ACTIVE, "",
+        actor,
+        volunteer.pk,
+        {Volunteer.Status.PENDING, Volunteer.Status.REJECTED},
+        Volunteer.Status.ACTIVE,
+        "",
     )
 
 
@@ -339,7 +342,9 @@ def reveal(
 ) -> str:
     """The full value of `field` ("id_number" or "phone"), written to the audit log first."""
     if field not in REVEALABLE_FIELDS:
-        raise ValidationFailed({"field": [str(_("Only the ID number or the phone can be revealed."))]})
+        raise ValidationFailed(
+            {"field": [str(_("Only the ID number or the phone can be revealed."))]}
+        )
     _check_manages(actor, volunteer)
     record_reveal(
         actor=actor,

@@ -64,10 +64,16 @@ def register(request):
                 )
                 return redirect("volunteers:manage_detail", volunteer_no=volunteer.volunteer_no)
             if volunteer.user and not request.user.is_authenticated:
-                login(request, volunteer.user, backend="zhiyuan.accounts.backends.PhoneOrUsernameBackend")
+                login(
+                    request,
+                    volunteer.user,
+                    backend="zhiyuan.accounts.backends.PhoneOrUsernameBackend",
+                )
             messages.success(
                 request,
-                _("Thank you! Your volunteer number is %(number)s. The district office will review your registration.")
+                _(
+                    "Thank you! Your volunteer number is %(number)s. The district office will review your registration."
+                )
                 % {"number": volunteer.volunteer_no},
             )
             return redirect("volunteers:me")
@@ -142,7 +148,11 @@ def manage_roster(request):
         "skills": selectors.skills(),
         "pending": selectors.pending_count(request.user),
     }
-    template = "volunteers/_roster_table.html" if request.headers.get("HX-Request") else "volunteers/roster.html"
+    template = (
+        "volunteers/_roster_table.html"
+        if request.headers.get("HX-Request")
+        else "volunteers/roster.html"
+    )
     return render(request, template, context)
 
 

@@ -183,9 +183,7 @@ def test_api_duplicate_is_a_409(cast, client):
 
 
 def test_admin_registers_someone_without_account_and_it_is_active(cast, client_for):
-    response = client_for(cast.alice).post(
-        "/volunteers/register/", form_data(cast, password="")
-    )
+    response = client_for(cast.alice).post("/volunteers/register/", form_data(cast, password=""))
     assert response.status_code == 302
     volunteer = Volunteer.objects.get(real_name="王小明")
     assert volunteer.status == Volunteer.Status.ACTIVE

@@ -45,9 +45,7 @@ def test_admin_sees_the_pending_queue(cast, client_for, pending):
 
 
 def test_admin_approves_on_the_page(cast, client_for, pending):
-    response = client_for(cast.alice).post(
-        f"/volunteers/manage/{pending.volunteer_no}/approve/"
-    )
+    response = client_for(cast.alice).post(f"/volunteers/manage/{pending.volunteer_no}/approve/")
     assert response.status_code == 302
     pending.refresh_from_db()
     assert pending.status == Volunteer.Status.ACTIVE
@@ -57,8 +55,11 @@ def test_admin_approves_on_the_page(cast, client_for, pending):
 
 def test_rejection_needs_a_reason_and_records_it(cast, client_for, pending):
     client = client_for(cast.bob)
-    response = client.post(f"/api/v1/volunteers/{pending.volunteer_no}/reject", {"reason": " "},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/volunteers/{pending.volunteer_no}/reject",
+        {"reason": " "},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "reason" in response.json()["errors"]
     pending.refresh_from_db()
@@ -110,8 +111,14 @@ def test_approving_twice_is_a_conflict(cast, client_for, pending):
 def test_suspend_and_reinstate(cast, client_for):
     client = client_for(cast.alice)
     no = cast.dave.volunteer_no
-    assert client.post(f"/api/v1/volunteers/{no}/suspend", {"reason": "多次爽约"},
-                       content_type="application/json").json()["status"] == "suspended"
+    assert (
+        client.post(
+            f"/api/v1/volunteers/{no}/suspend",
+            {"reason": "多次爽约"},
+            content_type="application/json",
+        ).json()["status"]
+        == "suspended"
+    )
     assert client.post(f"/api/v1/volunteers/{no}/reinstate").json()["status"] == "active"
 
 

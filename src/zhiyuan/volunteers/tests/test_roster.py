@@ -92,7 +92,9 @@ def test_roster_page_shows_an_empty_state(cast, client_for):
 
 
 def test_htmx_search_returns_only_the_table(cast, client_for):
-    response = client_for(cast.alice).get("/volunteers/manage/?q=卡洛", headers={"HX-Request": "true"})
+    response = client_for(cast.alice).get(
+        "/volunteers/manage/?q=卡洛", headers={"HX-Request": "true"}
+    )
     body = response.content.decode()
     assert cast.carol.volunteer_no in body
     assert "<html" not in body
