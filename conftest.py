@@ -32,9 +32,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _field_key(settings):
+def _test_settings(settings):
     settings.FIELD_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
     settings.FIELD_CIPHER = "aes-gcm"
+    # A production hash costs ~0.5 s; the cast alone hashes five passwords per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def id_number(n: int, *, birth=dt.date(1990, 5, 17), place="120101") -> str:

@@ -1,0 +1,109 @@
+"""Browser journeys: Debian's chromium driven by Playwright against pytest-django's live server.
+
+One browser for the whole session, a fresh context (cookies, viewport, locale) per test.
+The shared cast (alice, bob, carol, dave, erin) comes from the root conftest.py.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in the main thread (driven through
+# greenlets) for as long as the browser is open. Django's ORM refuses to run from a thread
+# with a running event loop (SynchronousOnlyOperation), which would break the cast fixture
+# and the database assertions in these tests. Nothing here is actually concurrent: the
+# test code waits on the browser, and the live server answers from its own thread.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NO_CHROMIUM = "Debian's chromium is not installed: apt-get install -y chromium"
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+TIMEOUT_MS = 5_000
+
+
+def chromium_path() -> str | None:
+    return (
+        os.environ.get("CHROMIUM_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if not path or not os.path.exists(path):
+        pytest.skip(NO_CHROMIUM)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _default_skills(transactional_db):
+    """Put back the skills the data migration adds, before the cast registers anyone.
+
+    `live_server` needs a transactional database, which is flushed after every test, and
+    the flush also removes the rows the data migrations created. (Serialized rollback
+    cannot restore them here: once Playwright runs, the test code sees a different
+    connection object than the one Django serialized the database on.)
+    """
+    from zhiyuan.volunteers.models import Skill
+
+    migration = importlib.import_module("zhiyuan.volunteers.migrations.0002_default_skills")
+    for order, (code, name) in enumerate(migration.DEFAULT_SKILLS):
+        Skill.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """`new_page(phone=False)`: a page in its own context, Chinese locale, on the live server."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    contexts = []
+
+    def make(*, phone: bool = False):
+        context = browser.new_context(
+            base_url=live_server.url, locale="zh-CN", **(PHONE if phone else DESKTOP)
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def sign_in():
+    """`sign_in(page, username, password)`: through the login page, as a person would."""
+    from playwright.sync_api import expect
+
+    def go(page, username: str, password: str) -> None:
+        page.goto("/accounts/login/")
+        form = page.locator("main form")
+        form.locator("input[name=username]").fill(username)
+        form.locator("input[name=password]").fill(password)
+        form.locator("button[type=submit]").click()
+        # Signed in: the header offers the sign-out button instead of the sign-in link.
+        expect(page.locator("header form[action='/accounts/logout/']")).to_be_visible()
+
+    return go
