@@ -48,6 +48,26 @@ class Cast:
     pass
 
 
+def ensure_reference_data():
+    """Put back the rows the data migrations add (skills, specialties).
+
+    Transactional tests (live_server, races) flush the database afterwards, and the flush
+    takes these rows with it.
+    """
+    import importlib
+
+    from zhiyuan.teams.models import Specialty
+    from zhiyuan.volunteers.models import Skill
+
+    for model, module, name in [
+        (Skill, "zhiyuan.volunteers.migrations.0002_default_skills", "DEFAULT_SKILLS"),
+        (Specialty, "zhiyuan.teams.migrations.0002_default_specialties", "DEFAULT_SPECIALTIES"),
+    ]:
+        rows = getattr(importlib.import_module(module), name)
+        for order, (code, label) in enumerate(rows):
+            model.objects.get_or_create(code=code, defaults={"name": label, "sort_order": order})
+
+
 @pytest.fixture
 def cast(db):
     from zhiyuan.accounts.models import Role, RoleGrant, User
@@ -60,6 +80,7 @@ def cast(db):
         r.save()
         return r
 
+    ensure_reference_data()
     c = Cast()
     c.district = region("120199000000", "示范区", "district")
     c.sub_a = region("120199001000", "新兴街道", "subdistrict", c.district)

@@ -6,7 +6,6 @@ The shared cast (alice, bob, carol, dave, erin) comes from the root conftest.py.
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 
@@ -53,22 +52,6 @@ def browser():
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(autouse=True)
-def _default_skills(transactional_db):
-    """Put back the skills the data migration adds, before the cast registers anyone.
-
-    `live_server` needs a transactional database, which is flushed after every test, and
-    the flush also removes the rows the data migrations created. (Serialized rollback
-    cannot restore them here: once Playwright runs, the test code sees a different
-    connection object than the one Django serialized the database on.)
-    """
-    from zhiyuan.volunteers.models import Skill
-
-    migration = importlib.import_module("zhiyuan.volunteers.migrations.0002_default_skills")
-    for order, (code, name) in enumerate(migration.DEFAULT_SKILLS):
-        Skill.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "zhiyuan.places",
     "zhiyuan.accounts",
     "zhiyuan.volunteers",
+    "zhiyuan.teams",
     "zhiyuan.portal",
 ]
 

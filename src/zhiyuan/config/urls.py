@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("zhiyuan.portal.urls")),
     path("accounts/", include("zhiyuan.accounts.urls")),
     path("volunteers/", include("zhiyuan.volunteers.urls")),
+    path("teams/", include("zhiyuan.teams.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

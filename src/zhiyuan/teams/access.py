@@ -1,0 +1,46 @@
+"""Permission-checked getters for teams and memberships, used by pages and API alike."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from zhiyuan.core.errors import NotFound
+from zhiyuan.teams.models import Membership, Team
+from zhiyuan.teams.selectors import may_manage
+from zhiyuan.teams.services import NotAllowed
+
+
+def team_for(user, team_id, *, manage: bool = False) -> Team:
+    """A team by id. Reading is public for active teams; dissolved ones only for managers.
+
+    With `manage=True` the caller must manage the team (403 otherwise).
+    """
+    try:
+        team = Team.objects.select_related("parent", "region", "specialty", "leader").get(
+            pk=int(team_id)
+        )
+    except (Team.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("No such team.")) from None
+    if not team.is_active and not may_manage(user, team):
+        raise NotFound(_("No such team."))
+    if manage and not may_manage(user, team):
+        raise NotAllowed()
+    return team
+
+
+def membership_for(user, membership_id, *, manage: bool = True) -> Membership:
+    """A membership: its team's managers may act on it; its volunteer may see it."""
+    try:
+        row = Membership.objects.select_related("team", "team__region", "volunteer").get(
+            pk=int(membership_id)
+        )
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("No such membership.")) from None
+    is_own = row.volunteer.user_id is not None and row.volunteer.user_id == user.pk
+    if may_manage(user, row.team):
+        return row
+    if is_own and not manage:
+        return row
+    if is_own:
+        raise NotAllowed()
+    raise NotFound(_("No such membership."))

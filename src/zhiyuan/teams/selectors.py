@@ -1,0 +1,159 @@
+"""Queries that read teams: the tree, a user's managed subtrees, members, scoped by the caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from zhiyuan.accounts import scopes
+from zhiyuan.teams.models import Membership, Specialty, Team
+
+
+def managed_team_paths(user) -> tuple[str, ...]:
+    """Paths of the teams the user leads or administers (each with its whole subtree)."""
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    cached = getattr(user, "_zhiyuan_team_paths", None)
+    if cached is None:
+        cached = tuple(
+            Membership.objects.filter(
+                volunteer__user=user,
+                volunteer__status="active",
+                state=Membership.State.ACTIVE,
+                role__in=Membership.MANAGING_ROLES,
+                team__status=Team.Status.ACTIVE,
+            ).values_list("team__path", flat=True)
+        )
+        user._zhiyuan_team_paths = cached
+    return cached
+
+
+def may_manage(user, team: Team) -> bool:
+    """District/subdistrict office admins of the team's region, or an admin of it or an ancestor."""
+    if scopes.administers_region(user, team.region):
+        return True
+    return any(team.path.startswith(path) for path in managed_team_paths(user))
+
+
+def managed_teams(user) -> QuerySet[Team]:
+    """Every team the user may manage, as one queryset."""
+    paths = scopes.admin_region_paths(user)
+    if "/" in paths:
+        return Team.objects.all()
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(region__path__startswith=path)
+    for path in managed_team_paths(user):
+        condition |= Q(path__startswith=path)
+    return Team.objects.filter(condition)
+
+
+@dataclass(frozen=True)
+class TeamFilter:
+    q: str = ""
+    level: str = ""
+    kind: str = ""
+    specialty: str = ""
+    region_id: int | None = None
+    include_dissolved: bool = False
+
+
+def teams(filters: TeamFilter | None = None) -> QuerySet[Team]:
+    """Teams are public: name, level, sponsor and contact are what residents look for."""
+    filters = filters or TeamFilter()
+    qs = Team.objects.select_related("specialty", "region", "parent").annotate(
+        member_count=Count("memberships", filter=Q(memberships__state=Membership.State.ACTIVE))
+    )
+    if not filters.include_dissolved:
+        qs = qs.filter(status=Team.Status.ACTIVE)
+    if filters.q.strip():
+        qs = qs.filter(
+            Q(name__contains=filters.q.strip()) | Q(sponsor_unit__contains=filters.q.strip())
+        )
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.specialty:
+        qs = qs.filter(specialty__code=filters.specialty)
+    if filters.region_id:
+        qs = qs.filter(region_id=filters.region_id)
+    return qs.order_by("path")
+
+
+def tree() -> list[tuple[Team, list]]:
+    """The active teams as nested (team, children) pairs, from one query."""
+    rows = list(
+        Team.objects.filter(status=Team.Status.ACTIVE)
+        .select_related("specialty")
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__state=Membership.State.ACTIVE))
+        )
+        .order_by("path")
+    )
+    children: dict = {}
+    for team in rows:
+        children.setdefault(team.parent_id, []).append(team)
+    ids = {team.pk for team in rows}
+
+    def build(parent_id):
+        return [(team, build(team.pk)) for team in children.get(parent_id, [])]
+
+    roots = [t for t in rows if t.parent_id is None or t.parent_id not in ids]
+    return [(team, build(team.pk)) for team in roots]
+
+
+def subteams(team: Team) -> QuerySet[Team]:
+    return (
+        Team.objects.filter(parent=team, status=Team.Status.ACTIVE)
+        .select_related("specialty")
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__state=Membership.State.ACTIVE))
+        )
+    )
+
+
+def ancestors(team: Team) -> list[Team]:
+    ids = [int(part) for part in team.path.strip("/").split("/")[:-1]]
+    by_id = Team.objects.in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def members(team: Team, *, states=(Membership.State.ACTIVE,)) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(team=team, state__in=states)
+        .select_related("volunteer", "volunteer__community")
+        .order_by("state", "-role", "volunteer__real_name")
+    )
+
+
+def memberships_of(volunteer) -> QuerySet[Membership]:
+    return Membership.objects.filter(volunteer=volunteer).select_related("team").order_by("-id")
+
+
+def open_membership(team: Team, volunteer) -> Membership | None:
+    if volunteer is None:
+        return None
+    return Membership.objects.filter(
+        team=team, volunteer=volunteer, state__in=Membership.OPEN_STATES
+    ).first()
+
+
+def specialties() -> QuerySet[Specialty]:
+    return Specialty.objects.all()
+
+
+def roster_rule(user) -> Q | None:
+    """Volunteers a team admin may see: those in (or asking to join) the teams they manage."""
+    paths = managed_team_paths(user)
+    if not paths:
+        return None
+    condition = Q()
+    for path in paths:
+        condition |= Q(team__path__startswith=path)
+    return Q(
+        pk__in=Membership.objects.filter(condition, state__in=Membership.OPEN_STATES).values(
+            "volunteer_id"
+        )
+    )
