@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "zhiyuan.accounts",
     "zhiyuan.volunteers",
     "zhiyuan.teams",
+    "zhiyuan.stations",
     "zhiyuan.portal",
 ]
 

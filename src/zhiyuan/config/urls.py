@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zhiyuan.config.api import api
+from zhiyuan.stations.views import checkin_landing
 
 urlpatterns = [
     path("", include("zhiyuan.portal.urls")),
     path("accounts/", include("zhiyuan.accounts.urls")),
     path("volunteers/", include("zhiyuan.volunteers.urls")),
     path("teams/", include("zhiyuan.teams.urls")),
+    path("stations/", include("zhiyuan.stations.urls")),
+    path("s/<str:token>/", checkin_landing, name="checkin"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

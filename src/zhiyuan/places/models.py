@@ -35,6 +35,10 @@ class Region(models.Model):
         help_text=_("Resident population (常住人口); kept on communities, summed upwards."),
     )
 
+    # The region's boundary as GeoJSON geometry (Polygon/MultiPolygon, WGS-84), drawn on the
+    # offline station map; optional.
+    outline = models.JSONField(_("outline"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")

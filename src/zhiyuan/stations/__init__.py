@@ -1,0 +1,1 @@
+"""Stations: service stations, public-place stations, service points and bases (阵地)."""
