@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from zhiyuan.config.env import envbool, envint, envlist, envstr, key_from_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(envstr("ZHIYUAN_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+DATA_DIR = Path(envstr("ZHIYUAN_DATA_DIR") or Path.cwd() / "var").resolve()
 
 DEBUG = envbool("ZHIYUAN_DEBUG", False)
 SECRET_KEY = envstr("ZHIYUAN_SECRET_KEY") or key_from_file(

@@ -1,0 +1,256 @@
+"""`make bench`: build the demo district in a fresh database, then time the roster against a bare view.
+
+The parent process runs one child per database (SQLite always; PostgreSQL when
+BENCH_DATABASE_URL is set), because Django reads its settings once, at import. Each child
+migrates an empty database, times `zhiyuan demo`, then requests each page in-process
+through the full middleware stack with django.test.Client, signed in as the demo office
+admin. Results are printed and written to bench/results/ (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "bench" / "results"
+
+# (label, path): the roster three ways, its API, and the floor.
+TARGETS = [
+    ("roster page", "/volunteers/manage/"),
+    ("roster page ?q=王", f"/volunteers/manage/?q={quote('王')}"),
+    ("roster page ?status=pending", "/volunteers/manage/?status=pending"),
+    ("roster API page_size=20", "/api/v1/volunteers?page=1&page_size=20"),
+    ("bare view", "/bench/bare/"),
+]
+BARE = "bare view"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--volunteers", type=int, default=70_000)
+    parser.add_argument("--requests", type=int, default=300, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed requests per page first")
+    parser.add_argument("--child", metavar="DATABASE_URL", help=argparse.SUPPRESS)
+    parser.add_argument("--results", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+# ---------------------------------------------------------------- parent
+
+
+def main() -> int:
+    args = parse_args()
+    databases = [("SQLite", None)]
+    if os.environ.get("BENCH_DATABASE_URL"):
+        databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    summaries = []
+    with tempfile.TemporaryDirectory(prefix="zhiyuan-bench-") as tmp:
+        for name, url in databases:
+            data_dir = Path(tmp) / name.lower()
+            data_dir.mkdir()
+            url = url or f"sqlite:///{data_dir / 'bench.sqlite3'}"
+            results = RESULTS_DIR / f"{stamp}-{name.lower()}.json"
+            print(f"\n=== {name}: {redact(url)}", flush=True)
+            env = {
+                **os.environ,
+                "ZHIYUAN_DATA_DIR": str(data_dir),
+                "DJANGO_SETTINGS_MODULE": "zhiyuan.config.settings",
+                "DATABASE_URL": url,
+                "ZHIYUAN_DEBUG": "0",
+                "ZHIYUAN_ALLOWED_HOSTS": "testserver",
+            }
+            command = [
+                sys.executable,
+                __file__,
+                "--child",
+                url,
+                "--results",
+                str(results),
+                "--volunteers",
+                str(args.volunteers),
+                "--requests",
+                str(args.requests),
+                "--warmup",
+                str(args.warmup),
+            ]
+            subprocess.run(command, env=env, check=True, cwd=ROOT)  # noqa: S603 (this script)
+            summaries.append((name, json.loads(results.read_text())))
+    if len(summaries) > 1:
+        print_comparison(summaries)
+    print(f"\nresults: {RESULTS_DIR.relative_to(ROOT)}/{stamp}-*.json")
+    return 0
+
+
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def print_comparison(summaries) -> None:
+    names = [name for name, _r in summaries]
+    print("\n=== side by side (req/s)")
+    print(f"{'':30}" + "".join(f"{name:>14}" for name in names))
+    print(f"{'demo build (s)':30}" + "".join(f"{r['demo_seconds']:>14.1f}" for _n, r in summaries))
+    for label, _path in TARGETS:
+        row = "".join(f"{r['targets'][label]['rps']:>14.0f}" for _n, r in summaries)
+        print(f"{label:30}{row}")
+
+
+# ---------------------------------------------------------------- child
+
+
+def recreate_postgres_database(url: str) -> None:
+    """Drop and create the benchmark database, through the server's `postgres` database."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        raise SystemExit(
+            f"BENCH_DATABASE_URL names the database {name!r}; it is dropped and recreated, "
+            "so its name must contain 'bench'."
+        )
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def time_requests(client, path: str, *, requests: int, warmup: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {path} answered {response.status_code}, not 200")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    # Read now: the next request empties the connection's query log.
+    queries = len(captured)
+    durations = []
+    started = time.perf_counter()
+    for _ in range(requests):
+        before = time.perf_counter()
+        client.get(path)
+        durations.append(time.perf_counter() - before)
+    total = time.perf_counter() - started
+    durations.sort()
+    return {
+        "path": path,
+        "requests": requests,
+        "rps": requests / total,
+        "mean_ms": statistics.fmean(durations) * 1000,
+        "p50_ms": durations[len(durations) // 2] * 1000,
+        "p95_ms": durations[min(len(durations) - 1, int(len(durations) * 0.95))] * 1000,
+        "queries": queries,
+        "bytes": len(response.content),
+    }
+
+
+def child(args: argparse.Namespace) -> int:
+    url = args.child
+    if url.startswith(("postgres://", "postgresql://")):
+        recreate_postgres_database(url)
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ROOT_URLCONF = "bench.urls"
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from zhiyuan.accounts.models import User
+    from zhiyuan.volunteers.models import Volunteer
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    migrate_seconds = time.perf_counter() - started
+    print(f"migrate: {migrate_seconds:.1f}s", flush=True)
+
+    started = time.perf_counter()
+    call_command("demo", "--volunteers", str(args.volunteers))
+    demo_seconds = time.perf_counter() - started
+    count = Volunteer.objects.count()
+    print(
+        f"demo: {count} volunteers in {demo_seconds:.1f}s ({count / demo_seconds:,.0f} volunteers/s)",
+        flush=True,
+    )
+
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    targets = {}
+    for label, path in TARGETS:
+        targets[label] = time_requests(client, path, requests=args.requests, warmup=args.warmup)
+    bare_rps = targets[BARE]["rps"]
+    for result in targets.values():
+        result["x_bare"] = result["rps"] / bare_rps
+
+    print(
+        f"\n{args.requests} requests per row after {args.warmup} warm-up, in-process "
+        "(django.test.Client), signed in as the demo office admin\n"
+    )
+    header = f"{'':30}{'req/s':>8}{'mean ms':>9}{'p50 ms':>8}{'p95 ms':>8}{'× bare':>8}{'queries':>9}{'bytes':>8}"
+    print(header)
+    print("-" * len(header))
+    for label, r in targets.items():
+        print(
+            f"{label:30}{r['rps']:>8.0f}{r['mean_ms']:>9.2f}{r['p50_ms']:>8.2f}"
+            f"{r['p95_ms']:>8.2f}{r['x_bare']:>8.3f}{r['queries']:>9}{r['bytes']:>8}"
+        )
+
+    Path(args.results).write_text(
+        json.dumps(
+            {
+                "database": connection.vendor,
+                "database_version": database_version(connection),
+                "python": platform.python_version(),
+                "django": django.get_version(),
+                "cpus": os.cpu_count(),
+                "volunteers": count,
+                "migrate_seconds": migrate_seconds,
+                "demo_seconds": demo_seconds,
+                "targets": targets,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+    return 0
+
+
+def database_version(connection) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+        else:
+            cursor.execute("show server_version")
+        return cursor.fetchone()[0]
+
+
+if __name__ == "__main__":
+    arguments = parse_args()
+    sys.exit(child(arguments) if arguments.child else main())
