@@ -37,6 +37,9 @@ def _test_settings(settings):
     settings.FIELD_CIPHER = "aes-gcm"
     # A production hash costs ~0.5 s; the cast alone hashes five passwords per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def id_number(n: int, *, birth=dt.date(1990, 5, 17), place="120101") -> str:

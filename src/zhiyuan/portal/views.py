@@ -1,5 +1,6 @@
 """Public pages: the home page and volunteer coverage by subdistrict and community."""
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.shortcuts import render
 
@@ -8,7 +9,19 @@ from zhiyuan.places.models import Region
 from zhiyuan.volunteers.models import Volunteer
 
 
+COVERAGE_CACHE_SECONDS = 300
+
+
 def _coverage_tree():
+    """The coverage tree, cached for a few minutes: public figures, not a live ledger.
+
+    Counting 70,000 volunteers by community costs tens of milliseconds; the home page
+    is the most visited page.
+    """
+    return cache.get_or_set("portal:coverage-tree", _build_coverage_tree, COVERAGE_CACHE_SECONDS)
+
+
+def _build_coverage_tree():
     """Districts → subdistricts → communities with population and active volunteers.
 
     One grouped query for the per-community counts; the sums upwards are done here

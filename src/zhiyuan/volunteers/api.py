@@ -48,7 +48,8 @@ class VolunteerOut(Schema):
 
     @staticmethod
     def resolve_skills(obj: Volunteer) -> list[str]:
-        return [skill.code for skill in obj.skills.all()]
+        skills = getattr(obj, "skill_list", None)
+        return [skill.code for skill in (obj.skills.all() if skills is None else skills)]
 
     @staticmethod
     def resolve_availability(obj: Volunteer) -> list[str]:
@@ -128,7 +129,7 @@ def roster(request, query: Query[RosterQuery]):
     )
     count = qs.count()
     start = (query.page - 1) * query.page_size
-    items = list(qs.prefetch_related("skills")[start : start + query.page_size])
+    items = list(selectors.with_skill_list(qs)[start : start + query.page_size])
     return {
         "items": items,
         "count": count,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import DomainError, NotFound, PermissionDenied
 from zhiyuan.core.forms import add_domain_error
-from zhiyuan.places.selectors import regions
+from zhiyuan.places.models import Region
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.forms import (
@@ -137,17 +137,23 @@ def manage_roster(request):
             skill=data.get("skill") or "",
         ),
     )
-    page = Paginator(qs.prefetch_related("skills"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.with_skill_list(qs), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
-        "filters": filters,
-        "page": page,
-        "query": query.urlencode(),
-        "regions": regions().exclude(level="district"),
-        "skills": selectors.skills(),
-        "pending": selectors.pending_count(request.user),
-    }
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    if request.headers.get("HX-Request"):
+        return render(request, "volunteers/_roster_table.html", context)
+    region_id, skill = data.get("region"), data.get("skill") or ""
+    context.update(
+        # Options with their selected state decided here: one pass, no template filters.
+        region_options=[
+            (r.pk, ("\u3000" if r.level == "community" else "") + r.name, r.pk == region_id)
+            for r in Region.objects.exclude(level="district").only("pk", "name", "level")
+        ],
+        skill_options=[(s.code, s.name, s.code == skill) for s in selectors.skills()],
+        pending=selectors.pending_count(request.user),
+    )
+    return render(request, "volunteers/roster.html", context)
     template = (
         "volunteers/_roster_table.html"
         if request.headers.get("HX-Request")
