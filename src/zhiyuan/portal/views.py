@@ -8,7 +8,6 @@ from zhiyuan.accounts import scopes
 from zhiyuan.places.models import Region
 from zhiyuan.volunteers.models import Volunteer
 
-
 COVERAGE_CACHE_SECONDS = 300
 
 
