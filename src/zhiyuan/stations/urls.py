@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:station_id>/", views.station_detail, name="detail"),
     path("<int:station_id>/audit/", views.station_audit, name="audit"),
     path("<int:station_id>/rotate/", views.station_rotate, name="rotate"),
+    path("<int:station_id>/managers/", views.station_managers, name="managers"),
     path("<int:station_id>/poster.<str:fmt>", views.station_poster, name="poster"),
 ]

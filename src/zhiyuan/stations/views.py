@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import DomainError, NotFound, PermissionDenied
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.stations import access, poster, selectors, services
@@ -167,4 +168,29 @@ def station_rotate(request, station_id: int):
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("A new check-in code is issued: print the poster again."))
+    return redirect("stations:detail", station_id=station.pk)
+
+
+@require_POST
+@login_required
+def station_managers(request, station_id: int):
+    """Add (`username`) or remove (`remove`: a user id) a station manager."""
+    station = _get(access.station_for, request.user, station_id, manage=True)
+    try:
+        if request.POST.get("remove"):
+            user = station.managers.filter(pk=request.POST["remove"]).first()
+            if user is None:
+                raise Http404
+            services.remove_manager(actor=request.user, station=station, user=user)
+        else:
+            name = request.POST.get("username", "").strip()
+            user = User.objects.filter(username__iexact=name).first() if name else None
+            if user is None:
+                messages.error(request, _("No account has this name or volunteer number."))
+                return redirect("stations:detail", station_id=station.pk)
+            services.add_manager(actor=request.user, station=station, user=user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The station's managers are updated."))
     return redirect("stations:detail", station_id=station.pk)

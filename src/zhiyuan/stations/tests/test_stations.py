@@ -157,3 +157,24 @@ def test_station_list_page_and_filters(mapped, client_for):
     create(client, **station_data(mapped, name="劝业场服务点", kind="point"))
     body = client_for(None).get("/stations/?kind=point").content.decode()
     assert "劝业场服务点" in body and "新兴社区志愿服务站" not in body
+
+
+def test_manager_is_added_and_removed_on_the_station_page(mapped, client_for):
+    create(client_for(mapped.alice), **station_data(mapped))
+    station = Station.objects.get()
+    client = client_for(mapped.alice)
+    client.post(f"/stations/{station.pk}/managers/", {"username": "nobody-here"})
+    assert not station.managers.exists()
+    client.post(f"/stations/{station.pk}/managers/", {"username": "carol"})
+    assert list(station.managers.all()) == [mapped.carol_user]
+    from zhiyuan.accounts import scopes
+    from zhiyuan.accounts.models import Role, User
+
+    assert Role.STATION_MANAGER in scopes.roles_of(User.objects.get(username="carol"))
+    client.post(f"/stations/{station.pk}/managers/", {"remove": mapped.carol_user.pk})
+    assert not station.managers.exists()
+    outsider = client_for(mapped.erin).post(
+        f"/stations/{station.pk}/managers/", {"username": "erin"}
+    )
+    assert outsider.status_code == 403
+    assert not station.managers.exists()
