@@ -37,6 +37,8 @@ def _test_settings(settings):
     settings.FIELD_CIPHER = "aes-gcm"
     # A production hash costs ~0.5 s; the cast alone hashes five passwords per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from django.core.cache import cache
 
     cache.clear()
@@ -62,6 +64,14 @@ def ensure_reference_data():
     from zhiyuan.teams.models import Specialty
     from zhiyuan.volunteers.models import Skill
 
+    from zhiyuan.projects.models import Category
+
+    parents = {}
+    module = importlib.import_module("zhiyuan.projects.migrations.0002_default_categories")
+    for order, (code, label, parent) in enumerate(module.DEFAULT_CATEGORIES):
+        parents[code], _created = Category.objects.get_or_create(
+            code=code, defaults={"name": label, "sort_order": order, "parent": parents.get(parent)}
+        )
     for model, module, name in [
         (Skill, "zhiyuan.volunteers.migrations.0002_default_skills", "DEFAULT_SKILLS"),
         (Specialty, "zhiyuan.teams.migrations.0002_default_specialties", "DEFAULT_SPECIALTIES"),

@@ -36,12 +36,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "zhiyuan.core",
     "zhiyuan.places",
     "zhiyuan.accounts",
+    "zhiyuan.notifications",
     "zhiyuan.volunteers",
     "zhiyuan.teams",
     "zhiyuan.stations",
+    "zhiyuan.projects",
     "zhiyuan.portal",
 ]
 
@@ -71,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhiyuan.accounts.context_processors.navigation",
+                "zhiyuan.notifications.context_processors.unread",
             ],
         },
     },
@@ -132,6 +137,19 @@ SESSION_COOKIE_SECURE = envbool("ZHIYUAN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Background work (notifications, later imports and reports) through Django's task API:
+# the database backend, run by `zhiyuan db_worker`; tests use the immediate backend.
+TASKS = {
+    "default": {"BACKEND": envstr("ZHIYUAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
+# Channels every notification goes out on: site (the inbox), email, sms.
+NOTIFICATION_CHANNELS = envlist("ZHIYUAN_NOTIFICATION_CHANNELS", ["site", "email", "sms"])
+SMS_GATEWAY = envstr("ZHIYUAN_SMS_GATEWAY", "zhiyuan.notifications.channels.LoggingSmsGateway")
+EMAIL_BACKEND = envstr("ZHIYUAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("ZHIYUAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("ZHIYUAN_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = envstr("ZHIYUAN_DEFAULT_FROM_EMAIL", "zhiyuan@localhost")
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,8 @@ urlpatterns = [
     path("volunteers/", include("zhiyuan.volunteers.urls")),
     path("teams/", include("zhiyuan.teams.urls")),
     path("stations/", include("zhiyuan.stations.urls")),
+    path("projects/", include("zhiyuan.projects.urls")),
+    path("messages/", include("zhiyuan.notifications.urls")),
     path("s/<str:token>/", checkin_landing, name="checkin"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

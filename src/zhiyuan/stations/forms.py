@@ -60,7 +60,7 @@ class StationFilterForm(forms.Form):
 
 class AuditForm(forms.Form):
     audited_on = forms.DateField(
-        label=_("Audited on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Audited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     note = forms.CharField(
         label=_("Overall note"), required=False, widget=forms.Textarea(attrs={"rows": 2})

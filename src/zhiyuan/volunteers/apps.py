@@ -10,6 +10,12 @@ def _is_volunteer(user) -> bool:
     return Volunteer.objects.filter(user=user, status=Volunteer.Status.ACTIVE).exists()
 
 
+def _phone_of(user) -> str | None:
+    """The mobile number SMS notifications go to: the volunteer's, decrypted for sending."""
+    volunteer = getattr(user, "volunteer", None)
+    return volunteer.decrypted("phone") if volunteer is not None else None
+
+
 class VolunteersConfig(AppConfig):
     name = "zhiyuan.volunteers"
     label = "volunteers"
@@ -20,3 +26,7 @@ class VolunteersConfig(AppConfig):
         from zhiyuan.accounts.scopes import register_role_provider
 
         register_role_provider(Role.VOLUNTEER, _is_volunteer)
+
+        from zhiyuan.notifications.services import set_phone_lookup
+
+        set_phone_lookup(_phone_of)

@@ -53,7 +53,7 @@ class RegistrationForm(ProfileFields):
         label=_("Birth date"),
         required=False,
         help_text=_("Only for documents that do not contain it (passports, travel permits)."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     gender = forms.ChoiceField(
         label=_("Gender"),

@@ -76,6 +76,12 @@ class Volunteer(models.Model):
         choices=PoliticalStatus.choices,
         default=PoliticalStatus.MASSES,
     )
+    insured_until = models.DateField(
+        _("accident insurance valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Shifts that require insurance (志愿服务条例 Art. 17) check this date."),
+    )
     consent_version = models.CharField(_("privacy notice version"), max_length=20)
     consented_at = models.DateTimeField(_("consented at"))
     status = models.CharField(

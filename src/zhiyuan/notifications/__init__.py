@@ -1,0 +1,1 @@
+"""Notifications: an outbox of messages, delivered in the background by pluggable channels."""

@@ -1,0 +1,11 @@
+"""Inbox URLs."""
+
+from django.urls import path
+
+from zhiyuan.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read/", views.mark_all_read, name="mark_all_read"),
+]

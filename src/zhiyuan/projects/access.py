@@ -1,0 +1,73 @@
+"""Permission-checked getters for projects, activities, shifts and sign-ups."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from zhiyuan.core.errors import NotFound, PermissionDenied
+from zhiyuan.projects.models import Activity, Project, Shift, SignUp
+from zhiyuan.projects.services import may_organise
+
+
+def _visible(user, project: Project) -> bool:
+    return project.state != Project.State.DRAFT or may_organise(user, project)
+
+
+def project_for(user, project_id, *, organise: bool = False) -> Project:
+    """Published and closed projects are public; drafts only for their organisers."""
+    try:
+        project = Project.objects.select_related("category", "organiser", "organiser__region").get(
+            pk=int(project_id)
+        )
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("No such project.")) from None
+    if not _visible(user, project):
+        raise NotFound(_("No such project."))
+    if organise and not may_organise(user, project):
+        raise PermissionDenied(_("Only admins of the organising team may do this."))
+    return project
+
+
+def activity_for(user, activity_id, *, organise: bool = False) -> Activity:
+    try:
+        activity = Activity.objects.select_related(
+            "project", "project__organiser", "project__organiser__region", "station"
+        ).get(pk=int(activity_id))
+    except (Activity.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("No such activity.")) from None
+    project_for(user, activity.project_id, organise=organise)
+    return activity
+
+
+def shift_for(user, shift_id, *, organise: bool = False) -> Shift:
+    try:
+        shift = Shift.objects.select_related(
+            "activity",
+            "activity__project",
+            "activity__project__organiser",
+            "activity__project__organiser__region",
+            "activity__station",
+        ).get(pk=int(shift_id))
+    except (Shift.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("No such shift.")) from None
+    project_for(user, shift.activity.project_id, organise=organise)
+    return shift
+
+
+def signup_for(user, signup_id) -> SignUp:
+    """Its volunteer and the organisers may act on a sign-up; others get 404."""
+    try:
+        signup = SignUp.objects.select_related(
+            "volunteer",
+            "shift",
+            "shift__activity",
+            "shift__activity__project",
+            "shift__activity__project__organiser",
+            "shift__activity__project__organiser__region",
+        ).get(pk=int(signup_id))
+    except (SignUp.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("No such sign-up.")) from None
+    own = signup.volunteer.user_id is not None and signup.volunteer.user_id == user.pk
+    if not own and not may_organise(user, signup.shift.activity.project):
+        raise NotFound(_("No such sign-up."))
+    return signup

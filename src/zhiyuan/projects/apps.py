@@ -1,0 +1,10 @@
+"""The projects app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "zhiyuan.projects"
+    label = "projects"
+    verbose_name = _("Projects")

@@ -1,0 +1,193 @@
+"""Signing up for shifts: places, the waitlist, conditions, overlaps, cancelling, organisers."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from zhiyuan.notifications.models import Message
+from zhiyuan.projects.models import Shift, SignUp
+from zhiyuan.projects.tests.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_up(client, shift):
+    return client.post(f"/api/v1/shifts/{shift.pk}/signups")
+
+
+def test_first_volunteer_gets_the_place_the_second_the_waitlist(plan, client_for):
+    first = sign_up(client_for(plan.gina.user), plan.guide)
+    second = sign_up(client_for(plan.dave_user), plan.guide)
+    assert (first.status_code, first.json()["state"]) == (201, "confirmed")
+    assert (second.status_code, second.json()["state"]) == (201, "waitlisted")
+
+
+def test_cancelling_promotes_the_first_on_the_waitlist_and_tells_them(
+    plan, client_for, django_capture_on_commit_callbacks
+):
+    gina = client_for(plan.gina.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        signup_id = sign_up(gina, plan.guide).json()["id"]
+        sign_up(client_for(plan.dave_user), plan.guide)
+        response = gina.post(f"/api/v1/signups/{signup_id}/cancel")
+    assert response.json()["state"] == "cancelled"
+    dave = SignUp.objects.get(volunteer__user=plan.dave_user)
+    assert dave.state == "confirmed"
+    promoted = Message.objects.filter(recipient=plan.dave_user, kind="signup_promoted")
+    assert set(promoted.values_list("channel", flat=True)) == {"site", "email", "sms"}
+    assert promoted.get(channel="site").status == "sent"
+    assert promoted.get(channel="email").status == "skipped"  # dave2 has no email address
+    assert promoted.get(channel="sms").status == "sent"
+
+
+def test_notifications_are_delivered_only_after_commit(plan, client_for):
+    sign_up(client_for(plan.gina.user), plan.guide)
+    message = Message.objects.get(recipient=plan.gina.user, channel="site")
+    assert message.kind == "signup_confirmed"
+    assert message.status == "pending"  # the test's transaction never commits
+
+
+def test_email_goes_through_djangos_mail_backend(
+    plan, client_for, django_capture_on_commit_callbacks
+):
+    plan.gina.user.email = "gina@example.org"
+    plan.gina.user.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client_for(plan.gina.user), plan.guide)
+    assert mail.outbox[0].to == ["gina@example.org"]
+    assert "义务指路" in mail.outbox[0].body
+
+
+def test_signing_up_twice_is_refused(plan, client_for):
+    client = client_for(plan.gina.user)
+    sign_up(client, plan.guide)
+    response = sign_up(client, plan.guide)
+    assert response.status_code == 409
+    assert response.json()["code"] == "already_signed_up"
+
+
+def test_overlapping_shifts_are_refused(plan, client_for):
+    plan.rescue.required_skills.clear()
+    Shift.objects.filter(pk=plan.rescue.pk).update(insurance_required=False)
+    client = client_for(plan.gina.user)
+    sign_up(client, plan.guide)
+    response = sign_up(client, plan.rescue)
+    assert response.status_code == 409
+    assert response.json()["code"] == "overlapping_shift"
+
+
+def test_each_unmet_condition_is_named(plan, client_for):
+    response = sign_up(client_for(plan.gina.user), plan.rescue)
+    assert response.status_code == 403
+    message = response.json()["message"]
+    assert "应急救助" in message  # the missing skill
+    assert response.json()["code"] == "not_eligible"
+    assert not SignUp.objects.filter(shift=plan.rescue).exists()
+
+
+def test_carol_with_the_skill_still_needs_insurance(plan, client_for):
+    response = sign_up(client_for(plan.carol_user), plan.rescue)
+    assert response.status_code == 403
+    plan.carol.insured_until = at(30, 0).date()
+    plan.carol.save(update_fields=["insured_until"])
+    assert sign_up(client_for(plan.carol_user), plan.rescue).status_code == 201
+
+
+def test_too_young_for_the_shift(plan, client_for):
+    from zhiyuan.volunteers.models import Volunteer
+
+    Volunteer.objects.filter(pk=plan.carol.pk).update(
+        birth_date=at(1, 0).date() - dt.timedelta(days=365 * 16), insured_until=at(30, 0).date()
+    )
+    response = sign_up(client_for(plan.carol_user), plan.rescue)
+    assert response.status_code == 403
+    assert "18" in response.json()["message"]
+
+
+def test_past_cancelled_and_draft_shifts_cannot_be_taken(plan, client_for):
+    client = client_for(plan.gina.user)
+    Shift.objects.filter(pk=plan.guide.pk).update(starts_at=at(-1, 8), ends_at=at(-1, 11))
+    assert sign_up(client, plan.guide).json()["code"] == "shift_unavailable"
+    Shift.objects.filter(pk=plan.guide.pk).update(
+        starts_at=at(1, 8), ends_at=at(1, 11), status="cancelled"
+    )
+    assert sign_up(client, plan.guide).json()["code"] == "shift_unavailable"
+    Shift.objects.filter(pk=plan.guide.pk).update(status="open")
+    plan.project.state = "draft"
+    plan.project.save()
+    assert sign_up(client, plan.guide).status_code == 404  # a draft is not visible to volunteers
+    assert not SignUp.objects.exists()
+
+
+def test_organiser_removes_and_promotes_and_marks_no_show(plan, client_for):
+    signup_id = sign_up(client_for(plan.gina.user), plan.guide).json()["id"]
+    sign_up(client_for(plan.dave_user), plan.guide)
+    carol = client_for(plan.carol_user)
+    assert (
+        carol.post(
+            f"/api/v1/signups/{signup_id}/remove", {"reason": ""}, content_type="application/json"
+        ).status_code
+        == 400
+    )
+    removed = carol.post(
+        f"/api/v1/signups/{signup_id}/remove",
+        {"reason": "重复报名"},
+        content_type="application/json",
+    )
+    assert removed.json()["state"] == "removed"
+    dave = SignUp.objects.get(volunteer__user=plan.dave_user)
+    assert dave.state == "confirmed"
+    assert carol.post(f"/api/v1/signups/{dave.pk}/no-show").status_code == 409  # not started yet
+    Shift.objects.filter(pk=plan.guide.pk).update(starts_at=at(-1, 8))
+    assert carol.post(f"/api/v1/signups/{dave.pk}/no-show").json()["state"] == "no_show"
+
+
+def test_raising_the_capacity_promotes_the_waitlist(plan, client_for):
+    sign_up(client_for(plan.gina.user), plan.guide)
+    sign_up(client_for(plan.dave_user), plan.guide)
+    response = client_for(plan.carol_user).patch(
+        f"/api/v1/shifts/{plan.guide.pk}", {"capacity": 2}, content_type="application/json"
+    )
+    assert response.json()["confirmed"] == 2
+    lowered = client_for(plan.carol_user).patch(
+        f"/api/v1/shifts/{plan.guide.pk}", {"capacity": 1}, content_type="application/json"
+    )
+    assert lowered.status_code == 409
+
+
+def test_someone_elses_signup_cannot_be_cancelled(plan, client_for):
+    signup_id = sign_up(client_for(plan.gina.user), plan.guide).json()["id"]
+    assert client_for(plan.dave_user).post(f"/api/v1/signups/{signup_id}/cancel").status_code == 404
+
+
+def test_sign_up_on_the_page_and_see_it_under_my_shifts(plan, client_for):
+    client = client_for(plan.gina.user)
+    page = client.get(f"/projects/{plan.project.pk}/").content.decode()
+    assert 'class="sign-up"' in page
+    client.post(f"/projects/shifts/{plan.guide.pk}/signup/")
+    mine = client.get("/projects/mine/")
+    assert [s.shift_id for s in mine.context["upcoming"]] == [plan.guide.pk]
+    waiting = client_for(plan.dave_user)
+    waiting.post(f"/projects/shifts/{plan.guide.pk}/signup/")
+    assert waiting.get("/projects/mine/").context["waitlisted"][0].position == 1
+
+
+def test_calendar_feed(plan, client_for):
+    client = client_for(plan.gina.user)
+    sign_up(client, plan.guide)
+    feed_url = client.get("/projects/mine/").context["feed_url"]
+    response = client_for(None).get(feed_url.replace("http://testserver", ""))
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/calendar")
+    assert "BEGIN:VEVENT" in body and "义务指路" in body
+    assert client_for(None).get("/projects/calendar/not-a-token.ics").status_code == 404
+
+
+def test_reminders_go_to_tomorrows_volunteers_once(plan, client_for):
+    from django.core.management import call_command
+
+    sign_up(client_for(plan.gina.user), plan.guide)
+    call_command("send_reminders")
+    call_command("send_reminders")
+    assert Message.objects.filter(kind="shift_reminder", channel="site").count() == 1

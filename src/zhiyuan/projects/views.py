@@ -1,0 +1,290 @@
+"""Project pages: 项目公布 list and project page with sign-up, my shifts and the .ics feed,
+and the organiser's pages (new project, schedule, shift roster)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhiyuan.core.errors import DomainError, NotFound, PermissionDenied
+from zhiyuan.core.forms import add_domain_error
+from zhiyuan.projects import access, ics, selectors, services
+from zhiyuan.projects.forms import (
+    ActivityForm,
+    ProjectFilterForm,
+    ProjectForm,
+    SeriesForm,
+    ShiftForm,
+)
+from zhiyuan.projects.models import CalendarFeed, Shift
+from zhiyuan.teams.selectors import managed_teams
+
+
+def _get(getter, *args, **kwargs):
+    try:
+        return getter(*args, **kwargs)
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(str(exc.message)) from None
+
+
+def project_list(request):
+    filters = ProjectFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    qs = selectors.published_projects(
+        selectors.ProjectFilter(
+            q=data.get("q") or "",
+            category=data["category"].code if data.get("category") else "",
+            region_id=data["region"].pk if data.get("region") else None,
+            date_from=data.get("date_from"),
+            skill=data["skill"].code if data.get("skill") else "",
+        )
+    )
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    organising = request.user.is_authenticated and managed_teams(request.user).exists()
+    return render(
+        request,
+        "projects/list.html",
+        {"filters": filters, "page": page, "query": query.urlencode(), "organising": organising},
+    )
+
+
+def _volunteer(request):
+    return getattr(request.user, "volunteer", None) if request.user.is_authenticated else None
+
+
+def project_detail(request, project_id: int):
+    project = _get(access.project_for, request.user, project_id)
+    activities = selectors.upcoming_activities(project)
+    volunteer = _volunteer(request)
+    shifts = [shift for activity in activities for shift in activity.shifts.all()]
+    held = selectors.holdings(volunteer, [shift.pk for shift in shifts])
+    for shift in shifts:
+        shift.held = held.get(shift.pk)
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "activities": activities,
+            "volunteer": volunteer,
+            "may_organise": services.may_organise(request.user, project),
+        },
+    )
+
+
+@require_POST
+@login_required
+def shift_sign_up(request, shift_id: int):
+    shift = _get(access.shift_for, request.user, shift_id)
+    try:
+        signup = services.sign_up(actor=request.user, shift=shift)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        if signup.state == "confirmed":
+            messages.success(request, _("You are signed up for %(role)s.") % {"role": shift.role})
+        else:
+            messages.info(request, _("The shift is full: you are on the waitlist."))
+    return redirect("projects:detail", project_id=shift.activity.project_id)
+
+
+@require_POST
+@login_required
+def signup_cancel(request, signup_id: int):
+    signup = _get(access.signup_for, request.user, signup_id)
+    try:
+        services.cancel_signup(actor=request.user, signup=signup)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Your sign-up is cancelled."))
+    if request.POST.get("next") == "detail":
+        return redirect("projects:detail", project_id=signup.shift.activity.project_id)
+    return redirect("projects:my_shifts")
+
+
+@login_required
+def my_shifts(request):
+    volunteer = _volunteer(request)
+    if volunteer is None:
+        return redirect("volunteers:register")
+    feed, _created = CalendarFeed.objects.get_or_create(volunteer=volunteer)
+    return render(
+        request,
+        "projects/my_shifts.html",
+        {
+            **selectors.my_shifts(volunteer),
+            "feed_url": request.build_absolute_uri(f"/projects/calendar/{feed.token}.ics"),
+        },
+    )
+
+
+def calendar_feed(request, token: str):
+    feed = get_object_or_404(CalendarFeed.objects.select_related("volunteer"), token=token)
+    signups = selectors.my_signups(feed.volunteer).filter(state__in=("confirmed", "waitlisted"))
+    body = ics.feed(signups, host=request.get_host(), name=_("My volunteer shifts"))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+def project_create(request):
+    teams = managed_teams(request.user).filter(status="active").order_by("path")
+    if not teams.exists():
+        raise DjangoPermissionDenied(_("Only team admins may create projects."))
+    form = ProjectForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.create_project(
+                actor=request.user,
+                name=data["name"],
+                category=data["category"],
+                organiser=data["organiser"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                description=data["description"],
+                target_recipients=data["target_recipients"],
+                is_brand=data["is_brand"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The project is saved as a draft."))
+            return redirect("projects:manage", project_id=project.pk)
+    return render(request, "projects/form.html", {"form": form})
+
+
+@login_required
+def project_manage(request, project_id: int):
+    project = _get(access.project_for, request.user, project_id, organise=True)
+    activity_form = ActivityForm(prefix="activity")
+    series_form = SeriesForm(prefix="series")
+    action = request.POST.get("action")
+    if request.method == "POST":
+        try:
+            if action == "publish":
+                services.publish_project(actor=request.user, project=project)
+                messages.success(request, _("The project is published."))
+            elif action == "close":
+                services.close_project(actor=request.user, project=project)
+                messages.success(request, _("The project is closed."))
+            elif action == "activity":
+                activity_form = ActivityForm(request.POST, prefix="activity")
+                if activity_form.is_valid():
+                    services.create_activity(
+                        actor=request.user, project=project, **activity_form.cleaned_data
+                    )
+                    messages.success(request, _("The activity is scheduled."))
+                    return redirect("projects:manage", project_id=project.pk)
+            elif action == "series":
+                series_form = SeriesForm(request.POST, prefix="series")
+                if series_form.is_valid():
+                    data = series_form.cleaned_data
+                    series = services.create_series(
+                        actor=request.user,
+                        project=project,
+                        title=data["title"],
+                        frequency=data["frequency"],
+                        day=data["day"],
+                        start_time=data["start_time"],
+                        end_time=data["end_time"],
+                        first_date=data["first_date"],
+                        last_date=data["last_date"],
+                        stations=list(data["stations"]),
+                        shift_template=[{"role": data["role"], "capacity": data["capacity"]}],
+                    )
+                    messages.success(
+                        request,
+                        _("%(n)d activities are scheduled.") % {"n": series.activities.count()},
+                    )
+                    return redirect("projects:manage", project_id=project.pk)
+            elif action == "cancel_activity":
+                activity = _get(
+                    access.activity_for, request.user, request.POST.get("activity"), organise=True
+                )
+                services.cancel_activity(
+                    actor=request.user, activity=activity, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("The activity is cancelled."))
+            if action in ("publish", "close", "cancel_activity"):
+                return redirect("projects:manage", project_id=project.pk)
+        except DomainError as exc:
+            form = (
+                activity_form
+                if action == "activity"
+                else series_form
+                if action == "series"
+                else None
+            )
+            if form is not None:
+                add_domain_error(form, exc)
+            else:
+                messages.error(request, str(exc.message))
+    return render(
+        request,
+        "projects/manage.html",
+        {
+            "project": project,
+            "activities": selectors.upcoming_activities(project, limit=50),
+            "activity_form": activity_form,
+            "series_form": series_form,
+        },
+    )
+
+
+@login_required
+def activity_shifts(request, activity_id: int):
+    activity = _get(access.activity_for, request.user, activity_id, organise=True)
+    form = ShiftForm(
+        request.POST or None, initial={"starts_at": activity.starts_at, "ends_at": activity.ends_at}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_shift(actor=request.user, activity=activity, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The shift is added."))
+            return redirect("projects:manage", project_id=activity.project_id)
+    return render(request, "projects/shift_form.html", {"activity": activity, "form": form})
+
+
+@login_required
+def shift_roster(request, shift_id: int):
+    shift = _get(access.shift_for, request.user, shift_id, organise=True)
+    if request.method == "POST":
+        signup = _get(access.signup_for, request.user, request.POST.get("signup"))
+        if signup.shift_id != shift.pk:
+            raise Http404
+        action = request.POST.get("action")
+        try:
+            if action == "confirm":
+                services.confirm_signup(actor=request.user, signup=signup)
+            elif action == "remove":
+                services.remove_signup(
+                    actor=request.user, signup=signup, reason=request.POST.get("reason", "")
+                )
+            elif action == "no_show":
+                services.mark_no_show(actor=request.user, signup=signup)
+            else:
+                raise Http404
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Done."))
+        return redirect("projects:roster", shift_id=shift.pk)
+    return render(
+        request,
+        "projects/roster.html",
+        {"shift": Shift.objects.get(pk=shift.pk), "signups": selectors.roster(shift)},
+    )
