@@ -61,10 +61,9 @@ def ensure_reference_data():
     """
     import importlib
 
+    from zhiyuan.projects.models import Category
     from zhiyuan.teams.models import Specialty
     from zhiyuan.volunteers.models import Skill
-
-    from zhiyuan.projects.models import Category
 
     parents = {}
     module = importlib.import_module("zhiyuan.projects.migrations.0002_default_categories")

@@ -140,9 +140,7 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Background work (notifications, later imports and reports) through Django's task API:
 # the database backend, run by `zhiyuan db_worker`; tests use the immediate backend.
-TASKS = {
-    "default": {"BACKEND": envstr("ZHIYUAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
-}
+TASKS = {"default": {"BACKEND": envstr("ZHIYUAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Channels every notification goes out on: site (the inbox), email, sms.
 NOTIFICATION_CHANNELS = envlist("ZHIYUAN_NOTIFICATION_CHANNELS", ["site", "email", "sms"])
 SMS_GATEWAY = envstr("ZHIYUAN_SMS_GATEWAY", "zhiyuan.notifications.channels.LoggingSmsGateway")

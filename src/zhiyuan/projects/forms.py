@@ -26,7 +26,9 @@ class ProjectFilterForm(forms.Form):
         empty_label=_("All"),
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     skill = forms.ModelChoiceField(
         label=_("Skill"),
@@ -44,7 +46,9 @@ class ProjectForm(forms.Form):
     starts_on = forms.DateField(
         label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(
+        label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     target_recipients = forms.CharField(
         label=_("Target recipients"), max_length=200, required=False
     )
@@ -59,10 +63,12 @@ class ProjectForm(forms.Form):
 class ActivityForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     starts_at = forms.DateTimeField(
-        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Starts at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     ends_at = forms.DateTimeField(
-        label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Ends at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     station = forms.ModelChoiceField(
         label=_("Station"), queryset=Station.objects.filter(status="open"), required=False
@@ -76,10 +82,12 @@ class ActivityForm(forms.Form):
 class ShiftForm(forms.Form):
     role = forms.CharField(label=_("Role"), max_length=50)
     starts_at = forms.DateTimeField(
-        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Starts at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     ends_at = forms.DateTimeField(
-        label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Ends at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     capacity = forms.IntegerField(label=_("Capacity"))
     required_skills = forms.ModelMultipleChoiceField(
@@ -97,13 +105,21 @@ class SeriesForm(forms.Form):
     frequency = forms.ChoiceField(label=_("Frequency"), choices=ActivitySeries.Frequency.choices)
     day = forms.IntegerField(label=_("Day"), initial=12)
     start_time = forms.TimeField(
-        label=_("Start time"), initial="08:00", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Start time"),
+        initial="08:00",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     end_time = forms.TimeField(
-        label=_("End time"), initial="11:00", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("End time"),
+        initial="11:00",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    first_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    last_date = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    first_date = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    last_date = forms.DateField(
+        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     stations = forms.ModelMultipleChoiceField(
         label=_("Stations"),
         queryset=Station.objects.filter(status="open"),

@@ -29,7 +29,9 @@ class TeamForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
     founded_on = forms.DateField(
-        label=_("Founded on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Founded on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
 

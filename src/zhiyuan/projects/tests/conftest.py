@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from zhiyuan.projects.models import Activity, Category, Project, Shift
 from zhiyuan.stations.models import Station
-from zhiyuan.stations.tests.conftest import box  # noqa: F401 - re-exported for tests
-from zhiyuan.teams.tests.conftest import corps, make_volunteer, member  # noqa: F401
+from zhiyuan.teams.tests.conftest import corps, make_volunteer  # noqa: F401 - the corps fixture
 
 
 def at(days: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -17,7 +16,7 @@ def at(days: int, hour: int, minute: int = 0) -> dt.datetime:
 
 
 @pytest.fixture
-def plan(corps):
+def plan(corps):  # noqa: F811 - the imported fixture
     c = corps
     c.station = Station.objects.create(
         name="新兴社区志愿服务站",
