@@ -15,10 +15,13 @@ $(BIN)/zhiyuan: pyproject.toml
 
 install: $(BIN)/zhiyuan
 
-## Migrate the SQLite database, load the demo district if it is empty, serve on $(HOST).
+## Migrate the SQLite database, load the demo district if it is empty, serve on $(HOST)
+## with a background worker for notifications beside it.
 run: install
 	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan migrate --no-input -v0
 	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan demo --if-empty
+	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan runserver $(HOST)
 
 ## The whole suite: unit, API and browser tests (set DATABASE_URL for PostgreSQL).
