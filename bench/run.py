@@ -24,14 +24,22 @@ from urllib.parse import quote, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
 
-# (label, path): the roster three ways, its API, and the floor.
+# (label, path): key pages and API reads, and the floor. "{project}" is the benchmark's
+# busy project, made after the demo.
 TARGETS = [
+    ("home page", "/"),
     ("roster page", "/volunteers/manage/"),
     ("roster page ?q=王", f"/volunteers/manage/?q={quote('王')}"),
     ("roster page ?status=pending", "/volunteers/manage/?status=pending"),
     ("roster API page_size=20", "/api/v1/volunteers?page=1&page_size=20"),
+    ("team tree page", "/teams/"),
+    ("station map page", "/stations/map/"),
+    ("project list page", "/projects/"),
+    ("project API list", "/api/v1/projects"),
+    ("busy project page", "/projects/{project}/"),
     ("bare view", "/bench/bare/"),
 ]
+SIGNUPS = 400  # volunteers signing up for one busy shift of 100 places
 BARE = "bare view"
 
 
@@ -166,6 +174,100 @@ def time_requests(client, path: str, *, requests: int, warmup: int) -> dict:
     }
 
 
+def busy_project(admin):
+    """A published project with an activity next week and one shift of 100 places."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhiyuan.places.models import Region
+    from zhiyuan.projects import services
+    from zhiyuan.projects.models import Category
+    from zhiyuan.teams.models import Team
+    from zhiyuan.teams.services import create_team
+
+    team = Team.objects.filter(status="active").order_by("path").first() or create_team(
+        actor=admin,
+        name="基准测试总队",
+        level="corps",
+        kind="department",
+        region=Region.objects.get(level="district"),
+    )
+    today = timezone.localdate()
+    project = services.create_project(
+        actor=admin,
+        name="基准测试项目",
+        category=Category.objects.get(code="civility_guidance"),
+        organiser=team,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+    )
+    services.publish_project(actor=admin, project=project)
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=7)
+    activity = services.create_activity(
+        actor=admin,
+        project=project,
+        title="文明礼让日",
+        address="滨江道",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+    )
+    shift = services.create_shift(
+        actor=admin,
+        activity=activity,
+        role="公共文明引导",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        capacity=100,
+    )
+    return project, shift
+
+
+def time_signups(shift) -> dict:
+    """SIGNUPS different volunteers POST a sign-up for the same shift, one after another."""
+    from django.test import Client
+
+    from zhiyuan.accounts.models import User
+    from zhiyuan.projects.models import SignUp
+    from zhiyuan.volunteers.models import Volunteer
+
+    volunteers = list(Volunteer.objects.filter(status="active", user__isnull=True)[:SIGNUPS])
+    clients = []
+    for volunteer in volunteers:
+        user = User.objects.create(username=f"bench-{volunteer.volunteer_no}")
+        Volunteer.objects.filter(pk=volunteer.pk).update(user=user)
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    path = f"/api/v1/shifts/{shift.pk}/signups"
+    durations = []
+    started = time.perf_counter()
+    for client in clients:
+        before = time.perf_counter()
+        response = client.post(path)
+        durations.append(time.perf_counter() - before)
+        if response.status_code != 201:
+            raise SystemExit(
+                f"POST {path} answered {response.status_code}: {response.content[:200]}"
+            )
+    total = time.perf_counter() - started
+    durations.sort()
+    confirmed = SignUp.objects.filter(shift=shift, state="confirmed").count()
+    waiting = SignUp.objects.filter(shift=shift, state="waitlisted").count()
+    if (confirmed, waiting) != (100, len(clients) - 100):
+        raise SystemExit(f"sign-ups went wrong: {confirmed} confirmed, {waiting} waiting")
+    return {
+        "path": path,
+        "requests": len(clients),
+        "rps": len(clients) / total,
+        "mean_ms": statistics.fmean(durations) * 1000,
+        "p50_ms": durations[len(durations) // 2] * 1000,
+        "p95_ms": durations[min(len(durations) - 1, int(len(durations) * 0.95))] * 1000,
+        "queries": 0,
+        "bytes": 0,
+    }
+
+
 def child(args: argparse.Namespace) -> int:
     url = args.child
     if url.startswith(("postgres://", "postgresql://")):
@@ -200,11 +302,15 @@ def child(args: argparse.Namespace) -> int:
         flush=True,
     )
 
+    admin = User.objects.get(username="admin")
+    project, shift = busy_project(admin)
     client = Client()
-    client.force_login(User.objects.get(username="admin"))
+    client.force_login(admin)
     targets = {}
     for label, path in TARGETS:
+        path = path.format(project=project.pk)
         targets[label] = time_requests(client, path, requests=args.requests, warmup=args.warmup)
+    targets["sign-up POST (busy shift)"] = time_signups(shift)
     bare_rps = targets[BARE]["rps"]
     for result in targets.values():
         result["x_bare"] = result["rps"] / bare_rps
