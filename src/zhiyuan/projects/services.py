@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
@@ -70,13 +70,13 @@ def _local(value: dt.datetime) -> str:
 def _project_errors(*, name, category, starts_on, ends_on) -> dict:
     errors: dict[str, list[str]] = {}
     if not (name or "").strip():
-        errors["name"] = [_g("The name is required.")]
+        errors["name"] = [gettext("The name is required.")]
     if category is None:
-        errors["category"] = [_g("Choose a category.")]
+        errors["category"] = [gettext("Choose a category.")]
     if starts_on is None or ends_on is None:
-        errors["ends_on"] = [_g("Give the start and end dates.")]
+        errors["ends_on"] = [gettext("Give the start and end dates.")]
     elif ends_on < starts_on:
-        errors["ends_on"] = [_g("The end cannot be before the start.")]
+        errors["ends_on"] = [gettext("The end cannot be before the start.")]
     return errors
 
 
@@ -97,9 +97,9 @@ def create_project(
         raise PermissionDenied(_("Only admins of the organising team may create its projects."))
     errors = _project_errors(name=name, category=category, starts_on=starts_on, ends_on=ends_on)
     if not organiser.is_active:
-        errors["organiser"] = [_g("The organising team is dissolved.")]
+        errors["organiser"] = [gettext("The organising team is dissolved.")]
     if is_brand and not scopes.administers_region(actor, organiser.region):
-        errors["is_brand"] = [_g("Only the office names brand projects.")]
+        errors["is_brand"] = [gettext("Only the office names brand projects.")]
     if errors:
         raise ValidationFailed(errors)
     return Project.objects.create(
@@ -127,7 +127,9 @@ def update_project(*, actor, project: Project, **changes) -> Project:
     }
     unknown = set(changes) - allowed
     if unknown:
-        raise ValidationFailed({name: [_g("This field cannot be changed.")] for name in unknown})
+        raise ValidationFailed(
+            {name: [gettext("This field cannot be changed.")] for name in unknown}
+        )
     merged = {name: changes.get(name, getattr(project, name)) for name in allowed}
     errors = _project_errors(
         name=merged["name"],
@@ -136,7 +138,7 @@ def update_project(*, actor, project: Project, **changes) -> Project:
         ends_on=merged["ends_on"],
     )
     if "is_brand" in changes and not scopes.administers_region(actor, project.organiser.region):
-        errors["is_brand"] = [_g("Only the office names brand projects.")]
+        errors["is_brand"] = [gettext("Only the office names brand projects.")]
     if errors:
         raise ValidationFailed(errors)
     for name, value in changes.items():
@@ -171,20 +173,20 @@ def close_project(*, actor, project: Project) -> Project:
 def _activity_errors(project, *, title, station, address, starts_at, ends_at) -> dict:
     errors: dict[str, list[str]] = {}
     if not (title or "").strip():
-        errors["title"] = [_g("The title is required.")]
+        errors["title"] = [gettext("The title is required.")]
     if station is None and not (address or "").strip():
-        errors["address"] = [_g("Give a station or an address.")]
+        errors["address"] = [gettext("Give a station or an address.")]
     if station is not None and not station.is_open:
-        errors["station"] = [_g("This station is closed.")]
+        errors["station"] = [gettext("This station is closed.")]
     if starts_at is None or ends_at is None:
-        errors["ends_at"] = [_g("Give the start and end times.")]
+        errors["ends_at"] = [gettext("Give the start and end times.")]
     elif ends_at <= starts_at:
-        errors["ends_at"] = [_g("The end must be after the start.")]
+        errors["ends_at"] = [gettext("The end must be after the start.")]
     elif not (
         project.starts_on <= timezone.localtime(starts_at).date()
         and timezone.localtime(ends_at).date() <= project.ends_on
     ):
-        errors["starts_at"] = [_g("The activity must fall within the project's dates.")]
+        errors["starts_at"] = [gettext("The activity must fall within the project's dates.")]
     return errors
 
 
@@ -272,7 +274,7 @@ def update_activity(
                 new["starts_at"] <= shift.starts_at + delta_start
                 and shift.ends_at + delta_end <= new["ends_at"]
             ):
-                errors["starts_at"] = [_g("A shift would fall outside the activity.")]
+                errors["starts_at"] = [gettext("A shift would fall outside the activity.")]
                 break
     if errors:
         raise ValidationFailed(errors)
@@ -296,9 +298,9 @@ def update_activity(
             _holders(shifts),
             kind="shift_changed",
             key=stamp,
-            subject=_g("Your shift has changed"),
+            subject=gettext("Your shift has changed"),
             body_for=lambda s: (
-                _g("%(title)s: now %(when)s at %(place)s.")
+                gettext("%(title)s: now %(when)s at %(place)s.")
                 % {
                     "title": activity.title,
                     "when": _local(s.shift.starts_at),
@@ -314,7 +316,7 @@ def cancel_activity(*, actor, activity: Activity, reason: str) -> Activity:
     _check_organiser(actor, activity.project)
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise ValidationFailed({"reason": [_g("Say why the activity is cancelled.")]})
+        raise ValidationFailed({"reason": [gettext("Say why the activity is cancelled.")]})
     with transaction.atomic():
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
         if activity.is_cancelled:
@@ -332,9 +334,9 @@ def cancel_activity(*, actor, activity: Activity, reason: str) -> Activity:
             holders,
             kind="shift_cancelled",
             key="activity",
-            subject=_g("Your shift is cancelled"),
+            subject=gettext("Your shift is cancelled"),
             body_for=lambda s: (
-                _g("%(title)s on %(when)s is cancelled: %(reason)s")
+                gettext("%(title)s on %(when)s is cancelled: %(reason)s")
                 % {"title": activity.title, "when": _local(s.shift.starts_at), "reason": reason}
             ),
         )
@@ -363,17 +365,19 @@ def _template_errors(template) -> tuple[dict, list[tuple[str, int, list[Skill], 
     errors: dict[str, list[str]] = {}
     rows = []
     if not isinstance(template, list) or not template:
-        return {"shift_template": [_g("Give at least one shift: a role and a capacity.")]}, []
+        return {"shift_template": [gettext("Give at least one shift: a role and a capacity.")]}, []
     for entry in template:
         role = str((entry or {}).get("role", "")).strip()
         capacity = (entry or {}).get("capacity")
         if not role or not isinstance(capacity, int) or capacity < 1:
-            errors["shift_template"] = [_g("Each shift needs a role and a capacity of at least 1.")]
+            errors["shift_template"] = [
+                gettext("Each shift needs a role and a capacity of at least 1.")
+            ]
             break
         codes = list(entry.get("skills") or [])
         skills = list(Skill.objects.filter(code__in=codes))
         if len(skills) != len(set(codes)):
-            errors["shift_template"] = [_g("A shift names an unknown skill.")]
+            errors["shift_template"] = [gettext("A shift names an unknown skill.")]
             break
         rows.append(
             (
@@ -408,23 +412,23 @@ def create_series(
     _check_organiser(actor, project)
     errors: dict[str, list[str]] = {}
     if not (title or "").strip():
-        errors["title"] = [_g("The title is required.")]
+        errors["title"] = [gettext("The title is required.")]
     if frequency not in ActivitySeries.Frequency.values:
-        errors["frequency"] = [_g("Choose monthly or weekly.")]
+        errors["frequency"] = [gettext("Choose monthly or weekly.")]
     elif frequency == ActivitySeries.Frequency.MONTHLY and not 1 <= day <= 28:
-        errors["day"] = [_g("A monthly day must be between 1 and 28.")]
+        errors["day"] = [gettext("A monthly day must be between 1 and 28.")]
     elif frequency == ActivitySeries.Frequency.WEEKLY and not 1 <= day <= 7:
-        errors["day"] = [_g("A weekday is 1 (Monday) to 7 (Sunday).")]
+        errors["day"] = [gettext("A weekday is 1 (Monday) to 7 (Sunday).")]
     if start_time is None or end_time is None or end_time <= start_time:
-        errors["end_time"] = [_g("The end must be after the start.")]
+        errors["end_time"] = [gettext("The end must be after the start.")]
     if first_date is None or last_date is None or last_date < first_date:
-        errors["last_date"] = [_g("The end cannot be before the start.")]
+        errors["last_date"] = [gettext("The end cannot be before the start.")]
     elif first_date < project.starts_on or last_date > project.ends_on:
-        errors["last_date"] = [_g("The series must fall within the project's dates.")]
+        errors["last_date"] = [gettext("The series must fall within the project's dates.")]
     if not stations:
-        errors["stations"] = [_g("Choose at least one station.")]
+        errors["stations"] = [gettext("Choose at least one station.")]
     elif any(not s.is_open for s in stations):
-        errors["stations"] = [_g("A chosen station is closed.")]
+        errors["stations"] = [gettext("A chosen station is closed.")]
     template_errors, rows = _template_errors(shift_template)
     errors.update(template_errors)
     if errors:
@@ -503,15 +507,15 @@ def create_shift(
     if activity.is_cancelled:
         raise Conflict(_("This activity is cancelled."))
     if not (role or "").strip():
-        errors["role"] = [_g("Name the role, e.g. 义务指路.")]
+        errors["role"] = [gettext("Name the role, e.g. 义务指路.")]
     if capacity is None or capacity < 1:
-        errors["capacity"] = [_g("The capacity must be at least 1.")]
+        errors["capacity"] = [gettext("The capacity must be at least 1.")]
     if starts_at is None or ends_at is None or ends_at <= starts_at:
-        errors["ends_at"] = [_g("The end must be after the start.")]
+        errors["ends_at"] = [gettext("The end must be after the start.")]
     elif starts_at < activity.starts_at or ends_at > activity.ends_at:
-        errors["starts_at"] = [_g("The shift must fall within its activity's times.")]
+        errors["starts_at"] = [gettext("The shift must fall within its activity's times.")]
     if min_age is not None and not 0 <= min_age <= 100:
-        errors["min_age"] = [_g("The minimum age must be between 0 and 100.")]
+        errors["min_age"] = [gettext("The minimum age must be between 0 and 100.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -532,7 +536,7 @@ def set_capacity(*, actor, shift: Shift, capacity: int) -> Shift:
     """Change a shift's capacity; new places go to the waitlist in order."""
     _check_organiser(actor, shift.activity.project)
     if capacity is None or capacity < 1:
-        raise ValidationFailed({"capacity": [_g("The capacity must be at least 1.")]})
+        raise ValidationFailed({"capacity": [gettext("The capacity must be at least 1.")]})
     with transaction.atomic():
         shift = Shift.objects.select_for_update().get(pk=shift.pk)
         confirmed = shift.signups.filter(state=SignUp.State.CONFIRMED).count()
@@ -619,16 +623,16 @@ def _announce(signup: SignUp, *, promoted: bool = False) -> None:
     shift = signup.shift
     when = _local(shift.starts_at)
     if signup.state == SignUp.State.CONFIRMED and not promoted:
-        kind, subject = "signup_confirmed", _g("You are signed up")
-        body = _g("%(title)s · %(role)s, %(when)s at %(place)s.")
+        kind, subject = "signup_confirmed", gettext("You are signed up")
+        body = gettext("%(title)s · %(role)s, %(when)s at %(place)s.")
     elif signup.state == SignUp.State.WAITLISTED:
-        kind, subject = "signup_waitlisted", _g("You are on the waitlist")
-        body = _g(
+        kind, subject = "signup_waitlisted", gettext("You are on the waitlist")
+        body = gettext(
             "%(title)s · %(role)s, %(when)s at %(place)s is full; we will tell you if a place frees up."
         )
     else:
-        kind, subject = "signup_promoted", _g("A place freed up: you are confirmed")
-        body = _g("%(title)s · %(role)s, %(when)s at %(place)s.")
+        kind, subject = "signup_promoted", gettext("A place freed up: you are confirmed")
+        body = gettext("%(title)s · %(role)s, %(when)s at %(place)s.")
     _tell(
         [signup],
         kind=kind,
@@ -690,7 +694,7 @@ def remove_signup(*, actor, signup: SignUp, reason: str) -> SignUp:
     _check_organiser(actor, signup.shift.activity.project)
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise ValidationFailed({"reason": [_g("Say why the volunteer is removed.")]})
+        raise ValidationFailed({"reason": [gettext("Say why the volunteer is removed.")]})
     return _release(signup, to=SignUp.State.REMOVED, note=reason)
 
 
@@ -746,9 +750,9 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
             signups,
             kind="shift_reminder",
             key=tomorrow.isoformat(),
-            subject=_g("Reminder: your shift tomorrow"),
+            subject=gettext("Reminder: your shift tomorrow"),
             body_for=lambda s: (
-                _g("%(title)s · %(role)s, %(when)s at %(place)s.")
+                gettext("%(title)s · %(role)s, %(when)s at %(place)s.")
                 % {
                     "title": s.shift.activity.title,
                     "role": s.shift.role,
@@ -766,9 +770,9 @@ def create_category(*, actor, code: str, name: str, parent: Category | None = No
     code, name = (code or "").strip().lower(), (name or "").strip()
     errors = {}
     if not code or not code.isascii() or not all(c.isalnum() or c in "-_" for c in code):
-        errors["code"] = [_g("The code uses lower-case letters, digits, - and _.")]
+        errors["code"] = [gettext("The code uses lower-case letters, digits, - and _.")]
     if not name:
-        errors["name"] = [_g("The name is required.")]
+        errors["name"] = [gettext("The name is required.")]
     if errors:
         raise ValidationFailed(errors)
     if Category.objects.filter(code=code).exists() or Category.objects.filter(name=name).exists():
