@@ -9,7 +9,9 @@ from django.db import connection, transaction
 
 from zhiyuan.demo.accounts import add_office_admin, add_volunteer_account
 from zhiyuan.demo.context import DemoContext
+from zhiyuan.demo.corps import add_outlines, add_stations, add_teams
 from zhiyuan.demo.district import add_district
+from zhiyuan.demo.projects import add_projects
 from zhiyuan.demo.volunteers import add_volunteers
 from zhiyuan.places.models import Region
 
@@ -22,6 +24,10 @@ STEPS: list[Step] = [
     add_office_admin,
     add_volunteers,
     add_volunteer_account,
+    add_outlines,
+    add_teams,
+    add_stations,
+    add_projects,
 ]
 
 

@@ -34,6 +34,9 @@ class DemoContext:
     communities: list[Region] = field(default_factory=list)
     office_admin: User | None = None
     volunteer_ids: list[int] = field(default_factory=list)
+    # community id → (lng, lat) inside its subdistrict's outline, for its station.
+    community_points: dict[int, tuple[float, float]] = field(default_factory=dict)
+    teams: list = field(default_factory=list)
     # (who, username, password) of the demo accounts, printed at the end.
     credentials: list[tuple[str, str, str]] = field(default_factory=list)
 

@@ -11,10 +11,10 @@ from zhiyuan.notifications import selectors, services
 @login_required
 def inbox(request):
     page = Paginator(selectors.inbox(request.user), 30).get_page(request.GET.get("page"))
-    unread = [m.pk for m in page.object_list if m.read_at is None]
-    response = render(request, "notifications/inbox.html", {"page": page, "unread": set(unread)})
+    unread = {m.pk for m in page.object_list if m.read_at is None}
+    # Marked read before rendering, so the navigation's unread badge is already right.
     services.mark_read(actor=request.user, message_ids=unread)
-    return response
+    return render(request, "notifications/inbox.html", {"page": page, "unread": unread})
 
 
 @require_POST
