@@ -25,6 +25,7 @@
       return {
         name: byKind[kind].label, type: "scatter", coordinateSystem: "geo",
         symbol: shapes[kind] || "circle", symbolSize: kind === "point" ? 7 : 11,
+        itemStyle: { color: "#607d8b" },
         data: byKind[kind].points
       };
     });
