@@ -203,7 +203,8 @@ def busy_project(admin):
         ends_on=today + dt.timedelta(days=30),
     )
     services.publish_project(actor=admin, project=project)
-    start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=7)
+    # Far beyond the demo's sign-ups, so no volunteer already holds a shift at that time.
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=250)
     activity = services.create_activity(
         actor=admin,
         project=project,

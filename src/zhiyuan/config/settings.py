@@ -24,6 +24,10 @@ FIELD_KEY = envstr("ZHIYUAN_FIELD_KEY") or key_from_file(
 # aes-gcm (AES-256-GCM + HMAC-SHA256) or sm4-gcm (SM4-GCM + HMAC-SM3, for 密评 / GB/T 39786).
 FIELD_CIPHER = envstr("ZHIYUAN_FIELD_CIPHER", "aes-gcm")
 VOLUNTEER_NUMBER_PREFIX = envstr("ZHIYUAN_VOLUNTEER_PREFIX", "ZY")
+# Approved hours for 1 to 5 stars (星级), lowest first.
+STAR_THRESHOLDS = [
+    int(v) for v in envlist("ZHIYUAN_STAR_THRESHOLDS", ["100", "300", "600", "1000", "1500"])
+]
 
 ALLOWED_HOSTS = envlist("ZHIYUAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("ZHIYUAN_CSRF_TRUSTED_ORIGINS", [])
@@ -46,6 +50,7 @@ INSTALLED_APPS = [
     "zhiyuan.teams",
     "zhiyuan.stations",
     "zhiyuan.projects",
+    "zhiyuan.service",
     "zhiyuan.portal",
 ]
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zhiyuan.config.api import api
-from zhiyuan.stations.views import checkin_landing
+from zhiyuan.service.views import scan_page
 
 urlpatterns = [
     path("", include("zhiyuan.portal.urls")),
@@ -14,7 +14,8 @@ urlpatterns = [
     path("stations/", include("zhiyuan.stations.urls")),
     path("projects/", include("zhiyuan.projects.urls")),
     path("messages/", include("zhiyuan.notifications.urls")),
-    path("s/<str:token>/", checkin_landing, name="checkin"),
+    path("s/<str:token>/", scan_page, name="checkin"),
+    path("service/", include("zhiyuan.service.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

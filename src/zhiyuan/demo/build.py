@@ -11,6 +11,7 @@ from zhiyuan.demo.accounts import add_office_admin, add_volunteer_account
 from zhiyuan.demo.context import DemoContext
 from zhiyuan.demo.corps import add_outlines, add_stations, add_teams
 from zhiyuan.demo.district import add_district
+from zhiyuan.demo.hours import add_service_records
 from zhiyuan.demo.projects import add_projects
 from zhiyuan.demo.volunteers import add_volunteers
 from zhiyuan.places.models import Region
@@ -28,6 +29,7 @@ STEPS: list[Step] = [
     add_teams,
     add_stations,
     add_projects,
+    add_service_records,
 ]
 
 

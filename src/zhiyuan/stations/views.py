@@ -77,14 +77,6 @@ def station_detail(request, station_id: int):
     return render(request, "stations/detail.html", _detail_context(request, station))
 
 
-def checkin_landing(request, token: str):
-    """Where the poster's QR code leads: the station's page (check-in arrives with service hours)."""
-    station = _get(access.station_by_token, token)
-    context = _detail_context(request, station)
-    context["scanned"] = True
-    return render(request, "stations/detail.html", context)
-
-
 @login_required
 def station_create(request):
     if not scopes.is_district_admin(request.user):

@@ -104,3 +104,19 @@ def test_no_volunteer_holds_two_overlapping_demo_shifts(built):
             assert not (start < other_end and other_start < end)
         pairs.setdefault(volunteer_id, []).append((start, end))
     assert pairs
+
+
+def test_service_records_and_totals_agree(built):
+    from django.db.models import Sum
+
+    from zhiyuan.service.models import HoursTotal, ServiceRecord
+
+    assert ServiceRecord.objects.count() > 600 * 8
+    assert ServiceRecord.objects.filter(shift__isnull=False, source="measured").exists()
+    sample = HoursTotal.objects.order_by("-approved_hours")[:5]
+    for total in sample:
+        approved = ServiceRecord.objects.filter(
+            volunteer=total.volunteer_id, is_current=True, state="approved"
+        ).aggregate(h=Sum("hours"))["h"]
+        assert approved == total.approved_hours
+    assert HoursTotal.objects.values("star_level").distinct().count() >= 2

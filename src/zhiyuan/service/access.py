@@ -1,0 +1,36 @@
+"""Permission-checked getters for service records and correction requests."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from zhiyuan.core.errors import NotFound
+from zhiyuan.service.models import CorrectionRequest, ServiceRecord
+from zhiyuan.teams.selectors import may_manage
+
+
+def record_for(user, record_id) -> ServiceRecord:
+    """Its volunteer and the recording team's managers may see a record; others get 404."""
+    try:
+        record = ServiceRecord.objects.select_related(
+            "volunteer", "team", "team__region", "project", "shift"
+        ).get(pk=int(record_id))
+    except (ServiceRecord.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("No such record.")) from None
+    own = record.volunteer.user_id is not None and record.volunteer.user_id == user.pk
+    if not own and not may_manage(user, record.team):
+        raise NotFound(_("No such record."))
+    return record
+
+
+def correction_for(user, request_id) -> CorrectionRequest:
+    try:
+        row = CorrectionRequest.objects.select_related("volunteer", "team", "team__region").get(
+            pk=int(request_id)
+        )
+    except (CorrectionRequest.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("No such request.")) from None
+    own = row.volunteer.user_id is not None and row.volunteer.user_id == user.pk
+    if not own and not may_manage(user, row.team):
+        raise NotFound(_("No such request."))
+    return row

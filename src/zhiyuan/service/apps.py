@@ -1,0 +1,10 @@
+"""The service app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceConfig(AppConfig):
+    name = "zhiyuan.service"
+    label = "service"
+    verbose_name = _("Service hours")

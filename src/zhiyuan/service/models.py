@@ -1,0 +1,339 @@
+"""Attendance (check-in/out), service records with versions, correction requests, certificates,
+and each volunteer's running total of approved hours with their star level."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Attendance(models.Model):
+    """One volunteer's presence at one shift: checked in, then checked out."""
+
+    class Method(models.TextChoices):
+        QR = "qr", _("Scanned the station's code")
+        ORGANISER = "organiser", _("Checked in by the organiser")
+
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    shift = models.ForeignKey(
+        "projects.Shift",
+        verbose_name=_("shift"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    station = models.ForeignKey(
+        "stations.Station",
+        verbose_name=_("station"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    checked_in_at = models.DateTimeField(_("checked in at"))
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    in_distance_m = models.PositiveIntegerField(
+        _("distance at check-in (m)"), null=True, blank=True
+    )
+    out_distance_m = models.PositiveIntegerField(
+        _("distance at check-out (m)"), null=True, blank=True
+    )
+    auto_checked_out = models.BooleanField(
+        _("checked out automatically"),
+        default=False,
+        help_text=_("Still checked in after the shift's end and grace period."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ["-checked_in_at"]
+        constraints = [
+            # A second scan is the same attendance, never a second one.
+            models.UniqueConstraint(
+                fields=["volunteer", "shift"], name="attendance_once_per_shift"
+            ),
+            # Nobody is checked in at two places at once.
+            models.UniqueConstraint(
+                fields=["volunteer"],
+                condition=Q(checked_out_at__isnull=True),
+                name="attendance_one_open_per_volunteer",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["station", "checked_out_at"], name="attendance_station_open")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} @ {self.shift}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.checked_out_at is None
+
+
+class ServiceRecord(models.Model):
+    """A 志愿服务记录. Never edited in place: a correction is a new version that supersedes it."""
+
+    class Source(models.TextChoices):
+        MEASURED = "measured", _("Measured by check-in and check-out")
+        ENTERED = "entered", _("Entered by the organiser")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.PROTECT,
+        related_name="service_records",
+    )
+    shift = models.ForeignKey(
+        "projects.Shift",
+        verbose_name=_("shift"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_records",
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_records",
+    )
+    team = models.ForeignKey(
+        "teams.Team",
+        verbose_name=_("recording team"),
+        on_delete=models.PROTECT,
+        related_name="service_records",
+    )
+    served_on = models.DateField(_("date of service"))
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2)
+    persons_served = models.PositiveIntegerField(_("persons served"), default=0)
+    content = models.CharField(_("service content"), max_length=300)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    is_current = models.BooleanField(_("current version"), default=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        ordering = ["-served_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0), name="record_hours_positive"),
+            models.UniqueConstraint(
+                fields=["volunteer", "shift"],
+                condition=Q(is_current=True, shift__isnull=False),
+                name="record_one_current_per_shift",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["volunteer", "is_current", "state", "served_on"], name="record_volunteer"
+            ),
+            models.Index(fields=["team", "state", "is_current"], name="record_team_queue"),
+            models.Index(fields=["served_on"], name="record_served_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} {self.served_on} {self.hours}h v{self.version}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.state != self.State.PENDING
+
+
+class CorrectionRequest(models.Model):
+    """A volunteer asks for a missing or wrong record to be corrected; the organiser answers."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        on_delete=models.PROTECT,
+        related_name="correction_requests",
+        verbose_name=_("volunteer"),
+    )
+    record = models.ForeignKey(
+        ServiceRecord,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction_requests",
+        verbose_name=_("record"),
+    )
+    shift = models.ForeignKey(
+        "projects.Shift",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("shift"),
+    )
+    team = models.ForeignKey(
+        "teams.Team", on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
+    )
+    hours = models.DecimalField(_("hours claimed"), max_digits=6, decimal_places=2)
+    message = models.CharField(_("message"), max_length=500)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    answer = models.CharField(_("answer"), max_length=300, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer}: {self.message[:30]}"
+
+
+class HoursTotal(models.Model):
+    """A volunteer's approved hours and star level, kept in step with their records."""
+
+    volunteer = models.OneToOneField(
+        "volunteers.Volunteer",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="hours_total",
+    )
+    approved_hours = models.DecimalField(
+        _("approved hours"), max_digits=9, decimal_places=2, default=Decimal(0)
+    )
+    star_level = models.PositiveSmallIntegerField(_("star level"), default=0, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("hours total")
+        verbose_name_plural = _("hours totals")
+
+    def __str__(self) -> str:
+        return f"{self.volunteer}: {self.approved_hours}h, {self.star_level}★"
+
+
+def new_verify_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Certificate(models.Model):
+    """志愿服务记录证明: issued by the team that recorded the hours, verifiable in public."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ISSUED = "issued", _("Issued")
+        REFUSED = "refused", _("Refused")
+
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("volunteer"),
+    )
+    team = models.ForeignKey(
+        "teams.Team",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("issuing team"),
+    )
+    period_from = models.DateField(_("from"))
+    period_to = models.DateField(_("until"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.REQUESTED
+    )
+    number = models.CharField(
+        _("certificate number"), max_length=30, unique=True, null=True, blank=True
+    )
+    total_hours = models.DecimalField(
+        _("total hours"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    content = models.CharField(_("service content"), max_length=500, blank=True)
+    responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handler"),
+    )
+    contact = models.CharField(_("contact"), max_length=50, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    refuse_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    verify_token = models.CharField(
+        max_length=40, unique=True, default=new_verify_token, editable=False
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_to__gte=models.F("period_from")),
+                name="certificate_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"#{self.pk}"

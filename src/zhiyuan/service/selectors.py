@@ -1,0 +1,126 @@
+"""Queries that read service hours: my totals, the approval queue, who is here now."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+
+from zhiyuan.service.models import Attendance, CorrectionRequest, HoursTotal, ServiceRecord
+from zhiyuan.teams.selectors import managed_teams
+
+
+def current_records(volunteer) -> QuerySet[ServiceRecord]:
+    return ServiceRecord.objects.filter(volunteer=volunteer, is_current=True)
+
+
+def my_hours(volunteer) -> dict:
+    """Approved hours in total, by year and by project; the star level and hours to the next."""
+    approved = current_records(volunteer).filter(state=ServiceRecord.State.APPROVED)
+    total = HoursTotal.objects.filter(volunteer=volunteer).first()
+    hours = total.approved_hours if total else Decimal(0)
+    level = total.star_level if total else 0
+    thresholds = settings.STAR_THRESHOLDS
+    next_at = thresholds[level] if level < len(thresholds) else None
+    return {
+        "total": hours,
+        "star_level": level,
+        "stars": range(level),
+        "next_level": level + 1 if next_at is not None else None,
+        "to_next": (Decimal(next_at) - hours) if next_at is not None else None,
+        "by_year": list(
+            approved.annotate(year=ExtractYear("served_on"))
+            .values("year")
+            .annotate(hours=Sum("hours"), records=Count("id"))
+            .order_by("-year")
+        ),
+        "by_project": list(
+            approved.values("project__name")
+            .annotate(hours=Sum("hours"), records=Count("id"))
+            .order_by("-hours")[:20]
+        ),
+        "pending": current_records(volunteer)
+        .filter(state=ServiceRecord.State.PENDING)
+        .aggregate(hours=Sum("hours"), records=Count("id")),
+    }
+
+
+def recent_records(volunteer, limit: int = 50) -> QuerySet[ServiceRecord]:
+    return (
+        current_records(volunteer)
+        .select_related("project", "team")
+        .order_by("-served_on", "-id")[:limit]
+    )
+
+
+def history(record: ServiceRecord) -> list[ServiceRecord]:
+    """Every version of a record, oldest first."""
+    chain = [record]
+    while chain[0].supersedes_id:
+        chain.insert(
+            0,
+            ServiceRecord.objects.select_related("recorded_by", "decided_by").get(
+                pk=chain[0].supersedes_id
+            ),
+        )
+    newer = chain[-1]
+    while True:
+        following = (
+            ServiceRecord.objects.filter(supersedes=newer)
+            .select_related("recorded_by", "decided_by")
+            .first()
+        )
+        if following is None:
+            return chain
+        chain.append(following)
+        newer = following
+
+
+def approval_queue(user) -> QuerySet[ServiceRecord]:
+    """Pending current records of the teams the user manages, oldest first."""
+    return (
+        ServiceRecord.objects.filter(
+            is_current=True, state=ServiceRecord.State.PENDING, team__in=managed_teams(user)
+        )
+        .exclude(volunteer__user=user)
+        .select_related("volunteer", "team", "project")
+        .order_by("served_on", "id")
+    )
+
+
+def open_corrections(user) -> QuerySet[CorrectionRequest]:
+    return (
+        CorrectionRequest.objects.filter(
+            state=CorrectionRequest.State.OPEN, team__in=managed_teams(user)
+        )
+        .select_related("volunteer", "record", "shift__activity")
+        .order_by("id")
+    )
+
+
+def present_at(station) -> QuerySet[Attendance]:
+    """Who is checked in at the station right now."""
+    return (
+        Attendance.objects.filter(station=station, checked_out_at__isnull=True)
+        .select_related("volunteer", "shift", "shift__activity")
+        .order_by("checked_in_at")
+    )
+
+
+def shift_attendance(shift) -> dict[int, Attendance]:
+    return {a.volunteer_id: a for a in Attendance.objects.filter(shift=shift)}
+
+
+def star_distribution() -> dict[int, int]:
+    rows = HoursTotal.objects.values("star_level").annotate(n=Count("pk"))
+    return {row["star_level"]: row["n"] for row in rows}
+
+
+def open_attendance(volunteer, station) -> Attendance | None:
+    return (
+        Attendance.objects.filter(volunteer=volunteer, station=station, checked_out_at__isnull=True)
+        .select_related("shift", "shift__activity")
+        .first()
+    )

@@ -1,0 +1,248 @@
+"""Service-hour pages: the scan page behind a station's poster, my hours, the approval queue,
+a shift's attendance for organisers, a record's history, and who is at a station now."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhiyuan.core.errors import DomainError, NotFound, PermissionDenied
+from zhiyuan.projects.access import shift_for
+from zhiyuan.projects.models import SignUp
+from zhiyuan.service import access, selectors, services
+from zhiyuan.service.models import ServiceRecord
+from zhiyuan.stations.access import station_by_token, station_for
+from zhiyuan.stations.selectors import may_manage as may_manage_station
+from zhiyuan.teams.selectors import may_manage as may_manage_team
+from zhiyuan.volunteers.models import Volunteer
+
+
+def _get(getter, *args, **kwargs):
+    try:
+        return getter(*args, **kwargs)
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(str(exc.message)) from None
+
+
+def scan_page(request, token: str):
+    """Where the poster's QR code leads: the station, and a check-in / check-out button."""
+    station = _get(station_by_token, token)
+    volunteer = getattr(request.user, "volunteer", None) if request.user.is_authenticated else None
+    result = None
+    if request.method == "POST":
+        if volunteer is None:
+            return redirect(f"/accounts/login/?next={request.path}")
+        try:
+            position = services.position_from(
+                request.POST.get("longitude"), request.POST.get("latitude"), "wgs84"
+            )
+            result = services.scan(actor=request.user, token=token, position=position)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            if result.checked_out_at:
+                messages.success(request, _("Checked out. Thank you for your service!"))
+            else:
+                messages.success(request, _("Checked in. Scan again when you leave."))
+        return redirect(request.path)
+    return render(
+        request,
+        "service/scan.html",
+        {
+            "station": station,
+            "volunteer": volunteer,
+            "here": selectors.open_attendance(volunteer, station) if volunteer else None,
+        },
+    )
+
+
+@login_required
+def my_hours(request):
+    volunteer = getattr(request.user, "volunteer", None)
+    if volunteer is None:
+        return redirect("volunteers:register")
+    if request.method == "POST":
+        record = None
+        if request.POST.get("record"):
+            record = _get(access.record_for, request.user, request.POST["record"])
+        shift = (
+            _get(shift_for, request.user, request.POST["shift"])
+            if request.POST.get("shift")
+            else None
+        )
+        try:
+            services.ask_correction(
+                actor=request.user,
+                record=record,
+                shift=shift,
+                hours=request.POST.get("hours", ""),
+                message=request.POST.get("message", ""),
+            )
+        except DomainError as exc:
+            for errors in exc.as_errors().values():
+                for error in errors:
+                    messages.error(request, error)
+        else:
+            messages.success(request, _("Your request is sent to the organisers."))
+        return redirect("service:my_hours")
+    recorded = ServiceRecord.objects.filter(volunteer=volunteer, shift__isnull=False).values(
+        "shift_id"
+    )
+    missing = (
+        SignUp.objects.filter(
+            volunteer=volunteer, state=SignUp.State.CONFIRMED, shift__ends_at__lt=timezone.now()
+        )
+        .exclude(shift_id__in=recorded)
+        .select_related("shift__activity")
+        .order_by("-starts_at")[:20]
+    )
+    return render(
+        request,
+        "service/my_hours.html",
+        {
+            **selectors.my_hours(volunteer),
+            "records": selectors.recent_records(volunteer),
+            "missing": missing,
+        },
+    )
+
+
+@login_required
+def approval_queue(request):
+    if request.method == "POST":
+        ids = request.POST.getlist("record")
+        records = [_get(access.record_for, request.user, pk) for pk in ids]
+        approve = request.POST.get("action") == "approve"
+        try:
+            decided = services.decide_records(
+                actor=request.user,
+                records=records,
+                approve=approve,
+                reason=request.POST.get("reason", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("%(n)d records decided.") % {"n": len(decided)})
+        return redirect("service:queue")
+    queue = selectors.approval_queue(request.user)
+    return render(
+        request,
+        "service/queue.html",
+        {
+            "records": queue[:200],
+            "count": queue.count(),
+            "corrections": selectors.open_corrections(request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def answer_correction(request, request_id: int):
+    row = _get(access.correction_for, request.user, request_id)
+    try:
+        services.answer_correction(
+            actor=request.user,
+            request=row,
+            accept=request.POST.get("action") == "accept",
+            answer=request.POST.get("answer", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Answered."))
+    return redirect("service:queue")
+
+
+@login_required
+def record_detail(request, record_id: int):
+    record = _get(access.record_for, request.user, record_id)
+    may_correct = (
+        may_manage_team(request.user, record.team) and record.volunteer.user_id != request.user.pk
+    )
+    if request.method == "POST" and may_correct:
+        try:
+            new = services.correct_record(
+                actor=request.user,
+                record=record,
+                hours=request.POST.get("hours", ""),
+                reason=request.POST.get("reason", ""),
+            )
+        except DomainError as exc:
+            for errors in exc.as_errors().values():
+                for error in errors:
+                    messages.error(request, error)
+        else:
+            messages.success(request, _("Corrected: version %(v)d.") % {"v": new.version})
+            return redirect("service:record", record_id=new.pk)
+    return render(
+        request,
+        "service/record.html",
+        {"record": record, "versions": selectors.history(record), "may_correct": may_correct},
+    )
+
+
+@login_required
+def shift_attendance(request, shift_id: int):
+    shift = _get(shift_for, request.user, shift_id, organise=True)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        ids = [int(v) for v in request.POST.getlist("volunteer") if v.isdigit()] or None
+        try:
+            if action == "check_in":
+                services.organiser_check_in(actor=request.user, shift=shift, volunteer_ids=ids)
+            elif action == "check_out":
+                services.organiser_check_out(actor=request.user, shift=shift, volunteer_ids=ids)
+            elif action == "hours":
+                volunteer = Volunteer.objects.filter(
+                    pk=request.POST.get("volunteer_id") or 0
+                ).first()
+                if volunteer is None:
+                    raise Http404
+                services.enter_hours(
+                    actor=request.user,
+                    shift=shift,
+                    volunteer=volunteer,
+                    hours=request.POST.get("hours", ""),
+                    reason=request.POST.get("reason", ""),
+                    persons_served=int(request.POST.get("persons_served") or 0),
+                )
+            else:
+                raise Http404
+        except DomainError as exc:
+            for errors in exc.as_errors().values():
+                for error in errors:
+                    messages.error(request, error)
+        else:
+            messages.success(request, _("Done."))
+        return redirect("service:shift", shift_id=shift.pk)
+    attendance = selectors.shift_attendance(shift)
+    signups = list(
+        SignUp.objects.filter(shift=shift, state=SignUp.State.CONFIRMED).select_related("volunteer")
+    )
+    records = {
+        r.volunteer_id: r for r in ServiceRecord.objects.filter(shift=shift, is_current=True)
+    }
+    for signup in signups:
+        signup.attendance = attendance.get(signup.volunteer_id)
+        signup.record = records.get(signup.volunteer_id)
+    return render(request, "service/shift.html", {"shift": shift, "signups": signups})
+
+
+@login_required
+def station_live(request, station_id: int):
+    station = _get(station_for, request.user, station_id)
+    if not may_manage_station(request.user, station):
+        raise DjangoPermissionDenied(_("Only this station's managers may see who is here."))
+    return render(
+        request, "service/live.html", {"station": station, "present": selectors.present_at(station)}
+    )
