@@ -40,6 +40,8 @@ TARGETS = [
     ("bare view", "/bench/bare/"),
 ]
 SIGNUPS = 400  # volunteers signing up for one busy shift of 100 places
+BURST = 2000  # volunteers checking in at one station at once, one in ten scanning twice
+BURST_THREADS = 8
 BARE = "bare view"
 
 
@@ -200,7 +202,7 @@ def busy_project(admin):
         category=Category.objects.get(code="civility_guidance"),
         organiser=team,
         starts_on=today,
-        ends_on=today + dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=300),
     )
     services.publish_project(actor=admin, project=project)
     # Far beyond the demo's sign-ups, so no volunteer already holds a shift at that time.
@@ -269,6 +271,123 @@ def time_signups(shift) -> dict:
     }
 
 
+def my_hours_page(args) -> dict:
+    """The demo volunteer's hours page over the demo's service records."""
+    from django.test import Client
+
+    from zhiyuan.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="volunteer"))
+    return time_requests(client, "/service/hours/", requests=args.requests, warmup=args.warmup)
+
+
+def time_checkin_burst(admin) -> dict:
+    """BURST volunteers scan one station's code from BURST_THREADS parallel clients."""
+    import datetime as dt
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from zhiyuan.accounts.models import User
+    from zhiyuan.projects import services
+    from zhiyuan.projects.models import Project, SignUp
+    from zhiyuan.service.models import Attendance
+    from zhiyuan.stations.models import Station
+    from zhiyuan.volunteers.models import Volunteer
+
+    station = Station.objects.filter(status="open").order_by("id").first()
+    project = Project.objects.get(name="基准测试项目")
+    now = timezone.now()
+    activity = services.create_activity(
+        actor=admin,
+        project=project,
+        title="签到高峰",
+        station=station,
+        starts_at=now - dt.timedelta(minutes=5),
+        ends_at=now + dt.timedelta(hours=3),
+    )
+    shift = services.create_shift(
+        actor=admin,
+        activity=activity,
+        role="文明引导",
+        starts_at=activity.starts_at,
+        ends_at=activity.ends_at,
+        capacity=BURST,
+    )
+    busy = SignUp.objects.filter(starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at).values(
+        "volunteer"
+    )
+    volunteers = list(
+        Volunteer.objects.filter(status="active", user__isnull=True).exclude(pk__in=busy)[:BURST]
+    )
+    clients = []
+    for volunteer in volunteers:
+        user = User.objects.create(username=f"burst-{volunteer.volunteer_no}")
+        Volunteer.objects.filter(pk=volunteer.pk).update(user=user)
+        SignUp.objects.create(
+            shift=shift,
+            volunteer=volunteer,
+            state="confirmed",
+            starts_at=shift.starts_at,
+            ends_at=shift.ends_at,
+        )
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    work = clients + clients[::10]  # one in ten scans twice
+    body = {
+        "token": station.checkin_token,
+        "longitude": float(station.longitude),
+        "latitude": float(station.latitude),
+    }
+    durations: list[float] = []
+    failures: list[int] = []
+    barrier = threading.Barrier(BURST_THREADS)
+
+    def run(offset):
+        barrier.wait()
+        try:
+            for client in work[offset::BURST_THREADS]:
+                before = time.perf_counter()
+                response = client.post("/api/v1/checkins", body, content_type="application/json")
+                durations.append(time.perf_counter() - before)
+                if response.status_code != 200:
+                    failures.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(BURST_THREADS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    total = time.perf_counter() - started
+    made = Attendance.objects.filter(shift=shift).count()
+    people = Attendance.objects.filter(shift=shift).values("volunteer").distinct().count()
+    print(
+        f"check-in burst: {len(work)} scans of {len(clients)} volunteers, {made} check-ins, "
+        f"lost {len(clients) - people}, doubled {made - people}, failed requests {len(failures)}",
+        flush=True,
+    )
+    durations.sort()
+    return {
+        "path": "/api/v1/checkins",
+        "requests": len(work),
+        "rps": len(work) / total,
+        "mean_ms": statistics.fmean(durations) * 1000,
+        "p50_ms": durations[len(durations) // 2] * 1000,
+        "p95_ms": durations[min(len(durations) - 1, int(len(durations) * 0.95))] * 1000,
+        "queries": 0,
+        "bytes": 0,
+        "lost": len(clients) - people,
+        "doubled": made - people,
+    }
+
+
 def child(args: argparse.Namespace) -> int:
     url = args.child
     if url.startswith(("postgres://", "postgresql://")):
@@ -312,6 +431,8 @@ def child(args: argparse.Namespace) -> int:
         path = path.format(project=project.pk)
         targets[label] = time_requests(client, path, requests=args.requests, warmup=args.warmup)
     targets["sign-up POST (busy shift)"] = time_signups(shift)
+    targets["my hours page (volunteer)"] = my_hours_page(args)
+    targets["check-in burst POST"] = time_checkin_burst(admin)
     bare_rps = targets[BARE]["rps"]
     for result in targets.values():
         result["x_bare"] = result["rps"] / bare_rps

@@ -115,7 +115,11 @@ def render(certificate: Certificate, *, verify_url: str) -> Image.Image:
     draw.rectangle([40, 40, WIDTH - 40, HEIGHT - 40], outline=RED, width=6)
     draw.rectangle([56, 56, WIDTH - 56, HEIGHT - 56], outline=RED, width=2)
 
-    y = _centered(draw, 130, _("Certificate of Volunteer Service Record"), _font(64), fill=RED)
+    title = _("Certificate of Volunteer Service Record")
+    size = 64
+    while size > 36 and draw.textlength(title, font=_font(size)) > WIDTH - 2 * MARGIN:
+        size -= 4
+    y = _centered(draw, 130, title, _font(size), fill=RED)
     y = _centered(draw, y + 36, certificate.number or "", _font(30), fill=MUTED) + 60
 
     label_font, value_font = _font(32), _font(34)
@@ -133,10 +137,17 @@ def render(certificate: Certificate, *, verify_url: str) -> Image.Image:
         draw.line([MARGIN, y - 10, WIDTH - MARGIN, y - 10], fill="#e0e0e0", width=1)
 
     size = 300
-    code_y = max(y + 30, HEIGHT - MARGIN - size - 90)
-    page.paste(_qr(verify_url, size), (WIDTH - MARGIN - size, code_y))
+    code_x, code_y = WIDTH - MARGIN - size, max(y + 30, HEIGHT - 120 - size - 50)
+    page.paste(_qr(verify_url, size), (code_x, code_y))
     note_font = _font(26)
-    note_width = WIDTH - 2 * MARGIN - size - 40
+    caption = _("Scan to verify")
+    draw.text(
+        (code_x + (size - draw.textlength(caption, font=note_font)) // 2, code_y + size + 8),
+        caption,
+        font=note_font,
+        fill=MUTED,
+    )
+    note_width = code_x - MARGIN - 40
     note_y = code_y + 10
     for line in _wrap(
         draw,
@@ -150,13 +161,8 @@ def render(certificate: Certificate, *, verify_url: str) -> Image.Image:
     ):
         draw.text((MARGIN, note_y), line, font=note_font, fill=MUTED)
         note_y += 40
-    for line in _wrap(draw, verify_url, _font(20), note_width):
-        draw.text((MARGIN, note_y + 10), line, font=_font(20), fill=MUTED)
+    url_font = _font(20)
+    for line in _wrap(draw, verify_url, url_font, note_width):
+        draw.text((MARGIN, note_y + 10), line, font=url_font, fill=MUTED)
         note_y += 28
-    draw.text(
-        (WIDTH - MARGIN - size, code_y + size + 12),
-        _("Scan to verify"),
-        font=note_font,
-        fill=MUTED,
-    )
     return page

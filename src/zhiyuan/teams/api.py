@@ -135,6 +135,8 @@ class TeamQuery(Schema):
     kind: Team.Kind | None = None
     specialty: str = Field("", max_length=40)
     region_id: int | None = None
+    page: int = Field(1, ge=1, le=10000)
+    page_size: int = Field(100, ge=1, le=500)
 
 
 def _specialty(code: str | None) -> Specialty | None:
@@ -167,8 +169,9 @@ def create_specialty(request, payload: SpecialtyIn):
 
 @router.get("/teams", auth=OPTIONAL, response=list[TeamOut])
 def list_teams(request, query: Query[TeamQuery]):
-    """Active teams, tree-ordered (public: names, sponsors and contacts)."""
-    return selectors.teams(
+    """Active teams, tree-ordered (public: names, sponsors and contacts), a page at a time."""
+    start = (query.page - 1) * query.page_size
+    qs = selectors.teams(
         selectors.TeamFilter(
             q=query.q,
             level=query.level or "",
@@ -177,6 +180,7 @@ def list_teams(request, query: Query[TeamQuery]):
             region_id=query.region_id,
         )
     )
+    return list(qs[start : start + query.page_size])
 
 
 @router.get("/teams/{team_id}", auth=OPTIONAL, response=TeamOut)

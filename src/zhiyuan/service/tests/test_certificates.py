@@ -24,9 +24,9 @@ def days_ago(n: int) -> dt.date:
 
 
 def record(c, volunteer, *, hours, days, team=None, state="approved", content="义务指路", **extra):
+    extra.setdefault("project", c.project)
     return ServiceRecord.objects.create(
         volunteer=volunteer,
-        project=c.project,
         team=team or c.squad_1a,
         served_on=days_ago(days),
         hours=Decimal(hours),
