@@ -11,6 +11,7 @@ from zhiyuan.core.errors import DomainError
 from zhiyuan.places.api import router as places_router
 from zhiyuan.projects.api import router as projects_router
 from zhiyuan.service.api import router as service_router
+from zhiyuan.service.certificate_api import router as certificate_router
 from zhiyuan.stations.api import router as stations_router
 from zhiyuan.teams.api import router as teams_router
 from zhiyuan.volunteers.api import router as volunteers_router
@@ -30,6 +31,7 @@ api.add_router("/", teams_router)
 api.add_router("/", stations_router)
 api.add_router("/", projects_router)
 api.add_router("/", service_router)
+api.add_router("/", certificate_router)
 
 
 def error_body(code: str, message: str, errors: dict | None = None) -> dict:

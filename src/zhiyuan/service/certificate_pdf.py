@@ -9,7 +9,7 @@ glyph forms differ for some characters.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 
 import qrcode
 from django.utils.translation import gettext as _
@@ -17,38 +17,30 @@ from PIL import Image, ImageDraw, ImageFont
 
 from zhiyuan.service.certificates import handler_name
 from zhiyuan.service.models import Certificate
-from zhiyuan.stations.poster import A4_150DPI, cjk_font_path, pdf_bytes, png_bytes
+from zhiyuan.stations.poster import A4_150DPI, cjk_font, pdf_bytes, png_bytes
 
 __all__ = ["pdf_bytes", "png_bytes", "render"]
 
 WIDTH, HEIGHT = A4_150DPI
 MARGIN = 110
-LABEL_WIDTH = 300
+LABEL_WIDTH = 330
+LABEL_LINE = 42
+VALUE_SIZES = (32, 28, 24)
+ROW_GAP = 16
+QR_SIZE = 260
 INK = "#222"
 RED = "#b71c1c"
 MUTED = "#666"
 # Latin words and numbers stay whole when a line wraps; CJK text breaks between characters.
 TOKEN = re.compile(r"[0-9A-Za-z\u00c0-\u024f_\-.,:;'’/()@#*+]+\s*|\s+|.")
+# Chinese typesetting never starts a line with these: they hang at the end of the line.
+NO_LINE_START = set("、，。；：？！）》」』”’…")
 
 
-@lru_cache(maxsize=1)
-def _simplified_face() -> int:
-    path = cjk_font_path()
-    if not path.lower().endswith((".ttc", ".otc")):
-        return 0
-    for index in range(16):
-        try:
-            family, _style = ImageFont.truetype(path, 12, index=index).getname()
-        except OSError:
-            break
-        if family and " SC" in f"{family} " and "Mono" not in family:
-            return index
-    return 0
-
-
-@lru_cache(maxsize=16)
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(cjk_font_path(), size, index=_simplified_face())
+def _overflows(draw: ImageDraw.ImageDraw, line: str, font, width: int) -> bool:
+    if line[-1] in NO_LINE_START:
+        line = line[:-1]
+    return draw.textlength(line, font=font) > width
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
@@ -56,13 +48,14 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
     for paragraph in str(text).splitlines() or [""]:
         line = ""
         for token in TOKEN.findall(paragraph):
-            if draw.textlength(line + token, font=font) > width and line.strip():
+            too_wide = draw.textlength(line + token, font=font) > width
+            if too_wide and line.strip() and token not in NO_LINE_START:
                 lines.append(line.rstrip())
                 line = token.lstrip()
             else:
                 line += token
             # A token wider than the whole column (a long URL) is cut between characters.
-            while len(line) > 1 and draw.textlength(line, font=font) > width:
+            while len(line) > 1 and _overflows(draw, line, font, width):
                 cut = len(line) - 1
                 while cut > 1 and draw.textlength(line[:cut], font=font) > width:
                     cut -= 1
@@ -86,30 +79,59 @@ def _qr(url: str, size: int) -> Image.Image:
     return code.resize((size, size), Image.Resampling.NEAREST)
 
 
-def _rows(certificate: Certificate) -> list[tuple[str, str]]:
+def _rows(certificate: Certificate) -> list[tuple[str, str, bool]]:
+    """(label, value, whether the value may be set smaller to fit) for each line of the page."""
     volunteer = certificate.volunteer
+    period = f"{certificate.period_from:%Y-%m-%d} — {certificate.period_to:%Y-%m-%d}"
+    issued_on = f"{certificate.issued_on:%Y-%m-%d}" if certificate.issued_on else ""
     return [
-        (_("Name"), volunteer.real_name),
-        (_("ID type"), volunteer.get_id_type_display()),
-        (_("ID number"), volunteer.id_number_masked),
-        (_("Volunteer number"), volunteer.volunteer_no),
-        (
-            _("Period of service"),
-            f"{certificate.period_from:%Y-%m-%d} — {certificate.period_to:%Y-%m-%d}",
-        ),
-        (_("Total hours"), _("%(hours)s hours") % {"hours": certificate.total_hours}),
-        (_("Service content"), certificate.content),
-        (_("Issued by"), certificate.team.name),
-        (_("Responsible person"), certificate.responsible_person),
-        (_("Handled by"), handler_name(certificate)),
-        (_("Contact phone or address"), certificate.contact),
-        (_("Certificate number"), certificate.number or ""),
-        (_("Date of issue"), f"{certificate.issued_on:%Y-%m-%d}" if certificate.issued_on else ""),
+        (_("Name"), volunteer.real_name, False),
+        (_("ID type"), volunteer.get_id_type_display(), False),
+        (_("ID number"), volunteer.id_number_masked, False),
+        (_("Volunteer number"), volunteer.volunteer_no, False),
+        (_("Period of service"), period, False),
+        (_("Total hours"), _("%(hours)s hours") % {"hours": certificate.total_hours}, False),
+        (_("Service content"), certificate.content, True),
+        (_("Issued by"), certificate.team.name, False),
+        (_("Responsible person"), certificate.responsible_person, False),
+        (_("Handled by"), handler_name(certificate), False),
+        (_("Contact phone or address"), certificate.contact, False),
+        (_("Certificate number"), certificate.number or "", False),
+        (_("Date of issue"), issued_on, False),
     ]
 
 
+@dataclass
+class _Row:
+    labels: list[str]
+    values: list[str]
+    font: ImageFont.FreeTypeFont
+    line_height: int
+
+    @property
+    def height(self) -> int:
+        return max(len(self.labels) * LABEL_LINE, len(self.values) * self.line_height) + ROW_GAP
+
+
+def _fit(draw, text: str, width: int, room: int) -> tuple[ImageFont.FreeTypeFont, int, list]:
+    """The largest of a few sizes at which `text` fits in `room` pixels; cut with … if none."""
+    for size in VALUE_SIZES:
+        font, line_height = cjk_font(size), round(size * 1.45)
+        lines = _wrap(draw, text, font, width)
+        if len(lines) * line_height <= room:
+            return font, line_height, lines
+    keep = max(1, room // line_height)
+    if len(lines) > keep:
+        lines = [*lines[: keep - 1], lines[keep - 1][:-1] + "…"]
+    return font, line_height, lines
+
+
 def render(certificate: Certificate, *, verify_url: str) -> Image.Image:
-    """The certificate as an A4 page at 150 dpi, with a QR code of its public verify page."""
+    """The certificate as an A4 page at 150 dpi, with a QR code of its public verify page.
+
+    The rows take the space above the QR code; a long service content is set smaller, and
+    cut only if it still does not fit.
+    """
     page = Image.new("RGB", A4_150DPI, "white")
     draw = ImageDraw.Draw(page)
     draw.rectangle([40, 40, WIDTH - 40, HEIGHT - 40], outline=RED, width=6)
@@ -117,32 +139,46 @@ def render(certificate: Certificate, *, verify_url: str) -> Image.Image:
 
     title = _("Certificate of Volunteer Service Record")
     size = 64
-    while size > 36 and draw.textlength(title, font=_font(size)) > WIDTH - 2 * MARGIN:
+    while size > 36 and draw.textlength(title, font=cjk_font(size)) > WIDTH - 2 * MARGIN:
         size -= 4
-    y = _centered(draw, 130, title, _font(size), fill=RED)
-    y = _centered(draw, y + 36, certificate.number or "", _font(30), fill=MUTED) + 60
+    top = _centered(draw, 120, title, cjk_font(size), fill=RED) + 80
 
-    label_font, value_font = _font(32), _font(34)
+    code_x, code_y = WIDTH - MARGIN - QR_SIZE, HEIGHT - 100 - QR_SIZE - 40
+    label_font = cjk_font(30)
     value_x = MARGIN + LABEL_WIDTH
     value_width = WIDTH - MARGIN - value_x
-    line_height = 50
-    for label, value in _rows(certificate):
-        labels = _wrap(draw, label, label_font, LABEL_WIDTH - 30)
-        values = _wrap(draw, value or "—", value_font, value_width)
-        for i, line in enumerate(labels):
-            draw.text((MARGIN, y + 4 + i * line_height), line, font=label_font, fill=MUTED)
-        for i, line in enumerate(values):
-            draw.text((value_x, y + i * line_height), line, font=value_font, fill=INK)
-        y += max(len(labels), len(values)) * line_height + 18
-        draw.line([MARGIN, y - 10, WIDTH - MARGIN, y - 10], fill="#e0e0e0", width=1)
+    rows: list[_Row] = []
+    shrinkable: tuple[_Row, str] | None = None
+    for label, value, may_shrink in _rows(certificate):
+        font = cjk_font(VALUE_SIZES[0])
+        row = _Row(
+            labels=_wrap(draw, label, label_font, LABEL_WIDTH - 30),
+            values=_wrap(draw, value or "—", font, value_width),
+            font=font,
+            line_height=round(VALUE_SIZES[0] * 1.45),
+        )
+        rows.append(row)
+        if may_shrink:
+            shrinkable = (row, value or "—")
+    if shrinkable is not None:
+        row, value = shrinkable
+        room = code_y - 30 - top - sum(r.height for r in rows) + row.height - ROW_GAP
+        row.font, row.line_height, row.values = _fit(draw, value, value_width, room)
 
-    size = 300
-    code_x, code_y = WIDTH - MARGIN - size, max(y + 30, HEIGHT - 120 - size - 50)
-    page.paste(_qr(verify_url, size), (code_x, code_y))
-    note_font = _font(26)
+    y = top
+    for row in rows:
+        for i, line in enumerate(row.labels):
+            draw.text((MARGIN, y + 2 + i * LABEL_LINE), line, font=label_font, fill=MUTED)
+        for i, line in enumerate(row.values):
+            draw.text((value_x, y + i * row.line_height), line, font=row.font, fill=INK)
+        y += row.height
+        draw.line([MARGIN, y - ROW_GAP // 2, WIDTH - MARGIN, y - ROW_GAP // 2], fill="#e0e0e0")
+
+    page.paste(_qr(verify_url, QR_SIZE), (code_x, code_y))
+    note_font = cjk_font(26)
     caption = _("Scan to verify")
     draw.text(
-        (code_x + (size - draw.textlength(caption, font=note_font)) // 2, code_y + size + 8),
+        (code_x + (QR_SIZE - draw.textlength(caption, font=note_font)) // 2, code_y + QR_SIZE + 6),
         caption,
         font=note_font,
         fill=MUTED,
@@ -161,7 +197,7 @@ def render(certificate: Certificate, *, verify_url: str) -> Image.Image:
     ):
         draw.text((MARGIN, note_y), line, font=note_font, fill=MUTED)
         note_y += 40
-    url_font = _font(20)
+    url_font = cjk_font(20)
     for line in _wrap(draw, verify_url, url_font, note_width):
         draw.text((MARGIN, note_y + 10), line, font=url_font, fill=MUTED)
         note_y += 28

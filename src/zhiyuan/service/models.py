@@ -334,6 +334,7 @@ class Certificate(models.Model):
                 name="certificate_period_in_order",
             ),
         ]
+        indexes = [models.Index(fields=["team", "state"], name="certificate_team_queue")]
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"

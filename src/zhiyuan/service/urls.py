@@ -1,6 +1,6 @@
 """Service-hour page URLs (the poster's /s/<token>/ is routed to scan_page in config/urls.py)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from zhiyuan.service import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("records/<int:record_id>/", views.record_detail, name="record"),
     path("shifts/<int:shift_id>/", views.shift_attendance, name="shift"),
     path("stations/<int:station_id>/live/", views.station_live, name="live"),
+    path("", include("zhiyuan.service.certificate_urls")),
 ]

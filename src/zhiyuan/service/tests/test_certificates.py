@@ -279,7 +279,9 @@ def test_a_period_without_approved_hours_is_refused(hours, client_for):
     assert not Certificate.objects.exists()
 
 
-@pytest.mark.parametrize(("since", "until", "field"), [(5, 10, "period_from"), (5, -1, "period_to")])
+@pytest.mark.parametrize(
+    ("since", "until", "field"), [(5, 10, "period_from"), (5, -1, "period_to")]
+)
 def test_a_bad_period_is_refused(hours, client_for, since, until, field):
     response = ask(hours, client_for, hours.gina.user, since=since, until=until)
     assert response.status_code == 400
@@ -293,7 +295,9 @@ def test_asking_twice_for_the_same_period_conflicts(hours, client_for):
 
 
 def test_numbers_are_unique_and_sequential(hours, client_for):
-    ids = [ask(hours, client_for, hours.gina.user, since=since).json()["id"] for since in (28, 29, 30)]
+    ids = [
+        ask(hours, client_for, hours.gina.user, since=since).json()["id"] for since in (28, 29, 30)
+    ]
     for cert_id in ids:
         post(
             client_for(hours.carol_user),
@@ -360,7 +364,9 @@ def test_managers_list_a_teams_certificates_through_the_api(issued, client_for):
     assert [row["number"] for row in response.json()] == [issued.certificate.number]
     assert client_for(issued.dave_user).get(url).status_code == 403
     mine = client_for(issued.gina.user).get("/api/v1/certificates").json()
-    assert mine[0]["verify_url"].endswith(f"/certificates/verify/{issued.certificate.verify_token}/")
+    assert mine[0]["verify_url"].endswith(
+        f"/certificates/verify/{issued.certificate.verify_token}/"
+    )
 
 
 @pytest.mark.parametrize(
