@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhiyuan.core.errors import DomainError, NotFound, PermissionDenied
+from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
+from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.projects import access, ics, selectors, services
 from zhiyuan.projects.forms import (
     ActivityForm,
@@ -24,15 +25,6 @@ from zhiyuan.projects.forms import (
 )
 from zhiyuan.projects.models import CalendarFeed, Shift
 from zhiyuan.teams.selectors import managed_teams
-
-
-def _get(getter, *args, **kwargs):
-    try:
-        return getter(*args, **kwargs)
-    except NotFound:
-        raise Http404 from None
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(str(exc.message)) from None
 
 
 def project_list(request):
@@ -63,7 +55,7 @@ def _volunteer(request):
 
 
 def project_detail(request, project_id: int):
-    project = _get(access.project_for, request.user, project_id)
+    project = get_or_page_error(access.project_for, request.user, project_id)
     activities = selectors.upcoming_activities(project)
     volunteer = _volunteer(request)
     shifts = [shift for activity in activities for shift in activity.shifts.all()]
@@ -85,7 +77,7 @@ def project_detail(request, project_id: int):
 @require_POST
 @login_required
 def shift_sign_up(request, shift_id: int):
-    shift = _get(access.shift_for, request.user, shift_id)
+    shift = get_or_page_error(access.shift_for, request.user, shift_id)
     try:
         signup = services.sign_up(actor=request.user, shift=shift)
     except DomainError as exc:
@@ -101,7 +93,7 @@ def shift_sign_up(request, shift_id: int):
 @require_POST
 @login_required
 def signup_cancel(request, signup_id: int):
-    signup = _get(access.signup_for, request.user, signup_id)
+    signup = get_or_page_error(access.signup_for, request.user, signup_id)
     try:
         services.cancel_signup(actor=request.user, signup=signup)
     except DomainError as exc:
@@ -166,7 +158,7 @@ def project_create(request):
 
 @login_required
 def project_manage(request, project_id: int):
-    project = _get(access.project_for, request.user, project_id, organise=True)
+    project = get_or_page_error(access.project_for, request.user, project_id, organise=True)
     activity_form = ActivityForm(prefix="activity")
     series_form = SeriesForm(prefix="series")
     action = request.POST.get("action")
@@ -209,7 +201,7 @@ def project_manage(request, project_id: int):
                     )
                     return redirect("projects:manage", project_id=project.pk)
             elif action == "cancel_activity":
-                activity = _get(
+                activity = get_or_page_error(
                     access.activity_for, request.user, request.POST.get("activity"), organise=True
                 )
                 services.cancel_activity(
@@ -244,7 +236,7 @@ def project_manage(request, project_id: int):
 
 @login_required
 def activity_shifts(request, activity_id: int):
-    activity = _get(access.activity_for, request.user, activity_id, organise=True)
+    activity = get_or_page_error(access.activity_for, request.user, activity_id, organise=True)
     form = ShiftForm(
         request.POST or None, initial={"starts_at": activity.starts_at, "ends_at": activity.ends_at}
     )
@@ -261,9 +253,9 @@ def activity_shifts(request, activity_id: int):
 
 @login_required
 def shift_roster(request, shift_id: int):
-    shift = _get(access.shift_for, request.user, shift_id, organise=True)
+    shift = get_or_page_error(access.shift_for, request.user, shift_id, organise=True)
     if request.method == "POST":
-        signup = _get(access.signup_for, request.user, request.POST.get("signup"))
+        signup = get_or_page_error(access.signup_for, request.user, request.POST.get("signup"))
         if signup.shift_id != shift.pk:
             raise Http404
         action = request.POST.get("action")

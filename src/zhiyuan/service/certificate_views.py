@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from zhiyuan.core.errors import DomainError, NotFound, PermissionDenied
+from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
+from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.service import certificate_pdf, certificates
 from zhiyuan.service.models import Certificate
 from zhiyuan.teams.models import Team
@@ -67,12 +68,7 @@ class CheckForm(forms.Form):
 
 
 def _certificate(user, certificate_id, *, handle: bool = False) -> Certificate:
-    try:
-        return certificates.certificate_for(user, certificate_id, handle=handle)
-    except NotFound:
-        raise Http404 from None
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(str(exc.message)) from None
+    return get_or_page_error(certificates.certificate_for, user, certificate_id, handle=handle)
 
 
 def _volunteer_or_none(request):

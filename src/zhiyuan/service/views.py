@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhiyuan.core.errors import DomainError, NotFound, PermissionDenied
+from zhiyuan.core.errors import DomainError
+from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.projects.access import shift_for
 from zhiyuan.projects.models import SignUp
 from zhiyuan.service import access, selectors, services
@@ -23,18 +24,9 @@ from zhiyuan.teams.selectors import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Volunteer
 
 
-def _get(getter, *args, **kwargs):
-    try:
-        return getter(*args, **kwargs)
-    except NotFound:
-        raise Http404 from None
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(str(exc.message)) from None
-
-
 def scan_page(request, token: str):
     """Where the poster's QR code leads: the station, and a check-in / check-out button."""
-    station = _get(station_by_token, token)
+    station = get_or_page_error(station_by_token, token)
     volunteer = getattr(request.user, "volunteer", None) if request.user.is_authenticated else None
     result = None
     if request.method == "POST":
@@ -72,9 +64,9 @@ def my_hours(request):
     if request.method == "POST":
         record = None
         if request.POST.get("record"):
-            record = _get(access.record_for, request.user, request.POST["record"])
+            record = get_or_page_error(access.record_for, request.user, request.POST["record"])
         shift = (
-            _get(shift_for, request.user, request.POST["shift"])
+            get_or_page_error(shift_for, request.user, request.POST["shift"])
             if request.POST.get("shift")
             else None
         )
@@ -119,7 +111,7 @@ def my_hours(request):
 def approval_queue(request):
     if request.method == "POST":
         ids = request.POST.getlist("record")
-        records = [_get(access.record_for, request.user, pk) for pk in ids]
+        records = [get_or_page_error(access.record_for, request.user, pk) for pk in ids]
         approve = request.POST.get("action") == "approve"
         try:
             decided = services.decide_records(
@@ -148,7 +140,7 @@ def approval_queue(request):
 @require_POST
 @login_required
 def answer_correction(request, request_id: int):
-    row = _get(access.correction_for, request.user, request_id)
+    row = get_or_page_error(access.correction_for, request.user, request_id)
     try:
         services.answer_correction(
             actor=request.user,
@@ -165,7 +157,7 @@ def answer_correction(request, request_id: int):
 
 @login_required
 def record_detail(request, record_id: int):
-    record = _get(access.record_for, request.user, record_id)
+    record = get_or_page_error(access.record_for, request.user, record_id)
     may_correct = (
         may_manage_team(request.user, record.team) and record.volunteer.user_id != request.user.pk
     )
@@ -193,7 +185,7 @@ def record_detail(request, record_id: int):
 
 @login_required
 def shift_attendance(request, shift_id: int):
-    shift = _get(shift_for, request.user, shift_id, organise=True)
+    shift = get_or_page_error(shift_for, request.user, shift_id, organise=True)
     if request.method == "POST":
         action = request.POST.get("action")
         ids = [int(v) for v in request.POST.getlist("volunteer") if v.isdigit()] or None
@@ -240,7 +232,7 @@ def shift_attendance(request, shift_id: int):
 
 @login_required
 def station_live(request, station_id: int):
-    station = _get(station_for, request.user, station_id)
+    station = get_or_page_error(station_for, request.user, station_id)
     if not may_manage_station(request.user, station):
         raise DjangoPermissionDenied(_("Only this station's managers may see who is here."))
     return render(

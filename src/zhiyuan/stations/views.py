@@ -14,20 +14,12 @@ from django.views.decorators.http import require_POST
 
 from zhiyuan.accounts import scopes
 from zhiyuan.accounts.models import User
-from zhiyuan.core.errors import DomainError, NotFound, PermissionDenied
+from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
+from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.stations import access, poster, selectors, services
 from zhiyuan.stations.forms import AuditForm, StationFilterForm, StationForm
 from zhiyuan.stations.models import Station
-
-
-def _get(getter, *args, **kwargs):
-    try:
-        return getter(*args, **kwargs)
-    except NotFound:
-        raise Http404 from None
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(str(exc.message)) from None
 
 
 def station_list(request):
@@ -73,7 +65,7 @@ def _detail_context(request, station: Station) -> dict:
 
 
 def station_detail(request, station_id: int):
-    station = _get(access.station_for, request.user, station_id)
+    station = get_or_page_error(access.station_for, request.user, station_id)
     return render(request, "stations/detail.html", _detail_context(request, station))
 
 
@@ -102,7 +94,7 @@ def station_create(request):
 
 @login_required
 def station_audit(request, station_id: int):
-    station = _get(access.station_for, request.user, station_id)
+    station = get_or_page_error(access.station_for, request.user, station_id)
     if not scopes.administers_region(request.user, station.region):
         raise DjangoPermissionDenied(_("Only the office of this region may audit its stations."))
     form = AuditForm(request.POST or None, initial={"audited_on": timezone.localdate()})
@@ -135,7 +127,7 @@ def station_audit(request, station_id: int):
 def station_poster(request, station_id: int, fmt: str):
     if fmt not in ("png", "pdf"):
         raise Http404
-    station = _get(access.station_for, request.user, station_id, manage=True)
+    station = get_or_page_error(access.station_for, request.user, station_id, manage=True)
     image = poster.render(
         title=station.name,
         subtitle=station.address,
@@ -153,7 +145,7 @@ def station_poster(request, station_id: int, fmt: str):
 @require_POST
 @login_required
 def station_rotate(request, station_id: int):
-    station = _get(access.station_for, request.user, station_id, manage=True)
+    station = get_or_page_error(access.station_for, request.user, station_id, manage=True)
     try:
         services.rotate_checkin_token(actor=request.user, station=station)
     except DomainError as exc:
@@ -167,7 +159,7 @@ def station_rotate(request, station_id: int):
 @login_required
 def station_managers(request, station_id: int):
     """Add (`username`) or remove (`remove`: a user id) a station manager."""
-    station = _get(access.station_for, request.user, station_id, manage=True)
+    station = get_or_page_error(access.station_for, request.user, station_id, manage=True)
     try:
         if request.POST.get("remove"):
             user = station.managers.filter(pk=request.POST["remove"]).first()

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhiyuan.core.errors import DomainError, NotFound, PermissionDenied
+from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
+from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.teams import access, selectors, services
 from zhiyuan.teams.forms import InviteForm, RoleForm, TeamFilterForm, TeamForm
 from zhiyuan.teams.models import Membership, Team
 from zhiyuan.volunteers.models import Volunteer
-
-
-def _get(getter, *args, **kwargs):
-    """Domain errors from the access layer as Django's 404 / 403 pages."""
-    try:
-        return getter(*args, **kwargs)
-    except NotFound:
-        raise Http404 from None
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(str(exc.message)) from None
 
 
 def team_tree(request):
@@ -48,7 +38,7 @@ def team_tree(request):
 
 
 def team_detail(request, team_id: int):
-    team = _get(access.team_for, request.user, team_id)
+    team = get_or_page_error(access.team_for, request.user, team_id)
     volunteer = getattr(request.user, "volunteer", None) if request.user.is_authenticated else None
     return render(
         request,
@@ -84,7 +74,9 @@ def _form_kwargs(data) -> dict:
 def team_create(request):
     parent = None
     if request.GET.get("parent"):
-        parent = _get(access.team_for, request.user, request.GET["parent"], manage=True)
+        parent = get_or_page_error(
+            access.team_for, request.user, request.GET["parent"], manage=True
+        )
     initial = {"region": parent.region_id, "level": Team.Level.SQUAD} if parent else {}
     form = TeamForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -112,7 +104,7 @@ def _differs(team: Team, name: str, value) -> bool:
 
 @login_required
 def team_edit(request, team_id: int):
-    team = _get(access.team_for, request.user, team_id, manage=True)
+    team = get_or_page_error(access.team_for, request.user, team_id, manage=True)
     initial = {
         "name": team.name,
         "kind": team.kind,
@@ -145,7 +137,7 @@ def team_edit(request, team_id: int):
 @require_POST
 @login_required
 def team_join(request, team_id: int):
-    team = _get(access.team_for, request.user, team_id)
+    team = get_or_page_error(access.team_for, request.user, team_id)
     try:
         membership = services.join_team(actor=request.user, team=team)
     except DomainError as exc:
@@ -161,7 +153,7 @@ def team_join(request, team_id: int):
 @require_POST
 @login_required
 def team_leave(request, team_id: int):
-    team = _get(access.team_for, request.user, team_id)
+    team = get_or_page_error(access.team_for, request.user, team_id)
     try:
         services.leave_team(actor=request.user, team=team)
     except DomainError as exc:
@@ -173,7 +165,7 @@ def team_leave(request, team_id: int):
 
 @login_required
 def team_members(request, team_id: int):
-    team = _get(access.team_for, request.user, team_id, manage=True)
+    team = get_or_page_error(access.team_for, request.user, team_id, manage=True)
     invite_form = InviteForm(request.POST or None)
     if request.method == "POST" and invite_form.is_valid():
         number = invite_form.cleaned_data["volunteer_no"].strip().upper()
@@ -209,7 +201,7 @@ def team_members(request, team_id: int):
 @login_required
 def membership_action(request, membership_id: int, action: str):
     manage = action != "accept"
-    row = _get(access.membership_for, request.user, membership_id, manage=manage)
+    row = get_or_page_error(access.membership_for, request.user, membership_id, manage=manage)
     note = request.POST.get("note", "")
     actions = {
         "approve": lambda: services.decide_request(

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhiyuan.accounts import scopes
-from zhiyuan.core.errors import DomainError, NotFound, PermissionDenied
+from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
+from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.places.models import Region
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
@@ -31,12 +32,7 @@ PAGE_SIZE = 20
 
 
 def _volunteer_or_404(user, volunteer_no: str, *, manage: bool = False):
-    try:
-        return access.volunteer_for(user, volunteer_no, manage=manage)
-    except NotFound:
-        raise Http404 from None
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(str(exc.message)) from None
+    return get_or_page_error(access.volunteer_for, user, volunteer_no, manage=manage)
 
 
 def _require_office_admin(user) -> None:
