@@ -183,6 +183,12 @@ def record_detail(request, record_id: int):
     )
 
 
+def _count(raw) -> int | None:
+    """A whole number typed in a form; None (refused by the service) when it is not one."""
+    raw = (raw or "0").strip()
+    return int(raw) if raw.isdigit() else None
+
+
 @login_required
 def shift_attendance(request, shift_id: int):
     shift = get_or_page_error(shift_for, request.user, shift_id, organise=True)
@@ -206,7 +212,7 @@ def shift_attendance(request, shift_id: int):
                     volunteer=volunteer,
                     hours=request.POST.get("hours", ""),
                     reason=request.POST.get("reason", ""),
-                    persons_served=int(request.POST.get("persons_served") or 0),
+                    persons_served=_count(request.POST.get("persons_served")),
                 )
             else:
                 raise Http404

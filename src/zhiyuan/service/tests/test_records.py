@@ -162,3 +162,29 @@ def test_my_hours_page_and_queue_page(records, client_for):
     page = client_for(records.gina.user).get("/service/hours/")
     assert page.status_code == 200
     assert page.context["pending"]["records"] == 1
+
+
+def test_entered_hours_page_refuses_a_bad_persons_served_without_a_500(plan, client_for):
+    from zhiyuan.projects.models import Shift, SignUp
+    from zhiyuan.projects.tests.conftest import at
+
+    Shift.objects.filter(pk=plan.guide.pk).update(starts_at=at(-2, 8), ends_at=at(-2, 11))
+    SignUp.objects.create(
+        shift=plan.guide,
+        volunteer=plan.gina,
+        state="confirmed",
+        starts_at=at(-2, 8),
+        ends_at=at(-2, 11),
+    )
+    response = client_for(plan.carol_user).post(
+        f"/service/shifts/{plan.guide.pk}/",
+        {
+            "action": "hours",
+            "volunteer_id": plan.gina.pk,
+            "hours": "2",
+            "reason": "补录",
+            "persons_served": "很多",
+        },
+    )
+    assert response.status_code == 302
+    assert not ServiceRecord.objects.exists()
