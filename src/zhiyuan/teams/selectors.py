@@ -97,18 +97,23 @@ def teams(filters: TeamFilter | None = None) -> QuerySet[Team]:
 
 
 def tree() -> list[Team]:
-    """The active teams in depth-first order, from one query, ready for a flat template loop.
+    """The active teams in depth-first order, from two queries, ready for a flat loop.
 
     Each team gets `depth`, `has_children` and `closes` (how many open levels end after
     it), so the page nests <details> without recursive includes, which cost a template
-    render per team.
+    render per team. Member counts come from one grouped query over the memberships.
     """
-    rows = list(
-        Team.objects.filter(status=Team.Status.ACTIVE)
-        .select_related("specialty")
-        .annotate(member_count=active_member_count())
-        .order_by("path")
+    counts = dict(
+        Membership.objects.filter(state=Membership.State.ACTIVE)
+        .values_list("team_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    rows = list(
+        Team.objects.filter(status=Team.Status.ACTIVE).select_related("specialty").order_by("path")
+    )
+    for team in rows:
+        team.member_count = counts.get(team.pk, 0)
     children: dict = {}
     for team in rows:
         children.setdefault(team.parent_id, []).append(team)
