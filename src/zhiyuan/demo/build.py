@@ -9,17 +9,21 @@ from django.db import connection, transaction
 
 from zhiyuan.demo.accounts import add_office_admin, add_volunteer_account
 from zhiyuan.demo.context import DemoContext
-from zhiyuan.demo.corps import add_outlines, add_stations, add_teams
 from zhiyuan.demo.district import add_district
 from zhiyuan.demo.hours import add_service_records
+from zhiyuan.demo.memberships import add_memberships
+from zhiyuan.demo.outlines import add_outlines
 from zhiyuan.demo.projects import add_projects
+from zhiyuan.demo.stations import add_stations
+from zhiyuan.demo.teams import add_teams
 from zhiyuan.demo.volunteers import add_volunteers
 from zhiyuan.places.models import Region
 
 Step = Callable[[DemoContext], None]
 
-# Each step reads what the earlier ones left on the context. Later areas (teams,
-# stations, projects, hours) append theirs after the volunteers.
+# Each step reads what the earlier ones left on the context: memberships need the volunteer
+# account (its volunteer administers a squad), audits the office admin, stations the teams
+# and the community points of the outlines. Later areas append theirs at the end.
 STEPS: list[Step] = [
     add_district,
     add_office_admin,
@@ -27,6 +31,7 @@ STEPS: list[Step] = [
     add_volunteer_account,
     add_outlines,
     add_teams,
+    add_memberships,
     add_stations,
     add_projects,
     add_service_records,

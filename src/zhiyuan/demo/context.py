@@ -12,7 +12,9 @@ from django.utils import timezone
 
 if TYPE_CHECKING:
     from zhiyuan.accounts.models import User
+    from zhiyuan.demo.teams import Corps
     from zhiyuan.places.models import Region
+    from zhiyuan.teams.models import Team
 
 
 @dataclass
@@ -36,7 +38,8 @@ class DemoContext:
     volunteer_ids: list[int] = field(default_factory=list)
     # community id → (lng, lat) inside its subdistrict's outline, for its station.
     community_points: dict[int, tuple[float, float]] = field(default_factory=dict)
-    teams: list = field(default_factory=list)
+    corps: Corps | None = None
+    teams: list[Team] = field(default_factory=list)
     # (who, username, password) of the demo accounts, printed at the end.
     credentials: list[tuple[str, str, str]] = field(default_factory=list)
 
