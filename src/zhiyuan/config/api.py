@@ -8,12 +8,18 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from zhiyuan.accounts.api import router as accounts_router
 from zhiyuan.accounts.apiauth import REQUIRED
 from zhiyuan.core.errors import DomainError
+from zhiyuan.helpdesk.api import router as helpdesk_router
+from zhiyuan.honours.api import router as honours_router
+from zhiyuan.news.api import router as news_router
 from zhiyuan.places.api import router as places_router
 from zhiyuan.projects.api import router as projects_router
+from zhiyuan.reports.api import router as reports_router
 from zhiyuan.service.api import router as service_router
 from zhiyuan.service.certificate_api import router as certificate_router
+from zhiyuan.spreadsheets.api import router as spreadsheets_router
 from zhiyuan.stations.api import router as stations_router
 from zhiyuan.teams.api import router as teams_router
+from zhiyuan.training.api import router as training_router
 from zhiyuan.volunteers.api import router as volunteers_router
 
 api = NinjaAPI(
@@ -32,6 +38,12 @@ api.add_router("/", stations_router)
 api.add_router("/", projects_router)
 api.add_router("/", service_router)
 api.add_router("/", certificate_router)
+api.add_router("/", training_router)
+api.add_router("/", helpdesk_router)
+api.add_router("/", honours_router)
+api.add_router("/", news_router)
+api.add_router("/", spreadsheets_router)
+api.add_router("/", reports_router)
 
 
 def error_body(code: str, message: str, errors: dict | None = None) -> dict:

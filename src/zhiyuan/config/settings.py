@@ -47,10 +47,17 @@ INSTALLED_APPS = [
     "zhiyuan.accounts",
     "zhiyuan.notifications",
     "zhiyuan.volunteers",
+    "zhiyuan.training",
     "zhiyuan.teams",
     "zhiyuan.stations",
     "zhiyuan.projects",
     "zhiyuan.service",
+    "zhiyuan.helpdesk",
+    "zhiyuan.honours",
+    "zhiyuan.news",
+    "zhiyuan.spreadsheets",
+    "zhiyuan.reports",
+    "zhiyuan.ops",
     "zhiyuan.portal",
 ]
 
