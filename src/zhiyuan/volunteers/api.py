@@ -8,6 +8,7 @@ import math
 from ninja import Field, Query, Router, Schema, Status
 
 from zhiyuan.accounts.apiauth import OPTIONAL
+from zhiyuan.core.security import throttle_registration
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.models import Volunteer
@@ -141,6 +142,8 @@ def roster(request, query: Query[RosterQuery]):
 @router.post("/volunteers", auth=OPTIONAL, response={201: VolunteerOut})
 def register(request, payload: RegisterIn):
     """Register a volunteer. Anonymous callers must choose a password (their account's)."""
+    if not request.auth.is_authenticated:
+        throttle_registration(request)
     volunteer = services.register_volunteer(actor=request.auth, **payload.dict())
     return Status(201, volunteer)
 

@@ -17,6 +17,7 @@ from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.security import throttle_registration
 from zhiyuan.places.models import Region
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
@@ -48,6 +49,8 @@ def register(request):
     form = RegistrationForm(request.POST or None, ask_password=ask_password)
     if request.method == "POST" and form.is_valid():
         try:
+            if not request.user.is_authenticated:
+                throttle_registration(request)
             volunteer = services.register_volunteer(actor=request.user, **form.register_kwargs())
         except DomainError as exc:
             add_domain_error(form, exc)

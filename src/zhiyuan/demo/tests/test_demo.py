@@ -108,11 +108,21 @@ def test_demo_accounts_sign_in_with_the_printed_credentials(client):
     assert RoleGrant.objects.filter(
         user=admin, role=Role.DISTRICT_ADMIN, region__level=Region.Level.DISTRICT
     ).exists()
-    assert client.login(username="admin", password="zhiyuan-demo")
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "admin", "password": "zhiyuan-demo"}
+        ).status_code
+        == 302
+    )
     assert client.get("/volunteers/manage/").status_code == 200
     volunteer_user = User.objects.get(username="volunteer")
     assert volunteer_user.volunteer.status == Volunteer.Status.ACTIVE
-    assert client.login(username="volunteer", password="zhiyuan-demo")
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "volunteer", "password": "zhiyuan-demo"}
+        ).status_code
+        == 302
+    )
 
 
 def test_if_empty_on_a_filled_database_adds_nothing():
