@@ -68,11 +68,22 @@ def new_page(browser, live_server):
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # The pages run under a strict Content-Security-Policy: anything it blocks (an
+        # inline script or style) is a defect, so every journey fails on a violation.
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text and violations.append(message.text)
+            ),
+        )
+        return page
 
+    violations: list[str] = []
     yield make
     for context in contexts:
         context.close()
+    assert not violations, violations
 
 
 @pytest.fixture
