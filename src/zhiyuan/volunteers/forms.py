@@ -20,7 +20,8 @@ class ProfileFields(forms.Form):
     )
     skills = forms.ModelMultipleChoiceField(
         label=_("Skills"),
-        queryset=Skill.objects.all(),
+        # Skills that need training (Art. 16) come from a completed course, not a tick box.
+        queryset=Skill.objects.filter(requires_training=False),
         to_field_name="code",
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -115,6 +116,10 @@ class ProfileForm(ProfileFields):
 
     def update_kwargs(self) -> dict:
         kwargs = self.profile_kwargs()
+        # Certified skills are not on the form; keep the ones the volunteer holds (initial).
+        kwargs["skills"] += Skill.objects.filter(
+            requires_training=True, code__in=self.initial.get("skills") or []
+        ).values_list("code", flat=True)
         kwargs["phone"] = self.cleaned_data.get("phone") or None
         return kwargs
 

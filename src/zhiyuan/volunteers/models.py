@@ -14,6 +14,9 @@ class Skill(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=50, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    # 志愿服务条例 Art. 16: specialised services need training. Such a skill is granted by
+    # completing a course that certifies it (training app), never declared on a profile.
+    requires_training = models.BooleanField(_("requires training"), default=False)
 
     class Meta:
         verbose_name = _("skill")
