@@ -1,0 +1,141 @@
+"""Permission-checked getters: which scopes a user may see statistics for, and who may
+freeze figures or edit the report's wording."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhiyuan.accounts import scopes
+from zhiyuan.core.errors import NotFound, PermissionDenied, ValidationFailed
+from zhiyuan.places.models import Region
+from zhiyuan.reports.models import ReportFile
+from zhiyuan.reports.scope import KINDS, Scope
+from zhiyuan.reports.statistics import check_period
+from zhiyuan.stations.models import Station
+from zhiyuan.stations.selectors import may_manage as may_manage_station
+from zhiyuan.teams.models import Team
+from zhiyuan.teams.selectors import managed_team_paths
+from zhiyuan.teams.selectors import may_manage as may_manage_team
+
+MODELS = {"region": Region, "team": Team, "station": Station}
+
+
+def may_see(user, scope: Scope) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if scope.kind == "region":
+        return scopes.administers_region(user, scope.obj)
+    if scope.kind == "team":
+        return may_manage_team(user, scope.obj)
+    return may_manage_station(user, scope.obj)
+
+
+def scope_for(user, kind: str, pk) -> Scope:
+    """The scope `kind`/`pk` if the user may see its figures: 404 if unknown, 403 if not theirs."""
+    if kind not in KINDS:
+        raise ValidationFailed({"scope": [_("Choose region, team or station.")]})
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise ValidationFailed({"scope": [_("The scope's id must be a number.")]}) from None
+    obj = MODELS[kind].objects.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(_("No such region, team or station."))
+    scope = Scope(kind, obj)
+    if not may_see(user, scope):
+        raise PermissionDenied(_("These figures are outside your area."))
+    return scope
+
+
+def parse_scope_key(user, key: str) -> Scope:
+    kind, _sep, pk = (key or "").partition(":")
+    return scope_for(user, kind, pk)
+
+
+def default_scope(user) -> Scope:
+    """The widest scope the user administers: their region, else their highest team."""
+    paths = scopes.admin_region_paths(user)
+    if paths:
+        region = (
+            Region.objects.filter(parent__isnull=True).order_by("path").first()
+            if "/" in paths
+            else Region.objects.filter(path__in=paths).order_by("path").first()
+        )
+        if region is not None:
+            return Scope("region", region)
+    team_paths = sorted(managed_team_paths(user), key=len)
+    if team_paths:
+        return Scope("team", Team.objects.get(path=team_paths[0]))
+    raise PermissionDenied(_("Statistics are for district offices and team admins."))
+
+
+def scope_choices(user) -> list[Scope]:
+    """The scopes offered in the dashboard's picker: the user's regions and their subregions,
+    and the teams they manage with their subteams (the district's first two team levels)."""
+    choices: list[Scope] = []
+    paths = scopes.admin_region_paths(user)
+    if paths:
+        regions = Region.objects.exclude(level=Region.Level.COMMUNITY)
+        if "/" not in paths:
+            condition = Q(pk__in=[])
+            for path in paths:
+                condition |= Q(path__startswith=path)
+            regions = Region.objects.filter(condition)
+        choices += [Scope("region", r) for r in regions.order_by("path")[:200]]
+    team_paths = managed_team_paths(user)
+    if team_paths:
+        condition = Q(pk__in=[])
+        for path in team_paths:
+            condition |= Q(path__startswith=path)
+        teams = Team.objects.filter(condition, status=Team.Status.ACTIVE).order_by("path")
+        choices += [Scope("team", t) for t in teams[:200]]
+    return choices
+
+
+def check_may_freeze(user, scope: Scope) -> None:
+    """Freezing figures is for the district office over the scope's region."""
+    region = scope.obj if scope.kind == "region" else scope.obj.region
+    if not scopes.administers_region(user, region):
+        raise PermissionDenied(_("Only the district office may freeze or unfreeze figures."))
+
+
+def check_may_edit_wording(user) -> None:
+    """The report's wording is the district's: admins of a whole district edit it."""
+    paths = scopes.admin_region_paths(user)
+    if "/" in paths or any(path.count("/") == 2 for path in paths):
+        return
+    raise PermissionDenied(_("Only the district office may edit the report's wording."))
+
+
+def _date(value, field: str, default: dt.date) -> dt.date:
+    if value in (None, ""):
+        return default
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed({field: [_("Enter a date as YYYY-MM-DD.")]}) from None
+
+
+def figures_request(user, scope_key: str | None, start, end) -> tuple[Scope, dt.date, dt.date]:
+    """The scope (the user's default when none is named) and period (the current calendar
+    year when none is given) of a request for figures, checked."""
+    scope = parse_scope_key(user, scope_key) if scope_key else default_scope(user)
+    today = timezone.localdate()
+    start = _date(start, "start", dt.date(today.year, 1, 1))
+    end = _date(end, "end", dt.date(today.year + 1, 1, 1))
+    check_period(start, end)
+    return scope, start, end
+
+
+def report_for(user, report_id) -> ReportFile:
+    """A generated report: only the person who asked for it may fetch it."""
+    report = ReportFile.objects.filter(pk=report_id).first()
+    if report is None or report.requested_by_id != getattr(user, "pk", None):
+        raise NotFound(_("No such report."))
+    return report

@@ -1,0 +1,104 @@
+"""Frozen statistics of closed periods, the yearly report's editable wording, generated reports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Snapshot(models.Model):
+    """The figures of one scope over one closed period, frozen: compute() returns them as stored."""
+
+    scope_key = models.CharField(_("scope"), max_length=40)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until (exclusive)"))
+    figures = models.JSONField(_("figures"))
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("frozen by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    frozen_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("statistics snapshot")
+        verbose_name_plural = _("statistics snapshots")
+        ordering = ["-end", "scope_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope_key", "start", "end"], name="snapshot_once"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="snapshot_period_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_key} {self.start}–{self.end}"
+
+
+class ReportTemplate(models.Model):
+    """The yearly report's wording: one text per section with {placeholders} for figures."""
+
+    SECTIONS = ("opening", "teams", "stations", "projects", "guidance", "closing")
+
+    key = models.SlugField(_("key"), max_length=40, unique=True, default="default")
+    title = models.CharField(_("title"), max_length=200)
+    opening = models.TextField(_("opening summary"))
+    teams = models.TextField(_("1. Teams (抓队伍)"))
+    stations = models.TextField(_("2. Stations (抓阵地)"))
+    projects = models.TextField(_("3. Projects (抓项目)"))
+    guidance = models.TextField(_("4. Guidance (抓引导)"))
+    closing = models.TextField(_("closing"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report template")
+        verbose_name_plural = _("report templates")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportFile(models.Model):
+    """A yearly report generated in the background and kept for download."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    scope_key = models.CharField(_("scope"), max_length=40)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    content = models.BinaryField(_("document"), null=True, editable=False)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("generated report")
+        verbose_name_plural = _("generated reports")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["requested_by", "-id"], name="reportfile_requester")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.scope_key} ({self.state})"
+
+    @property
+    def filename(self) -> str:
+        return f"volunteer-work-report-{self.year}.docx"

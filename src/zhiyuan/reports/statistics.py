@@ -1,0 +1,469 @@
+"""The district's statistics for any period and scope: every figure of the yearly report.
+
+`compute(scope, start, end)` answers from a frozen snapshot when one exists for exactly that
+scope and period, and otherwise from a few aggregate queries per area (volunteers, coverage,
+teams, stations, projects, service records, stars) plus the figures other apps provide.
+Service records are read in two grouped scans and one distinct count whatever their number.
+
+Which rows belong to a scope:
+- a region subtree: volunteers by home community, teams by home region, stations by
+  region, projects by their organiser's region, service records by the recording team's
+  region, stars by the volunteer's home community;
+- a team subtree: its members, its teams, the stations it manages, its projects and records;
+- a station: the records of activities held there and the volunteers who served there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, CharField, Count, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractDay, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhiyuan.core.errors import ValidationFailed
+from zhiyuan.places.models import Region
+from zhiyuan.projects.models import Activity, Project
+from zhiyuan.reports.models import Snapshot
+from zhiyuan.reports.providers import provided_figures
+from zhiyuan.reports.scope import Scope
+from zhiyuan.service.models import HoursTotal, ServiceRecord
+from zhiyuan.stations.models import Station
+from zhiyuan.stations.selectors import with_compliance
+from zhiyuan.teams.models import Membership, Team
+from zhiyuan.volunteers.models import Volunteer
+
+CIVILITY_CATEGORY = "civility_guidance"
+CIVILITY_DAY = 12  # 文明礼让日: the 12th of every month
+AGE_BANDS = ("under_18", "18_35", "36_59", "60_plus")
+LIVE_RECORD_STATES = ("approved", "pending")
+
+
+@dataclass
+class Figures:
+    scope_key: str
+    scope_label: str
+    start: dt.date
+    end: dt.date
+    data: dict = field(default_factory=dict)
+    frozen: bool = False
+
+    def __getitem__(self, key: str):
+        return self.data[key]
+
+    def get(self, key: str, default=None):
+        return self.data.get(key, default)
+
+    def as_json(self) -> dict:
+        return {
+            "scope": self.scope_key,
+            "scope_label": self.scope_label,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "frozen": self.frozen,
+            "figures": self.data,
+        }
+
+
+def check_period(start: dt.date, end: dt.date) -> None:
+    if end <= start:
+        raise ValidationFailed({"end": [_("The end of the period must come after its start.")]})
+    if (end - start).days > 3 * 366:
+        raise ValidationFailed({"end": [_("A period may be at most three years long.")]})
+
+
+def compute(scope: Scope, start: dt.date, end: dt.date, *, use_snapshot: bool = True) -> Figures:
+    """The figures of `scope` for [start, end): from a snapshot if one is frozen, else live."""
+    check_period(start, end)
+    if use_snapshot:
+        snapshot = Snapshot.objects.filter(scope_key=scope.key, start=start, end=end).first()
+        if snapshot is not None:
+            return Figures(scope.key, scope.label, start, end, snapshot.figures, frozen=True)
+    data: dict = {}
+    bounds = (_aware(start), _aware(end))
+    data.update(_volunteers(scope, start, end, bounds))
+    data.update(_coverage(scope, bounds, data["volunteers_total"]))
+    data.update(_teams(scope, start, end, bounds))
+    data.update(_stations(scope, bounds))
+    data.update(_projects(scope, start, end, bounds))
+    data.update(_service(scope, start, end))
+    data.update(_stars(scope))
+    data["new_volunteers_by_month"] = _new_by_month(scope, start, end, bounds)
+    if scope.kind == "region":
+        for name, figures in provided_figures(start, end, scope.obj).items():
+            for key, value in figures.items():
+                data[f"{name}_{key}"] = _plain(value)
+    return Figures(scope.key, scope.label, start, end, data)
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _plain(value):
+    """JSON-ready: Decimals become floats rounded to hundredths, dicts recursively."""
+    if isinstance(value, Decimal):
+        return float(round(value, 2))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _counts(qs, key: str) -> dict[str, int]:
+    return {
+        str(row[key]): row["n"]
+        for row in qs.values(key).annotate(n=Count("pk")).order_by(key)
+        if row[key] not in (None, "")
+    }
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _months(start: dt.date, end: dt.date) -> list[str]:
+    months, day = [], start.replace(day=1)
+    while day < end:
+        months.append(f"{day:%Y-%m}")
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+# --- volunteers -------------------------------------------------------------------------
+
+
+def scoped_volunteers(scope: Scope):
+    if scope.kind == "region":
+        return Volunteer.objects.filter(scope.q(region="community__path"))
+    if scope.kind == "team":
+        members = Membership.objects.filter(
+            state=Membership.State.ACTIVE, team__path__startswith=scope.obj.path
+        ).values("volunteer_id")
+        return Volunteer.objects.filter(pk__in=members)
+    served = _records(scope).values("volunteer_id")
+    return Volunteer.objects.filter(pk__in=served)
+
+
+def _volunteers(scope: Scope, start, end, bounds) -> dict:
+    base = scoped_volunteers(scope).filter(status=Volunteer.Status.ACTIVE)
+    registered = base.filter(created_at__lt=bounds[1])
+    end_day = end - dt.timedelta(days=1)
+    age_band = Case(
+        When(birth_date__gt=_years_before(end_day, 18), then=Value("under_18")),
+        When(birth_date__gt=_years_before(end_day, 36), then=Value("18_35")),
+        When(birth_date__gt=_years_before(end_day, 60), then=Value("36_59")),
+        default=Value("60_plus"),
+        output_field=CharField(),
+    )
+    by_age = _counts(registered.annotate(band=age_band), "band")
+    skills = Volunteer.skills.through.objects.filter(volunteer__in=registered)
+    by_skill = {
+        row["skill__code"]: row["n"]
+        for row in skills.values("skill__code").annotate(n=Count("pk")).order_by("skill__code")
+    }
+    active = (
+        _records(scope)
+        .filter(served_on__gte=start, served_on__lt=end, state="approved")
+        .values("volunteer_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "volunteers_total": registered.count(),
+        "volunteers_new": registered.filter(created_at__gte=bounds[0]).count(),
+        "volunteers_active": active,
+        "volunteers_by_skill": by_skill,
+        "volunteers_by_age_band": {band: by_age.get(band, 0) for band in AGE_BANDS},
+        "volunteers_by_political_status": _counts(registered, "political_status"),
+        "volunteers_by_gender": _counts(registered, "gender"),
+    }
+
+
+def _new_by_month(scope: Scope, start, end, bounds) -> dict[str, int]:
+    rows = (
+        scoped_volunteers(scope)
+        .filter(status=Volunteer.Status.ACTIVE, created_at__gte=bounds[0], created_at__lt=bounds[1])
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    found = {f"{row['month']:%Y-%m}": row["n"] for row in rows}
+    return {month: found.get(month, 0) for month in _months(start, end)}
+
+
+# --- coverage ---------------------------------------------------------------------------
+
+
+def _one_in_every(population: int, volunteers: int) -> int | None:
+    return round(population / volunteers) if volunteers and population else None
+
+
+def _coverage(scope: Scope, bounds, volunteers_total: int) -> dict:
+    if scope.kind != "region":
+        return {
+            "population": 0,
+            "volunteers_per_resident": 0.0,
+            "one_in_every": None,
+            "coverage_by_subdistrict": [],
+            "coverage_by_community": [],
+        }
+    region: Region = scope.obj
+    communities = list(
+        Region.objects.filter(level=Region.Level.COMMUNITY, path__startswith=region.path)
+        .annotate(
+            n=Count(
+                "volunteers",
+                filter=Q(volunteers__status="active", volunteers__created_at__lt=bounds[1]),
+            )
+        )
+        .values("code", "name", "population", "n", "parent__code", "parent__name")
+        .order_by("path")
+    )
+    population = sum(c["population"] for c in communities) or region.population
+
+    def entry(code, name, pop, n):
+        return {
+            "code": code,
+            "name": name,
+            "population": pop,
+            "volunteers": n,
+            "one_in_every": _one_in_every(pop, n),
+            "per_resident": round(n / pop, 4) if pop else 0.0,
+        }
+
+    by_sub: dict[str, dict] = {}
+    for c in communities:
+        sub = by_sub.setdefault(
+            c["parent__code"],
+            {"code": c["parent__code"], "name": c["parent__name"], "population": 0, "n": 0},
+        )
+        sub["population"] += c["population"]
+        sub["n"] += c["n"]
+    return {
+        "population": population,
+        "volunteers_per_resident": round(volunteers_total / population, 4) if population else 0.0,
+        "one_in_every": _one_in_every(population, volunteers_total),
+        "coverage_by_subdistrict": [
+            entry(s["code"], s["name"], s["population"], s["n"]) for s in by_sub.values()
+        ],
+        "coverage_by_community": [
+            entry(c["code"], c["name"], c["population"], c["n"]) for c in communities
+        ],
+    }
+
+
+# --- teams, stations, projects -----------------------------------------------------------
+
+
+def _teams(scope: Scope, start, end, bounds) -> dict:
+    if scope.kind == "station":
+        managing = scope.obj.managing_team
+        teams = (
+            Team.objects.filter(path__startswith=managing.path) if managing else Team.objects.none()
+        )
+    else:
+        teams = Team.objects.filter(scope.q(region="region__path", team="path"))
+    teams = teams.filter(status=Team.Status.ACTIVE).filter(
+        Q(founded_on__lt=end) | Q(founded_on__isnull=True, created_at__lt=bounds[1])
+    )
+    return {
+        "teams_total": teams.count(),
+        "teams_new": teams.filter(founded_on__gte=start).count(),
+        "teams_by_level": _counts(teams, "level"),
+        "teams_by_kind": _counts(teams, "kind"),
+        "teams_by_specialty": _counts(teams, "specialty__code"),
+        "teams_professional": teams.filter(kind=Team.Kind.PROFESSIONAL).count(),
+    }
+
+
+def _stations(scope: Scope, bounds) -> dict:
+    stations = Station.objects.filter(
+        scope.q(region="region__path", team="managing_team__path", station="pk"),
+        status=Station.Status.OPEN,
+        created_at__lt=bounds[1],
+    )
+    by_kind = _counts(stations, "kind")
+    public = stations.filter(kind=Station.Kind.PUBLIC_PLACE).exclude(place_name="")
+    return {
+        "stations_total": sum(by_kind.values()),
+        "stations_by_kind": by_kind,
+        "stations_by_audit_state": _counts(with_compliance(stations), "compliance"),
+        "stations_community": by_kind.get(Station.Kind.COMMUNITY, 0),
+        "stations_public_place": by_kind.get(Station.Kind.PUBLIC_PLACE, 0),
+        "service_points": by_kind.get(Station.Kind.POINT, 0),
+        "bases": by_kind.get(Station.Kind.BASE, 0),
+        "bases_by_level": _counts(stations.filter(kind=Station.Kind.BASE), "base_level"),
+        "public_places": public.values("place_name").distinct().count(),
+        "communities_with_station": stations.filter(
+            kind=Station.Kind.COMMUNITY, region__level=Region.Level.COMMUNITY
+        )
+        .values("region_id")
+        .distinct()
+        .count(),
+    }
+
+
+def _top_category():
+    return Coalesce("category__parent__code", "category__code")
+
+
+def _projects(scope: Scope, start, end, bounds) -> dict:
+    if scope.kind == "station":
+        held_here = Activity.objects.filter(station=scope.obj).values("project_id")
+        projects = Project.objects.filter(pk__in=held_here)
+        activities = Activity.objects.filter(station=scope.obj)
+    else:
+        projects = Project.objects.filter(
+            scope.q(region="organiser__region__path", team="organiser__path")
+        )
+        activities = Activity.objects.filter(
+            scope.q(region="project__organiser__region__path", team="project__organiser__path")
+        )
+    projects = projects.filter(
+        state__in=[Project.State.PUBLISHED, Project.State.CLOSED],
+        starts_on__lt=end,
+        ends_on__gte=start,
+    )
+    activities = activities.filter(
+        status=Activity.Status.SCHEDULED, starts_at__gte=bounds[0], starts_at__lt=bounds[1]
+    )
+    brand = projects.filter(is_brand=True)
+    return {
+        "projects_total": projects.count(),
+        "projects_by_category": _counts(projects.annotate(top=_top_category()), "top"),
+        "brand_projects": brand.count(),
+        "brand_project_names": list(brand.order_by("name").values_list("name", flat=True)[:20]),
+        "activities_total": activities.count(),
+        "activities_by_category": _counts(
+            activities.annotate(
+                top=Coalesce("project__category__parent__code", "project__category__code")
+            ),
+            "top",
+        ),
+    }
+
+
+# --- service records ---------------------------------------------------------------------
+
+
+def _records(scope: Scope):
+    return ServiceRecord.objects.filter(
+        scope.q(region="team__region__path", team="team__path", station="shift__activity__station"),
+        is_current=True,
+    )
+
+
+def _service(scope: Scope, start: dt.date, end: dt.date) -> dict:
+    records = _records(scope).filter(
+        served_on__gte=start, served_on__lt=end, state__in=LIVE_RECORD_STATES
+    )
+    civility_projects = list(
+        Project.objects.filter(
+            Q(category__code=CIVILITY_CATEGORY) | Q(category__parent__code=CIVILITY_CATEGORY)
+        ).values_list("pk", flat=True)
+    )
+    civility = (
+        Case(
+            When(Q(project_id__in=civility_projects, day=CIVILITY_DAY), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        if civility_projects
+        else Value(0, output_field=IntegerField())
+    )
+    rows = (
+        records.annotate(month=TruncMonth("served_on"), day=ExtractDay("served_on"))
+        .annotate(civility=civility)
+        .values("month", "source", "state", "civility")
+        .annotate(hours=Sum("hours"), n=Count("pk"), persons=Sum("persons_served"))
+        .order_by()
+    )
+    months = _months(start, end)
+    zero = dict.fromkeys(months, 0)
+    hours_by_month = dict.fromkeys(months, Decimal(0))
+    times_by_month, persons_by_month = dict(zero), dict(zero)
+    civ_times, civ_persons = dict(zero), dict(zero)
+    hours_by_source = {"measured": Decimal(0), "entered": Decimal(0)}
+    pending_hours, pending_records = Decimal(0), 0
+    for row in rows:  # at most months × 2 sources × 2 states × 2 rows
+        if row["state"] != "approved":
+            pending_hours += row["hours"]
+            pending_records += row["n"]
+            continue
+        month = f"{row['month']:%Y-%m}"
+        hours_by_month[month] += row["hours"]
+        times_by_month[month] += row["n"]
+        persons_by_month[month] += row["persons"] or 0
+        hours_by_source[row["source"]] = hours_by_source.get(row["source"], 0) + row["hours"]
+        if row["civility"]:
+            civ_times[month] += row["n"]
+            civ_persons[month] += row["persons"] or 0
+    approved = records.filter(state="approved")
+    top_rows = list(
+        approved.values("project_id", "team_id")
+        .annotate(hours=Sum("hours"), persons=Sum("persons_served"), n=Count("pk"))
+        .order_by()
+    )
+    return {
+        "hours_approved": _plain(sum(hours_by_source.values(), Decimal(0))),
+        "hours_measured": _plain(hours_by_source.get("measured", Decimal(0))),
+        "hours_entered": _plain(hours_by_source.get("entered", Decimal(0))),
+        "hours_pending": _plain(pending_hours),
+        "records_pending": pending_records,
+        "person_times": sum(times_by_month.values()),
+        "persons_served": sum(persons_by_month.values()),
+        "hours_by_month": {m: _plain(h) for m, h in hours_by_month.items()},
+        "person_times_by_month": times_by_month,
+        "persons_served_by_month": persons_by_month,
+        "civility_person_times": sum(civ_times.values()),
+        "civility_persons_served": sum(civ_persons.values()),
+        "civility_person_times_by_month": civ_times,
+        "civility_persons_served_by_month": civ_persons,
+        "top_projects": _top(top_rows, "project_id", Project),
+        "top_teams": _top(top_rows, "team_id", Team),
+    }
+
+
+def _top(rows: list[dict], key: str, model, limit: int = 10) -> list[dict]:
+    """Fold the (project, team) groups by one key and keep the largest by hours."""
+    totals: dict[int, dict] = {}
+    for row in rows:
+        if row[key] is None:
+            continue
+        t = totals.setdefault(row[key], {"hours": Decimal(0), "persons": 0, "n": 0})
+        t["hours"] += row["hours"]
+        t["persons"] += row["persons"] or 0
+        t["n"] += row["n"]
+    best = sorted(totals.items(), key=lambda kv: (-kv[1]["hours"], kv[0]))[:limit]
+    names = dict(model.objects.filter(pk__in=[pk for pk, _t in best]).values_list("pk", "name"))
+    return [
+        {
+            "id": pk,
+            "name": names.get(pk, ""),
+            "hours": _plain(t["hours"]),
+            "persons_served": t["persons"],
+            "person_times": t["n"],
+        }
+        for pk, t in best
+    ]
+
+
+def _stars(scope: Scope) -> dict:
+    totals = HoursTotal.objects.all()
+    if not scope.is_everything:
+        totals = totals.filter(volunteer__in=scoped_volunteers(scope))
+    found = {
+        row["star_level"]: row["n"]
+        for row in totals.values("star_level").annotate(n=Count("pk")).order_by()
+    }
+    return {
+        "star_distribution": {str(level): found.get(level, 0) for level in range(0, 6)},
+        "starred_volunteers": sum(n for level, n in found.items() if level > 0),
+    }

@@ -1,0 +1,234 @@
+"""Report pages: the dashboard, the statistics workbook, freezing, the yearly report and its wording."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhiyuan.core.errors import DomainError, ValidationFailed
+from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.places.models import Region
+from zhiyuan.reports import access, labels, services, wording, workbook, yearly
+from zhiyuan.reports.models import ReportFile, ReportTemplate, Snapshot
+from zhiyuan.reports.statistics import compute
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _request(request, source):
+    """Scope and period from the query (or form), falling back to the defaults on bad dates."""
+    key = source.get("scope") or None
+    try:
+        return get_or_page_error(
+            access.figures_request, request.user, key, source.get("start"), source.get("end")
+        ), None
+    except ValidationFailed as exc:
+        scope, start, end = get_or_page_error(access.figures_request, request.user, key, None, None)
+        return (scope, start, end), exc
+
+
+def _dashboard_url(scope, start, end) -> str:
+    query = urlencode({"scope": scope.key, "start": start.isoformat(), "end": end.isoformat()})
+    return f"{reverse('reports:dashboard')}?{query}"
+
+
+def _chart_data(f, scope) -> dict:
+    outlines = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"name": name}, "geometry": outline}
+            for name, outline in Region.objects.filter(
+                level=Region.Level.SUBDISTRICT, outline__isnull=False
+            ).values_list("name", "outline")
+        ]
+        if scope.kind == "region"
+        else [],
+    }
+    return {
+        "months": list(f["hours_by_month"]),
+        "hours_by_month": list(f["hours_by_month"].values()),
+        "person_times_by_month": list(f["person_times_by_month"].values()),
+        "persons_served_by_month": list(f["persons_served_by_month"].values()),
+        "new_volunteers_by_month": list(f["new_volunteers_by_month"].values()),
+        "civility_persons_served_by_month": list(f["civility_persons_served_by_month"].values()),
+        "civility_person_times_by_month": list(f["civility_person_times_by_month"].values()),
+        "age": labels.relabel(f["volunteers_by_age_band"], labels.AGE_BANDS),
+        "political": labels.relabel(f["volunteers_by_political_status"], labels.POLITICAL),
+        "stations": labels.relabel(f["stations_by_kind"], labels.STATION_KINDS),
+        "audit": labels.relabel(f["stations_by_audit_state"], labels.AUDIT_STATES),
+        "stars": labels.relabel(f["star_distribution"], labels.STARS),
+        "teams": labels.relabel(f["teams_by_level"], labels.TEAM_LEVELS),
+        "coverage": [
+            {
+                "name": s["name"],
+                "value": s["per_resident"],
+                "volunteers": s["volunteers"],
+                "one_in_every": s["one_in_every"],
+            }
+            for s in f["coverage_by_subdistrict"]
+        ],
+        "outlines": outlines,
+    }
+
+
+@login_required
+def dashboard(request):
+    (scope, start, end), error = _request(request, request.GET)
+    if error is not None:
+        messages.error(request, error.message)
+    f = compute(scope, start, end)
+    today = timezone.localdate()
+    closed = end <= today
+    may_freeze = True
+    try:
+        access.check_may_freeze(request.user, scope)
+    except DomainError:
+        may_freeze = False
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "f": f,
+            "scope": scope,
+            "start": start,
+            "end": end,
+            "choices": access.scope_choices(request.user),
+            "chart_data": _chart_data(f, scope),
+            "may_freeze": may_freeze and closed,
+            "may_edit_wording": _may_edit_wording(request.user),
+            "years": list(range(today.year, today.year - 5, -1)),
+            "snapshots": snapshots_of(scope),
+            "reports": ReportFile.objects.filter(requested_by=request.user).defer("content")[:5],
+            "export_url": f"{reverse('reports:export')}?"
+            + urlencode({"scope": scope.key, "start": start, "end": end}),
+        },
+    )
+
+
+def _may_edit_wording(user) -> bool:
+    try:
+        access.check_may_edit_wording(user)
+    except DomainError:
+        return False
+    return True
+
+
+@login_required
+def export(request):
+    (scope, start, end), error = _request(request, request.GET)
+    if error is not None:
+        return HttpResponse(str(error.message), status=400, content_type="text/plain")
+    f = compute(scope, start, end)
+    response = HttpResponse(workbook.build(f), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="statistics-{start}-{end}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def freeze(request):
+    (scope, start, end), error = _request(request, request.POST)
+    if error is not None:
+        messages.error(request, error.message)
+        return redirect(_dashboard_url(scope, start, end))
+    try:
+        if request.POST.get("action") == "unfreeze":
+            get_or_page_error(
+                services.unfreeze, actor=request.user, scope=scope, start=start, end=end
+            )
+            messages.success(request, _("The figures are live again."))
+        else:
+            get_or_page_error(
+                services.freeze, actor=request.user, scope=scope, start=start, end=end
+            )
+            messages.success(request, _("The figures are frozen."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(_dashboard_url(scope, start, end))
+
+
+@login_required
+@require_POST
+def yearly_report(request):
+    (scope, start, end), _error = _request(request, request.POST)
+    try:
+        report = services.request_report(
+            actor=request.user, scope=scope, year=request.POST.get("year")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(_dashboard_url(scope, start, end))
+    return redirect("reports:report", report.pk)
+
+
+@login_required
+def report_detail(request, report_id: int):
+    report = get_or_page_error(access.report_for, request.user, report_id)
+    template = (
+        "reports/_report_state.html" if request.headers.get("HX-Request") else "reports/report.html"
+    )
+    return render(request, template, {"report": report})
+
+
+@login_required
+def download(request, report_id: int):
+    report = get_or_page_error(access.report_for, request.user, report_id)
+    if report.state != ReportFile.State.DONE:
+        return redirect("reports:report", report.pk)
+    response = HttpResponse(bytes(report.content), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    return response
+
+
+@login_required
+def edit_wording(request):
+    get_or_page_error(access.check_may_edit_wording, request.user)
+    template = yearly.current_wording()
+    fields = ("title", *ReportTemplate.SECTIONS)
+    errors: dict[str, list[str]] = {}
+    values = {f: getattr(template, f) for f in fields}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "reset":
+                services.reset_wording(actor=request.user)
+            else:
+                values = {f: request.POST.get(f, "") for f in fields}
+                services.save_wording(actor=request.user, texts=values)
+        except ValidationFailed as exc:
+            errors = exc.as_errors()
+        else:
+            messages.success(request, _("The report's wording is saved."))
+            return redirect("reports:wording")
+    rows = [
+        {
+            "name": f,
+            "label": ReportTemplate._meta.get_field(f).verbose_name,
+            "value": values[f],
+            "errors": errors.get(f, []),
+            "heading": wording.HEADINGS.get(f, ""),
+        }
+        for f in fields
+    ]
+    return render(
+        request,
+        "reports/wording.html",
+        {
+            "rows": rows,
+            "placeholders": wording.PLACEHOLDERS,
+            "has_errors": bool(errors),
+            "status": 400 if errors else 200,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def snapshots_of(scope) -> list[Snapshot]:
+    return list(Snapshot.objects.filter(scope_key=scope.key)[:20])

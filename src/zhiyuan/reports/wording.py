@@ -1,0 +1,190 @@
+"""The yearly report's wording: default section texts (modelled on the seed report), the
+placeholders they may use, their validation, and filling them from a year's figures."""
+
+from __future__ import annotations
+
+import string
+
+from django.utils.translation import gettext as _
+
+from zhiyuan.core.errors import ValidationFailed
+
+HEADINGS = {
+    "teams": "一、抓队伍，积极构建志愿服务的组织结构。",
+    "stations": "二、抓阵地，不断拓展志愿服务的活动领域。",
+    "projects": "三、抓项目，努力做强志愿服务活动品牌。",
+    "guidance": "四、抓引导，大力普及志愿服务理念。",
+}
+
+DEFAULT_TITLE = "{district}{year}年志愿服务工作报告"
+DEFAULT = {
+    "opening": (
+        "{district}辖{subdistricts}个街道、{communities}个社区，常住人口{population_wan}万。"
+        "{year}年，我区紧紧围绕中央和市、区文明委工作重点，以“学雷锋、三关爱”为主题，大力普及"
+        "“奉献他人、提升自己”的志愿服务理念，推动学雷锋活动志愿服务常态化。全区现有注册志愿者"
+        "{volunteers_total}人，今年新增{volunteers_new}人，{volunteers_active}人参加了志愿服务，"
+        "全年记录志愿服务{hours_approved}小时、{person_times}人次，服务群众{persons_served}人次。"
+        "主要做法是："
+    ),
+    "teams": (
+        "区文明办作为志愿服务工作牵头单位，始终把不断壮大志愿者队伍摆在重要位置来抓。全区现有"
+        "志愿服务队伍{teams_total}支，其中总队{teams_corps}支、支队{teams_detachment}支、分队"
+        "{teams_squad}支，形成了总队、支队和分队的三级志愿服务组织体系；科普、环保、平安、消防、"
+        "卫生、文化等专业志愿服务队{teams_professional}支，今年新成立队伍{teams_new}支。"
+        "全区注册志愿者{volunteers_total}人，平均每{one_in_every}人中就有一名志愿者；其中党员"
+        "{volunteers_cpc}人，35岁及以下青年{volunteers_young}人，60岁以上{volunteers_senior}人。"
+        "{starred_volunteers}名志愿者获得星级志愿者认定。今年以来，我区志愿者和志愿服务组织获各级"
+        "表彰{honours_awards}项，其中优秀志愿者{honours_awarded_volunteers}人、优秀志愿服务团队"
+        "{honours_awarded_teams}支。"
+    ),
+    "stations": (
+        "依照“有场所、有标识、有队伍、有制度、有项目、有档案、勤管理、能服务”的标准，在"
+        "{communities_with_station}个社区设立学雷锋志愿服务站{stations_community}个；在公园、广场、"
+        "旅游景区、商业区、体育场馆、居民小区等{public_places}处公共场所建立志愿服务站"
+        "{stations_public_place}个、志愿服务点{service_points}个，其中{stations_compliant}个站点"
+        "经检查达到八有标准。全区现有志愿服务基地{bases}个。每月12日坚持开展“文明礼让日”活动，"
+        "各类志愿服务站与志愿者团队同步开展公共文明引导服务，全年志愿者上岗{civility_person_times}"
+        "人次，服务群众{civility_persons_served}人次。"
+    ),
+    "projects": (
+        "全年开展志愿服务项目{projects_total}个、志愿服务活动{activities_total}场，其中品牌项目"
+        "{brand_projects}个（{brand_project_names}）。志愿者累计服务{hours_approved}小时，其中签到"
+        "签退实测{hours_measured}小时、组织者补录{hours_entered}小时，受益受助群众{persons_served}"
+        "人次；办结群众求助{helpdesk_requests_done}件，服务困难群众{helpdesk_persons_served}人次。"
+        "{honours_awarded_projects}个项目获评优秀志愿服务项目。"
+    ),
+    "guidance": (
+        "我们利用志愿服务网等媒体平台开设专栏，全年宣传学雷锋活动、志愿服务活动新闻消息"
+        "{news_articles_published}篇，{news_reprint_sites}家网站转载我区志愿服务信息"
+        "{news_reprints}条，树立了弘扬雷锋精神、参与志愿服务的正确舆论导向。全年开展志愿者培训"
+        "{training_sessions}期，{training_completions}人次完成培训。"
+    ),
+    "closing": (
+        "在推进志愿服务创新发展的实践中，我们也深刻地认识到，与上级的要求、与志愿服务工作先进"
+        "地区相比，我们还有不小的差距。我们将借鉴兄弟城区的好经验、好做法，不断创新发展，满足"
+        "广大群众需求，推进志愿服务活动的常态化、制度化健康发展。"
+    ),
+}
+
+# Every name a section may use, with what it stands for (shown on the edit page).
+PLACEHOLDERS = {
+    "year": "report year",
+    "district": "district name",
+    "subdistricts": "subdistricts",
+    "communities": "communities",
+    "population": "resident population",
+    "population_wan": "resident population in 万",
+    "volunteers_total": "registered volunteers",
+    "volunteers_new": "volunteers registered this year",
+    "volunteers_active": "volunteers who served this year",
+    "volunteers_cpc": "CPC members among volunteers",
+    "volunteers_young": "volunteers aged 35 and under",
+    "volunteers_senior": "volunteers aged 60 and over",
+    "one_in_every": "one volunteer in every N residents",
+    "starred_volunteers": "volunteers with a star level",
+    "teams_total": "teams",
+    "teams_corps": "corps",
+    "teams_detachment": "detachments",
+    "teams_squad": "squads",
+    "teams_professional": "professional teams",
+    "teams_new": "teams founded this year",
+    "stations_total": "stations and points",
+    "stations_community": "community stations",
+    "stations_public_place": "public-place stations",
+    "service_points": "service points",
+    "stations_compliant": "stations meeting the eight standards",
+    "communities_with_station": "communities with a station",
+    "public_places": "public places with a station",
+    "bases": "designated bases",
+    "civility_person_times": "civility-day volunteer person-times",
+    "civility_persons_served": "civility-day persons served",
+    "projects_total": "projects",
+    "activities_total": "activities",
+    "brand_projects": "brand projects",
+    "brand_project_names": "names of brand projects",
+    "hours_approved": "approved service hours",
+    "hours_measured": "measured hours",
+    "hours_entered": "entered hours",
+    "person_times": "volunteer person-times",
+    "persons_served": "persons served",
+    "helpdesk_requests_done": "help requests done",
+    "helpdesk_persons_served": "persons served by help requests",
+    "honours_awards": "awards",
+    "honours_awarded_volunteers": "awarded volunteers",
+    "honours_awarded_teams": "awarded teams",
+    "honours_awarded_projects": "awarded projects",
+    "honours_awarded_stations": "awarded stations",
+    "news_articles_published": "articles published",
+    "news_reprints": "reprints",
+    "news_reprint_sites": "reprinting sites",
+    "training_sessions": "training sessions",
+    "training_completions": "training completions",
+    "training_hours": "training hours",
+}
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The placeholder names in `text`; raises ValueError on unbalanced braces."""
+    return [name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None]
+
+
+def validate(texts: dict[str, str]) -> None:
+    """Refuse a text with a placeholder not in PLACEHOLDERS, or with broken braces."""
+    errors: dict[str, list[str]] = {}
+    for field, text in texts.items():
+        try:
+            names = placeholders_in(text)
+        except ValueError:
+            errors[field] = [
+                _("Braces do not match: write {name} for a figure and {{ or }} for a brace.")
+            ]
+            continue
+        unknown = [n for n in names if n not in PLACEHOLDERS]
+        if unknown:
+            errors[field] = [
+                _("Unknown placeholder(s): %(names)s.")
+                % {"names": ", ".join("{" + n + "}" for n in unknown)}
+            ]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _number(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}".removesuffix(".0")
+    return str(value)
+
+
+def context(figures, *, year: int, district: str) -> dict[str, str]:
+    """The placeholder values for a year's figures (missing provider figures read 0)."""
+    d = figures.data
+    ages = d.get("volunteers_by_age_band", {})
+    levels = d.get("teams_by_level", {})
+    values = {name: 0 for name in PLACEHOLDERS}
+    values.update({k: v for k, v in d.items() if k in PLACEHOLDERS})
+    values.update(
+        {
+            "year": year,
+            "district": district,
+            "subdistricts": len(d.get("coverage_by_subdistrict", [])),
+            "communities": len(d.get("coverage_by_community", [])),
+            "population_wan": round(d.get("population", 0) / 10000, 2),
+            "volunteers_cpc": d.get("volunteers_by_political_status", {}).get("cpc_member", 0)
+            + d.get("volunteers_by_political_status", {}).get("cpc_probationary", 0),
+            "volunteers_young": ages.get("under_18", 0) + ages.get("18_35", 0),
+            "volunteers_senior": ages.get("60_plus", 0),
+            "teams_corps": levels.get("corps", 0),
+            "teams_detachment": levels.get("detachment", 0),
+            "teams_squad": levels.get("squad", 0),
+            "stations_compliant": d.get("stations_by_audit_state", {}).get("compliant", 0),
+            "brand_project_names": "、".join(f"“{n}”" for n in d.get("brand_project_names", []))
+            or "—",
+        }
+    )
+    return {k: v if isinstance(v, str) else _number(v) for k, v in values.items()}
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    return text.format_map(values)
