@@ -1,0 +1,21 @@
+"""The one permission-checked getter for an import job, used by every page and API endpoint."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from zhiyuan.accounts import scopes
+from zhiyuan.core.errors import NotFound
+from zhiyuan.spreadsheets.models import ImportJob
+
+
+def job_for(user, job_id: int) -> ImportJob:
+    """The job if `user` administers its region (its importer or an admin above); 404 otherwise."""
+    job = (
+        ImportJob.objects.select_related("created_by", "scope", "default_community")
+        .filter(pk=job_id)
+        .first()
+    )
+    if job is None or not scopes.administers_region(user, job.scope):
+        raise NotFound(_("No such import."))
+    return job

@@ -1,0 +1,139 @@
+"""Roster import jobs: the uploaded file (encrypted), the column mapping, progress and bad rows."""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under DATA_DIR/private: never served by a web server, only through checked views.
+
+    The location is read from the settings at each use, so tests can point DATA_DIR elsewhere.
+    """
+
+    @property
+    def base_location(self):
+        return os.path.join(settings.DATA_DIR, "private")
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+private_storage = PrivateStorage()
+
+
+def _private_storage():
+    return private_storage
+
+
+class ImportJob(models.Model):
+    """One roster file imported by an office admin into the communities of one region subtree."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Waiting for the column check")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+    )
+    scope = models.ForeignKey(
+        "places.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+        help_text=_("Every volunteer's community must lie in this region."),
+    )
+    default_community = models.ForeignKey(
+        "places.Region",
+        verbose_name=_("default community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Used for rows whose community cell is empty."),
+    )
+    # The upload holds ID numbers in clear: it is stored encrypted with the field cipher.
+    source = models.FileField(
+        _("file (encrypted)"), storage=_private_storage, upload_to="imports/source/"
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    file_format = models.CharField(_("format"), max_length=4)
+    header_row = models.PositiveIntegerField(_("header row"), default=1)
+    columns = models.JSONField(_("column titles"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    imported = models.PositiveIntegerField(_("imported"), default=0)
+    duplicates = models.PositiveIntegerField(_("duplicates"), default=0)
+    errors = models.PositiveIntegerField(_("rows with errors"), default=0)
+    error_report = models.FileField(
+        _("error report"), storage=_private_storage, upload_to="imports/errors/", blank=True
+    )
+    failure = models.CharField(_("failure"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Written with every batch: a running job whose heartbeat stopped was killed.
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["created_by", "-id"], name="importjob_creator_recent")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, self.processed * 100 // self.total)
+
+
+class ImportIssue(models.Model):
+    """A row that was not imported: a bad value or a duplicate. Written with its batch."""
+
+    class Kind(models.TextChoices):
+        ERROR = "error", _("Error")
+        DUPLICATE = "duplicate", _("Duplicate")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="issues")
+    row = models.PositiveIntegerField(_("row"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    column = models.CharField(_("column"), max_length=100, blank=True)
+    value = models.CharField(_("value (masked)"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        verbose_name = _("import issue")
+        verbose_name_plural = _("import issues")
+        ordering = ["row", "id"]
+        indexes = [models.Index(fields=["job", "row"], name="importissue_job_row")]
+
+    def __str__(self) -> str:
+        return f"#{self.job_id} row {self.row}: {self.reason}"

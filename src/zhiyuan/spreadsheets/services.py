@@ -1,0 +1,515 @@
+"""Roster import use cases: upload, check the columns, start, run in batches, report bad rows.
+
+Rows are validated in Python with the registration's rules (see validation.py) and written
+in batches: each batch (its volunteers, their skills, its bad rows, the job's counters and
+the volunteer numbers it used) is one transaction. A process killed mid-way leaves whole
+batches only; running the job again continues after the last committed batch, and any
+volunteer already in the database is skipped as a duplicate by the ID number's blind index.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhiyuan.accounts import scopes
+from zhiyuan.core import crypto
+from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhiyuan.core.masking import mask_identifier, mask_phone
+from zhiyuan.core.models import reserve
+from zhiyuan.places.models import Region
+from zhiyuan.spreadsheets import columns, reading
+from zhiyuan.spreadsheets.models import ImportIssue, ImportJob
+from zhiyuan.spreadsheets.validation import CleanRow, RowValidator
+from zhiyuan.volunteers.models import Volunteer
+from zhiyuan.volunteers.services import PRIVACY_NOTICE_VERSION
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+MAX_FILE_BYTES = 20 * 1024 * 1024
+STALE_AFTER = dt.timedelta(minutes=2)
+
+
+class JobBusy(Conflict):
+    code = "import_busy"
+
+
+# ---------------------------------------------------------------- stored file
+
+
+def _seal(data: bytes) -> bytes:
+    return crypto.encrypt(base64.b64encode(data).decode("ascii")).encode("ascii")
+
+
+def _unseal(token: bytes) -> bytes:
+    return base64.b64decode(crypto.decrypt(token.decode("ascii")))
+
+
+def source_bytes(job: ImportJob) -> bytes:
+    with job.source.open("rb") as handle:
+        return _unseal(handle.read())
+
+
+def _data_rows(job: ImportJob, rows: list[list[str]]) -> list[tuple[int, list[str]]]:
+    """(row number in the file, cells) for every non-blank row under the header."""
+    start = job.header_row  # 1-based header row: the data begin on the next line
+    return [(start + 1 + i, cells) for i, cells in enumerate(rows[start:]) if any(cells)]
+
+
+# ---------------------------------------------------------------- upload and mapping
+
+
+def _check_importer(actor) -> None:
+    if not scopes.is_district_admin(actor):
+        raise PermissionDenied(_("Only office admins may import volunteers."))
+
+
+def _resolve_scope(actor, scope_id) -> Region:
+    if scope_id in (None, ""):
+        paths = scopes.admin_region_paths(actor)
+        if "/" in paths:
+            region = Region.objects.filter(parent__isnull=True).order_by("path").first()
+        else:
+            region = Region.objects.filter(path__in=paths).order_by("path").first()
+        if region is None:
+            raise ValidationFailed({"scope": [_("There is no region to import into.")]})
+        return region
+    try:
+        region = Region.objects.get(pk=int(scope_id))
+    except (Region.DoesNotExist, ValueError, TypeError):
+        raise ValidationFailed({"scope": [_("Choose a region you administer.")]}) from None
+    if not scopes.administers_region(actor, region):
+        raise ValidationFailed({"scope": [_("Choose a region you administer.")]})
+    return region
+
+
+def _resolve_default_community(scope: Region, value) -> Region | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    query = Region.objects.filter(level=Region.Level.COMMUNITY)
+    community = query.filter(code=text).first() or query.filter(name=text).first()
+    if community is None and text.isdigit():
+        community = query.filter(pk=int(text)).first()
+    if community is None:
+        raise ValidationFailed(
+            {"community_default": [_("No community has this code: %(code)s.") % {"code": text}]}
+        )
+    if not community.path.startswith(scope.path):
+        raise ValidationFailed(
+            {"community_default": [_("The default community lies outside the region.")]}
+        )
+    return community
+
+
+def create_job(
+    *,
+    actor,
+    name: str,
+    data: bytes,
+    scope_id=None,
+    community_default=None,
+    consent_confirmed: bool,
+) -> ImportJob:
+    """Store an uploaded roster (encrypted) and guess its header row and columns."""
+    _check_importer(actor)
+    errors: dict[str, list[str]] = {}
+    if not consent_confirmed:
+        errors["consent_confirmed"] = [
+            _("Confirm that everyone in the file has agreed to the privacy notice.")
+        ]
+    if len(data) > MAX_FILE_BYTES:
+        errors["file"] = [_("The file is larger than 20 MB: split it into several files.")]
+    if not data:
+        errors["file"] = [_("The file is empty.")]
+    if errors:
+        raise ValidationFailed(errors)
+    fmt = reading.file_format(name)
+    scope = _resolve_scope(actor, scope_id)
+    default_community = _resolve_default_community(scope, community_default)
+    rows = reading.read_rows(data, fmt)
+    header_index = columns.find_header_row(rows)
+    if header_index is None:
+        raise ValidationFailed(
+            {
+                "file": [
+                    _(
+                        "No header row found: the file needs a row of column titles such as "
+                        "姓名, 身份证号 and 手机号."
+                    )
+                ]
+            }
+        )
+    job = ImportJob(
+        created_by=actor,
+        scope=scope,
+        default_community=default_community,
+        original_name=name[-200:],
+        file_format=fmt,
+        header_row=header_index + 1,
+        columns=rows[header_index],
+        mapping=columns.guess_mapping(rows[header_index]),
+    )
+    job.total = len(_data_rows(job, rows))
+    if not job.total:
+        raise ValidationFailed({"file": [_("The file has a header but no rows under it.")]})
+    job.source.save(f"{timezone.now():%Y%m%d%H%M%S}.bin", ContentFile(_seal(data)), save=False)
+    job.save()
+    return job
+
+
+def _check_owner(actor, job: ImportJob) -> None:
+    if not scopes.administers_region(actor, job.scope):
+        raise PermissionDenied(_("Only an office admin of the import's region may do this."))
+
+
+def set_mapping(
+    *, actor, job: ImportJob, mapping: dict, header_row: int | None = None
+) -> ImportJob:
+    """Correct the header row and which column fills which field, before the import starts.
+
+    `mapping` maps a field name to a column index (0-based) or None for "not in the file".
+    Changing the header row re-reads the titles and guesses the columns again.
+    """
+    _check_owner(actor, job)
+    if job.status != ImportJob.Status.UPLOADED:
+        raise JobBusy(_("The import has already started; its columns can no longer change."))
+    if header_row is not None and header_row != job.header_row:
+        rows = reading.read_rows(source_bytes(job), job.file_format)
+        if not 1 <= header_row <= min(len(rows), columns.HEADER_SCAN_ROWS):
+            raise ValidationFailed(
+                {
+                    "header_row": [
+                        _("The header must be one of the first %(n)d rows.")
+                        % {"n": min(len(rows), columns.HEADER_SCAN_ROWS)}
+                    ]
+                }
+            )
+        job.header_row = header_row
+        job.columns = rows[header_row - 1]
+        job.mapping = columns.guess_mapping(job.columns)
+        job.total = len(_data_rows(job, rows))
+        job.save(update_fields=["header_row", "columns", "mapping", "total"])
+        return job
+    clean: dict[str, int] = {}
+    errors: dict[str, list[str]] = {}
+    used: dict[int, str] = {}
+    for field_name, value in (mapping or {}).items():
+        if field_name not in columns.FIELDS:
+            errors[field_name] = [_("Unknown field.")]
+            continue
+        if value in (None, ""):
+            continue
+        try:
+            index = int(value)
+        except (TypeError, ValueError):
+            index = -1
+        if not 0 <= index < len(job.columns):
+            errors[field_name] = [_("Choose one of the file's columns.")]
+            continue
+        if index in used:
+            errors[field_name] = [
+                _("This column is already used for %(field)s.")
+                % {"field": columns.FIELDS[used[index]]}
+            ]
+            continue
+        used[index] = field_name
+        clean[field_name] = index
+    if errors:
+        raise ValidationFailed(errors)
+    job.mapping = clean
+    job.save(update_fields=["mapping"])
+    return job
+
+
+def _check_mapping(job: ImportJob) -> None:
+    missing = columns.missing_required(job.mapping)
+    if "community" not in job.mapping and job.default_community_id is None:
+        missing.append("community")
+    if missing:
+        raise ValidationFailed(
+            {
+                name: [
+                    _("Choose the column that holds %(field)s.") % {"field": columns.FIELDS[name]}
+                ]
+                for name in missing
+            }
+        )
+
+
+def start_job(*, actor, job: ImportJob) -> ImportJob:
+    """Queue the import as a background task (after commit)."""
+    _check_owner(actor, job)
+    _check_mapping(job)
+    with transaction.atomic():
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.UPLOADED).update(
+            status=ImportJob.Status.QUEUED
+        )
+        if not updated:
+            raise JobBusy(_("This import has already been started."))
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    job.status = ImportJob.Status.QUEUED
+    return job
+
+
+def is_stalled(job: ImportJob) -> bool:
+    """A job that failed, or runs without progress for a while (its process was killed)."""
+    if job.status == ImportJob.Status.FAILED:
+        return True
+    if job.status != ImportJob.Status.RUNNING:
+        return False
+    last = job.heartbeat_at or job.started_at
+    return last is None or timezone.now() - last > STALE_AFTER
+
+
+def resume_job(*, actor, job: ImportJob) -> ImportJob:
+    """Run a failed or killed import again: it continues after its last committed batch."""
+    _check_owner(actor, job)
+    if not is_stalled(job):
+        raise JobBusy(_("Only a failed or stalled import can be resumed."))
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.QUEUED, failure="", heartbeat_at=timezone.now()
+    )
+    transaction.on_commit(lambda: _enqueue(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from zhiyuan.spreadsheets.tasks import run_import
+
+    run_import.enqueue(job_id)
+
+
+# ---------------------------------------------------------------- running
+
+
+@dataclass
+class BatchOutcome:
+    imported: int
+    duplicates: int
+    errors: int
+
+
+def _issue(job_id: int, row: int, kind: str, column: str, value: str, reason: str) -> ImportIssue:
+    return ImportIssue(
+        job_id=job_id,
+        row=row,
+        kind=kind,
+        column=column[:100],
+        value=value[:200],
+        reason=reason[:300],
+    )
+
+
+def _volunteer(clean: CleanRow, cipher, actor_id: int, now, index: str) -> Volunteer:
+    document = clean.document
+    return Volunteer(
+        real_name=clean.real_name,
+        id_type=document.id_type,
+        id_number_encrypted=cipher.encrypt(document.number),
+        id_number_index=index,
+        id_number_masked=mask_identifier(document.number),
+        birth_date=clean.birth_date,
+        gender=clean.gender,
+        phone_encrypted=cipher.encrypt(clean.phone),
+        phone_index=cipher.blind_index("phone", clean.phone),
+        phone_masked=mask_phone(clean.phone),
+        community_id=clean.community_id,
+        political_status=clean.political_status,
+        consent_version=PRIVACY_NOTICE_VERSION,
+        consented_at=now,
+        # An office import is the office vouching for each person, as when an office
+        # admin registers someone: active at once, reviewed by the importer.
+        status=Volunteer.Status.ACTIVE,
+        reviewed_by_id=actor_id,
+        reviewed_at=now,
+        created_at=now,
+    )
+
+
+def _insert_batch(
+    job: ImportJob,
+    start: int,
+    count: int,
+    volunteers: list[Volunteer],
+    skills: list[list[int]],
+    issues: list[ImportIssue],
+    outcome: BatchOutcome,
+) -> None:
+    """One transaction: the job's checkpoint first (it guards against a second runner), then
+    the volunteer numbers, the volunteers, their skills and the batch's bad rows."""
+    with transaction.atomic():
+        moved = ImportJob.objects.filter(pk=job.pk, processed=start).update(
+            processed=start + count,
+            imported=F("imported") + outcome.imported,
+            duplicates=F("duplicates") + outcome.duplicates,
+            errors=F("errors") + outcome.errors,
+            heartbeat_at=timezone.now(),
+        )
+        if not moved:
+            raise JobBusy(_("Another process is running this import."))
+        if volunteers:
+            prefix = settings.VOLUNTEER_NUMBER_PREFIX
+            for volunteer, number in zip(
+                volunteers, reserve("volunteer_no", len(volunteers)), strict=True
+            ):
+                volunteer.volunteer_no = f"{prefix}{number:08d}"
+            Volunteer.objects.bulk_create(volunteers, batch_size=500)
+            through = Volunteer.skills.through
+            links = [
+                through(volunteer_id=volunteer.pk, skill_id=skill_id)
+                for volunteer, skill_ids in zip(volunteers, skills, strict=True)
+                for skill_id in skill_ids
+            ]
+            if links:
+                through.objects.bulk_create(links, batch_size=1000)
+        if issues:
+            ImportIssue.objects.bulk_create(issues, batch_size=1000)
+
+
+def _prepare_batch(job, validator, cipher, batch, seen, now):
+    """Validate a batch and sort its rows into new volunteers, duplicates and errors."""
+    volunteers: list[Volunteer] = []
+    skills: list[list[int]] = []
+    issues: list[ImportIssue] = []
+    outcome = BatchOutcome(0, 0, 0)
+    candidates: list[tuple[int, CleanRow, str]] = []
+    for row_no, cells in batch:
+        result = validator.validate(cells)
+        if result.clean is None:
+            outcome.errors += 1
+            for p in result.problems:
+                issues.append(
+                    _issue(job.pk, row_no, ImportIssue.Kind.ERROR, p.column, p.value, p.reason)
+                )
+            continue
+        index = cipher.blind_index("id_number", result.clean.document.index_value)
+        candidates.append((row_no, result.clean, index))
+    existing = set(
+        Volunteer.objects.filter(
+            id_number_index__in=[index for _row, _clean, index in candidates]
+        ).values_list("id_number_index", flat=True)
+    )
+    id_title = validator.title("id_number")
+    batch_seen: dict[str, int] = {}
+    for row_no, clean, index in candidates:
+        masked = mask_identifier(clean.document.number)
+        earlier = seen.get(index) or batch_seen.get(index)
+        if index in existing:
+            reason = _("Already registered: skipped.")
+        elif earlier is not None:
+            reason = _("The same ID number as row %(row)d: skipped.") % {"row": earlier}
+        else:
+            batch_seen[index] = row_no
+            volunteers.append(_volunteer(clean, cipher, job.created_by_id, now, index))
+            skills.append(clean.skill_ids)
+            outcome.imported += 1
+            continue
+        outcome.duplicates += 1
+        issues.append(
+            _issue(job.pk, row_no, ImportIssue.Kind.DUPLICATE, id_title, masked, str(reason))
+        )
+    return volunteers, skills, issues, outcome, batch_seen
+
+
+def run_job(
+    job_id: int,
+    *,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[ImportJob], None] | None = None,
+) -> ImportJob:
+    """Import every row of a queued (or failed / killed) job; idempotent batch by batch."""
+    job = ImportJob.objects.select_related("created_by", "scope", "default_community").get(
+        pk=job_id
+    )
+    if job.status == ImportJob.Status.DONE:
+        return job
+    if not scopes.administers_region(job.created_by, job.scope):
+        return _fail(job, _("The importer no longer administers the import's region."))
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, started_at=job.started_at or now, heartbeat_at=now
+    )
+    try:
+        rows = _data_rows(job, reading.read_rows(source_bytes(job), job.file_format))
+        validator = RowValidator(
+            scope=job.scope,
+            mapping={k: int(v) for k, v in job.mapping.items()},
+            titles=job.columns,
+            default_community=job.default_community,
+        )
+        cipher = crypto.field_cipher()
+        seen: dict[str, int] = {}
+        start = job.processed
+        while start < len(rows):
+            batch = rows[start : start + batch_size]
+            for attempt in range(3):
+                prepared = _prepare_batch(job, validator, cipher, batch, seen, now)
+                volunteers, skills, issues, outcome, batch_seen = prepared
+                try:
+                    _insert_batch(job, start, len(batch), volunteers, skills, issues, outcome)
+                    break
+                except IntegrityError:
+                    # Someone registered one of these people meanwhile: look again.
+                    if attempt == 2:
+                        raise
+            seen.update(batch_seen)
+            start += len(batch)
+            if progress is not None:
+                job.refresh_from_db()
+                progress(job)
+        report = write_error_report(job)
+        job.refresh_from_db()
+        if report is not None:
+            job.error_report.save(f"job-{job.pk}-errors.xlsx", ContentFile(report), save=False)
+        job.status = ImportJob.Status.DONE
+        job.finished_at = timezone.now()
+        job.save(update_fields=["error_report", "status", "finished_at"])
+    except JobBusy:
+        raise
+    except Exception as exc:
+        logger.exception("import job %s failed", job.pk)
+        _fail(job, str(exc))
+        raise
+    return job
+
+
+def _fail(job: ImportJob, reason: str) -> ImportJob:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.FAILED, failure=reason[:500], finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def write_error_report(job: ImportJob) -> bytes | None:
+    """The bad and duplicate rows as an .xlsx (row, column, masked value, reason), or None."""
+    from openpyxl import Workbook
+
+    issues = ImportIssue.objects.filter(job=job).order_by("row", "id")
+    if not issues.exists():
+        return None
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Rows not imported"))
+    sheet.append([_("Row"), _("Column"), _("Value (masked)"), _("Reason"), _("Kind")])
+    kinds = dict(ImportIssue.Kind.choices)
+    for row, column, value, reason, kind in issues.values_list(
+        "row", "column", "value", "reason", "kind"
+    ).iterator(chunk_size=2000):
+        sheet.append([row, column, value, reason, str(kinds.get(kind, kind))])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,292 @@
+"""Checking one roster row with the rules of volunteer registration, in plain Python.
+
+The look-ups (communities in scope, skills, statuses) are loaded once per import, so a row
+costs no query. The ID number and phone rules are the registration's own
+(`volunteers.idcard`), and so are the name length and minimum age.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhiyuan.core.errors import DomainError
+from zhiyuan.core.masking import mask_identifier
+from zhiyuan.places.models import Region
+from zhiyuan.volunteers.idcard import Gender, IdDocument, IdType, parse_document, parse_mobile
+from zhiyuan.volunteers.models import PoliticalStatus, Skill
+from zhiyuan.volunteers.services import MIN_AGE
+
+ID_TYPE_NAMES = {
+    "居民身份证": IdType.RESIDENT_ID,
+    "身份证": IdType.RESIDENT_ID,
+    "二代身份证": IdType.RESIDENT_ID,
+    "港澳台居民居住证": IdType.HMT_RESIDENCE,
+    "居住证": IdType.HMT_RESIDENCE,
+    "港澳居民来往内地通行证": IdType.HK_MACAU_PERMIT,
+    "回乡证": IdType.HK_MACAU_PERMIT,
+    "台湾居民来往大陆通行证": IdType.TAIWAN_PERMIT,
+    "台胞证": IdType.TAIWAN_PERMIT,
+    "外国人永久居留身份证": IdType.FOREIGN_PERMANENT,
+    "护照": IdType.PASSPORT,
+}
+GENDER_NAMES = {"男": Gender.MALE, "女": Gender.FEMALE, "m": Gender.MALE, "f": Gender.FEMALE}
+POLITICAL_NAMES = {
+    "中共党员": PoliticalStatus.CPC_MEMBER,
+    "党员": PoliticalStatus.CPC_MEMBER,
+    "中国共产党党员": PoliticalStatus.CPC_MEMBER,
+    "中共预备党员": PoliticalStatus.CPC_PROBATIONARY,
+    "预备党员": PoliticalStatus.CPC_PROBATIONARY,
+    "共青团员": PoliticalStatus.CYL_MEMBER,
+    "团员": PoliticalStatus.CYL_MEMBER,
+    "民主党派": PoliticalStatus.DEMOCRATIC_PARTY,
+    "民主党派成员": PoliticalStatus.DEMOCRATIC_PARTY,
+    "群众": PoliticalStatus.MASSES,
+}
+SKILL_SEPARATORS = re.compile(r"[、,;/|\s]+")
+COMMUNITY_SUFFIXES = ("居民委员会", "居委会", "村民委员会", "村委会")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+
+def _key(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text or "").split()).lower()
+
+
+@dataclass
+class Problem:
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class CleanRow:
+    """A valid row, ready to be encrypted and inserted."""
+
+    real_name: str
+    document: IdDocument
+    phone: str
+    community_id: int
+    skill_ids: list[int]
+    birth_date: dt.date
+    gender: str
+    political_status: str
+
+
+@dataclass
+class RowResult:
+    clean: CleanRow | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+class RowValidator:
+    """Validates rows of one import: `validate(cells) -> RowResult`."""
+
+    def __init__(
+        self,
+        *,
+        scope: Region,
+        mapping: dict[str, int],
+        titles: list[str],
+        default_community: Region | None = None,
+        today: dt.date | None = None,
+    ):
+        self.mapping = mapping
+        self.titles = titles
+        self.today = today or timezone.localdate()
+        self.default_community_id = default_community.pk if default_community else None
+        communities = list(
+            Region.objects.filter(level=Region.Level.COMMUNITY).select_related("parent")
+        )
+        self.in_scope = {c.pk for c in communities if c.path.startswith(scope.path)}
+        # name -> ids (names may repeat across subdistricts), code -> id,
+        # "subdistrict name + community name" -> id.
+        self.by_name: dict[str, set[int]] = {}
+        self.by_code: dict[str, int] = {}
+        self.by_full_name: dict[str, int] = {}
+        for c in communities:
+            self.by_name.setdefault(_key(c.name), set()).add(c.pk)
+            self.by_code[c.code] = c.pk
+            if c.parent is not None:
+                self.by_full_name[_key(c.parent.name) + _key(c.name)] = c.pk
+        self.skills: dict[str, Skill] = {}
+        for skill in Skill.objects.all():
+            self.skills[_key(skill.name)] = skill
+            self.skills[_key(skill.code)] = skill
+
+    def title(self, field_name: str) -> str:
+        index = self.mapping.get(field_name)
+        if index is None or index >= len(self.titles):
+            return field_name
+        return self.titles[index] or field_name
+
+    def cell(self, cells: list[str], field_name: str) -> str:
+        index = self.mapping.get(field_name)
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index]
+
+    def validate(self, cells: list[str]) -> RowResult:
+        result = RowResult()
+
+        def problem(field_name: str, value: str, reason) -> None:
+            if field_name in {"id_number", "phone"}:
+                value = mask_identifier(_key(value).upper())
+            result.problems.append(Problem(self.title(field_name), value[:200], str(reason)))
+
+        real_name = " ".join(self.cell(cells, "real_name").split())
+        if not 2 <= len(real_name) <= 50:
+            problem("real_name", real_name, _("Enter the real name (2 to 50 characters)."))
+        id_type = self._id_type(self.cell(cells, "id_type"), problem)
+        raw_id = self.cell(cells, "id_number")
+        document = None
+        if id_type is not None:
+            try:
+                document = parse_document(id_type, raw_id, today=self.today)
+            except DomainError as exc:
+                problem("id_number", raw_id, exc.message)
+        raw_phone = self.cell(cells, "phone")
+        try:
+            phone = parse_mobile(raw_phone)
+        except DomainError as exc:
+            phone = None
+            problem("phone", raw_phone, exc.message)
+        community_id = self._community(self.cell(cells, "community"), problem)
+        skill_ids = self._skills(self.cell(cells, "skills"), problem)
+        political = self._political(self.cell(cells, "political_status"), problem)
+        gender_cell = self.cell(cells, "gender")
+        gender = GENDER_NAMES.get(_key(gender_cell)) if gender_cell else None
+        if gender_cell and gender is None:
+            problem("gender", gender_cell, _("Write the gender as 男 or 女."))
+        birth_cell = self.cell(cells, "birth_date")
+        birth = _parse_date(birth_cell) if birth_cell else None
+        if birth_cell and birth is None:
+            problem("birth_date", birth_cell, _("Write the birth date as YYYY-MM-DD."))
+        if document is not None:
+            if document.gender and gender and gender != document.gender:
+                problem(
+                    "gender",
+                    gender_cell,
+                    _("The gender does not match the ID number: please check both."),
+                )
+            gender = document.gender or gender
+            birth = document.birth_date or birth
+            if birth is None:
+                problem(
+                    "birth_date", birth_cell, _("Enter the birth date for this type of document.")
+                )
+            elif (self.today - birth).days < MIN_AGE * 365:
+                problem(
+                    "id_number",
+                    raw_id,
+                    _("Volunteers must be at least %(age)d years old.") % {"age": MIN_AGE},
+                )
+            if gender is None:
+                problem("gender", gender_cell, _("Enter the gender for this type of document."))
+        if result.problems:
+            return result
+        result.clean = CleanRow(
+            real_name=real_name,
+            document=document,
+            phone=phone,
+            community_id=community_id,
+            skill_ids=skill_ids,
+            birth_date=birth,
+            gender=gender,
+            political_status=political,
+        )
+        return result
+
+    def _id_type(self, value: str, problem) -> str | None:
+        if not value:
+            return IdType.RESIDENT_ID
+        key = _key(value)
+        if key in IdType.values:
+            return key
+        id_type = ID_TYPE_NAMES.get(key)
+        if id_type is None:
+            problem("id_type", value, _("Unknown ID type: write e.g. 居民身份证 or 护照."))
+        return id_type
+
+    def _community(self, value: str, problem) -> int | None:
+        if not value:
+            if self.default_community_id is None:
+                problem("community", value, _("The home community is required."))
+            return self.default_community_id
+        key = _key(value)
+        for suffix in COMMUNITY_SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix):
+                key = key[: -len(suffix)]
+                break
+        candidates: set[int] = set()
+        if key in self.by_code:
+            candidates = {self.by_code[key]}
+        elif key in self.by_full_name:
+            candidates = {self.by_full_name[key]}
+        else:
+            candidates = self.by_name.get(key) or self.by_name.get(key + "社区") or set()
+        if not candidates:
+            problem("community", value, _("No community of this name exists."))
+            return None
+        in_scope = candidates & self.in_scope
+        if not in_scope:
+            problem("community", value, _("This community is outside the region of the import."))
+            return None
+        if len(in_scope) > 1:
+            problem(
+                "community",
+                value,
+                _(
+                    "Several communities have this name: write the subdistrict before it, or the code."
+                ),
+            )
+            return None
+        return next(iter(in_scope))
+
+    def _skills(self, value: str, problem) -> list[int]:
+        ids: list[int] = []
+        for part in SKILL_SEPARATORS.split(value or ""):
+            if not part:
+                continue
+            skill = self.skills.get(_key(part))
+            if skill is None:
+                problem("skills", part, _("Unknown skill: %(skill)s.") % {"skill": part})
+            elif skill.requires_training:
+                problem(
+                    "skills",
+                    part,
+                    _("The skill %(skill)s needs a training record and cannot be set by import.")
+                    % {"skill": skill.name},
+                )
+            elif skill.pk not in ids:
+                ids.append(skill.pk)
+        return ids
+
+    def _political(self, value: str, problem) -> str:
+        if not value:
+            return PoliticalStatus.MASSES
+        key = _key(value)
+        status = POLITICAL_NAMES.get(key) or (key if key in PoliticalStatus.values else None)
+        if status is None:
+            problem(
+                "political_status",
+                value,
+                _("Unknown political status: write e.g. 中共党员, 共青团员 or 群众."),
+            )
+            return PoliticalStatus.MASSES
+        return status
+
+
+def _parse_date(text: str) -> dt.date | None:
+    text = text.strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
