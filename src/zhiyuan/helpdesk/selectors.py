@@ -1,0 +1,110 @@
+"""Queries that read the help desk, scoped to what the caller may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from zhiyuan.accounts import scopes
+from zhiyuan.helpdesk.models import Assignment, HelpRequest, MatchRun, Proposal, Recipient
+from zhiyuan.teams.selectors import managed_teams
+
+
+def _region_q(user, field: str) -> Q | None:
+    paths = scopes.admin_region_paths(user)
+    if not paths:
+        return None
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__path__startswith": path})
+    return condition
+
+
+def visible_recipients(user) -> QuerySet[Recipient]:
+    """Recipients of the communities the user's office covers (no one else's)."""
+    if not getattr(user, "is_authenticated", False):
+        return Recipient.objects.none()
+    condition = _region_q(user, "community")
+    return (
+        Recipient.objects.filter(condition) if condition is not None else Recipient.objects.none()
+    )
+
+
+def visible_requests(user) -> QuerySet[HelpRequest]:
+    """Requests of the user's office region, their managed teams, assigned to them, or theirs."""
+    if not getattr(user, "is_authenticated", False):
+        return HelpRequest.objects.none()
+    condition = Q(requester=user) | Q(
+        assignments__volunteer__user=user, assignments__state=Assignment.State.ACTIVE
+    )
+    region = _region_q(user, "community")
+    if region is not None:
+        condition |= region
+    teams = managed_teams(user)
+    if teams.exists():
+        condition |= Q(team__in=teams)
+    return HelpRequest.objects.filter(pk__in=HelpRequest.objects.filter(condition).values("pk"))
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    q: str = ""
+    status: str = ""
+    kind: str = ""
+    region_id: int | None = None
+
+
+def request_list(user, filters: RequestFilter | None = None) -> QuerySet[HelpRequest]:
+    filters = filters or RequestFilter()
+    qs = visible_requests(user).select_related("community", "team")
+    if filters.q.strip():
+        text = filters.q.strip()
+        qs = qs.filter(Q(code=text.upper()) | Q(title__contains=text))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.region_id:
+        from zhiyuan.places.models import Region
+
+        region = Region.objects.filter(pk=filters.region_id).only("path").first()
+        qs = qs.filter(community__path__startswith=region.path) if region else qs.none()
+    return qs.order_by("-submitted_at", "-id")
+
+
+def recipient_list(user, *, q: str = "", category: str = "") -> QuerySet[Recipient]:
+    qs = visible_recipients(user).select_related("community")
+    if q.strip():
+        qs = qs.filter(name__contains=q.strip())
+    if category:
+        qs = qs.filter(category=category)
+    return qs.order_by("-id")
+
+
+def runs_for(user) -> QuerySet[MatchRun]:
+    if not getattr(user, "is_authenticated", False):
+        return MatchRun.objects.none()
+    condition = Q(created_by=user)
+    region = _region_q(user, "region")
+    if region is not None:
+        condition |= region
+    return MatchRun.objects.filter(condition).select_related("region", "created_by")
+
+
+def proposals_of(run: MatchRun) -> QuerySet[Proposal]:
+    return run.proposals.select_related(
+        "volunteer", "help_request__community", "shift__activity__station"
+    ).order_by("state", "-score", "id")
+
+
+def my_assignments(volunteer) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(volunteer=volunteer, state=Assignment.State.ACTIVE)
+        .select_related("request__community")
+        .order_by("-request__starts_at")
+    )
+
+
+def timeline(request: HelpRequest):
+    return request.events.select_related("actor").order_by("at", "id")

@@ -1,0 +1,365 @@
+"""Help-desk pages: 我要求助 and tracking (no account), the office's requests and recipients,
+matching runs with their proposals, and volunteers' recommendations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhiyuan.core.errors import DomainError, NotFound
+from zhiyuan.core.forms import add_domain_error
+from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.security import client_ip, throttle, throttle_registration
+from zhiyuan.helpdesk import access, matching, selectors, services
+from zhiyuan.helpdesk.forms import (
+    CompleteForm,
+    RateForm,
+    ReasonForm,
+    RecipientForm,
+    RevealForm,
+    RunForm,
+    SubmitForm,
+    SwapForm,
+    TrackForm,
+)
+from zhiyuan.helpdesk.models import HelpKind, HelpRequest, RecipientCategory
+from zhiyuan.volunteers.models import Volunteer
+
+PAGE_SIZE = 20
+
+
+def submit(request):
+    form = SubmitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            throttle_registration(request)
+            help_request = services.submit_request(actor=request.user, **form.submit_kwargs())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return render(request, "helpdesk/submitted.html", {"help_request": help_request})
+    return render(request, "helpdesk/submit.html", {"form": form})
+
+
+def track(request):
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        code = form.cleaned_data["code"].strip().upper()
+        return redirect("helpdesk:track_code", code=code)
+    return render(request, "helpdesk/track.html", {"form": form})
+
+
+def track_code(request, code: str):
+    throttle_key = client_ip(request)
+    try:
+        throttle("track", throttle_key, limit=120, window=3600)
+        help_request = services.request_by_code(code)
+    except NotFound:
+        return render(
+            request, "helpdesk/track.html", {"form": TrackForm(), "not_found": True}, status=404
+        )
+    rate_form, cancel_form = RateForm(), ReasonForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "rate":
+                rate_form = RateForm(request.POST)
+                if rate_form.is_valid():
+                    services.rate_request(code=code, **rate_form.cleaned_data)
+                    messages.success(request, _("Thank you for your rating."))
+                    return redirect("helpdesk:track_code", code=help_request.code)
+            elif action == "cancel":
+                cancel_form = ReasonForm(request.POST)
+                if cancel_form.is_valid():
+                    services.cancel_request(
+                        actor=request.user,
+                        request=help_request,
+                        reason=cancel_form.cleaned_data["reason"],
+                        by_requester=True,
+                    )
+                    messages.success(request, _("Your request is cancelled."))
+                    return redirect("helpdesk:track_code", code=help_request.code)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+    return render(
+        request,
+        "helpdesk/track_code.html",
+        {
+            "help_request": help_request,
+            "events": help_request.events.all(),
+            "assigned": help_request.assignments.filter(state="active").count(),
+            "rate_form": rate_form,
+            "cancel_form": cancel_form,
+        },
+    )
+
+
+@login_required
+def request_list(request):
+    filters = selectors.RequestFilter(
+        q=request.GET.get("q", ""),
+        status=request.GET.get("status", ""),
+        kind=request.GET.get("kind", ""),
+    )
+    page = Paginator(selectors.request_list(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "helpdesk/request_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": HelpRequest.Status.choices,
+            "kinds": HelpKind.choices,
+        },
+    )
+
+
+@login_required
+def request_detail(request, pk: int):
+    help_request = get_or_page_error(access.request_for, request.user, pk)
+    return render(
+        request,
+        "helpdesk/request_detail.html",
+        {
+            "help_request": help_request,
+            "may_verify": services.may_verify(request.user, help_request),
+            "may_handle": services.may_handle(request.user, help_request),
+            "assignments": help_request.assignments.filter(state="active").select_related(
+                "volunteer", "record"
+            ),
+            "events": selectors.timeline(help_request),
+            "reason_form": ReasonForm(),
+            "reveal_form": RevealForm(),
+            "complete_form": CompleteForm(),
+            "is_assigned": help_request.assignments.filter(
+                state="active", volunteer__user=request.user
+            ).exists(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def request_action(request, pk: int, action: str):
+    help_request = get_or_page_error(access.request_for, request.user, pk)
+    reason = request.POST.get("reason", "")
+    actions = {
+        "verify": lambda: services.verify_request(actor=request.user, request=help_request),
+        "reject": lambda: services.reject_request(
+            actor=request.user, request=help_request, reason=reason
+        ),
+        "start": lambda: services.start_service(actor=request.user, request=help_request),
+        "complete": lambda: services.complete_request(
+            actor=request.user, request=help_request, note=request.POST.get("note", "")
+        ),
+        "cancel": lambda: services.cancel_request(
+            actor=request.user, request=help_request, reason=reason
+        ),
+    }
+    if action not in actions:
+        raise Http404
+    try:
+        actions[action]()
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("helpdesk:request_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def request_reveal(request, pk: int):
+    help_request = get_or_page_error(access.request_for, request.user, pk)
+    form = RevealForm(request.POST)
+    value = None
+    if form.is_valid():
+        try:
+            value = services.reveal_request(
+                actor=request.user,
+                request=help_request,
+                field=form.cleaned_data["field"],
+                reason=form.cleaned_data["reason"],
+                ip_address=client_ip(request),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return render(
+        request, "helpdesk/_reveal.html", {"reveal_form": form, "value": value, "obj": help_request}
+    )
+
+
+@require_POST
+@login_required
+def request_accept(request, pk: int):
+    help_request = HelpRequest.objects.filter(pk=pk, status="verified").first()
+    if help_request is None:
+        raise Http404
+    try:
+        matching.accept_request(actor=request.user, request=help_request)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("helpdesk:recommended")
+    messages.success(request, _("You have taken this request. Thank you!"))
+    return redirect("helpdesk:request_detail", pk=pk)
+
+
+# Recipients ----------------------------------------------------------------------------------
+
+
+def _require_office(user) -> None:
+    from zhiyuan.accounts import scopes
+
+    if not scopes.is_district_admin(user):
+        raise DjangoPermissionDenied(_("Only office admins manage recipients."))
+
+
+@login_required
+def recipient_list(request):
+    _require_office(request.user)
+    q, category = request.GET.get("q", ""), request.GET.get("category", "")
+    page = Paginator(
+        selectors.recipient_list(request.user, q=q, category=category), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "helpdesk/recipient_list.html",
+        {"page": page, "q": q, "category": category, "categories": RecipientCategory.choices},
+    )
+
+
+@login_required
+def recipient_new(request):
+    _require_office(request.user)
+    form = RecipientForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recipient = services.create_recipient(actor=request.user, **form.create_kwargs())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return redirect("helpdesk:recipient_detail", pk=recipient.pk)
+    return render(request, "helpdesk/recipient_form.html", {"form": form})
+
+
+@login_required
+def recipient_detail(request, pk: int):
+    recipient = get_or_page_error(access.recipient_for, request.user, pk)
+    return render(
+        request,
+        "helpdesk/recipient_detail.html",
+        {
+            "recipient": recipient,
+            "reveal_form": RevealForm(),
+            "requests": recipient.help_requests.order_by("-submitted_at")[:20],
+        },
+    )
+
+
+@require_POST
+@login_required
+def recipient_reveal(request, pk: int):
+    recipient = get_or_page_error(access.recipient_for, request.user, pk, manage=True)
+    form = RevealForm(request.POST)
+    value = None
+    if form.is_valid():
+        try:
+            value = services.reveal_recipient(
+                actor=request.user,
+                recipient=recipient,
+                field=form.cleaned_data["field"],
+                reason=form.cleaned_data["reason"],
+                ip_address=client_ip(request),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return render(
+        request, "helpdesk/_reveal.html", {"reveal_form": form, "value": value, "obj": recipient}
+    )
+
+
+# Matching ------------------------------------------------------------------------------------
+
+
+@login_required
+def runs(request):
+    form = RunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = matching.start_run(
+                actor=request.user,
+                region=form.cleaned_data["region"],
+                days_ahead=form.cleaned_data["days_ahead"],
+                include_requests=form.cleaned_data["include_requests"],
+                include_shifts=form.cleaned_data["include_shifts"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return redirect("helpdesk:run_detail", pk=run.pk)
+    return render(
+        request,
+        "helpdesk/runs.html",
+        {"form": form, "runs": selectors.runs_for(request.user)[:50]},
+    )
+
+
+@login_required
+def run_detail(request, pk: int):
+    run = get_or_page_error(access.run_for, request.user, pk)
+    proposals = list(selectors.proposals_of(run))
+    for proposal in proposals:
+        proposal.reason_texts = [
+            matching.reason_text(r.get("code", ""), r.get("params")) for r in proposal.reasons
+        ]
+    return render(
+        request,
+        "helpdesk/run_detail.html",
+        {"run": run, "proposals": proposals, "swap_form": SwapForm()},
+    )
+
+
+@require_POST
+@login_required
+def proposal_action(request, pk: int, action: str):
+    proposal = get_or_page_error(access.proposal_for, request.user, pk)
+    try:
+        if action == "confirm":
+            matching.confirm_proposal(actor=request.user, proposal=proposal)
+        elif action == "drop":
+            matching.drop_proposal(actor=request.user, proposal=proposal)
+        elif action == "swap":
+            number = request.POST.get("volunteer_no", "").strip()
+            volunteer = Volunteer.objects.filter(volunteer_no=number).first()
+            if volunteer is None:
+                raise DomainError(_("Unknown volunteer number."), field="volunteer_no")
+            matching.swap_proposal(actor=request.user, proposal=proposal, volunteer=volunteer)
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("helpdesk:run_detail", pk=proposal.run_id)
+
+
+@login_required
+def recommended(request):
+    volunteer = getattr(request.user, "volunteer", None)
+    items = (
+        matching.recommended_for(volunteer) if volunteer is not None and volunteer.is_active else []
+    )
+    mine = selectors.my_assignments(volunteer) if volunteer is not None else []
+    return render(
+        request,
+        "helpdesk/recommended.html",
+        {"volunteer": volunteer, "items": items, "mine": mine},
+    )
