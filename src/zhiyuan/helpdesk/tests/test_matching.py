@@ -1,0 +1,167 @@
+"""Matching runs end to end on a small case, and proposals confirmed, swapped and dropped."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from zhiyuan.helpdesk import matching, services
+from zhiyuan.helpdesk.models import Assignment, MatchRun, Proposal
+from zhiyuan.helpdesk.tests.conftest import at, submit
+from zhiyuan.notifications.models import Message
+from zhiyuan.projects.models import Activity, Category, Project, Shift, SignUp
+
+API = "/api/v1"
+
+
+def verified(desk, **kw):
+    request = submit(desk, **kw)
+    services.verify_request(actor=desk.alice, request=request)
+    return request
+
+
+def run(client, desk, region, captured, **kw):
+    with captured(execute=True):
+        response = client.post(
+            f"{API}/match-runs",
+            {"region_id": region.pk, **kw},
+            content_type="application/json",
+        )
+    assert response.status_code == 201, response.content
+    return MatchRun.objects.get(pk=response.json()["id"])
+
+
+def test_run_proposes_the_nearby_volunteer_and_confirm_assigns(
+    desk, client_for, django_capture_on_commit_callbacks
+):
+    request = verified(desk)
+    bob = client_for(desk.bob)
+    match = run(bob, desk, desk.sub_a, django_capture_on_commit_callbacks, include_shifts=False)
+    assert match.status == "done" and match.demand_count == 1
+    proposal = Proposal.objects.get(run=match)
+    # carol and frank live in A1 near the request; both are eligible, one is proposed
+    assert proposal.volunteer in (desk.carol, desk.frank)
+    listed = bob.get(f"{API}/match-runs/{match.pk}/proposals").json()
+    assert listed[0]["reasons"] and all(r["text"] for r in listed[0]["reasons"])
+    with django_capture_on_commit_callbacks(execute=False):
+        response = bob.post(f"{API}/proposals/{proposal.pk}/confirm")
+    assert response.status_code == 200 and response.json()["state"] == "confirmed"
+    request.refresh_from_db()
+    assert request.status == "matched"
+    assert Assignment.objects.get(request=request).volunteer == proposal.volunteer
+    assert Message.objects.filter(recipient=proposal.volunteer.user, kind="help_matched").exists()
+    again = bob.post(f"{API}/proposals/{proposal.pk}/confirm")
+    assert again.status_code == 409 and again.json()["code"] == "already_decided"
+
+
+def test_busy_volunteer_is_not_proposed_twice_at_the_same_time(
+    desk, client_for, django_capture_on_commit_callbacks
+):
+    first = verified(desk)
+    services.assign_volunteer(actor=desk.alice, request=first, volunteer=desk.carol)
+    verified(desk)  # the same time
+    match = run(
+        client_for(desk.alice),
+        desk,
+        desk.a1,
+        django_capture_on_commit_callbacks,
+        include_shifts=False,
+    )
+    assert [p.volunteer for p in match.proposals.all()] == [desk.frank]
+
+
+def test_swap_refuses_a_far_volunteer_with_reasons_and_accepts_an_eligible_one(
+    desk, client_for, django_capture_on_commit_callbacks
+):
+    verified(desk)
+    bob = client_for(desk.bob)
+    match = run(bob, desk, desk.sub_a, django_capture_on_commit_callbacks, include_shifts=False)
+    proposal = match.proposals.get()
+    other = desk.frank if proposal.volunteer == desk.carol else desk.carol
+    far = bob.post(
+        f"{API}/proposals/{proposal.pk}/swap",
+        {"volunteer_no": desk.gina.volunteer_no},  # lives in B1, about 9 km away
+        content_type="application/json",
+    )
+    assert far.status_code == 409 and far.json()["code"] == "not_eligible"
+    proposal.refresh_from_db()
+    assert proposal.volunteer != desk.gina
+    swapped = bob.post(
+        f"{API}/proposals/{proposal.pk}/swap",
+        {"volunteer_no": other.volunteer_no},
+        content_type="application/json",
+    )
+    assert swapped.status_code == 200 and swapped.json()["volunteer_no"] == other.volunteer_no
+    dropped = bob.post(f"{API}/proposals/{proposal.pk}/drop")
+    assert dropped.json()["state"] == "dropped"
+    assert not Assignment.objects.exists()
+
+
+def test_sibling_admin_cannot_run_or_decide_in_another_subdistrict(
+    desk, client_for, django_capture_on_commit_callbacks
+):
+    verified(desk)
+    match = run(
+        client_for(desk.alice),
+        desk,
+        desk.sub_a,
+        django_capture_on_commit_callbacks,
+        include_shifts=False,
+    )
+    proposal = match.proposals.get()
+    bob = client_for(desk.bob)
+    refused = bob.post(
+        f"{API}/match-runs", {"region_id": desk.sub_b.pk}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    erin = client_for(desk.erin)
+    assert erin.post(f"{API}/proposals/{proposal.pk}/confirm").status_code == 404
+    assert erin.get(f"{API}/match-runs/{match.pk}").status_code == 404
+
+
+def test_shift_proposal_signs_up_through_projects(
+    desk, client_for, django_capture_on_commit_callbacks
+):
+    project = Project.objects.create(
+        name="敬老",
+        category=Category.objects.first(),
+        organiser=desk.squad_1a,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=30),
+        state="published",
+    )
+    activity = Activity.objects.create(
+        project=project,
+        title="敬老",
+        station=desk.station_a1,
+        starts_at=at(3, 9),
+        ends_at=at(3, 11),
+    )
+    shift = Shift.objects.create(
+        activity=activity, role="陪伴", starts_at=at(3, 9), ends_at=at(3, 11), capacity=1
+    )
+    alice = client_for(desk.alice)
+    match = run(alice, desk, desk.a1, django_capture_on_commit_callbacks, include_requests=False)
+    proposal = match.proposals.get(shift=shift)
+    response = alice.post(f"{API}/proposals/{proposal.pk}/confirm")
+    assert response.status_code == 200
+    assert SignUp.objects.get(shift=shift).volunteer == proposal.volunteer
+
+
+def test_recommended_lists_eligible_requests_and_volunteer_accepts(desk, client_for):
+    near = verified(desk)
+    far = verified(desk, community=desk.b1, latitude=None, longitude=None)
+    carol = client_for(desk.carol_user)
+    page = carol.get("/help/recommended/")
+    items = page.context["items"]
+    assert [i["object"].pk for i in items if i["kind"] == "help"] == [near.pk]
+    assert far.pk not in [i["object"].pk for i in items]
+    response = carol.post(f"/help/requests/{near.pk}/accept/")
+    assert response.status_code == 302
+    near.refresh_from_db()
+    assert near.status == "matched"
+    assert "my-requests" in carol.get("/help/recommended/").content.decode()
+
+
+def test_reason_text_is_translated_by_code():
+    assert matching.reason_text("fit_distance", {"km": 1.234}) == "1.2 km away"
+    assert matching.reason_text("unknown_code", {}) == "unknown_code"
