@@ -1,3 +1,180 @@
-from ninja import Router
+"""API: roster imports (upload, columns, start, status, error report) and .xlsx exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import FileResponse, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from zhiyuan.core.errors import NotFound
+from zhiyuan.spreadsheets import access, exports, selectors, services
+from zhiyuan.spreadsheets.models import ImportJob
 
 router = Router(tags=["spreadsheets"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class JobOut(Schema):
+    id: int
+    status: str
+    original_name: str
+    scope_id: int
+    default_community_id: int | None
+    header_row: int
+    columns: list[str]
+    mapping: dict[str, int]
+    total: int
+    processed: int
+    percent: int
+    imported: int
+    duplicates: int
+    errors: int
+    failure: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    error_report_url: str | None
+
+    @staticmethod
+    def resolve_error_report_url(obj: ImportJob) -> str | None:
+        if not obj.error_report:
+            return None
+        return reverse("api:import_error_report", kwargs={"job_id": obj.pk})
+
+
+class UploadIn(Schema):
+    scope_id: int | None = None
+    community_default: str = Field("", max_length=20)
+    consent_confirmed: bool = False
+    start: bool = False
+
+
+class MappingIn(Schema):
+    header_row: int | None = None
+    mapping: dict[str, int | None] = {}
+
+
+class IssueOut(Schema):
+    row: int
+    kind: str
+    column: str
+    value: str
+    reason: str
+
+
+class ExportIn(Schema):
+    reveal: bool = False
+    reason: str = Field("", max_length=300)
+    status: str = ""
+    region_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@router.post("/imports", response={201: JobOut})
+def upload(request, file: File[UploadedFile], payload: Form[UploadIn]):
+    """Upload a roster; the header row and columns are guessed. With `start`, it starts too."""
+    job = services.create_job(
+        actor=request.auth,
+        name=file.name or "",
+        data=file.read(),
+        scope_id=payload.scope_id,
+        community_default=payload.community_default,
+        consent_confirmed=payload.consent_confirmed,
+    )
+    if payload.start:
+        services.start_job(actor=request.auth, job=job)
+    return Status(201, job)
+
+
+@router.get("/imports", response=list[JobOut])
+def list_jobs(request):
+    return list(selectors.jobs_for(request.auth)[:50])
+
+
+@router.get("/imports/{job_id}", response=JobOut)
+def job_status(request, job_id: int):
+    return access.job_for(request.auth, job_id)
+
+
+@router.put("/imports/{job_id}/mapping", response=JobOut)
+def set_mapping(request, job_id: int, payload: MappingIn):
+    job = access.job_for(request.auth, job_id)
+    return services.set_mapping(
+        actor=request.auth, job=job, mapping=payload.mapping, header_row=payload.header_row
+    )
+
+
+@router.post("/imports/{job_id}/start", response=JobOut)
+def start(request, job_id: int):
+    job = access.job_for(request.auth, job_id)
+    return services.start_job(actor=request.auth, job=job)
+
+
+@router.post("/imports/{job_id}/resume", response=JobOut)
+def resume(request, job_id: int):
+    job = access.job_for(request.auth, job_id)
+    return services.resume_job(actor=request.auth, job=job)
+
+
+@router.get("/imports/{job_id}/issues", response=list[IssueOut])
+def issues(request, job_id: int, offset: int = 0, limit: int = 200):
+    job = access.job_for(request.auth, job_id)
+    limit = max(1, min(limit, 1000))
+    return list(selectors.issues_of(job)[max(offset, 0) : max(offset, 0) + limit])
+
+
+@router.get("/imports/{job_id}/errors.xlsx", url_name="import_error_report")
+def download_error_report(request, job_id: int):
+    job = access.job_for(request.auth, job_id)
+    if not job.error_report:
+        raise NotFound(_("This import has no error report."))
+    return FileResponse(
+        job.error_report.open("rb"),
+        as_attachment=True,
+        filename=f"import-{job.pk}-errors.xlsx",
+        content_type=XLSX,
+    )
+
+
+def _xlsx(result: exports.Export) -> HttpResponse:
+    response = HttpResponse(result.content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    response["X-Export-Rows"] = str(result.rows)
+    return response
+
+
+def _export_request(request, payload: ExportIn) -> exports.ExportRequest:
+    return exports.ExportRequest(
+        reveal=payload.reveal,
+        reason=payload.reason,
+        ip_address=request.META.get("REMOTE_ADDR"),
+        status=payload.status,
+        region_id=payload.region_id,
+    )
+
+
+@router.post("/exports/roster")
+def export_roster(request, payload: ExportIn):
+    """The caller's roster as .xlsx; `reveal` (office admins, with a reason) is audited."""
+    return _xlsx(
+        exports.export_roster(actor=request.auth, request=_export_request(request, payload))
+    )
+
+
+@router.post("/exports/hours")
+def export_hours(request, payload: ExportIn):
+    """Service hours in a period (default: this year) as .xlsx: totals and records."""
+    today = timezone.localdate()
+    return _xlsx(
+        exports.export_hours(
+            actor=request.auth,
+            request=_export_request(request, payload),
+            date_from=payload.date_from or today.replace(month=1, day=1),
+            date_to=payload.date_to or today,
+        )
+    )

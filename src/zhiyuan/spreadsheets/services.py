@@ -68,6 +68,16 @@ def _data_rows(job: ImportJob, rows: list[list[str]]) -> list[tuple[int, list[st
     return [(start + 1 + i, cells) for i, cells in enumerate(rows[start:]) if any(cells)]
 
 
+def preview(job: ImportJob, count: int = 3) -> list[list[str]]:
+    """The first data rows for the column check, ID numbers and phones masked."""
+    rows = _data_rows(job, reading.read_rows(source_bytes(job), job.file_format))
+    sensitive = {job.mapping.get("id_number"), job.mapping.get("phone")}
+    return [
+        [mask_identifier(cell) if i in sensitive else cell for i, cell in enumerate(cells)]
+        for _row, cells in rows[:count]
+    ]
+
+
 # ---------------------------------------------------------------- upload and mapping
 
 

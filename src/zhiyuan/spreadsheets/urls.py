@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+"""Import and export page URLs (under /imports/)."""
+
+from django.urls import path
+
+from zhiyuan.spreadsheets import views
 
 app_name = "spreadsheets"
-
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.import_page, name="import"),
+    path("<int:job_id>/", views.job_detail, name="job"),
+    path("<int:job_id>/columns/", views.review, name="review"),
+    path("<int:job_id>/progress/", views.job_progress, name="job_progress"),
+    path("<int:job_id>/resume/", views.resume, name="resume"),
+    path("<int:job_id>/errors.xlsx", views.error_report, name="error_report"),
+    path("exports/", views.export_page, name="exports"),
+    path("exports/roster.xlsx", views.export_roster, name="export_roster"),
+    path("exports/hours.xlsx", views.export_hours, name="export_hours"),
+]

@@ -1,0 +1,223 @@
+"""Import and export pages: upload, column check, progress, result, error report, exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhiyuan.accounts import scopes
+from zhiyuan.core.errors import DomainError, PermissionDenied
+from zhiyuan.core.forms import add_domain_error
+from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.places.models import Region
+from zhiyuan.spreadsheets import access, columns, exports, selectors, services
+from zhiyuan.spreadsheets.forms import ExportForm, MappingForm, UploadForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ISSUES_SHOWN = 50
+
+
+def _require_importer(user) -> None:
+    if not scopes.is_district_admin(user):
+        raise DjangoPermissionDenied(_("Only office admins may import volunteers."))
+
+
+def _job(request, job_id: int):
+    return get_or_page_error(access.job_for, request.user, job_id)
+
+
+@login_required
+def import_page(request):
+    _require_importer(request.user)
+    regions = list(selectors.import_regions(request.user))
+    form = UploadForm(request.POST or None, request.FILES or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.create_job(
+                actor=request.user,
+                name=upload.name,
+                data=upload.read(),
+                scope_id=form.cleaned_data["scope"],
+                community_default=form.cleaned_data["community_default"],
+                consent_confirmed=form.cleaned_data["consent_confirmed"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return redirect("spreadsheets:review", job_id=job.pk)
+    jobs = selectors.jobs_for(request.user)[:20]
+    status = 400 if form.errors else 200
+    return render(request, "spreadsheets/import.html", {"form": form, "jobs": jobs}, status=status)
+
+
+@login_required
+def review(request, job_id: int):
+    _require_importer(request.user)
+    job = _job(request, job_id)
+    if job.status != job.Status.UPLOADED:
+        return redirect("spreadsheets:job", job_id=job.pk)
+    form = MappingForm(request.POST or None, job=job)
+    if request.method == "POST" and form.is_valid():
+        try:
+            header_row = form.cleaned_data["header_row"]
+            if header_row != job.header_row:
+                services.set_mapping(actor=request.user, job=job, mapping={}, header_row=header_row)
+                messages.info(request, _("The header row changed: check the columns again."))
+                return redirect("spreadsheets:review", job_id=job.pk)
+            services.set_mapping(actor=request.user, job=job, mapping=form.mapping())
+            if "start" in request.POST:
+                services.start_job(actor=request.user, job=job)
+                return redirect("spreadsheets:job", job_id=job.pk)
+            messages.success(request, _("The columns are saved."))
+            return redirect("spreadsheets:review", job_id=job.pk)
+        except DomainError as exc:
+            errors = {
+                (f"map_{name}" if name in columns.FIELDS else name): msgs
+                for name, msgs in exc.as_errors().items()
+            }
+            for name, msgs in errors.items():
+                for message in msgs:
+                    form.add_error(name if name in form.fields else None, message)
+    width = len(job.columns)
+    samples = [(row + [""] * width)[:width] for row in services.preview(job)]
+    header = [(columns.column_letter(i), title) for i, title in enumerate(job.columns)]
+    fields = [(form[f"map_{name}"], name in columns.REQUIRED) for name in columns.FIELDS]
+    return render(
+        request,
+        "spreadsheets/review.html",
+        {"job": job, "form": form, "header": header, "samples": samples, "fields": fields},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def job_detail(request, job_id: int):
+    _require_importer(request.user)
+    job = _job(request, job_id)
+    return render(
+        request,
+        "spreadsheets/job.html",
+        {
+            "job": job,
+            "issues": selectors.issues_of(job)[:ISSUES_SHOWN] if job.is_finished else [],
+            "stalled": services.is_stalled(job),
+        },
+    )
+
+
+@login_required
+def job_progress(request, job_id: int):
+    _require_importer(request.user)
+    job = _job(request, job_id)
+    if job.is_finished and request.headers.get("HX-Request"):
+        # The result has a different layout: reload the whole page once.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(
+        request,
+        "spreadsheets/_progress.html",
+        {"job": job, "stalled": services.is_stalled(job)},
+    )
+
+
+@require_POST
+@login_required
+def resume(request, job_id: int):
+    _require_importer(request.user)
+    job = _job(request, job_id)
+    try:
+        services.resume_job(actor=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("spreadsheets:job", job_id=job.pk)
+
+
+@login_required
+def error_report(request, job_id: int):
+    _require_importer(request.user)
+    job = _job(request, job_id)
+    if not job.error_report:
+        raise Http404
+    return FileResponse(
+        job.error_report.open("rb"),
+        as_attachment=True,
+        filename=f"import-{job.pk}-errors.xlsx",
+        content_type=XLSX,
+    )
+
+
+def _require_exporter(user) -> None:
+    if not selectors.may_export(user):
+        raise DjangoPermissionDenied(_("Only office and team admins may export rosters."))
+
+
+def _export_context(request, form):
+    return {
+        "form": form,
+        "may_reveal": scopes.is_district_admin(request.user),
+        "region_options": [
+            (r.pk, ("\u3000" if r.level == "community" else "") + r.name)
+            for r in Region.objects.exclude(level="district").only("pk", "name", "level")
+        ]
+        if scopes.is_district_admin(request.user)
+        else [],
+    }
+
+
+@login_required
+def export_page(request):
+    _require_exporter(request.user)
+    return render(request, "spreadsheets/exports.html", _export_context(request, ExportForm()))
+
+
+def _export(request, build):
+    _require_exporter(request.user)
+    data = request.POST if request.method == "POST" else request.GET
+    form = ExportForm(data)
+    if form.is_valid():
+        # Full values only through a POST (with its CSRF token), never from a link.
+        reveal = form.cleaned_data["reveal"] and request.method == "POST"
+        export_request = exports.ExportRequest(
+            reveal=reveal,
+            reason=form.cleaned_data["reason"],
+            ip_address=request.META.get("REMOTE_ADDR"),
+            status=form.cleaned_data["status"],
+            region_id=form.cleaned_data["region"],
+        )
+        try:
+            result = build(export_request, form)
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(str(exc.message)) from None
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            response = HttpResponse(result.content, content_type=XLSX)
+            response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+            response["X-Export-Rows"] = str(result.rows)
+            return response
+    return render(request, "spreadsheets/exports.html", _export_context(request, form), status=400)
+
+
+@login_required
+def export_roster(request):
+    return _export(
+        request, lambda req, form: exports.export_roster(actor=request.user, request=req)
+    )
+
+
+@login_required
+def export_hours(request):
+    def build(req, form):
+        date_from, date_to = form.period()
+        return exports.export_hours(
+            actor=request.user, request=req, date_from=date_from, date_to=date_to
+        )
+
+    return _export(request, build)
