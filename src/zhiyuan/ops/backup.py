@@ -19,7 +19,7 @@ import gzip
 import io
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -205,14 +205,22 @@ def in_use(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     return [label for label in IN_USE if apps.get_model(label)._base_manager.using(using).exists()]
 
 
-def _wipe(chosen: Iterable[type[models.Model]], using: str) -> None:
-    """Empty every table (rows from data migrations too: the backup brings its own)."""
+def wipe_database(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Empty every backed-up table (rows from data migrations too: the backup brings its own)."""
     connection = connections[using]
-    tables = [model._meta.db_table for model in chosen]
+    tables = [model._meta.db_table for model in backed_up_models(using)]
     statements = connection.ops.sql_flush(
         no_style(), tables, reset_sequences=False, allow_cascade=True
     )
-    connection.ops.execute_sql_flush(statements)
+    with transaction.atomic(using=using):
+        if connection.vendor == "postgresql":
+            # TRUNCATE refuses tables with deferred FK checks queued in this transaction.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        connection.ops.execute_sql_flush(statements)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _insert(model, batch: list[models.Model], using: str) -> None:
@@ -287,7 +295,7 @@ def restore_backup(
         chosen = backed_up_models(using)
         known = {model._meta.label_lower: model for model in chosen}
         with transaction.atomic(using=using):
-            _wipe(chosen, using)
+            wipe_database(using)
             counts = _restore_rows(stream, known, using)
             expected = {label: n for label, n in header["counts"].items() if n}
             if counts != expected:

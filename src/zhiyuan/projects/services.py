@@ -690,6 +690,14 @@ def _release(signup: SignUp, *, to: str, note: str) -> SignUp:
     return row
 
 
+def withdraw_signup(*, signup: SignUp, note: str) -> SignUp:
+    """Release a place held by a volunteer who leaves the corps (ops anonymises them).
+
+    No actor check: the caller (zhiyuan.ops.privacy) has checked who may erase the person.
+    """
+    return _release(signup, to=SignUp.State.REMOVED, note=note)
+
+
 def remove_signup(*, actor, signup: SignUp, reason: str) -> SignUp:
     _check_organiser(actor, signup.shift.activity.project)
     reason = (reason or "").strip()

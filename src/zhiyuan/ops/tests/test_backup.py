@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from zhiyuan.accounts.models import User
-from zhiyuan.ops.backup import backed_up_models, restore_backup, write_backup
+from zhiyuan.ops.backup import backed_up_models, restore_backup, wipe_database, write_backup
 from zhiyuan.service.models import Certificate, HoursTotal, ServiceRecord
 from zhiyuan.volunteers.models import Volunteer
 
@@ -25,7 +25,7 @@ def read(path) -> str:
 
 
 def wipe() -> None:
-    call_command("flush", interactive=False, verbosity=0)
+    wipe_database()
 
 
 def test_backup_flush_restore_gives_back_every_row(served, tmp_path):

@@ -1,0 +1,44 @@
+"""Operations records: the permanent note that a volunteer's identity was erased."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Anonymisation(models.Model):
+    """A volunteer who left had their identity erased: by whom, when, why, and what was kept.
+
+    Holds no personal data of the volunteer (not even the former volunteer number), so the
+    record itself cannot undo the erasure.
+    """
+
+    volunteer = models.OneToOneField(
+        "volunteers.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.PROTECT,
+        related_name="anonymisation",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("anonymised by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    at = models.DateTimeField(_("anonymised at"), auto_now_add=True, db_index=True)
+    records_kept = models.PositiveIntegerField(_("service records kept"), default=0)
+    hours_kept = models.DecimalField(
+        _("approved hours kept"), max_digits=9, decimal_places=2, default=0
+    )
+    certificates_kept = models.PositiveIntegerField(_("certificates kept"), default=0)
+    memberships_ended = models.PositiveIntegerField(_("memberships ended"), default=0)
+    signups_released = models.PositiveIntegerField(_("sign-ups released"), default=0)
+    messages_deleted = models.PositiveIntegerField(_("messages deleted"), default=0)
+
+    class Meta:
+        verbose_name = _("anonymisation")
+        verbose_name_plural = _("anonymisations")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer.volunteer_no} · {self.at:%Y-%m-%d}"
