@@ -1,11 +1,17 @@
-"""Public pages: the home page and volunteer coverage by subdistrict and community."""
+"""Public pages: the home page, volunteer coverage by subdistrict and community, stations near me."""
 
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from zhiyuan.accounts import scopes
+from zhiyuan.honours.selectors import latest_awards
+from zhiyuan.news import selectors as news
 from zhiyuan.places.models import Region
+from zhiyuan.portal import selectors
 from zhiyuan.volunteers.models import Volunteer
 
 COVERAGE_CACHE_SECONDS = 300
@@ -62,6 +68,10 @@ def _ratio(population: int, volunteers: int) -> float | None:
 
 
 def home(request):
+    """The district's front page: figures, news, projects recruiting, honours, help, stations.
+
+    A fixed number of queries whatever the data (the figures come from the cache).
+    """
     tree = _coverage_tree()
     district = tree[0][0] if tree else None
     return render(
@@ -70,6 +80,10 @@ def home(request):
         {
             "district": district,
             "subdistricts": tree[0][1] if tree else [],
+            "counts": selectors.headline_counts(),
+            "articles": news.latest(4),
+            "projects": selectors.recruiting_projects(6),
+            "awards": latest_awards(limit=6),
             "is_office_admin": scopes.is_district_admin(request.user),
         },
     )
@@ -77,3 +91,29 @@ def home(request):
 
 def coverage(request):
     return render(request, "portal/coverage.html", {"tree": _coverage_tree()})
+
+
+@require_GET
+def nearby_stations(request):
+    """JSON: the open stations nearest to ?lat=&lng= (WGS-84, as browsers give it)."""
+    try:
+        lat = float(request.GET.get("lat", ""))
+        lng = float(request.GET.get("lng", ""))
+    except ValueError:
+        return _bad_point()
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        return _bad_point()
+    limit = request.GET.get("limit", "5")
+    limit = int(limit) if limit.isdigit() and 1 <= int(limit) <= 20 else 5
+    return JsonResponse({"stations": selectors.nearby_stations(lng, lat, limit=limit)})
+
+
+def _bad_point() -> JsonResponse:
+    return JsonResponse(
+        {
+            "code": "invalid_input",
+            "message": _("Give a position as lat and lng in degrees."),
+            "errors": {"lat": [_("A latitude from -90 to 90 and a longitude from -180 to 180.")]},
+        },
+        status=400,
+    )
