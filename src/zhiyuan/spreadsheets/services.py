@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -324,37 +324,100 @@ def _issue(job_id: int, row: int, kind: str, column: str, value: str, reason: st
     )
 
 
-def _volunteer(clean: CleanRow, cipher, actor_id: int, now, index: str) -> Volunteer:
+def _volunteer(clean: CleanRow, cipher, actor_id: int, now, index: str) -> dict:
+    """The columns of one new volunteer, by attribute name (see `_insert_volunteers`)."""
     document = clean.document
-    return Volunteer(
-        real_name=clean.real_name,
-        id_type=document.id_type,
-        id_number_encrypted=cipher.encrypt(document.number),
-        id_number_index=index,
-        id_number_masked=mask_identifier(document.number),
-        birth_date=clean.birth_date,
-        gender=clean.gender,
-        phone_encrypted=cipher.encrypt(clean.phone),
-        phone_index=cipher.blind_index("phone", clean.phone),
-        phone_masked=mask_phone(clean.phone),
-        community_id=clean.community_id,
-        political_status=clean.political_status,
-        consent_version=PRIVACY_NOTICE_VERSION,
-        consented_at=now,
+    return {
+        "real_name": clean.real_name,
+        "id_type": document.id_type,
+        "id_number_encrypted": cipher.encrypt(document.number),
+        "id_number_index": index,
+        "id_number_masked": mask_identifier(document.number),
+        "birth_date": clean.birth_date,
+        "gender": clean.gender,
+        "phone_encrypted": cipher.encrypt(clean.phone),
+        "phone_index": cipher.blind_index("phone", clean.phone),
+        "phone_masked": mask_phone(clean.phone),
+        "community_id": clean.community_id,
+        "political_status": clean.political_status,
+        "consent_version": PRIVACY_NOTICE_VERSION,
+        "consented_at": now,
         # An office import is the office vouching for each person, as when an office
         # admin registers someone: active at once, reviewed by the importer.
-        status=Volunteer.Status.ACTIVE,
-        reviewed_by_id=actor_id,
-        reviewed_at=now,
-        created_at=now,
+        "status": Volunteer.Status.ACTIVE,
+        "reviewed_by_id": actor_id,
+        "reviewed_at": now,
+        "created_at": now,
+    }
+
+
+def _insert_volunteers(rows: list[dict], skills: list[list[int]]) -> None:
+    """INSERT the rows with executemany, then their skills.
+
+    The ORM's bulk_create spent most of an import preparing 24 values per row through
+    each field; here dates are adapted per row and every other value is plain. Columns
+    the import does not set get their model default, so new optional fields need no change.
+    """
+    fields = [f for f in Volunteer._meta.concrete_fields if not f.primary_key]
+    dated = {
+        f.attname: f for f in fields if f.get_internal_type() in {"DateField", "DateTimeField"}
+    }
+    defaults = {
+        f.attname: f.get_db_prep_save(f.get_default(), connection)
+        for f in fields
+        if f.attname not in rows[0]
+    }
+    adapted: dict = {}
+
+    def prepared(name, value):
+        if name not in dated or value is None:
+            return value
+        key = (name, value)
+        if key not in adapted:
+            adapted[key] = dated[name].get_db_prep_save(value, connection)
+        return adapted[key]
+
+    quote = connection.ops.quote_name
+    table = quote(Volunteer._meta.db_table)
+    names = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    params = [
+        [
+            prepared(f.attname, row[f.attname]) if f.attname in row else defaults[f.attname]
+            for f in fields
+        ]
+        for row in rows
+    ]
+    # Only identifiers from the model's meta, quoted, go into the text; values are parameters.
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    links = [
+        (row["volunteer_no"], skill_ids)
+        for row, skill_ids in zip(rows, skills, strict=True)
+        if skill_ids
+    ]
+    if not links:
+        return
+    ids = dict(
+        Volunteer.objects.filter(volunteer_no__in=[number for number, _s in links]).values_list(
+            "volunteer_no", "id"
+        )
     )
+    through = Volunteer.skills.through
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(through._meta.db_table)} "  # noqa: S608
+            f"({quote('volunteer_id')}, {quote('skill_id')}) VALUES (%s, %s)",
+            [(ids[number], skill_id) for number, skill_ids in links for skill_id in skill_ids],
+        )
 
 
 def _insert_batch(
     job: ImportJob,
     start: int,
     count: int,
-    volunteers: list[Volunteer],
+    volunteers: list[dict],
     skills: list[list[int]],
     issues: list[ImportIssue],
     outcome: BatchOutcome,
@@ -373,26 +436,18 @@ def _insert_batch(
             raise JobBusy(_("Another process is running this import."))
         if volunteers:
             prefix = settings.VOLUNTEER_NUMBER_PREFIX
-            for volunteer, number in zip(
+            for row, number in zip(
                 volunteers, reserve("volunteer_no", len(volunteers)), strict=True
             ):
-                volunteer.volunteer_no = f"{prefix}{number:08d}"
-            Volunteer.objects.bulk_create(volunteers, batch_size=500)
-            through = Volunteer.skills.through
-            links = [
-                through(volunteer_id=volunteer.pk, skill_id=skill_id)
-                for volunteer, skill_ids in zip(volunteers, skills, strict=True)
-                for skill_id in skill_ids
-            ]
-            if links:
-                through.objects.bulk_create(links, batch_size=1000)
+                row["volunteer_no"] = f"{prefix}{number:08d}"
+            _insert_volunteers(volunteers, skills)
         if issues:
             ImportIssue.objects.bulk_create(issues, batch_size=1000)
 
 
 def _prepare_batch(job, validator, cipher, batch, seen, now):
     """Validate a batch and sort its rows into new volunteers, duplicates and errors."""
-    volunteers: list[Volunteer] = []
+    volunteers: list[dict] = []
     skills: list[list[int]] = []
     issues: list[ImportIssue] = []
     outcome = BatchOutcome(0, 0, 0)
