@@ -50,6 +50,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--volunteers", type=int, default=70_000)
     parser.add_argument("--requests", type=int, default=300, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests per page first")
+    parser.add_argument(
+        "--no-load", dest="load", action="store_false", help="skip the gunicorn + locust load test"
+    )
     parser.add_argument("--child", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--results", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -94,6 +97,7 @@ def main() -> int:
                 str(args.requests),
                 "--warmup",
                 str(args.warmup),
+                *([] if args.load else ["--no-load"]),
             ]
             subprocess.run(command, env=env, check=True, cwd=ROOT)  # noqa: S603 (this script)
             summaries.append((name, json.loads(results.read_text())))
@@ -436,6 +440,9 @@ def child(args: argparse.Namespace) -> int:
     bare_rps = targets[BARE]["rps"]
     for result in targets.values():
         result["x_bare"] = result["rps"] / bare_rps
+    from bench import load
+
+    load_result = load.run(admin, project) if args.load else None
 
     print(
         f"\n{args.requests} requests per row after {args.warmup} warm-up, in-process "
@@ -450,6 +457,9 @@ def child(args: argparse.Namespace) -> int:
             f"{r['p95_ms']:>8.2f}{r['x_bare']:>8.3f}{r['queries']:>9}{r['bytes']:>8}"
         )
 
+    if load_result:
+        load.print_report(load_result)
+
     Path(args.results).write_text(
         json.dumps(
             {
@@ -462,6 +472,7 @@ def child(args: argparse.Namespace) -> int:
                 "migrate_seconds": migrate_seconds,
                 "demo_seconds": demo_seconds,
                 "targets": targets,
+                "load": load_result,
             },
             ensure_ascii=False,
             indent=2,
