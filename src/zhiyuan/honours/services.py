@@ -470,7 +470,7 @@ def may_decide(user, nomination: Nomination) -> bool:
 def _lock_pending(actor, nomination: Nomination) -> Nomination:
     _lock_open_round(nomination.round)
     row = (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("round", "nominating_team", "nominating_team__parent")
         .get(pk=nomination.pk)
     )
