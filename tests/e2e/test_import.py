@@ -1,0 +1,83 @@
+"""Roster import in a real browser.
+
+- the district office uploads its roster (a merged title row, Chinese titles, one bad
+  check digit, one bad phone, one person already registered), checks the columns, starts
+  the import, sees the result and downloads the error report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from playwright.sync_api import expect
+
+from conftest import PASSWORD, id_number
+from zhiyuan.spreadsheets.models import ImportJob
+from zhiyuan.volunteers.idcard import generate_gb11643
+from zhiyuan.volunteers.models import Volunteer
+
+pytestmark = pytest.mark.e2e
+
+
+def roster_file(path) -> None:
+    good = [generate_gb11643("120101", dt.date(1988, 8, 8), n) for n in (31, 32, 33)]
+    bad_check = good[2][:17] + ("0" if good[2][17] != "0" else "1")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["新兴街道志愿者花名册"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["序号", "名字", "证件号码", "联系电话", "社区"])
+    sheet.append([1, "吴一", good[0], "13900000031", "新兴社区"])
+    sheet.append([2, "吴二", good[1].lower(), "13900000032", "朝阳社区"])
+    sheet.append([3, "吴三", bad_check, "13900000033", "新兴社区"])
+    sheet.append(
+        [4, "吴四", generate_gb11643("120101", dt.date(1988, 8, 8), 34), "1390", "新兴社区"]
+    )
+    sheet.append([5, "张卡洛", id_number(1), "13800000001", "新兴社区"])
+    book.save(path)
+
+
+def test_office_imports_a_roster_with_bad_rows_and_downloads_the_error_report(
+    cast, new_page, sign_in, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    path = tmp_path / "花名册.xlsx"
+    roster_file(path)
+    page = new_page()
+    # The import runs inside the request (immediate task backend): give a busy machine time.
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)
+    sign_in(page, "alice", PASSWORD)
+    page.goto("/imports/")
+    form = page.locator("#upload-form")
+    form.locator("input[type=file]").set_input_files(str(path))
+    form.locator("input[name=consent_confirmed]").check()
+    form.locator("button[type=submit]").click()
+
+    expect(page.locator("#mapping-form")).to_be_visible()
+    # The header was found under the title row, and the columns guessed.
+    expect(page.locator("#id_header_row")).to_have_value("2")
+    expect(page.locator("#id_map_id_number")).to_have_value("2")
+    expect(page.locator("#id_map_phone")).to_have_value("3")
+    # The preview shows ID numbers masked only.
+    expect(page.locator("#file-preview")).not_to_contain_text(id_number(1))
+    page.locator("#start-import").click()
+
+    expect(page.locator("#job-status")).to_have_attribute("data-status", "done")
+    expect(page.locator("#import-issues tbody tr")).to_have_count(3)
+    job = ImportJob.objects.get()
+    assert (job.imported, job.errors, job.duplicates) == (2, 2, 1)
+    assert set(
+        Volunteer.objects.filter(real_name__startswith="吴").values_list("real_name", flat=True)
+    ) == {"吴一", "吴二"}
+
+    with page.expect_download() as info:
+        page.locator("#error-report-link").click()
+    download = info.value
+    report = load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True)
+    rows = list(report.worksheets[0].iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == [5, 6, 7]
+    assert [row[1] for row in rows[1:]] == ["证件号码", "联系电话", "证件号码"]
