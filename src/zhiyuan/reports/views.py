@@ -24,15 +24,18 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _request(request, source):
-    """Scope and period from the query (or form), falling back to the defaults on bad dates."""
+    """Scope and period from the query (or form); on bad input, the defaults and the error."""
     key = source.get("scope") or None
     try:
         return get_or_page_error(
             access.figures_request, request.user, key, source.get("start"), source.get("end")
         ), None
     except ValidationFailed as exc:
-        scope, start, end = get_or_page_error(access.figures_request, request.user, key, None, None)
-        return (scope, start, end), exc
+        try:
+            fallback = get_or_page_error(access.figures_request, request.user, key, None, None)
+        except ValidationFailed:
+            fallback = get_or_page_error(access.figures_request, request.user, None, None, None)
+        return fallback, exc
 
 
 def _dashboard_url(scope, start, end) -> str:

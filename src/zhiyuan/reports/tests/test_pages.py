@@ -243,3 +243,18 @@ def test_figures_are_json_serialisable(district):
     f = compute(Scope.of(district.district), START, END)
     json.dumps(f.as_json())
     assert f.start == dt.date(2026, 1, 1)
+
+
+def test_bad_dashboard_input_falls_back_to_the_defaults_with_a_message(district, client_for):
+    client = client_for(district.alice)
+    for query in (
+        "scope=planet:1",
+        "scope=region:abc",
+        "start=2026-99-01",
+        f"start={END}&end={START}",
+    ):
+        response = client.get(f"/reports/?{query}")
+        assert response.status_code == 200, query
+        assert response.context["scope"].key == f"region:{district.district.pk}"
+        assert list(response.context["messages"]), query
+    assert client.get("/reports/statistics.xlsx?start=nope").status_code == 400
