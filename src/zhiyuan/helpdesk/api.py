@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from zhiyuan.accounts.apiauth import OPTIONAL
@@ -231,7 +232,7 @@ class SwapIn(Schema):
 def _volunteer(number: str, field: str = "volunteer_no") -> Volunteer:
     volunteer = Volunteer.objects.filter(volunteer_no=number).first()
     if volunteer is None:
-        raise ValidationFailed({field: ["Unknown volunteer number."]})
+        raise ValidationFailed({field: [_("Unknown volunteer number.")]})
     return volunteer
 
 
@@ -289,7 +290,7 @@ def verify(request, request_id: int, payload: VerifyIn):
     if payload.team_id is not None:
         team = Team.objects.filter(pk=payload.team_id).first()
         if team is None:
-            raise ValidationFailed({"team_id": ["No such team."]})
+            raise ValidationFailed({"team_id": [_("No such team.")]})
     return services.verify_request(actor=request.auth, request=help_request, team=team)
 
 
@@ -316,7 +317,7 @@ def accept(request, request_id: int):
     """A volunteer takes a verified request offered to them."""
     help_request = HelpRequest.objects.filter(pk=request_id, status="verified").first()
     if help_request is None:
-        raise ValidationFailed({"request": ["This request is not open to take."]})
+        raise ValidationFailed({"request": [_("This request is not open to take.")]})
     matching.accept_request(actor=request.auth, request=help_request)
     return access.request_for(request.auth, request_id)
 
@@ -337,7 +338,13 @@ def complete(request, request_id: int, payload: CompleteIn):
     )
     unknown = [n for n in payload.hours if n not in numbers]
     if unknown:
-        raise ValidationFailed({"hours": [f"Unknown volunteer number: {', '.join(unknown)}"]})
+        raise ValidationFailed(
+            {
+                "hours": [
+                    _("Unknown volunteer number: %(numbers)s") % {"numbers": ", ".join(unknown)}
+                ]
+            }
+        )
     hours = {numbers[n]: h for n, h in payload.hours.items()}
     return services.complete_request(
         actor=request.auth, request=help_request, hours=hours, note=payload.note
@@ -410,7 +417,7 @@ def reveal_recipient(request, recipient_id: int, payload: RevealIn):
 def start_run(request, payload: RunIn):
     region = Region.objects.filter(pk=payload.region_id).first()
     if region is None:
-        raise ValidationFailed({"region_id": ["No such region."]})
+        raise ValidationFailed({"region_id": [_("No such region.")]})
     run = matching.start_run(
         actor=request.auth,
         region=region,
