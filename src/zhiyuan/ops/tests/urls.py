@@ -18,3 +18,5 @@ urlpatterns = [
     path("ops/", include("zhiyuan.ops.urls")),
     *site_urls,
 ]
+
+handler500 = "zhiyuan.ops.middleware.server_error"
