@@ -78,6 +78,10 @@ def ensure_reference_data():
         rows = getattr(importlib.import_module(module), name)
         for order, (code, label) in enumerate(rows):
             model.objects.get_or_create(code=code, defaults={"name": label, "sort_order": order})
+    training_only = importlib.import_module(
+        "zhiyuan.volunteers.migrations.0005_training_only_skills"
+    )
+    Skill.objects.filter(code__in=training_only.TRAINING_ONLY).update(requires_training=True)
 
 
 @pytest.fixture

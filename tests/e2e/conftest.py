@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import urllib.request
 
 import pytest
 
@@ -54,12 +55,30 @@ def browser():
         browser.close()
 
 
+_warm: set[str] = set()
+
+
+def warm_up(base_url: str) -> None:
+    """Load the home and sign-in pages once per server, before any browser waits on them.
+
+    The first request imports every view and compiles the base templates; on a busy
+    machine that took over 15 s, past the journeys' per-step timeout.
+    """
+    if base_url in _warm:
+        return
+    for path in ("/", "/accounts/login/"):
+        with urllib.request.urlopen(base_url + path, timeout=120) as response:  # noqa: S310
+            response.read()
+    _warm.add(base_url)
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """`new_page(phone=False)`: a page in its own context, Chinese locale, on the live server."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
+    warm_up(live_server.url)
     contexts = []
 
     def make(*, phone: bool = False):
