@@ -78,6 +78,14 @@ def ensure_reference_data():
         rows = getattr(importlib.import_module(module), name)
         for order, (code, label) in enumerate(rows):
             model.objects.get_or_create(code=code, defaults={"name": label, "sort_order": order})
+    # Data migrations written against apps.get_model run as well on the live registry.
+    from django.apps import apps
+
+    for module, function in [
+        ("zhiyuan.honours.migrations.0002_default_kinds", "add_kinds"),
+        ("zhiyuan.news.migrations.0002_default_columns", "add_columns"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)
     training_only = importlib.import_module(
         "zhiyuan.volunteers.migrations.0005_training_only_skills"
     )
