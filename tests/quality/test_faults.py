@@ -80,14 +80,23 @@ def test_other_database_errors_are_not_hidden_as_an_outage(cast, guarded, client
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_killed_postgres_connection_gives_503_then_reconnects(guarded, client):
-    from conftest import ensure_reference_data
+def test_a_killed_postgres_connection_gives_503_then_reconnects(guarded):
+    """Through the real WSGI handler, which closes failed connections when a request ends."""
+    from werkzeug.test import Client
 
-    client.raise_request_exception = False
+    from conftest import ensure_reference_data
+    from zhiyuan.config.wsgi import application
+
     ensure_reference_data()
-    assert client.get("/projects/").status_code == 200
-    connection.ensure_connection()
-    connection.connection.close()  # the server side went away under Django's feet
-    response = client.get("/projects/")
+    browser = Client(application)
+    assert browser.get("/projects/").status_code == 200
+
+    def cut_the_line(execute, sql, params, many, context):
+        context["connection"].connection.close()  # the server goes away mid-request
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(cut_the_line):
+        response = browser.get("/projects/")
     assert response.status_code == 503
-    assert client.get("/projects/").status_code == 200
+    assert 'id="unavailable"' in response.get_data(as_text=True)
+    assert browser.get("/projects/").status_code == 200
