@@ -10,12 +10,16 @@ from django.db import connection, transaction
 from zhiyuan.demo.accounts import add_office_admin, add_volunteer_account
 from zhiyuan.demo.context import DemoContext
 from zhiyuan.demo.district import add_district
+from zhiyuan.demo.helpdesk import add_help_requests
+from zhiyuan.demo.honours import add_honours
 from zhiyuan.demo.hours import add_service_records
 from zhiyuan.demo.memberships import add_memberships
+from zhiyuan.demo.news import add_news
 from zhiyuan.demo.outlines import add_outlines
 from zhiyuan.demo.projects import add_projects
 from zhiyuan.demo.stations import add_stations
 from zhiyuan.demo.teams import add_teams
+from zhiyuan.demo.training import add_training
 from zhiyuan.demo.volunteers import add_volunteers
 from zhiyuan.places.models import Region
 
@@ -35,6 +39,10 @@ STEPS: list[Step] = [
     add_stations,
     add_projects,
     add_service_records,
+    add_training,
+    add_help_requests,
+    add_honours,
+    add_news,
 ]
 
 
