@@ -164,9 +164,12 @@ def parse_gb11643(raw: str, *, id_type: str = IdType.RESIDENT_ID, today=None) ->
     )
 
 
+ID_TYPES = frozenset(IdType.values)
+
+
 def parse_document(id_type: str, raw: str, *, today=None) -> IdDocument:
     """Validate a document number of any accepted type; raise InvalidIdNumber with the reason."""
-    if id_type not in IdType.values:
+    if id_type not in ID_TYPES:
         raise DomainError(_("Unknown ID type."), field="id_type")
     if not (raw or "").strip():
         raise InvalidIdNumber(_("The ID number is required."))
