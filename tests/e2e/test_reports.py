@@ -38,7 +38,8 @@ def test_admin_changes_the_period_and_downloads_the_yearly_report(
 
     with page.expect_download() as download_info:
         page.locator("#export-xlsx").click()
-    book = load_workbook(download_info.value.path())
+    with open(download_info.value.path(), "rb") as handle:
+        book = load_workbook(io.BytesIO(handle.read()))
     headline = {row[1]: row[2] for row in book["主要数据"].iter_rows(values_only=True) if row[1]}
     assert headline["hours_approved"] == 7.5
 
