@@ -53,6 +53,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--no-load", dest="load", action="store_false", help="skip the gunicorn + locust load test"
     )
+    parser.add_argument("--import-rows", type=int, default=70_000, help="rows of the roster import")
     parser.add_argument("--child", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--results", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -97,6 +98,8 @@ def main() -> int:
                 str(args.requests),
                 "--warmup",
                 str(args.warmup),
+                "--import-rows",
+                str(args.import_rows),
                 *([] if args.load else ["--no-load"]),
             ]
             subprocess.run(command, env=env, check=True, cwd=ROOT)  # noqa: S603 (this script)
@@ -460,6 +463,13 @@ def child(args: argparse.Namespace) -> int:
     if load_result:
         load.print_report(load_result)
 
+    from bench import imports, reports
+
+    reports_result = reports.measure()
+    print(f"\nreports: {json.dumps(reports_result, ensure_ascii=False)}", flush=True)
+    imports_result = imports.measure(args.import_rows)
+    print(f"\nroster import: {json.dumps(imports_result, ensure_ascii=False)}", flush=True)
+
     Path(args.results).write_text(
         json.dumps(
             {
@@ -473,6 +483,8 @@ def child(args: argparse.Namespace) -> int:
                 "demo_seconds": demo_seconds,
                 "targets": targets,
                 "load": load_result,
+                "reports": reports_result,
+                "roster_import": imports_result,
             },
             ensure_ascii=False,
             indent=2,
