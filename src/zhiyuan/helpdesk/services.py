@@ -228,7 +228,9 @@ def create_recipient(
 
 def update_recipient(*, actor, recipient: Recipient, **changes) -> Recipient:
     """Change needs, contact, address, health or phone; encrypted fields are re-sealed."""
-    _check(may_manage_recipient(actor, recipient), _("Only the office of this community may."))
+    _check(
+        may_manage_recipient(actor, recipient), _("Only the office of this community may do this.")
+    )
     errors: dict[str, list[str]] = {}
     fields: list[str] = []
     for key in ("needs", "contact_name"):
@@ -276,8 +278,12 @@ def reveal_recipient(
 ) -> str:
     """The full address, health details or phone, written to the audit log first."""
     if field not in RECIPIENT_FIELDS:
-        raise ValidationFailed({"field": [gettext("Only address, health or phone.")]})
-    _check(may_manage_recipient(actor, recipient), _("Only the office of this community may."))
+        raise ValidationFailed(
+            {"field": [gettext("Only the address, health details or phone can be revealed.")]}
+        )
+    _check(
+        may_manage_recipient(actor, recipient), _("Only the office of this community may do this.")
+    )
     record_reveal(
         actor=actor,
         subject_type="recipient",
@@ -564,7 +570,10 @@ def assign_volunteer(
 def start_service(*, actor, request: HelpRequest) -> HelpRequest:
     """The handling team, or an assigned volunteer, says the service has begun."""
     assigned = _active_assignments(request).filter(volunteer__user=actor).exists()
-    _check(assigned or may_handle(actor, request), _("Only the team or its volunteers may."))
+    _check(
+        assigned or may_handle(actor, request),
+        _("Only the handling team or its assigned volunteers may do this."),
+    )
     with transaction.atomic():
         return _move(request, S.IN_SERVICE, actor=actor)
 
@@ -589,7 +598,7 @@ def complete_request(
     """Done: each assigned volunteer gets a service record (entered hours, pending approval
     by the team as for any entered record); hours default to the visits held so far and
     are never more than that."""
-    _check(may_handle(actor, request), _("Only the handling team or the office may."))
+    _check(may_handle(actor, request), _("Only the handling team or the office may do this."))
     limit = _hour_limit(request)
     if limit <= 0:
         raise ValidationFailed({"hours": [gettext("The service has not happened yet.")]})
@@ -689,11 +698,13 @@ def reveal_request(
 ) -> str:
     """The full address or phone of a request: its office, team and assigned volunteers."""
     if field not in REQUEST_FIELDS:
-        raise ValidationFailed({"field": [gettext("Only the address or the phone.")]})
+        raise ValidationFailed(
+            {"field": [gettext("Only the address or the phone can be revealed.")]}
+        )
     assigned = _active_assignments(request).filter(volunteer__user=actor).exists()
     _check(
         assigned or may_handle(actor, request),
-        _("Only the team, the office and the assigned volunteers may."),
+        _("Only the handling team, the office and the assigned volunteers may see this."),
     )
     record_reveal(
         actor=actor,

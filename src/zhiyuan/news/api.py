@@ -149,7 +149,9 @@ def _by_ids(model, ids: list, field: str, *, key: str = "pk") -> list:
     rows = {getattr(r, key): r for r in model.objects.filter(**{f"{key}__in": wanted})}
     missing = [str(i) for i in wanted if i not in rows]
     if missing:
-        raise ValidationFailed({field: [_("Unknown: %(ids)s.") % {"ids": ", ".join(missing)}]})
+        raise ValidationFailed(
+            {field: [_("These do not exist: %(ids)s.") % {"ids": ", ".join(missing)}]}
+        )
     return [rows[i] for i in wanted]
 
 

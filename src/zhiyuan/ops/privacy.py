@@ -189,7 +189,9 @@ def export_volunteer(volunteer: Volunteer) -> dict:
 def export_for(*, actor, volunteer: Volunteer, reason: str = "", ip_address=None) -> dict:
     """The export, for the volunteer themselves or an office admin of their region; audited."""
     if not may_export(actor, volunteer):
-        raise PermissionDenied(_("Only the volunteer or an office admin of their region may."))
+        raise PermissionDenied(
+            _("Only the volunteer or an office admin of their region may export their data.")
+        )
     own = volunteer.user_id is not None and volunteer.user_id == actor.pk
     if own and not reason:
         reason = "Own data export (PIPL Art. 45)"
