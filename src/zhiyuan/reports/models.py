@@ -102,3 +102,119 @@ class ReportFile(models.Model):
     @property
     def filename(self) -> str:
         return f"volunteer-work-report-{self.year}.docx"
+
+
+class DailyServiceRollup(models.Model):
+    """One day's current, live service records summed by recording team, project, station,
+    source and state: the service figures of any period are sums of these rows."""
+
+    day = models.DateField(_("day"))
+    team = models.ForeignKey(
+        "teams.Team",
+        verbose_name=_("recording team"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    station = models.ForeignKey(
+        "stations.Station",
+        verbose_name=_("station"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=10)
+    state = models.CharField(_("state"), max_length=10)
+    records = models.PositiveIntegerField(_("records"))
+    hours = models.DecimalField(_("hours"), max_digits=14, decimal_places=2)
+    persons_served = models.PositiveBigIntegerField(_("persons served"))
+
+    class Meta:
+        verbose_name = _("daily service rollup")
+        verbose_name_plural = _("daily service rollups")
+        indexes = [models.Index(fields=["day"], name="rollup_daily_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id}: {self.records} records"
+
+
+class ActiveMonthsRollup(models.Model):
+    """The months of one year in which a volunteer had approved current records with one
+    recording team (and at one station, if any): bit m-1 of `months` is month m. Distinct
+    active volunteers of a month-aligned period are then one count over a year's worth of
+    volunteers, not over every record."""
+
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "teams.Team",
+        verbose_name=_("recording team"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    station = models.ForeignKey(
+        "stations.Station",
+        verbose_name=_("station"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    months = models.PositiveIntegerField(_("months served (bit mask)"))
+
+    class Meta:
+        verbose_name = _("active months rollup")
+        verbose_name_plural = _("active months rollups")
+        indexes = [
+            models.Index(fields=["year", "team"], name="rollup_active_year"),
+            models.Index(fields=["volunteer", "year"], name="rollup_active_volunteer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} {self.year}: {self.months:012b}"
+
+
+class RollupDirty(models.Model):
+    """A service record changed on this day for this volunteer: its rollup rows are rebuilt by
+    the next refresh task (written in the same transaction as the record change)."""
+
+    day = models.DateField(_("day"))
+    volunteer_id = models.BigIntegerField(_("volunteer"))
+
+    class Meta:
+        verbose_name = _("rollup change")
+        verbose_name_plural = _("rollup changes")
+
+    def __str__(self) -> str:
+        return f"{self.day} volunteer {self.volunteer_id}"
+
+
+class RollupState(models.Model):
+    """The one row saying the rollups cover every record (a full rebuild has run since the
+    records were bulk-loaded); its lock serialises refreshes."""
+
+    built_at = models.DateTimeField(_("fully rebuilt at"), null=True, blank=True)
+    refreshed_at = models.DateTimeField(_("last refreshed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rollup state")
+        verbose_name_plural = _("rollup state")
+
+    def __str__(self) -> str:
+        return f"rollups built {self.built_at}, refreshed {self.refreshed_at}"

@@ -1,4 +1,4 @@
-"""Background work: building a yearly report."""
+"""Background work: building a yearly report, refreshing the rollups after records change."""
 
 from __future__ import annotations
 
@@ -10,3 +10,11 @@ def generate_report(report_id: int) -> None:
     from zhiyuan.reports.services import run_report
 
     run_report(report_id)
+
+
+@task()
+def refresh_rollups() -> int:
+    """Rebuild the rollup rows of the days and volunteers whose records changed."""
+    from zhiyuan.reports.rollups import refresh_changed
+
+    return refresh_changed()
