@@ -1,0 +1,566 @@
+"""Authorisation matrix, pages: every role × every resource × every action, signed in by session.
+
+Matrix size (printed by `test_matrix_size`, which checks this line against the table):
+
+    page rows: 75, roles: 10, cells: 750
+
+Pages answer a refused write with a redirect and a message as often as with a 403, so every
+write row names its effect (the state it must change) and a cell counts as allowed only if
+the effect happened. Anonymous visitors of a signed-in page are sent to the sign-in page,
+which counts as denied. World and rules: tests/authz/conftest.py and tests/authz/matrix.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.authz.conftest import ROLES
+from tests.authz.matrix import (
+    ALL,
+    DISTRICT,
+    OFFICE_A,
+    SIBLING,
+    SQUAD_A,
+    STATION_A,
+    TEAM_ADMINS,
+    VOLUNTEERS,
+    Row,
+    cells,
+    judge,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _state(model_path: str, pk_of, **values):
+    def check(w, user) -> bool:
+        from django.apps import apps
+
+        return apps.get_model(model_path).objects.filter(pk=pk_of(w).pk, **values).exists()
+
+    return check
+
+
+def _audited(w, user) -> bool:
+    from zhiyuan.accounts.models import AuditEvent
+
+    return user is not None and AuditEvent.objects.filter(actor=user).exists()
+
+
+def _signed_up(shift_of):
+    def check(w, user) -> bool:
+        from zhiyuan.projects.models import SignUp
+
+        return SignUp.objects.filter(
+            shift=shift_of(w), volunteer__user=user, state__in=["confirmed", "waitlisted"]
+        ).exists()
+
+    return check
+
+
+def _enrolled(w, user) -> bool:
+    from zhiyuan.training.models import Enrolment
+
+    return Enrolment.objects.filter(session=w.upcoming, volunteer__user=user).exists()
+
+
+def _token_changed(station_of):
+    def check(w, user) -> bool:
+        from zhiyuan.stations.models import Station
+
+        station = station_of(w)
+        return Station.objects.get(pk=station.pk).checkin_token != station.checkin_token
+
+    return check
+
+
+REVEAL = {"field": "id_number", "reason": "核对身份"}
+PHONE = {"field": "phone", "reason": "联系核实"}
+
+ROWS: list[Row] = [
+    # public pages -------------------------------------------------------------------
+    Row("portal", "home", "GET", lambda w: "/", ALL),
+    Row("portal", "coverage", "GET", lambda w: "/coverage/", ALL),
+    # volunteers ---------------------------------------------------------------------
+    Row(
+        "volunteers",
+        "roster sees carol",
+        "GET",
+        lambda w: "/volunteers/manage/",
+        OFFICE_A,
+        sees=lambda w: w.carol.volunteer_no,
+    ),
+    Row(
+        "volunteers",
+        "roster sees dave (B1)",
+        "GET",
+        lambda w: "/volunteers/manage/",
+        DISTRICT,
+        sees=lambda w: w.dave.volunteer_no,
+    ),
+    Row(
+        "volunteers",
+        "read carol",
+        "GET",
+        lambda w: f"/volunteers/manage/{w.carol.volunteer_no}/",
+        OFFICE_A,
+    ),
+    Row(
+        "volunteers",
+        "read dave (B1)",
+        "GET",
+        lambda w: f"/volunteers/manage/{w.dave.volunteer_no}/",
+        DISTRICT,
+    ),
+    Row(
+        "volunteers",
+        "approve (A1)",
+        "POST",
+        lambda w: f"/volunteers/manage/{w.pending_a.volunteer_no}/approve/",
+        OFFICE_A,
+        effect=_state("volunteers.Volunteer", lambda w: w.pending_a, status="active"),
+    ),
+    Row(
+        "volunteers",
+        "approve (B1)",
+        "POST",
+        lambda w: f"/volunteers/manage/{w.pending_b.volunteer_no}/approve/",
+        DISTRICT,
+        effect=_state("volunteers.Volunteer", lambda w: w.pending_b, status="active"),
+    ),
+    Row(
+        "volunteers",
+        "reveal ID carol",
+        "POST",
+        lambda w: f"/volunteers/manage/{w.carol.volunteer_no}/reveal/",
+        OFFICE_A,
+        payload=lambda w: REVEAL,
+        effect=_audited,
+    ),
+    Row(
+        "volunteers",
+        "reveal ID dave (B1)",
+        "POST",
+        lambda w: f"/volunteers/manage/{w.dave.volunteer_no}/reveal/",
+        DISTRICT,
+        payload=lambda w: REVEAL,
+        effect=_audited,
+    ),
+    # teams --------------------------------------------------------------------------
+    Row("teams", "tree", "GET", lambda w: "/teams/", ALL),
+    Row("teams", "read", "GET", lambda w: f"/teams/{w.squad_1a.pk}/", ALL),
+    Row("teams", "edit squad_1a", "GET", lambda w: f"/teams/{w.squad_1a.pk}/edit/", SQUAD_A),
+    Row(
+        "teams",
+        "edit sibling squad_1b",
+        "GET",
+        lambda w: f"/teams/{w.squad_1b.pk}/edit/",
+        SIBLING,
+    ),
+    Row(
+        "teams",
+        "edit squad_2a (B1)",
+        "GET",
+        lambda w: f"/teams/{w.squad_2a.pk}/edit/",
+        DISTRICT,
+    ),
+    Row(
+        "teams",
+        "members squad_1a",
+        "GET",
+        lambda w: f"/teams/{w.squad_1a.pk}/members/",
+        SQUAD_A,
+    ),
+    Row(
+        "teams",
+        "approve membership squad_1a",
+        "POST",
+        lambda w: f"/teams/memberships/{w.join_1a.pk}/approve/",
+        SQUAD_A,
+        effect=_state("teams.Membership", lambda w: w.join_1a, state="active"),
+    ),
+    Row(
+        "teams",
+        "approve membership sibling squad_1b",
+        "POST",
+        lambda w: f"/teams/memberships/{w.join_1b.pk}/approve/",
+        SIBLING,
+        effect=_state("teams.Membership", lambda w: w.join_1b, state="active"),
+    ),
+    # stations -----------------------------------------------------------------------
+    Row("stations", "list", "GET", lambda w: "/stations/", ALL),
+    Row("stations", "read", "GET", lambda w: f"/stations/{w.station_a.pk}/", ALL),
+    Row(
+        "stations",
+        "audit form station_a",
+        "GET",
+        lambda w: f"/stations/{w.station_a.pk}/audit/",
+        OFFICE_A,
+    ),
+    Row(
+        "stations",
+        "audit form station_b (B1)",
+        "GET",
+        lambda w: f"/stations/{w.station_b.pk}/audit/",
+        DISTRICT,
+    ),
+    Row(
+        "stations",
+        "rotate token station_a",
+        "POST",
+        lambda w: f"/stations/{w.station_a.pk}/rotate/",
+        STATION_A,
+        effect=_token_changed(lambda w: w.station_a),
+    ),
+    Row(
+        "stations",
+        "rotate token station_b (B1)",
+        "POST",
+        lambda w: f"/stations/{w.station_b.pk}/rotate/",
+        DISTRICT,
+        effect=_token_changed(lambda w: w.station_b),
+    ),
+    Row(
+        "stations",
+        "poster station_a",
+        "GET",
+        lambda w: f"/stations/{w.station_a.pk}/poster.png",
+        STATION_A,
+    ),
+    Row(
+        "stations",
+        "poster station_b (B1)",
+        "GET",
+        lambda w: f"/stations/{w.station_b.pk}/poster.png",
+        DISTRICT,
+    ),
+    # projects -----------------------------------------------------------------------
+    Row(
+        "projects",
+        "list (published)",
+        "GET",
+        lambda w: "/projects/",
+        ALL,
+        sees=lambda w: w.project_a.name,
+    ),
+    Row("projects", "read published", "GET", lambda w: f"/projects/{w.project_a.pk}/", ALL),
+    Row("projects", "read draft", "GET", lambda w: f"/projects/{w.draft_a.pk}/", SQUAD_A),
+    Row(
+        "projects",
+        "read sibling's draft",
+        "GET",
+        lambda w: f"/projects/{w.draft_sib.pk}/",
+        SIBLING,
+    ),
+    Row(
+        "projects",
+        "manage squad_1a's",
+        "GET",
+        lambda w: f"/projects/{w.project_a.pk}/manage/",
+        SQUAD_A,
+    ),
+    Row(
+        "projects",
+        "manage squad_2a's (B1)",
+        "GET",
+        lambda w: f"/projects/{w.project_b.pk}/manage/",
+        DISTRICT,
+    ),
+    # shifts and sign-ups ------------------------------------------------------------
+    Row(
+        "shifts",
+        "sign up",
+        "POST",
+        lambda w: f"/projects/shifts/{w.shift_a.pk}/signup/",
+        VOLUNTEERS,
+        effect=_signed_up(lambda w: w.shift_a),
+    ),
+    Row(
+        "shifts",
+        "roster squad_1a",
+        "GET",
+        lambda w: f"/projects/shifts/{w.shift_a.pk}/roster/",
+        SQUAD_A,
+    ),
+    Row(
+        "shifts",
+        "roster squad_2a (B1)",
+        "GET",
+        lambda w: f"/projects/shifts/{w.shift_b.pk}/roster/",
+        DISTRICT,
+    ),
+    # service records ----------------------------------------------------------------
+    Row(
+        "service",
+        "read carol's record",
+        "GET",
+        lambda w: f"/service/records/{w.approved_a.pk}/",
+        {"volunteer"} | SQUAD_A,
+    ),
+    Row(
+        "service",
+        "read dave's record (B1)",
+        "GET",
+        lambda w: f"/service/records/{w.approved_b.pk}/",
+        {"other_volunteer"} | DISTRICT,
+    ),
+    Row(
+        "service",
+        "attendance of squad_1a's shift",
+        "GET",
+        lambda w: f"/service/shifts/{w.shift_now.pk}/",
+        SQUAD_A,
+    ),
+    Row(
+        "service",
+        "attendance of squad_2a's shift (B1)",
+        "GET",
+        lambda w: f"/service/shifts/{w.shift_now_b.pk}/",
+        DISTRICT,
+    ),
+    Row(
+        "service",
+        "station_a live",
+        "GET",
+        lambda w: f"/service/stations/{w.station_a.pk}/live/",
+        STATION_A,
+    ),
+    # certificates -------------------------------------------------------------------
+    Row(
+        "certificates",
+        "issue",
+        "POST",
+        lambda w: f"/service/certificates/{w.cert_request_a.pk}/issue/",
+        SQUAD_A,
+        payload=lambda w: {"responsible_person": "负责人", "contact": "022-1234567"},
+        effect=_state("service.Certificate", lambda w: w.cert_request_a, state="issued"),
+    ),
+    Row(
+        "certificates",
+        "issue (B1)",
+        "POST",
+        lambda w: f"/service/certificates/{w.cert_request_b.pk}/issue/",
+        DISTRICT,
+        payload=lambda w: {"responsible_person": "负责人", "contact": "022-1234567"},
+        effect=_state("service.Certificate", lambda w: w.cert_request_b, state="issued"),
+    ),
+    Row(
+        "certificates",
+        "verify",
+        "GET",
+        lambda w: f"/service/certificates/verify/{w.certificate.verify_token}/",
+        ALL,
+        sees=lambda w: w.certificate.number,
+    ),
+    # help requests ------------------------------------------------------------------
+    Row("help requests", "submit form", "GET", lambda w: "/help/", ALL),
+    Row("help requests", "track", "GET", lambda w: f"/help/track/{w.help_a.code}/", ALL),
+    Row(
+        "help requests",
+        "list sees A1 request",
+        "GET",
+        lambda w: "/help/requests/",
+        {"resident"} | OFFICE_A,
+        sees=lambda w: w.help_a.code,
+    ),
+    Row(
+        "help requests",
+        "read B1 request",
+        "GET",
+        lambda w: f"/help/requests/{w.help_b.pk}/",
+        DISTRICT,
+    ),
+    Row(
+        "help requests",
+        "reveal phone A1",
+        "POST",
+        lambda w: f"/help/requests/{w.help_a.pk}/reveal/",
+        OFFICE_A,
+        payload=lambda w: PHONE,
+        effect=_audited,
+    ),
+    Row(
+        "recipients",
+        "list",
+        "GET",
+        lambda w: "/help/recipients/",
+        OFFICE_A,
+    ),
+    Row(
+        "recipients",
+        "read B1",
+        "GET",
+        lambda w: f"/help/recipients/{w.recipient_b.pk}/",
+        DISTRICT,
+    ),
+    Row(
+        "recipients",
+        "reveal A1",
+        "POST",
+        lambda w: f"/help/recipients/{w.recipient_a.pk}/reveal/",
+        OFFICE_A,
+        payload=lambda w: PHONE,
+        effect=_audited,
+    ),
+    Row(
+        "match runs",
+        "read subdistrict A run",
+        "GET",
+        lambda w: f"/help/matching/{w.run_a.pk}/",
+        {"detachment_admin"} | OFFICE_A,
+    ),
+    # honours ------------------------------------------------------------------------
+    Row("honours", "roll", "GET", lambda w: "/honours/", ALL),
+    Row("honours", "open round form", "GET", lambda w: "/honours/rounds/new/", OFFICE_A),
+    Row(
+        "honours",
+        "approve squad_1a's nomination",
+        "POST",
+        lambda w: f"/honours/nominations/{w.nomination_a.pk}/decide/",
+        {"detachment_admin", "district_admin"},
+        payload=lambda w: {"action": "approve", "reason": "同意"},
+        effect=_state("honours.Nomination", lambda w: w.nomination_a, state="shortlisted"),
+    ),
+    # news ---------------------------------------------------------------------------
+    Row("news", "list", "GET", lambda w: "/news/", ALL, sees=lambda w: w.news_published.title),
+    Row("news", "read published", "GET", lambda w: f"/news/{w.news_published.pk}/", ALL),
+    Row("news", "read squad_1a draft", "GET", lambda w: f"/news/{w.news_draft_a.pk}/", SQUAD_A),
+    Row("news", "manage", "GET", lambda w: "/news/manage/", TEAM_ADMINS | OFFICE_A),
+    Row(
+        "news",
+        "edit squad_1a draft",
+        "GET",
+        lambda w: f"/news/manage/{w.news_draft_a.pk}/",
+        SQUAD_A,
+    ),
+    Row(
+        "news",
+        "edit B1 draft",
+        "GET",
+        lambda w: f"/news/manage/{w.news_draft_b.pk}/",
+        DISTRICT,
+    ),
+    Row(
+        "news",
+        "publish squad_1a draft",
+        "POST",
+        lambda w: f"/news/manage/{w.news_draft_a.pk}/act/",
+        OFFICE_A,
+        payload=lambda w: {"action": "publish"},
+        effect=_state("news.Article", lambda w: w.news_draft_a, state="published"),
+    ),
+    # training -----------------------------------------------------------------------
+    Row("training", "courses", "GET", lambda w: "/training/", ALL),
+    Row("training", "course", "GET", lambda w: f"/training/{w.course.pk}/", ALL),
+    Row(
+        "training",
+        "enrol",
+        "POST",
+        lambda w: f"/training/sessions/{w.upcoming.pk}/enrol/",
+        VOLUNTEERS,
+        effect=_enrolled,
+    ),
+    Row(
+        "training",
+        "session roster",
+        "GET",
+        lambda w: f"/training/sessions/{w.held.pk}/",
+        SQUAD_A,
+    ),
+    Row(
+        "training",
+        "session roster (B1)",
+        "GET",
+        lambda w: f"/training/sessions/{w.held_b.pk}/",
+        DISTRICT,
+    ),
+    Row(
+        "training",
+        "mark present",
+        "POST",
+        lambda w: f"/training/enrolments/{w.enrolment_a.pk}/mark/",
+        SQUAD_A,
+        payload=lambda w: {"mark": "present"},
+        effect=_state("training.Enrolment", lambda w: w.enrolment_a, attended=True),
+    ),
+    # spreadsheets -------------------------------------------------------------------
+    Row("spreadsheets", "import", "GET", lambda w: "/imports/", OFFICE_A),
+    Row("spreadsheets", "exports", "GET", lambda w: "/imports/exports/", TEAM_ADMINS | OFFICE_A),
+    # reports ------------------------------------------------------------------------
+    Row(
+        "reports",
+        "dashboard",
+        "GET",
+        lambda w: "/reports/",
+        TEAM_ADMINS | OFFICE_A | {"station_manager"},
+    ),
+    # ops ----------------------------------------------------------------------------
+    Row("ops", "my data export", "GET", lambda w: "/ops/privacy/me/export.json", VOLUNTEERS),
+    Row(
+        "ops",
+        "export carol's data",
+        "POST",
+        lambda w: f"/ops/privacy/volunteers/{w.carol.volunteer_no}/export/",
+        OFFICE_A,
+        payload=lambda w: {"reason": "本人申请"},
+        effect=_audited,
+    ),
+    Row(
+        "ops",
+        "export dave's data (B1)",
+        "POST",
+        lambda w: f"/ops/privacy/volunteers/{w.dave.volunteer_no}/export/",
+        DISTRICT,
+        payload=lambda w: {"reason": "本人申请"},
+        effect=_audited,
+    ),
+    Row(
+        "ops",
+        "anonymise form (B1)",
+        "GET",
+        lambda w: f"/ops/privacy/volunteers/{w.dave.volunteer_no}/anonymise/",
+        DISTRICT,
+    ),
+]
+
+HOLES: dict[tuple[str, str], str] = {
+    ("reports:dashboard", "station_manager"): (
+        "reports.access.default_scope knows regions and teams only: a station manager, whom "
+        "the statistics API serves for station:<id>, gets 403 on the dashboard"
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def _urls(settings):
+    settings.ROOT_URLCONF = "tests.authz.urls"
+
+
+def call_page(world, row: Row, role: str):
+    client = Client()
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    data = row.payload(world) if row.payload else {}
+    if row.method == "GET":
+        return client.get(row.url(world))
+    return client.post(row.url(world), data)
+
+
+@pytest.mark.parametrize(("row", "role"), cells(ROWS, HOLES))
+def test_page_cell(world, row: Row, role: str):
+    response = call_page(world, row, role)
+    verdict = judge(row, response, world, world.users[role])
+    expected = "allowed" if role in row.allowed else "denied"
+    assert verdict == expected, (
+        f"{row.method} {row.url(world)} as {role}: {verdict}, expected {expected} "
+        f"(HTTP {response.status_code} {response.get('Location', '')})"
+    )
+
+
+def test_matrix_size():
+    size = f"page rows: {len(ROWS)}, roles: {len(ROLES)}, cells: {len(ROWS) * len(ROLES)}"
+    print(size)
+    assert size in __doc__
+    assert len({row.id for row in ROWS}) == len(ROWS), "two rows share an id"
