@@ -4,7 +4,7 @@ volunteers), consistent with the demo's past sign-ups, and each volunteer's tota
 Past confirmed sign-ups become measured, approved records. The rest is the year's regular
 service recorded by the teams (weekly visits, station duty) with no shift behind it, spread
 unevenly — a few volunteers serve most, as in any corps — so the stars spread realistically.
-Rows are written with bulk inserts; the totals with one grouped query.
+Rows are written with plain INSERTs; the totals with one grouped query.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from zhiyuan.demo.rows import insert_rows
 from zhiyuan.projects.models import Project, SignUp
 from zhiyuan.service.models import HoursTotal, ServiceRecord
 from zhiyuan.service.services import star_level
@@ -38,44 +39,67 @@ CONTENTS = [
 ]
 
 
+RECORD_FIELDS = [
+    "volunteer",
+    "shift",
+    "project",
+    "team",
+    "served_on",
+    "hours",
+    "persons_served",
+    "content",
+    "source",
+    "reason",
+    "state",
+    "recorded_by",
+    "decided_by",
+    "decided_at",
+    "version",
+    "supersedes",
+    "is_current",
+    "created_at",
+]
+HOURS = [Decimal(h).quantize(Decimal("0.01")) for h in (1, 1.5, 2, 2, 2.5, 3, 3, 4)]
+
+
 def add_service_records(ctx: DemoContext) -> None:
+    """About a million rows written as plain INSERTs (demo/rows.py): building and preparing
+    that many model instances took most of the demo's time."""
     rng, now = ctx.rng, ctx.now
-    admin = ctx.office_admin
-    rows: list[ServiceRecord] = []
-    written = 0
+    admin_id = ctx.office_admin.pk
 
-    def flush():
-        nonlocal rows, written
-        ServiceRecord.objects.bulk_create(rows, batch_size=ctx.batch_size)
-        written += len(rows)
-        rows = []
-
-    past = SignUp.objects.filter(state="confirmed", starts_at__lt=now).select_related(
-        "shift__activity__project"
-    )
-    for signup in past.iterator(chunk_size=2000):
-        shift = signup.shift
-        hours = Decimal((shift.ends_at - shift.starts_at).total_seconds() / 3600).quantize(
-            Decimal("0.01")
+    def from_signups():
+        past = SignUp.objects.filter(state="confirmed", starts_at__lt=now).select_related(
+            "shift__activity__project"
         )
-        rows.append(
-            ServiceRecord(
-                volunteer_id=signup.volunteer_id,
-                shift=shift,
-                project=shift.activity.project,
-                team_id=shift.activity.project.organiser_id,
-                served_on=timezone.localtime(shift.starts_at).date(),
-                hours=hours,
-                persons_served=rng.randint(0, 30),
-                content=f"{shift.activity.title} · {shift.role}",
-                source="measured",
-                state="approved",
-                recorded_by=admin,
-                decided_by=admin,
-                decided_at=now,
+        for signup in past.iterator(chunk_size=2000):
+            shift = signup.shift
+            hours = Decimal((shift.ends_at - shift.starts_at).total_seconds() / 3600).quantize(
+                Decimal("0.01")
             )
-        )
-    flush()
+            project = shift.activity.project
+            yield (
+                signup.volunteer_id,
+                shift.pk,
+                project.pk,
+                project.organiser_id,
+                timezone.localtime(shift.starts_at).date(),
+                hours,
+                rng.randint(0, 30),
+                f"{shift.activity.title} · {shift.role}",
+                "measured",
+                "",
+                "approved",
+                admin_id,
+                admin_id,
+                now,
+                1,
+                None,
+                True,
+                now,
+            )
+
+    written = insert_rows(ServiceRecord, RECORD_FIELDS, from_signups(), batch_size=ctx.batch_size)
 
     team_of = dict(Membership.objects.filter(state="active").values_list("volunteer_id", "team_id"))
     projects = list(Project.objects.filter(state="published").values_list("pk", "organiser_id"))
@@ -87,36 +111,42 @@ def add_service_records(ctx: DemoContext) -> None:
     weights = [rng.paretovariate(1.6) for _ in volunteers]
     scale = RECORDS_PER_VOLUNTEER * len(volunteers) / max(sum(weights), 1)
     year_ago = ctx.today - dt.timedelta(days=365)
+    days = [year_ago + dt.timedelta(days=n) for n in range(365)]
     pending_since = ctx.today - dt.timedelta(days=14)
-    for volunteer_id, weight in zip(volunteers, weights, strict=True):
-        team_id = team_of[volunteer_id]
-        project_id = by_team.get(team_id)
-        for _ in range(min(400, round(weight * scale))):
-            day = year_ago + dt.timedelta(days=rng.randint(0, 364))
-            pending = day >= pending_since and rng.random() < 0.6
-            rows.append(
-                ServiceRecord(
-                    volunteer_id=volunteer_id,
-                    project_id=project_id,
-                    team_id=team_id,
-                    served_on=day,
-                    hours=Decimal(rng.choice([1, 1.5, 2, 2, 2.5, 3, 3, 4])).quantize(
-                        Decimal("0.01")
-                    ),
-                    persons_served=rng.randint(0, 20),
-                    content=rng.choice(CONTENTS),
-                    source=rng.choices(["measured", "entered"], [85, 15])[0],
-                    reason="" if rng.random() < 0.9 else "补录",
-                    state="pending" if pending else "approved",
-                    recorded_by=admin,
-                    decided_by=None if pending else admin,
-                    decided_at=None if pending else now,
+
+    def regular():
+        made = 0
+        for volunteer_id, weight in zip(volunteers, weights, strict=True):
+            team_id = team_of[volunteer_id]
+            project_id = by_team.get(team_id)
+            for _ in range(min(400, round(weight * scale))):
+                day = days[rng.randint(0, 364)]
+                pending = day >= pending_since and rng.random() < 0.6
+                yield (
+                    volunteer_id,
+                    None,
+                    project_id,
+                    team_id,
+                    day,
+                    rng.choice(HOURS),
+                    rng.randint(0, 20),
+                    rng.choice(CONTENTS),
+                    "measured" if rng.random() < 0.85 else "entered",
+                    "" if rng.random() < 0.9 else "补录",
+                    "pending" if pending else "approved",
+                    admin_id,
+                    None if pending else admin_id,
+                    None if pending else now,
+                    1,
+                    None,
+                    True,
+                    now,
                 )
-            )
-        if len(rows) >= 50_000:
-            flush()
-            ctx.say(f"service records {written:,} ({ctx.elapsed():.1f}s)")
-    flush()
+                made += 1
+                if made % 100_000 == 0:
+                    ctx.say(f"service records {written + made:,} ({ctx.elapsed():.1f}s)")
+
+    written += insert_rows(ServiceRecord, RECORD_FIELDS, regular(), batch_size=ctx.batch_size)
     ctx.say(f"service records: {written:,}")
 
     thresholds = settings.STAR_THRESHOLDS

@@ -99,12 +99,13 @@ def _upgrade_15(number: str) -> str:
     return body + check_digit(body)
 
 
-@functools.lru_cache(maxsize=8192)
-def place_code_known(code: str) -> bool:
-    """Whether python-stdnum's table knows the 6-digit place code (cached: a roster of
-    70,000 holds a few thousand codes, and the table look-up is the slow part of a check)."""
+@functools.lru_cache(maxsize=16384)
+def place_code_known(code: str, year: str) -> bool:
+    """Whether python-stdnum's table knows the 6-digit place code for a birth in `year` (codes
+    come and go over the years). Cached: a roster of 70,000 holds a few thousand pairs, and
+    the table look-up is the slow part of checking a number."""
     try:
-        ric.get_birth_place(code + "19900101001" + check_digit(code + "19900101001"))
+        ric.get_birth_place(f"{code}{year}0101001{check_digit(f'{code}{year}0101001')}")
     except ric.InvalidComponent:
         return False
     return True
@@ -156,7 +157,7 @@ def parse_gb11643(raw: str, *, id_type: str = IdType.RESIDENT_ID, today=None) ->
             )
     elif number[:2] in {"81", "82", "83"}:
         warnings.append(str(_("This looks like a residence permit number, not an identity card.")))
-    elif not place_code_known(number[:6]):
+    elif not place_code_known(number[:6], number[6:10]):
         warnings.append(str(_("The place code of the ID number is not in our reference table.")))
     gender = Gender.MALE if int(number[16]) % 2 == 1 else Gender.FEMALE
     return IdDocument(
