@@ -29,6 +29,8 @@ def cell_text(value) -> str:
 
     Excel stores a phone typed into a number cell as 13800000001.0; calamine returns it so.
     """
+    if type(value) is str:
+        return _text(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -43,7 +45,18 @@ def cell_text(value) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = unicodedata.normalize("NFKC", str(value))
+    return _text(str(value))
+
+
+def _text(text: str) -> str:
+    """NFKC, runs of whitespace as one space, stripped; most cells need none of it, and
+    checking is much cheaper than doing (an import reads a few hundred thousand cells)."""
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    # Printable text has no whitespace but the plain space (no tabs, newlines, ideographic
+    # spaces); with no space at either end and no two together, splitting changes nothing.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -77,8 +90,10 @@ def read_rows(data: bytes, fmt: str) -> list[list[str]]:
                 {"file": [str(_("The file cannot be read as a spreadsheet: %(e)s") % {"e": exc})]}
             ) from None
     rows = []
+    text = _text
+    convert = cell_text
     for raw in raw_rows:
-        row = [cell_text(v) for v in raw[:MAX_COLUMNS]]
+        row = [text(v) if type(v) is str else convert(v) for v in raw[:MAX_COLUMNS]]
         while row and not row[-1]:
             row.pop()
         rows.append(row)

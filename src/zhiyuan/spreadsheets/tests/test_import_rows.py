@@ -227,3 +227,54 @@ def test_only_office_admins_import(cast):
             data=xlsx([["姓名", "身份证号", "手机号"], ["甲", person_id(1), "13900000001"]]),
             consent_confirmed=True,
         )
+
+
+def test_the_quick_id_check_agrees_with_the_registration_rules(cast):
+    """The validator checks plain resident ID numbers itself (the slow part of a row); it must
+    accept exactly what `parse_document` accepts, as it parses it, and leave the rest to it."""
+    import random
+
+    from zhiyuan.core.errors import DomainError
+    from zhiyuan.places.models import Region
+    from zhiyuan.spreadsheets.validation import RowValidator
+    from zhiyuan.volunteers.idcard import generate_gb11643, parse_document
+
+    today = dt.date(2026, 5, 1)
+    validator = RowValidator(
+        scope=Region.objects.filter(parent__isnull=True).first(), mapping={}, titles=[], today=today
+    )
+    rng = random.Random(5)
+    accepted = refused = 0
+    for _ in range(3000):
+        birth = dt.date(1890, 1, 1) + dt.timedelta(days=rng.randrange(0, 140 * 365))
+        place = rng.choice(["120101", "810000", "830000", "999999", "000000"])
+        number = generate_gb11643(place, birth, rng.randrange(1000))
+        kind = rng.random()
+        if kind < 0.3:
+            number = number[:17] + rng.choice("0123456789Xx")
+        elif kind < 0.4:
+            number = number[:10] + rng.choice(["13", "00", "02"]) + number[12:]
+        elif kind < 0.5:
+            number = number.lower()
+        elif kind < 0.55:
+            number = number[:17] + "Y"
+        quick = validator._plain_resident_id("resident_id", number)
+        try:
+            full = parse_document("resident_id", number, today=today)
+        except DomainError:
+            full = None
+        if quick is None:
+            refused += 1
+            continue
+        accepted += 1
+        assert full is not None, number
+        assert (quick.id_type, quick.number, quick.birth_date, quick.gender) == (
+            full.id_type,
+            full.number,
+            full.birth_date,
+            full.gender,
+        )
+    assert accepted > 1000 and refused > 500
+    # Other types and non-ASCII input are always left to parse_document.
+    assert validator._plain_resident_id("passport", "E12345678") is None
+    assert validator._plain_resident_id("resident_id", "１" + person_id(1)[1:]) is None
