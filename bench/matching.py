@@ -43,11 +43,250 @@ HELP_SKILLS = ["elderly_care", "disability_help", "tutoring", "medical", "first_
 SHIFT_SKILLS = ["guide", "order", "traffic", "environment", "culture", "science", "fire_safety"]
 
 
-def synthetic(n_volunteers: int = 70_000, n_demands: int = 10_000, seed: int = 1):
-    """A realistic instance: volunteers spread over the district with skills, ages, insurance,
-    health limits, weekly availability, a few existing commitments and uneven loads; demands
-    are help requests (one or two people, nearby, few skills) and station shifts (several
-    people, wider radius, sometimes insured adults only) over the next two weeks."""
+def synthetic(
+    n_volunteers: int = 70_000, n_demands: int = 10_000, seed: int = 1, *, dense: bool = False
+):
+    """A district-sized instance: `n_volunteers` volunteers and `n_demands` demands.
+
+    By default a realistic month: demands (60% help requests for one or two people, 40%
+    station shifts for two to six) spread over 30 days, each 2-4 hours inside a morning,
+    afternoon or evening; volunteers hold one to three of the demo district's skills with
+    realistic shares, and most declare 2-4 weekly slots as the volunteer form offers them
+    (weekday evenings and weekends are popular), expanded to concrete windows over the month,
+    plus a few existing commitments. `dense=True` gives the old worst case instead (two
+    weeks, a dozen common skills, far more allowed pairs).
+    """
+    if dense:
+        return _dense(n_volunteers, n_demands, seed)
+    return _month(n_volunteers, n_demands, seed)
+
+
+# The demo district's skills (volunteers/migrations/0002_default_skills.py) with how often a
+# volunteer lists each; help requests ask for the care skills, shifts for the others.
+MONTH_SKILLS = {
+    "guide": 12,
+    "first_aid": 6,
+    "order": 11,
+    "traffic": 9,
+    "elderly_care": 9,
+    "disability_help": 3,
+    "medical": 3,
+    "psychology": 2,
+    "legal": 1.5,
+    "repair": 2,
+    "haircut": 1.5,
+    "tutoring": 5,
+    "science": 4,
+    "environment": 8,
+    "fire_safety": 3,
+    "culture": 4,
+    "audio_description": 0.5,
+    "sign_language": 0.7,
+    "foreign_language": 2,
+    "photography": 2,
+    "driving": 3,
+    "computer": 3,
+    "blood_donation": 1.5,
+    "quality_supervision": 1,
+}
+MONTH_HELP = {  # skill asked by a help request: share
+    "elderly_care": 40,
+    "disability_help": 10,
+    "tutoring": 12,
+    "medical": 8,
+    "psychology": 5,
+    "legal": 4,
+    "repair": 8,
+    "haircut": 5,
+    "computer": 5,
+    "sign_language": 1,
+    "driving": 2,
+}
+MONTH_SHIFT = {
+    "guide": 20,
+    "order": 20,
+    "traffic": 18,
+    "environment": 15,
+    "culture": 6,
+    "science": 6,
+    "fire_safety": 6,
+    "first_aid": 5,
+    "blood_donation": 2,
+    "photography": 2,
+}
+# Weekly slots as volunteers declare them (volunteers/availability.py): day × period.
+PERIODS = {"am": (8.0, 12.0), "pm": (12.0, 18.0), "eve": (18.0, 21.5)}
+MONTH_DAYS = 30
+
+
+def _share(table: dict) -> tuple[np.ndarray, np.ndarray]:
+    p = np.array(list(table.values()), dtype=float)
+    return np.array(list(table)), p / p.sum()
+
+
+def _month(n_volunteers: int, n_demands: int, seed: int):
+    rng = np.random.default_rng(seed)
+    monday = dt.datetime(2026, 12, 7, tzinfo=TZ)
+    km_lat = 1 / 110.574
+    km_lon = 1 / (111.320 * math.cos(math.radians(CENTRE[0])))
+
+    def place(n):
+        x, y = rng.uniform(-SIDE_KM / 2, SIDE_KM / 2, (2, n))
+        return CENTRE[0] + y * km_lat, CENTRE[1] + x * km_lon
+
+    def at(day: int, hour: float) -> dt.datetime:
+        return monday + dt.timedelta(days=day, hours=hour)
+
+    n = n_volunteers
+    codes, p_skill = _share(MONTH_SKILLS)
+    ranked = np.argsort(-(np.log(p_skill) + rng.gumbel(size=(n, len(codes)))), axis=1)
+    skill_counts = rng.choice(4, size=n, p=[0.15, 0.45, 0.28, 0.12])
+    lat, lon = place(n)
+    ages = np.clip(rng.normal(45, 16, n), 14, 80).astype(int)
+    today = monday.date()
+    insured_days = rng.integers(-60, 365, n)
+    uninsured = rng.random(n) < 0.2
+    heavy, night = rng.random(n) < 0.08, rng.random(n) < 0.05
+    # 21 weekly slots (Mon am .. Sun eve); weekday evenings and weekends are the popular ones.
+    slot_weight = np.array(
+        [
+            (3.0 if day >= 5 else 1.0) * (2.0 if period == "eve" and day < 5 else 1.0)
+            for day in range(7)
+            for period in PERIODS
+        ]
+    )
+    slot_weight /= slot_weight.sum()
+    gives_slots = rng.random(n) < 0.85
+    n_slots = rng.integers(2, 5, n)
+    slot_rank = np.argsort(-(np.log(slot_weight) + rng.gumbel(size=(n, 21))), axis=1)
+    n_busy = rng.integers(0, 4, n)
+    load = np.round(rng.gamma(1.5, 8.0, n), 1)
+    reliability = np.round(rng.beta(9, 1.2, n), 2)
+    own_limit = np.where(rng.random(n) < 0.5, np.nan, rng.choice([1, 1.5, 2, 3], n))
+    station = rng.integers(1, STATIONS + 1, n)
+    period_list = list(PERIODS.values())
+    # Every slot's concrete windows over the month, built once and shared.
+    slot_windows = []
+    for slot in range(21):
+        weekday, (h0, h1) = divmod(slot, 3)[0], period_list[slot % 3]
+        slot_windows.append(
+            tuple((at(day, h0), at(day, h1)) for day in range(weekday, MONTH_DAYS, 7))
+        )
+    b_day = rng.integers(0, MONTH_DAYS, (n, 3))
+    b_hour = rng.integers(8, 20, (n, 3))
+    b_len = rng.integers(2, 5, (n, 3))
+    limit_names = [
+        frozenset(),
+        frozenset({"no_heavy_lifting"}),
+        frozenset({"no_night"}),
+        frozenset({"no_heavy_lifting", "no_night"}),
+    ]
+    skill_sets: dict = {}
+    window_sets: dict = {}
+    volunteers = []
+    for i in range(n):
+        chosen = tuple(sorted(ranked[i, : skill_counts[i]].tolist()))
+        skills = skill_sets.get(chosen)
+        if skills is None:
+            skills = skill_sets[chosen] = frozenset(codes[list(chosen)].tolist())
+        available = ()
+        if gives_slots[i]:
+            slots = tuple(sorted(slot_rank[i, : n_slots[i]].tolist()))
+            available = window_sets.get(slots)
+            if available is None:
+                available = window_sets[slots] = tuple(w for s in slots for w in slot_windows[s])
+        busy = tuple(
+            (
+                at(int(b_day[i, k]), int(b_hour[i, k])),
+                at(int(b_day[i, k]), int(b_hour[i, k]) + int(b_len[i, k])),
+            )
+            for k in range(n_busy[i])
+        )
+        volunteers.append(
+            Volunteer(
+                id=i + 1,
+                skills=skills,
+                age=int(ages[i]),
+                lat=float(lat[i]),
+                lon=float(lon[i]),
+                insured_until=None
+                if uninsured[i]
+                else today + dt.timedelta(days=int(insured_days[i])),
+                health_limits=limit_names[int(heavy[i]) + 2 * int(night[i])],
+                available=available,
+                busy=busy,
+                load_hours=float(load[i]),
+                reliability=float(reliability[i]),
+                max_distance_km=None if np.isnan(own_limit[i]) else float(own_limit[i]),
+                station_id=int(station[i]),
+            )
+        )
+    help_codes, p_help = _share(MONTH_HELP)
+    shift_codes, p_shift = _share(MONTH_SHIFT)
+    d_lat, d_lon = place(n_demands)
+    # Weekends and evenings carry more demand, like the volunteers' slots.
+    day_weight = np.array([3.0 if (d % 7) >= 5 else 1.0 for d in range(MONTH_DAYS)])
+    d_day = rng.choice(MONTH_DAYS, n_demands, p=day_weight / day_weight.sum())
+    d_period = rng.choice(3, n_demands, p=[0.35, 0.35, 0.30])
+    d_hours = rng.integers(2, 5, n_demands)
+    demands = []
+    for j in range(n_demands):
+        h0, h1 = period_list[int(d_period[j])]
+        hours = min(int(d_hours[j]), int(h1 - h0))
+        start = at(int(d_day[j]), h0 + int(rng.integers(0, int(h1 - h0) - hours + 1)))
+        end = start + dt.timedelta(hours=hours)
+        evening = d_period[j] == 2
+        if rng.random() < 0.6:
+            demands.append(
+                Demand(
+                    id=f"help:{j + 1}",
+                    skills=frozenset([str(rng.choice(help_codes, p=p_help))]),
+                    lat=float(d_lat[j]),
+                    lon=float(d_lon[j]),
+                    start=start,
+                    end=end,
+                    needed=int(rng.choice([1, 1, 1, 2])),
+                    min_age=18,
+                    excluded_health=frozenset({"no_heavy_lifting"})
+                    if rng.random() < 0.2
+                    else frozenset(),
+                    max_distance_km=float(rng.choice([1.0, 1.5, 2.0])),
+                    waited_hours=float(round(rng.uniform(0, 96), 1)),
+                    preferred_skills=frozenset({"first_aid"})
+                    if rng.random() < 0.3
+                    else frozenset(),
+                )
+            )
+        else:
+            demands.append(
+                Demand(
+                    id=f"shift:{j + 1}",
+                    skills=frozenset([str(rng.choice(shift_codes, p=p_shift))])
+                    if rng.random() < 0.8
+                    else frozenset(),
+                    lat=float(d_lat[j]),
+                    lon=float(d_lon[j]),
+                    start=start,
+                    end=end,
+                    needed=int(rng.integers(2, 7)),
+                    min_age=16,
+                    max_age=70 if rng.random() < 0.5 else None,
+                    insurance_required=bool(rng.random() < 0.4),
+                    excluded_health=frozenset({"no_night"}) if evening else frozenset(),
+                    max_distance_km=float(rng.choice([2.0, 3.0, 5.0])),
+                    waited_hours=float(round(rng.uniform(0, 48), 1)),
+                    station_id=int(rng.integers(1, STATIONS + 1)),
+                    preferred_skills=frozenset({"first_aid"})
+                    if rng.random() < 0.3
+                    else frozenset(),
+                )
+            )
+    return volunteers, demands
+
+
+def _dense(n_volunteers: int, n_demands: int, seed: int):
+    """The old worst case: demands packed into two weeks, a dozen common skills, volunteers
+    with half-day windows on random days; about 9 million allowed pairs at full size."""
     rng = np.random.default_rng(seed)
     monday = dt.datetime(2026, 12, 7, tzinfo=TZ)
     km_lat = 1 / 110.574

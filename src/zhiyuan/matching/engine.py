@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from time import perf_counter
 
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from scipy.spatial import cKDTree
 
+from zhiyuan.matching import exact
 from zhiyuan.matching.data import Demand, Pair, Result, Volunteer, Weights
 from zhiyuan.matching.rules import EARTH_RADIUS_KM, distance_km
 from zhiyuan.matching.score import (
@@ -78,58 +77,39 @@ class Problem:
         return math.ceil(self.weights.maximum * self.quantum)
 
     def graph(self):
-        """The assignment graph: rows are places (a demand needing k is k rows), columns the
-        volunteers with any allowed pair followed by one "leave unfilled" column per row.
-
-        A real edge weighs 1 + fill bonus + units, a row's own unfilled edge weighs 1, all
-        integers in float64, so a full matching of the rows always exists and its maximum
-        weight is exactly: rows + fill bonus × places filled + total units.
+        """The full assignment graph of every allowed pair (see exact.assignment_graph):
+        rows are places, columns the volunteers with a pair then one "leave unfilled" column
+        per row; its maximum-weight full matching is the exact optimum.
         Returns (csr_array, row_demand, columns_volunteer, pairs sorted by demand).
         """
-        if self._graph is not None:
-            return self._graph
-        n_d = len(self.demands)
-        order = np.argsort(self.pair_d, kind="stable")
-        pv, units = self.pair_v[order], self.units[order]
-        count = self.candidates
-        first = np.zeros(n_d, dtype=np.int64)
-        np.cumsum(count[:-1], out=first[1:])
-        row_demand = np.repeat(np.arange(n_d), self.places)
-        rows = len(row_demand)
-        used, column = np.unique(pv, return_inverse=True)
-        row_len = count[row_demand] + 1
-        indptr = np.zeros(rows + 1, dtype=np.int64)
-        np.cumsum(row_len, out=indptr[1:])
-        row_of = np.repeat(np.arange(rows), row_len)
-        within = np.arange(indptr[-1]) - indptr[row_of]
-        dummy = within == (row_len - 1)[row_of]
-        pair = np.where(dummy, 0, first[row_demand][row_of] + within)
-        indices = np.where(dummy, len(used) + row_of, column[pair])
-        bonus = float(1 + self.fill_bonus)
-        data = np.where(dummy, 1.0, bonus + units[pair])
-        matrix = csr_array((data, indices.astype(np.int32), indptr), shape=(rows, len(used) + rows))
-        self._graph = (matrix, row_demand, used, order)
+        if self._graph is None:
+            self._graph = exact.assignment_graph(
+                self.pair_v, self.pair_d, self.units, self.places, self.fill_bonus
+            )
         return self._graph
 
-    def solve_exact(self) -> np.ndarray:
-        """Indices of the chosen pairs: most places filled, then the highest total score."""
-        matrix, row_demand, used, order = self.graph()
-        if matrix.shape[0] == 0:
-            return np.zeros(0, dtype=np.int64)
-        rows, cols = min_weight_full_bipartite_matching(matrix, maximize=True)
-        return self.pairs_of(rows, cols)
+    def solve_exact(self, *, prune: bool | None = None, margin: int = exact.MARGIN) -> np.ndarray:
+        """Indices of the chosen pairs: most places filled, then the highest total score,
+        proved optimal on the full graph (see exact.py)."""
+        chosen, how = exact.solve(
+            self.pair_v,
+            self.pair_d,
+            self.units,
+            self.places,
+            self.fill_bonus,
+            len(self.volunteers),
+            prune=prune,
+            margin=margin,
+        )
+        self.stats["exact"] = how
+        return chosen
 
     def pairs_of(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Turn a matching of the graph (row and column indices) back into pair indices."""
-        matrix, row_demand, used, order = self.graph()
-        real = cols < len(used)
-        demand = row_demand[rows[real]]
-        volunteer = used[cols[real]]
-        n_v = len(self.volunteers)
-        keys = self.pair_d.astype(np.int64) * n_v + self.pair_v
-        sorter = np.argsort(keys)
-        found = sorter[np.searchsorted(keys, demand * n_v + volunteer, sorter=sorter)]
-        return np.sort(found)
+        """Turn a matching of the full graph (row and column indices) back into pair indices."""
+        _, row_demand, used, _ = self.graph()
+        return exact.matched_pairs(
+            self.pair_v, self.pair_d, len(self.volunteers), row_demand, used, rows, cols
+        )
 
     def solve_greedy(self) -> np.ndarray:
         """The baseline: take pairs best score first while the volunteer and a place are free."""

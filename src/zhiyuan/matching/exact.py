@@ -1,0 +1,207 @@
+"""The exact solve: an assignment problem on each demand's best candidates, proved optimal.
+
+The problem is a transportation (b-matching) problem: demand d takes at most `places[d]`
+volunteers, a volunteer serves at most once, pair e weighs w[e] = fill bonus + score units
+(integers). Its linear programme
+
+    max Σ w[e] x[e]   subject to   Σ_{e at d} x[e] <= places[d],  Σ_{e at v} x[e] <= 1,  x >= 0
+
+has integral optimal vertices (the constraint matrix is totally unimodular), and its dual
+
+    min Σ places[d] u[d] + Σ y[v]   subject to   u[d] + y[v] >= w[e] for every pair, u, y >= 0
+
+proves optimality: any assignment whose total weight equals the dual objective of some
+feasible (u, y) is optimal. `solve()` uses that to avoid the full graph:
+
+1. keep, for each demand, only its `places + margin` best-weighted candidates;
+2. solve that restricted linear programme with HiGHS's dual simplex: its vertex solution
+   is an assignment (rounded, checked feasible; if not, LAPJVsp solves the restricted
+   graph) and its duals give the demands' u (integral at a vertex; rounded, then checked);
+3. set y[v] = max(0, max over ALL of v's pairs of w[e] − u[d]) — feasible by construction —
+   and compare Σ places·u + Σ y with the assignment's weight, in int64. Equal: the
+   assignment is optimal on the full graph, done. Otherwise the dropped pairs with
+   w[e] − u[d] above the restricted y[v] ("violators", one vectorised pass) join the
+   restricted set, at most places + margin per demand (the largest excess first), and
+   step 2 repeats.
+
+If the rounds run out or HiGHS fails, the full graph is solved directly, so the answer is
+always the exact optimum; `stats` says which way it was proved.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+MARGIN = 2  # extra candidates kept per demand beyond its places
+MAX_ROUNDS = 12
+PRUNE_FROM = 20_000  # below this many pairs the full graph is solved directly
+
+
+def assignment_graph(pair_v, pair_d, units, places, bonus):
+    """The expanded assignment graph of the given pairs: rows are places (a demand with k
+    places is k rows), columns the volunteers with a pair then one "leave unfilled" column
+    per row. A real edge weighs 1 + bonus + units, a row's unfilled edge 1, so a full
+    matching of the rows always exists and its weight is rows + Σ (bonus + units) of the
+    pairs chosen. Returns (csr_array, row_demand, used volunteers, pairs sorted by demand).
+    """
+    n_d = len(places)
+    order = np.argsort(pair_d, kind="stable")
+    pv, un = pair_v[order], units[order]
+    count = np.bincount(pair_d, minlength=n_d).astype(np.int64)
+    rows_of = np.minimum(places, count)
+    first = np.zeros(n_d, dtype=np.int64)
+    np.cumsum(count[:-1], out=first[1:])
+    row_demand = np.repeat(np.arange(n_d), rows_of)
+    rows = len(row_demand)
+    used, column = np.unique(pv, return_inverse=True)
+    row_len = count[row_demand] + 1
+    indptr = np.zeros(rows + 1, dtype=np.int64)
+    np.cumsum(row_len, out=indptr[1:])
+    row_of = np.repeat(np.arange(rows), row_len)
+    within = np.arange(indptr[-1]) - indptr[row_of]
+    dummy = within == (row_len - 1)[row_of]
+    pair = np.where(dummy, 0, first[row_demand][row_of] + within)
+    indices = np.where(dummy, len(used) + row_of, column[pair] if len(pv) else 0)
+    data = np.where(dummy, 1.0, float(1 + bonus) + (un[pair] if len(un) else 0))
+    matrix = csr_array((data, indices.astype(np.int32), indptr), shape=(rows, len(used) + rows))
+    return matrix, row_demand, used, order
+
+
+def matched_pairs(pair_v, pair_d, n_v, row_demand, used, rows, cols) -> np.ndarray:
+    """Indices into the pairs of a matching of the assignment graph (real columns only)."""
+    real = cols < len(used)
+    demand = row_demand[rows[real]]
+    volunteer = used[cols[real]]
+    keys = pair_d.astype(np.int64) * n_v + pair_v
+    sorter = np.argsort(keys)
+    found = sorter[np.searchsorted(keys, demand * n_v + volunteer, sorter=sorter)]
+    return np.sort(found)
+
+
+def solve_assignment(pair_v, pair_d, units, places, bonus, n_v) -> np.ndarray:
+    """The exact optimum of the given pairs by LAPJVsp on the expanded graph."""
+    matrix, row_demand, used, _ = assignment_graph(pair_v, pair_d, units, places, bonus)
+    if matrix.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    rows, cols = min_weight_full_bipartite_matching(matrix, maximize=True)
+    return matched_pairs(pair_v, pair_d, n_v, row_demand, used, rows, cols)
+
+
+def potentials(pair_v, pair_d, weight, chosen, places, n_v, max_passes=100_000):
+    """Optimal duals u of the demands, from an optimal assignment of the pairs (`chosen`):
+    shortest-path distances in its residual network (Bellman-Ford from a root joined to
+    every node, vectorised, in int64), which has no negative cycle because the assignment
+    is optimal. Nodes: source s, sink t, demands, volunteers; arcs s→d while d has a free
+    place, d→s once it has one filled, d→v (cost −w) for pairs not chosen, v→d (+w) for
+    chosen ones, v→t for free volunteers, t→v for busy ones, t→s, and s→t if anyone is
+    assigned. Then u[d] = max(0, dist[d] − dist[t]). None if it does not settle."""
+    n_d = len(places)
+    matched = np.zeros(len(pair_v), dtype=bool)
+    matched[chosen] = True
+    filled = np.bincount(pair_d[chosen], minlength=n_d)
+    busy = np.zeros(n_v, dtype=bool)
+    busy[pair_v[chosen]] = True
+    dd = np.zeros(n_d, dtype=np.int64)
+    dv = np.zeros(n_v, dtype=np.int64)
+    s = t = 0
+    free_d, some_d = filled < places, filled > 0
+    fwd, back = ~matched, matched
+    fd, fv, fw = pair_d[fwd], pair_v[fwd], weight[fwd]
+    bd, bv, bw = pair_d[back], pair_v[back], weight[back]
+    any_assigned = bool(matched.any())
+    for _ in range(max_passes):
+        old_d, old_v, old_s, old_t = dd.copy(), dv.copy(), s, t
+        np.minimum.at(dv, fv, dd[fd] - fw)
+        np.minimum.at(dd, bd, dv[bv] + bw)
+        if free_d.any():
+            dd[free_d] = np.minimum(dd[free_d], s)
+        if some_d.any():
+            s = min(s, int(dd[some_d].min()))
+        if (~busy).any():
+            t = min(t, int(dv[~busy].min()))
+        if busy.any():
+            dv[busy] = np.minimum(dv[busy], t)
+        s = min(s, t)
+        if any_assigned:
+            t = min(t, s)
+        if s == old_s and t == old_t and np.array_equal(dd, old_d) and np.array_equal(dv, old_v):
+            return np.maximum(dd - t, 0)
+    return None
+
+
+def _max_by(keys, values, n, order=None) -> np.ndarray:
+    """Per key 0..n-1, the max of values (0 where none or all below 0)."""
+    out = np.zeros(n, dtype=np.int64)
+    if len(values):
+        if order is None:
+            order = np.argsort(keys, kind="stable")
+        k, v = keys[order], values[order]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        out[k[starts]] = np.maximum(np.maximum.reduceat(v, starts), 0)
+    return out
+
+
+def solve(
+    pair_v: np.ndarray,
+    pair_d: np.ndarray,
+    units: np.ndarray,
+    places: np.ndarray,
+    bonus: int,
+    n_v: int,
+    *,
+    prune: bool | None = None,
+    margin: int = MARGIN,
+    max_rounds: int = MAX_ROUNDS,
+) -> tuple[np.ndarray, dict]:
+    """Indices of the pairs of an optimal assignment, and how it was found and proved.
+
+    prune=None prunes from PRUNE_FROM pairs up; True or False forces it (for tests).
+    """
+    n_d = len(places)
+    if prune is None:
+        prune = len(pair_v) >= PRUNE_FROM
+    if not prune or len(pair_v) == 0:
+        chosen = solve_assignment(pair_v, pair_d, units, places, bonus, n_v)
+        return chosen, {"proof": "full graph", "rounds": 0, "kept_pairs": len(pair_v)}
+    weight = units.astype(np.int64) + int(bonus)
+    top = int(weight.max())
+    # Rank of each pair among its demand's candidates, best weight first.
+    by_demand = np.lexsort((-weight, pair_d))
+    count = np.bincount(pair_d, minlength=n_d)
+    first = np.zeros(n_d, dtype=np.int64)
+    np.cumsum(count[:-1], out=first[1:])
+    rank = np.empty(len(pair_v), dtype=np.int64)
+    rank[by_demand] = np.arange(len(pair_v)) - first[pair_d[by_demand]]
+    keep = rank < places[pair_d] + margin
+    by_volunteer = np.argsort(pair_v, kind="stable")
+    for round_ in range(1, max_rounds + 1):
+        sub = np.flatnonzero(keep)
+        pv, pd = pair_v[sub], pair_d[sub]
+        x = solve_assignment(pv, pd, units[sub], places, bonus, n_v)
+        chosen = sub[x]
+        u = potentials(pv, pd, weight[sub], x, places, n_v)
+        if u is None:
+            break
+        u[places == 0] = top  # no place to fill: its pairs can never be chosen
+        slack = weight - u[pair_d]
+        y_kept = _max_by(pv, slack[sub], n_v)
+        excess = slack - y_kept[pair_v]
+        violators = np.flatnonzero(~keep & (excess > 0))
+        if not len(violators):
+            y = _max_by(pair_v, slack, n_v, by_volunteer)
+            dual = int((places.astype(np.int64) * u).sum() + y.sum())
+            primal = int(weight[chosen].sum())
+            if dual == primal:
+                return chosen, {"proof": "duals", "rounds": round_, "kept_pairs": len(sub)}
+            break  # the rounded duals do not close the gap: solve the full graph
+        # Add each demand's worst violators only, as many as its places plus the margin:
+        # adding every violator would bring back most of the graph in one round.
+        order = violators[np.lexsort((-excess[violators], pair_d[violators]))]
+        od = pair_d[order]
+        starts = np.flatnonzero(np.r_[True, od[1:] != od[:-1]])
+        within = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        keep[order[within < places[od] + margin]] = True
+    chosen = solve_assignment(pair_v, pair_d, units, places, bonus, n_v)
+    return chosen, {"proof": "full graph", "rounds": max_rounds, "kept_pairs": len(pair_v)}

@@ -1,0 +1,85 @@
+"""The pruned exact solve (exact.py) against the full graph and against enumeration: pruning
+to each demand's best candidates, with the dual certificate, never loses the optimum."""
+
+import random
+
+import numpy as np
+import pytest
+
+from zhiyuan.matching import build_problem, exact, solve
+
+from .test_brute_force import best_by_enumeration, random_instance
+
+
+def random_pairs(rng: np.random.Generator, n_v: int, n_d: int, density: float):
+    """A random transportation problem: pairs, integer units, places per demand."""
+    mask = rng.random((n_d, n_v)) < density
+    pd, pv = np.nonzero(mask)
+    units = rng.integers(0, 100_000, len(pv))
+    count = np.bincount(pd, minlength=n_d)
+    places = np.minimum(rng.integers(0, 4, n_d), count)
+    bonus = int(min(places.sum(), n_v) * 100_000 + 1)
+    return pv.astype(np.int64), pd.astype(np.int64), units, places, bonus
+
+
+def value(chosen, pv, pd, units, places):
+    assert len(np.unique(pv[chosen])) == len(chosen)
+    assert (np.bincount(pd[chosen], minlength=len(places)) <= places).all()
+    return len(chosen), int(units[chosen].sum())
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("margin", [0, 1])
+def test_pruned_solve_equals_the_full_graph(seed, margin):
+    rng = np.random.default_rng(seed)
+    n_v, n_d = int(rng.integers(5, 60)), int(rng.integers(3, 25))
+    pv, pd, units, places, bonus = random_pairs(rng, n_v, n_d, float(rng.uniform(0.1, 0.6)))
+
+    full, how_full = exact.solve(pv, pd, units, places, bonus, n_v, prune=False)
+    pruned, how = exact.solve(pv, pd, units, places, bonus, n_v, prune=True, margin=margin)
+
+    assert how_full["proof"] == "full graph"
+    assert how["proof"] == "duals"
+    assert value(pruned, pv, pd, units, places) == value(full, pv, pd, units, places)
+
+
+def test_pruning_keeps_few_pairs_and_still_proves_the_optimum():
+    # Many candidates per demand, little competition: the certificate closes after keeping
+    # a small share of the pairs.
+    rng = np.random.default_rng(7)
+    n_v, n_d = 400, 40
+    pv, pd, units, places, bonus = random_pairs(rng, n_v, n_d, 0.5)
+
+    full, _ = exact.solve(pv, pd, units, places, bonus, n_v, prune=False)
+    pruned, how = exact.solve(pv, pd, units, places, bonus, n_v, prune=True)
+
+    assert value(pruned, pv, pd, units, places) == value(full, pv, pd, units, places)
+    assert how["proof"] == "duals"
+    assert how["kept_pairs"] < len(pv) // 4
+
+
+def test_wrong_duals_are_caught_and_the_full_graph_solved(monkeypatch):
+    rng = np.random.default_rng(3)
+    pv, pd, units, places, bonus = random_pairs(rng, 50, 10, 0.5)
+    monkeypatch.setattr(exact, "potentials", lambda *a, **k: np.zeros(len(places), np.int64))
+
+    chosen, how = exact.solve(pv, pd, units, places, bonus, 50, prune=True)
+    full, _ = exact.solve(pv, pd, units, places, bonus, 50, prune=False)
+
+    assert how["proof"] == "full graph"
+    assert value(chosen, pv, pd, units, places) == value(full, pv, pd, units, places)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_pruned_engine_solve_matches_enumeration(seed):
+    volunteers, demands = random_instance(random.Random(1000 + seed))
+    problem = build_problem(volunteers, demands)
+    units = {
+        (volunteers[v].id, demands[d].id): u
+        for v, d, u in zip(problem.pair_v, problem.pair_d, problem.units.tolist(), strict=True)
+    }
+    chosen = problem.solve_exact(prune=True, margin=0)
+
+    best = best_by_enumeration(volunteers, demands, units)
+    assert (len(chosen), int(problem.units[chosen].sum())) == best
+    assert solve(volunteers, demands).total_score == best[1] / problem.quantum
