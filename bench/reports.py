@@ -3,7 +3,10 @@
 `measure()` runs inside an already configured Django process with the demo loaded (the
 lead calls it from bench/run.py after the million-record demo). It times compute() over
 the current calendar year (live, never from a snapshot) for the district, a subdistrict
-and the largest team subtree, then the yearly report's generation.
+and the first detachment's subtree, both from the rollup tables and from the records
+themselves (`use_rollups=False`, the path before rollups existed) under the same load, then
+the yearly report's generation, the dashboard page through the test client, and a full
+rebuild of the rollups (the `zhiyuan refresh_rollups` command; it rolls back afterwards).
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ def _best_of(fn, runs: int = 3) -> tuple[float, float]:
 
 
 def measure() -> dict:
-    from django.db import connection
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+    from django.test import Client
     from django.utils import timezone
 
+    from zhiyuan.accounts.models import RoleGrant
     from zhiyuan.places.models import Region
-    from zhiyuan.reports import yearly
+    from zhiyuan.reports import rollups, yearly
     from zhiyuan.reports.scope import Scope
     from zhiyuan.reports.statistics import compute
     from zhiyuan.service.models import ServiceRecord
@@ -49,16 +55,53 @@ def measure() -> dict:
         scopes.append(("subdistrict", Scope("region", subdistrict)))
     if detachment:
         scopes.append(("detachment subtree", Scope("team", detachment)))
+    if not rollups.is_built():
+        started = time.perf_counter()
+        rollups.rebuild()
+        results["rollups first built (ms)"] = round((time.perf_counter() - started) * 1000, 1)
     for label, scope in scopes:
-        best, median = _best_of(lambda scope=scope: compute(scope, start, end, use_snapshot=False))
-        results[f"statistics {label} {year} (ms, best / median of 3)"] = (
-            round(best, 1),
-            round(median, 1),
-        )
+        for path, use_rollups in (("rollups", True), ("records", False)):
+            best, median = _best_of(
+                lambda scope=scope, use_rollups=use_rollups: compute(
+                    scope, start, end, use_snapshot=False, use_rollups=use_rollups
+                )
+            )
+            results[f"statistics {label} {year} from {path} (ms, best / median of 3)"] = (
+                round(best, 1),
+                round(median, 1),
+            )
     started = time.perf_counter()
     content = yearly.build(Scope("region", district), year)
     results["yearly .docx (ms)"] = round((time.perf_counter() - started) * 1000, 1)
     results["yearly .docx (bytes)"] = len(content)
+
+    grant = RoleGrant.objects.filter(role="district_admin", region=district).first()
+    admin = grant.user if grant else get_user_model().objects.filter(is_superuser=True).first()
+    if admin is not None:
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(admin)
+        query = f"scope=region:{district.pk}&start={start}&end={end}"
+        codes = set()
+
+        def page():
+            codes.add(client.get(f"/reports/?{query}").status_code)
+
+        best, median = _best_of(page)
+        results[f"dashboard page, district {year} (ms, best / median of 3)"] = (
+            round(best, 1),
+            round(median, 1),
+        )
+        results["dashboard page status"] = sorted(codes)
+
+    with transaction.atomic():
+        started = time.perf_counter()
+        counts = rollups.rebuild()
+        results["full rollup rebuild (ms)"] = round((time.perf_counter() - started) * 1000, 1)
+        results["rollup rows (daily, active months)"] = (
+            counts["daily_rows"],
+            counts["active_rows"],
+        )
+        transaction.set_rollback(True)
     return results
 
 
