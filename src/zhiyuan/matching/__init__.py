@@ -27,12 +27,19 @@ demands compete for a volunteer, the one that waited longest or that few can ser
 
 Objective: filling places comes first, score second. method="exact" returns, among all
 assignments with the most places filled, one with the highest total score (each volunteer
-at most once, each demand at most `needed` times). It is solved as an assignment problem:
-a demand needing k is k rows, each row also gets its own "leave unfilled" column, and every
-real edge carries a fill bonus larger than any possible total score difference, so SciPy's
-min_weight_full_bipartite_matching (LAPJVsp, on the sparse graph) returns the lexicographic
-optimum exactly. Candidate pairs come from k-d trees (scipy.spatial.cKDTree) over the
-volunteers holding each demand's rarest required skill, never from all pairs.
+at most once, each demand at most `needed` times). It is an assignment problem: a demand
+needing k is k rows, each row also gets its own "leave unfilled" column, and every real
+edge carries a fill bonus larger than any possible total score difference, so a maximum
+weight full matching (SciPy's min_weight_full_bipartite_matching, LAPJVsp, on the sparse
+graph, integer weights) is the lexicographic optimum exactly. From 20,000 allowed pairs up
+the full graph is not built: each demand keeps its `needed + 2` best candidates, that
+restricted graph is solved, demand duals come from shortest paths in its residual network,
+and one vectorised pass over every allowed pair checks the dual certificate; pairs that
+violate it are added (a few per demand) and the restricted graph re-solved until the dual
+objective equals the assignment's weight, which proves it optimal on the full graph
+(exact.py; if it cannot be proved in a few rounds the full graph is solved). Candidate
+pairs come from k-d trees (scipy.spatial.cKDTree) over the volunteers holding each
+demand's rarest required skill, never from all pairs.
 method="greedy" takes pairs best score first, a baseline to measure the exact solve against.
 """
 
