@@ -53,6 +53,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--no-load", dest="load", action="store_false", help="skip the gunicorn + locust load test"
     )
+    parser.add_argument(
+        "--no-matching",
+        dest="matching",
+        action="store_false",
+        help="skip matching 10,000 demands against 70,000 volunteers (minutes)",
+    )
     parser.add_argument("--import-rows", type=int, default=70_000, help="rows of the roster import")
     parser.add_argument("--child", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--results", help=argparse.SUPPRESS)
@@ -101,6 +107,7 @@ def main() -> int:
                 "--import-rows",
                 str(args.import_rows),
                 *([] if args.load else ["--no-load"]),
+                *([] if args.matching else ["--no-matching"]),
             ]
             subprocess.run(command, env=env, check=True, cwd=ROOT)  # noqa: S603 (this script)
             summaries.append((name, json.loads(results.read_text())))
@@ -469,6 +476,12 @@ def child(args: argparse.Namespace) -> int:
     print(f"\nreports: {json.dumps(reports_result, ensure_ascii=False)}", flush=True)
     imports_result = imports.measure(args.import_rows)
     print(f"\nroster import: {json.dumps(imports_result, ensure_ascii=False)}", flush=True)
+    matching_result = None
+    if args.matching:
+        from bench import matching
+
+        matching_result = matching.measure(*matching.synthetic())
+        print(f"\nmatching: {json.dumps(matching_result, ensure_ascii=False)}", flush=True)
 
     Path(args.results).write_text(
         json.dumps(
@@ -485,6 +498,7 @@ def child(args: argparse.Namespace) -> int:
                 "load": load_result,
                 "reports": reports_result,
                 "roster_import": imports_result,
+                "matching": matching_result,
             },
             ensure_ascii=False,
             indent=2,
