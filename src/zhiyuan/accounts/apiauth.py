@@ -33,11 +33,11 @@ class TokenAuth(HttpBearer):
 class SessionAuth(AuthBase):
     """The signed-in browser user; unsafe methods must carry the CSRF token."""
 
+    # Declared as the session cookie in OpenAPI (`in`/`name` at the scheme's top level:
+    # AuthBase turns each `openapi_*` attribute into one key of the security scheme).
     openapi_type = "apiKey"
-
-    def __init__(self):
-        self.openapi_extra = {"in": "cookie", "name": "sessionid"}
-        super().__init__()
+    openapi_in = "cookie"
+    openapi_name = "sessionid"
 
     def __call__(self, request):
         user = getattr(request, "user", None)
