@@ -711,8 +711,10 @@ def confirm_signup(*, actor, signup: SignUp) -> SignUp:
     _check_organiser(actor, signup.shift.activity.project)
     with transaction.atomic():
         shift = Shift.objects.select_for_update().get(pk=signup.shift_id)
+        # Lock the sign-up's own row: PostgreSQL refuses FOR UPDATE across the outer join
+        # to the volunteer's (nullable) user.
         row = (
-            SignUp.objects.select_for_update()
+            SignUp.objects.select_for_update(of=("self",))
             .select_related("volunteer__user", "shift__activity")
             .get(pk=signup.pk)
         )
