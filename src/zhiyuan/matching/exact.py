@@ -31,12 +31,13 @@ always the exact optimum; `stats` says which way it was proved.
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse import coo_array, csr_array
+from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 MARGIN = 2  # extra candidates kept per demand beyond its places
 MAX_ROUNDS = 12
 PRUNE_FROM = 20_000  # below this many pairs the full graph is solved directly
+BATCH_PAIRS = 4_000  # small components are solved together up to this many pairs
 
 
 def assignment_graph(pair_v, pair_d, units, places, bonus):
@@ -143,6 +144,42 @@ def _max_by(keys, values, n, order=None) -> np.ndarray:
     return out
 
 
+def solve_components(pair_v, pair_d, units, places, bonus, n_v, batch=BATCH_PAIRS) -> np.ndarray:
+    """solve_assignment on each connected component of the pairs' graph (demands and
+    volunteers joined by pairs), small components packed together up to `batch` pairs.
+
+    Components share no volunteer and no demand, so the optimum is the union of their
+    optima; LAPJVsp's work grows with rows × columns of the graph it is given, so many small
+    graphs are far cheaper than one large one."""
+    m = len(pair_v)
+    if m <= batch:
+        return solve_assignment(pair_v, pair_d, units, places, bonus, n_v)
+    n_d = len(places)
+    graph = coo_array(
+        (np.ones(m, dtype=np.int8), (pair_d, n_d + pair_v)), shape=(n_d + n_v, n_d + n_v)
+    ).tocsr()
+    _, label = connected_components(graph, directed=False)
+    comp = label[pair_d]
+    order = np.argsort(comp, kind="stable")
+    comp_sorted = comp[order]
+    starts = np.flatnonzero(np.r_[True, comp_sorted[1:] != comp_sorted[:-1]])
+    ends = np.r_[starts[1:], m]
+    out = []
+    lo = 0
+    cuts = []
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        if b - lo >= batch and a > lo:
+            cuts.append((lo, a))
+            lo = a
+    cuts.append((lo, m))
+    for a, b in cuts:
+        idx = order[a:b]
+        demands, local_d = np.unique(pair_d[idx], return_inverse=True)
+        x = solve_assignment(pair_v[idx], local_d, units[idx], places[demands], bonus, n_v)
+        out.append(idx[x])
+    return np.sort(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
+
+
 def solve(
     pair_v: np.ndarray,
     pair_d: np.ndarray,
@@ -163,45 +200,75 @@ def solve(
     if prune is None:
         prune = len(pair_v) >= PRUNE_FROM
     if not prune or len(pair_v) == 0:
-        chosen = solve_assignment(pair_v, pair_d, units, places, bonus, n_v)
+        chosen = solve_components(pair_v, pair_d, units, places, bonus, n_v)
         return chosen, {"proof": "full graph", "rounds": 0, "kept_pairs": len(pair_v)}
-    weight = units.astype(np.int64) + int(bonus)
-    top = int(weight.max())
-    # Rank of each pair among its demand's candidates, best weight first.
-    by_demand = np.lexsort((-weight, pair_d))
-    count = np.bincount(pair_d, minlength=n_d)
+    m = len(pair_v)
+    units = np.asarray(units, dtype=np.int64)
+    low, high = int(units.min()), int(units.max())
+    span = high - low + 1
+    # One sort: pairs by demand, best weight first; key[p] = d·span + (high − units).
+    key = pair_d.astype(np.int64) * span + (high - units)
+    order = np.argsort(key)
+    key = key[order]
+    s_d, s_v = pair_d[order], pair_v[order]
+    s_w = units[order] + int(bonus)
+    count = np.bincount(pair_d, minlength=n_d).astype(np.int64)
     first = np.zeros(n_d, dtype=np.int64)
     np.cumsum(count[:-1], out=first[1:])
-    rank = np.empty(len(pair_v), dtype=np.int64)
-    rank[by_demand] = np.arange(len(pair_v)) - first[pair_d[by_demand]]
-    keep = rank < places[pair_d] + margin
-    by_volunteer = np.argsort(pair_v, kind="stable")
+    take = np.minimum(count, places + margin)
+    kept_pos = _ranges(first, take)
+    kept = np.zeros(m, dtype=bool)
+    kept[kept_pos] = True
+    top = high + int(bonus)
     for round_ in range(1, max_rounds + 1):
-        sub = np.flatnonzero(keep)
-        pv, pd = pair_v[sub], pair_d[sub]
-        x = solve_assignment(pv, pd, units[sub], places, bonus, n_v)
-        chosen = sub[x]
-        u = potentials(pv, pd, weight[sub], x, places, n_v)
+        pv, pd, w = s_v[kept_pos], s_d[kept_pos], s_w[kept_pos]
+        x = solve_components(pv, pd, w - int(bonus), places, bonus, n_v)
+        chosen_pos = kept_pos[x]
+        u = potentials(pv, pd, w, x, places, n_v)
         if u is None:
             break
         u[places == 0] = top  # no place to fill: its pairs can never be chosen
-        slack = weight - u[pair_d]
-        y_kept = _max_by(pv, slack[sub], n_v)
-        excess = slack - y_kept[pair_v]
-        violators = np.flatnonzero(~keep & (excess > 0))
-        if not len(violators):
-            y = _max_by(pair_v, slack, n_v, by_volunteer)
+        y_kept = _max_by(pv, w - u[pd], n_v)
+        # Only pairs with w > u[d] can break the certificate or raise a volunteer's dual:
+        # per demand a prefix of its pairs (sorted best first), found by binary search.
+        cut = np.clip(top - u, 0, span)  # w > u  ⇔  high − units < top − u
+        ends = np.searchsorted(key, np.arange(n_d, dtype=np.int64) * span + cut, side="left")
+        ends = np.maximum(np.minimum(ends, first + count), first)
+        live = _ranges(first, ends - first)
+        slack = s_w[live] - u[s_d[live]]
+        excess = slack - y_kept[s_v[live]]
+        bad = (excess > 0) & ~kept[live]
+        if not bad.any():
+            y = _max_by(s_v[live], slack, n_v)
             dual = int((places.astype(np.int64) * u).sum() + y.sum())
-            primal = int(weight[chosen].sum())
+            primal = int(s_w[chosen_pos].sum())
             if dual == primal:
-                return chosen, {"proof": "duals", "rounds": round_, "kept_pairs": len(sub)}
-            break  # the rounded duals do not close the gap: solve the full graph
+                return np.sort(order[chosen_pos]), {
+                    "proof": "duals",
+                    "rounds": round_,
+                    "kept_pairs": len(kept_pos),
+                }
+            break  # the duals do not close the gap: solve the full graph
         # Add each demand's worst violators only, as many as its places plus the margin:
         # adding every violator would bring back most of the graph in one round.
-        order = violators[np.lexsort((-excess[violators], pair_d[violators]))]
-        od = pair_d[order]
-        starts = np.flatnonzero(np.r_[True, od[1:] != od[:-1]])
-        within = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-        keep[order[within < places[od] + margin]] = True
-    chosen = solve_assignment(pair_v, pair_d, units, places, bonus, n_v)
+        violators, ex = live[bad], excess[bad]
+        vd = s_d[violators]
+        by = np.lexsort((-ex, vd))
+        violators, vd = violators[by], vd[by]
+        starts = np.flatnonzero(np.r_[True, vd[1:] != vd[:-1]])
+        within = np.arange(len(violators)) - np.repeat(starts, np.diff(np.r_[starts, len(vd)]))
+        new = violators[within < places[vd] + margin]
+        kept[new] = True
+        kept_pos = np.flatnonzero(kept)
+    chosen = solve_components(pair_v, pair_d, units, places, bonus, n_v)
     return chosen, {"proof": "full graph", "rounds": max_rounds, "kept_pairs": len(pair_v)}
+
+
+def _ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Concatenated start[i] .. start[i] + length[i] − 1, as int64."""
+    length = np.maximum(length, 0)
+    total = int(length.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.cumsum(length) - length
+    return np.repeat(start - offsets, length) + np.arange(total, dtype=np.int64)
