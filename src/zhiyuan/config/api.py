@@ -11,6 +11,7 @@ from zhiyuan.core.errors import DomainError
 from zhiyuan.helpdesk.api import router as helpdesk_router
 from zhiyuan.honours.api import router as honours_router
 from zhiyuan.news.api import router as news_router
+from zhiyuan.ops.api import router as ops_router
 from zhiyuan.places.api import router as places_router
 from zhiyuan.projects.api import router as projects_router
 from zhiyuan.reports.api import router as reports_router
@@ -44,6 +45,7 @@ api.add_router("/", honours_router)
 api.add_router("/", news_router)
 api.add_router("/", spreadsheets_router)
 api.add_router("/", reports_router)
+api.add_router("/", ops_router)
 
 
 def error_body(code: str, message: str, errors: dict | None = None) -> dict:

@@ -22,7 +22,11 @@ urlpatterns = [
     path("news/", include("zhiyuan.news.urls")),
     path("imports/", include("zhiyuan.spreadsheets.urls")),
     path("reports/", include("zhiyuan.reports.urls")),
+    path("ops/", include("zhiyuan.ops.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Rendered without context processors: an outage answers 503, anything else the 500 page.
+handler500 = "zhiyuan.ops.middleware.server_error"
