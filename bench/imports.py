@@ -1,5 +1,8 @@
 """Roster import speed: a 70,000-row .xlsx imported in full vs merely read by python-calamine.
 
+The ratio is (upload check + import) / read: the office waits for both, and both read the
+file. The requirement is at most 5.
+
 Run in a configured Django process (`measure()` from bench/run.py's child), or standalone
 against a migrated, throwaway database:
 
@@ -135,9 +138,13 @@ def measure(n: int = 70_000) -> dict:
         data = write_roster(n, [c.name for c in communities], skill_names)
         write_s = time.perf_counter() - started
 
-        started = time.perf_counter()
-        rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
-        read_s = time.perf_counter() - started
+        # The best of three reads: the machine may be busy, and a slow read flatters the ratio.
+        read_s = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+            rows = sheet.to_python()
+            read_s = min(read_s, time.perf_counter() - started)
 
         started = time.perf_counter()
         job = services.create_job(actor=admin, name="bench.xlsx", data=data, consent_confirmed=True)
@@ -155,12 +162,14 @@ def measure(n: int = 70_000) -> dict:
             "read_s": round(read_s, 3),
             "upload_check_s": round(upload_s, 2),
             "import_s": round(import_s, 2),
-            "ratio": round(import_s / read_s, 1),
+            # What the office waits for (the upload check, which reads the file too, and the
+            # import) against what reading the file alone costs.
+            "ratio": round((upload_s + import_s) / read_s, 1),
             "target_ratio": TARGET_RATIO,
             "imported": job.imported,
             "duplicates": job.duplicates,
             "errors": job.errors,
-            "rows_per_s": round(n / import_s),
+            "rows_per_s": round(n / (upload_s + import_s)),
         }
     finally:
         _cleanup(district, admin)

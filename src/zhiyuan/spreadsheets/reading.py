@@ -90,10 +90,21 @@ def read_rows(data: bytes, fmt: str) -> list[list[str]]:
                 {"file": [str(_("The file cannot be read as a spreadsheet: %(e)s") % {"e": exc})]}
             ) from None
     rows = []
-    text = _text
     convert = cell_text
+    normalized = unicodedata.is_normalized
     for raw in raw_rows:
-        row = [text(v) if type(v) is str else convert(v) for v in raw[:MAX_COLUMNS]]
+        # Most cells are text that needs nothing (see `_text`): kept as they are, inline.
+        row = [
+            v
+            if type(v) is str
+            and v.isprintable()
+            and (v.isascii() or normalized("NFKC", v))
+            and "  " not in v
+            and v[:1] != " "
+            and v[-1:] != " "
+            else convert(v)
+            for v in raw[:MAX_COLUMNS]
+        ]
         while row and not row[-1]:
             row.pop()
         rows.append(row)

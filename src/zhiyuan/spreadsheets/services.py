@@ -10,6 +10,7 @@ volunteer already in the database is skipped as a duplicate by the ID number's b
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import io
 import logging
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +39,10 @@ from zhiyuan.volunteers.services import PRIVACY_NOTICE_VERSION
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
+# SQLite's page cache while an import runs (KiB): the unique blind indexes take rows in
+# random order, and the default 2 MB cache rereads their pages for every batch.
+SQLITE_CACHE_KIB = 65536
 MAX_FILE_BYTES = 20 * 1024 * 1024
 STALE_AFTER = dt.timedelta(minutes=2)
 
@@ -591,6 +595,7 @@ def run_job(
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.RUNNING, started_at=job.started_at or now, heartbeat_at=now
     )
+    cache = _sqlite_cache(-SQLITE_CACHE_KIB)
     try:
         rows = _data_rows(job, reading.read_rows(source_bytes(job), job.file_format))
         validator = RowValidator(
@@ -632,7 +637,22 @@ def run_job(
         logger.exception("import job %s failed", job.pk)
         _fail(job, str(exc))
         raise
+    finally:
+        with contextlib.suppress(DatabaseError):  # best effort: the error above matters more
+            _sqlite_cache(cache)
     return job
+
+
+def _sqlite_cache(setting: int | None) -> int | None:
+    """Set this connection's `PRAGMA cache_size` (negative: KiB; positive: pages) on SQLite;
+    returns the previous setting, to restore it afterwards."""
+    if setting is None or connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {int(setting)}")
+    return previous
 
 
 def _fail(job: ImportJob, reason: str) -> ImportJob:
