@@ -34,7 +34,8 @@ weight full matching (SciPy's min_weight_full_bipartite_matching, LAPJVsp, on th
 graph, integer weights) is the lexicographic optimum exactly. From 20,000 allowed pairs up
 the full graph is not built: each demand keeps its `needed + 2` best candidates, that
 restricted graph is solved, demand duals come from shortest paths in its residual network,
-and one vectorised pass over every allowed pair checks the dual certificate; pairs that
+and the dual certificate is checked on the only pairs that can break it (each demand's
+pairs weighing more than its dual, a prefix of its sorted pairs); pairs that
 violate it are added (a few per demand) and the restricted graph re-solved until the dual
 objective equals the assignment's weight, which proves it optimal on the full graph
 (exact.py; if it cannot be proved in a few rounds the full graph is solved). Candidate

@@ -475,6 +475,7 @@ def _demand_arrays(demands: list[Demand], skill_bits, health_bits) -> dict:
             (preferred.code(d.preferred_skills) for d in demands), np.int64, n
         ),
         "preferred_count": np.fromiter((len(d.preferred_skills) for d in demands), np.int64, n),
+        "skill_count": np.fromiter((len(d.skills) for d in demands), np.int64, n),
         "health_code": np.fromiter(
             (excluded.code(d.excluded_health) for d in demands), np.int64, n
         ),
@@ -606,28 +607,35 @@ def _allowed(vol: dict, dem: dict, pv: np.ndarray, pd: np.ndarray) -> tuple:
         nonlocal pv, pd
         pv, pd = pv[mask], pd[mask]
 
-    # Distinct-set pairs are few; check each once and look the answer up per pair.
-    keep(
-        _pairwise(
+    # The lookup only offered volunteers holding the demand's rarest required skill, so
+    # the skill rule is settled for demands asking one skill (or none); the others are
+    # checked here. Distinct-set pairs are few: each is checked once, looked up per pair.
+    ok = np.ones(len(pv), dtype=bool)
+    several = np.flatnonzero(dem["skill_count"][pd] > 1)
+    if len(several):
+        ok[several] = _pairwise(
             _subset,
             dem["skill_table"],
             vol["skill_table"],
-            dem["skill_code"][pd],
-            vol["skill_code"][pv],
+            dem["skill_code"][pd[several]],
+            vol["skill_code"][pv[several]],
         )
-    )
-    keep(
-        ~_pairwise(
-            _intersects,
-            vol["health_table"],
-            dem["health_table"],
-            vol["health_code"][pv],
-            dem["health_code"][pd],
-        )
+    ok &= ~_pairwise(
+        _intersects,
+        vol["health_table"],
+        dem["health_table"],
+        vol["health_code"][pv],
+        dem["health_code"][pd],
     )
     age = vol["age"][pv]
-    keep((dem["min_age"][pd] <= age) & (age <= dem["max_age"][pd]))
-    keep(~dem["insurance"][pd] | (vol["insured"][pv] >= dem["last_day"][pd]))
+    ok &= dem["min_age"][pd] <= age
+    ok &= age <= dem["max_age"][pd]
+    del age
+    insured = dem["insurance"][pd]
+    insured[insured] = vol["insured"][pv[insured]] < dem["last_day"][pd[insured]]
+    ok &= ~insured
+    del insured
+    keep(ok)
     km = _pair_km(vol, dem, pv, pd)
     limit = np.minimum(dem["max_km"][pd], vol["max_km"][pv])
     ok = km <= limit

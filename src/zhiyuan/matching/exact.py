@@ -13,18 +13,21 @@ has integral optimal vertices (the constraint matrix is totally unimodular), and
 proves optimality: any assignment whose total weight equals the dual objective of some
 feasible (u, y) is optimal. `solve()` uses that to avoid the full graph:
 
-1. keep, for each demand, only its `places + margin` best-weighted candidates;
-2. solve that restricted linear programme with HiGHS's dual simplex: its vertex solution
-   is an assignment (rounded, checked feasible; if not, LAPJVsp solves the restricted
-   graph) and its duals give the demands' u (integral at a vertex; rounded, then checked);
-3. set y[v] = max(0, max over ALL of v's pairs of w[e] − u[d]) — feasible by construction —
-   and compare Σ places·u + Σ y with the assignment's weight, in int64. Equal: the
-   assignment is optimal on the full graph, done. Otherwise the dropped pairs with
-   w[e] − u[d] above the restricted y[v] ("violators", one vectorised pass) join the
+1. sort the pairs once by demand, best weight first, and keep each demand's
+   `places + margin` best candidates;
+2. solve that restricted problem exactly (LAPJVsp on its expanded assignment graph, one
+   connected component or a pack of small ones at a time) and take the demands' duals u
+   from shortest paths in its residual network (Bellman-Ford, int64);
+3. only a pair with w[e] > u[d] can violate the dual constraints or raise a volunteer's
+   dual, and those are a prefix of each demand's sorted pairs, found by binary search, so
+   no round passes over every pair. Set y[v] = max(0, max over those pairs of w[e] − u[d])
+   — feasible by construction — and compare Σ places·u + Σ y with the assignment's weight,
+   in int64. Equal: the assignment is optimal on the full graph, done. Otherwise the
+   dropped pairs with w[e] − u[d] above the restricted y[v] ("violators") join the
    restricted set, at most places + margin per demand (the largest excess first), and
    step 2 repeats.
 
-If the rounds run out or HiGHS fails, the full graph is solved directly, so the answer is
+If the rounds run out or the duals do not settle, the full graph is solved directly, so the answer is
 always the exact optimum; `stats` says which way it was proved.
 """
 

@@ -1,6 +1,7 @@
 """On random small instances: the exact solve equals enumeration of every assignment, greedy
 never beats it, and the engine's allowed pairs are exactly those refusals() lets through."""
 
+import dataclasses
 import itertools
 import random
 
@@ -107,3 +108,34 @@ def test_exact_solve_matches_enumeration(seed):
             served = sum(p.demand_id == d.id for p in result.pairs)
             assert served + result.unfilled.get(d.id, 0) == d.needed
         assert all((p.volunteer_id, p.demand_id) in allowed for p in result.pairs)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_allowed_pairs_match_refusals_with_several_required_skills(seed):
+    # Demands asking two or three skills: the candidate lookup settles only the rarest one,
+    # the rest must still be checked.
+    # Other rules are mostly relaxed so that the skill rule decides many pairs.
+    rng = random.Random(5000 + seed)
+    volunteers, demands = random_instance(rng)
+    volunteers = [
+        dataclasses.replace(v, available=(), busy=(), health_limits=frozenset())
+        if rng.random() < 0.8
+        else v
+        for v in volunteers
+    ]
+    demands = [
+        dataclasses.replace(
+            d,
+            skills=frozenset(rng.sample(SKILLS, rng.randint(1, 3))),
+            insurance_required=False,
+            max_distance_km=10.0,
+        )
+        for d in demands
+    ]
+    problem = build_problem(volunteers, demands)
+    found = {
+        (volunteers[v].id, demands[d].id)
+        for v, d in zip(problem.pair_v.tolist(), problem.pair_d.tolist(), strict=True)
+    }
+    allowed = {(v.id, d.id) for v in volunteers for d in demands if refusals(v, d) == ()}
+    assert found == allowed
