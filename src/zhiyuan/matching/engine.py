@@ -35,6 +35,8 @@ _EXACT_LIMIT = 2.0**52  # the assignment's total weight stays an exact integer b
 _UTC = datetime.UTC
 # Candidate lookup groups demands by the 3-hour block they start in (see _spatial_pairs).
 _BUCKET_S = 3 * 3600
+_PAIR_TERMS = ("skill", "distance")
+_VOLUNTEER_TERMS = ("load", "station", "reliability")
 
 
 @dataclass
@@ -43,6 +45,8 @@ class Problem:
 
     Pair p joins volunteer `pair_v[p]` (an index into `volunteers`) and demand `pair_d[p]`;
     `units[p]` is its score in 1/`quantum` points, the integer the solvers maximise.
+    `terms` holds the skill and distance terms per pair, the others per volunteer or per
+    demand; `term(name, pairs)` reads any of them for given pairs.
     """
 
     volunteers: Sequence[Volunteer]
@@ -111,6 +115,13 @@ class Problem:
             self.pair_v, self.pair_d, len(self.volunteers), row_demand, used, rows, cols
         )
 
+    def term(self, name: str, pairs: np.ndarray) -> np.ndarray:
+        """Score term `name` (0..1) of the given pairs."""
+        values = self.terms[name]
+        if name in _PAIR_TERMS:
+            return values[pairs]
+        return values[(self.pair_v if name in _VOLUNTEER_TERMS else self.pair_d)[pairs]]
+
     def solve_greedy(self) -> np.ndarray:
         """The baseline: take pairs best score first while the volunteer and a place are free."""
         order = np.lexsort((self.pair_v, self.pair_d, -self.units))
@@ -131,7 +142,7 @@ class Problem:
         vols, dems = self.volunteers, self.demands
         weighted = [name for name in TERMS if getattr(self.weights, name)]
         points = {
-            name: np.round(getattr(self.weights, name) * self.terms[name][chosen], 3).tolist()
+            name: np.round(getattr(self.weights, name) * self.term(name, chosen), 3).tolist()
             for name in weighted
         }
         kms = self.km[chosen].tolist()
@@ -242,19 +253,27 @@ def build_problem(
     candidates = np.bincount(pd, minlength=n_d).astype(np.int64)
     places = np.minimum(dem["needed"], candidates)
     station_hours, has_station = _station_hours(vol)
+    # Per-pair terms for skill and distance; the others depend on one side only and are
+    # kept per volunteer or per demand (Problem.term() reads them for any pairs).
     terms = {
         "skill": _preferred_share(vol, dem, pv, pd),
         "distance": distance_term(km, limit),
-        "load": load_term(vol["load"], weights.load_scale_hours)[pv],
-        "station": load_term(station_hours, weights.load_scale_hours)[pv],
-        "wait": wait_term(dem["waited"], weights.wait_cap_hours)[pd],
-        "scarcity": scarcity_term(dem["needed"], candidates)[pd],
-        "reliability": vol["reliability"][pv],
+        "load": load_term(vol["load"], weights.load_scale_hours),
+        "station": load_term(station_hours, weights.load_scale_hours),
+        "wait": wait_term(dem["waited"], weights.wait_cap_hours),
+        "scarcity": scarcity_term(dem["needed"], candidates),
+        "reliability": vol["reliability"],
     }
     quantum = _quantum(weights, int(places.sum()), len(np.unique(pv)))
+    # The sum in TERMS order, each weight × term computed per volunteer or demand once and
+    # gathered: the same operations on the same values as per pair, so the same floats.
     points = np.zeros(len(pv), dtype=np.float64)
     for name in TERMS:
-        points += getattr(weights, name) * terms[name]
+        weight = getattr(weights, name)
+        if name in _PAIR_TERMS:
+            points += weight * terms[name]
+        else:
+            points += (weight * terms[name])[pv if name in _VOLUNTEER_TERMS else pd]
     units = np.rint(points * quantum).astype(np.int64)
     t4 = perf_counter()
     return Problem(
