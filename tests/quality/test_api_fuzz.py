@@ -1,8 +1,9 @@
 """API fuzzing: schemathesis over /api/v1/openapi.json as each role — no 500s, every answer in schema.
 
-Each operation of the apps below gets `ZHIYUAN_FUZZ_EXAMPLES` generated requests (default
-12, derandomised so a run is repeatable) per role, sent through the WSGI app in the test's
-database: a small district with teams, a project, shifts, hours and a certificate. Checks:
+Each operation of the apps below gets `ZHIYUAN_FUZZ_EXAMPLES` generated requests per role
+(default 3, which keeps the suite near 90 s on SQLite; derandomised, so a run repeats;
+10-15 for a deeper nightly run; anonymous gets half, nearly all its answers being 401),
+sent through the WSGI app in the test's database: a small district with teams, a project, shifts, hours and a certificate. Checks:
 `not_a_server_error` and `response_schema_conformance`. A failure lists every operation at
 fault with the request that broke it (replay it with the printed curl command).
 """
@@ -36,7 +37,7 @@ TAGS = {
     "certificates",
     "privacy",
 }
-EXAMPLES = int(os.environ.get("ZHIYUAN_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("ZHIYUAN_FUZZ_EXAMPLES", "3"))
 CHECKS = (not_a_server_error, response_schema_conformance)
 RESULTS: dict[str, dict[str, int]] = {}
 
@@ -106,7 +107,7 @@ def bearer(user) -> dict:
 
 
 ROLES = {
-    "anonymous": (None, 4),
+    "anonymous": (None, max(2, EXAMPLES // 2)),
     "volunteer": ("gina_user", EXAMPLES),
     "team_admin": ("carol_user", EXAMPLES),
     "district_admin": ("alice", EXAMPLES),
