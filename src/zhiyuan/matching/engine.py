@@ -569,13 +569,14 @@ def _spatial_pairs(vol: dict, dem: dict, skill_bits: dict) -> tuple[np.ndarray, 
         if len(members) == 0:
             continue
         tree = cKDTree(v_xyz[members], balanced_tree=False, compact_nodes=False)
-        found = tree.query_ball_point(d_xyz[group], chord[group], return_sorted=False)
-        lengths = np.fromiter(map(len, found), np.int64, len(group))
-        total = int(lengths.sum())
-        if total:
-            flat = np.fromiter(itertools.chain.from_iterable(found), np.int64, total)
-            out_v.append(members[flat])
-            out_d.append(np.repeat(group, lengths))
+        # One dual-tree search per distinct radius, straight into arrays.
+        radii, which = np.unique(chord[group], return_inverse=True)
+        for r, radius in enumerate(radii.tolist()):
+            part = group[which == r]
+            near = cKDTree(d_xyz[part]).sparse_distance_matrix(tree, radius, output_type="ndarray")
+            if len(near):
+                out_v.append(members[near["j"]])
+                out_d.append(part[near["i"]])
     if not out_v:
         return empty, empty
     return np.concatenate(out_v), np.concatenate(out_d)
