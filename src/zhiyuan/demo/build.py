@@ -17,6 +17,7 @@ from zhiyuan.demo.memberships import add_memberships
 from zhiyuan.demo.news import add_news
 from zhiyuan.demo.outlines import add_outlines
 from zhiyuan.demo.projects import add_projects
+from zhiyuan.demo.rollups import add_rollups
 from zhiyuan.demo.stations import add_stations
 from zhiyuan.demo.teams import add_teams
 from zhiyuan.demo.training import add_training
@@ -43,6 +44,7 @@ STEPS: list[Step] = [
     add_help_requests,
     add_honours,
     add_news,
+    add_rollups,  # last: the statistics' rollups over the bulk-inserted records
 ]
 
 

@@ -70,7 +70,19 @@ def default_scope(user) -> Scope:
     team_paths = sorted(managed_team_paths(user), key=len)
     if team_paths:
         return Scope("team", Team.objects.get(path=team_paths[0]))
-    raise PermissionDenied(_("Statistics are for district offices and team admins."))
+    station = managed_stations(user).first()
+    if station is not None:
+        return Scope("station", station)
+    raise PermissionDenied(
+        _("Statistics are for district offices, team admins and station managers.")
+    )
+
+
+def managed_stations(user):
+    """The stations the user is a named manager of (a station's own figures are theirs)."""
+    if not getattr(user, "is_authenticated", False):
+        return Station.objects.none()
+    return Station.objects.filter(managers=user).order_by("name")
 
 
 def scope_choices(user) -> list[Scope]:
@@ -93,6 +105,7 @@ def scope_choices(user) -> list[Scope]:
             condition |= Q(path__startswith=path)
         teams = Team.objects.filter(condition, status=Team.Status.ACTIVE).order_by("path")
         choices += [Scope("team", t) for t in teams[:200]]
+    choices += [Scope("station", s) for s in managed_stations(user)[:200]]
     return choices
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from zhiyuan.reports import access, services
 from zhiyuan.reports.models import ReportFile
@@ -78,19 +78,22 @@ def freeze(request, payload: PeriodIn):
     snapshot = services.freeze(
         actor=request.auth, scope=scope, start=payload.start, end=payload.end
     )
-    return 201, {
-        "scope": snapshot.scope_key,
-        "start": snapshot.start,
-        "end": snapshot.end,
-        "frozen_at": snapshot.frozen_at,
-    }
+    return Status(
+        201,
+        {
+            "scope": snapshot.scope_key,
+            "start": snapshot.start,
+            "end": snapshot.end,
+            "frozen_at": snapshot.frozen_at,
+        },
+    )
 
 
 @router.delete("/statistics/snapshots", response={204: None})
 def unfreeze(request, scope: str, start: dt.date, end: dt.date):
     the_scope = access.parse_scope_key(request.auth, scope)
     services.unfreeze(actor=request.auth, scope=the_scope, start=start, end=end)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/yearly-reports", response={202: ReportOut})
@@ -102,7 +105,7 @@ def request_report(request, payload: ReportIn):
     )
     report = services.request_report(actor=request.auth, scope=scope, year=payload.year)
     report.refresh_from_db()
-    return 202, _report_out(report)
+    return Status(202, _report_out(report))
 
 
 @router.get("/yearly-reports/{report_id}", response=ReportOut)

@@ -89,7 +89,12 @@ class Attendance(models.Model):
 
 
 class ServiceRecord(models.Model):
-    """A 志愿服务记录. Never edited in place: a correction is a new version that supersedes it."""
+    """A 志愿服务记录. Never edited in place: a correction is a new version that supersedes it.
+
+    reports/rollups.py listens to post_save/post_delete of this model to keep the
+    statistics' rollups fresh; bulk_create and QuerySet.update() bypass it: call
+    reports.rollups.rebuild() after them.
+    """
 
     class Source(models.TextChoices):
         MEASURED = "measured", _("Measured by check-in and check-out")
