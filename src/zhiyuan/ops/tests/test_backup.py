@@ -8,7 +8,16 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from zhiyuan.accounts.models import User
-from zhiyuan.ops.backup import backed_up_models, restore_backup, wipe_database, write_backup
+from zhiyuan.core.errors import ValidationFailed
+from zhiyuan.ops.backup import (
+    BackupError,
+    DatabaseNotEmpty,
+    backed_up_models,
+    restore_backup,
+    validate_path,
+    wipe_database,
+    write_backup,
+)
 from zhiyuan.service.models import Certificate, HoursTotal, ServiceRecord
 from zhiyuan.volunteers.models import Volunteer
 
@@ -84,6 +93,8 @@ def test_restore_refuses_a_database_in_use_and_changes_nothing(served, tmp_path)
     write_backup(path)
     ServiceRecord.objects.filter(volunteer=served.carol).delete()
     before = counts()
+    with pytest.raises(DatabaseNotEmpty):
+        restore_backup(path)
     with pytest.raises(CommandError, match="--force"):
         call_command("restore", str(path), verbosity=0)
     assert counts() == before
@@ -106,8 +117,8 @@ def test_a_truncated_backup_restores_nothing(served, tmp_path):
     with gzip.open(cut, "wt", encoding="utf-8") as stream:
         stream.write("\n".join(lines[:-3]) + "\n")
     wipe()
-    with pytest.raises(CommandError, match="incomplete"):
-        call_command("restore", str(cut), verbosity=0)
+    with pytest.raises(BackupError):
+        restore_backup(cut)
     assert not apps.get_model("volunteers.Volunteer").objects.exists()
 
 
@@ -115,9 +126,13 @@ def test_a_file_that_is_not_a_backup_is_refused(db, tmp_path):
     path = tmp_path / "other.gz"
     with gzip.open(path, "wt") as stream:
         stream.write('{"hello": 1}\n')
-    with pytest.raises(CommandError, match="not a zhiyuan backup"):
-        call_command("restore", str(path), verbosity=0)
-    with pytest.raises(CommandError, match="No such file"):
+    with pytest.raises(BackupError) as refused:
+        restore_backup(path)
+    assert refused.value.field == "file"
+    with pytest.raises(ValidationFailed) as missing:
+        validate_path(str(tmp_path / "missing.gz"))
+    assert "file" in missing.value.errors
+    with pytest.raises(CommandError):
         call_command("restore", str(tmp_path / "missing.gz"), verbosity=0)
 
 

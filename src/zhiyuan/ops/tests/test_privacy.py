@@ -11,7 +11,7 @@ from zhiyuan.core import crypto
 from zhiyuan.notifications.models import Message
 from zhiyuan.ops.backup import write_backup
 from zhiyuan.ops.models import Anonymisation
-from zhiyuan.ops.privacy import anonymise_volunteer, export_volunteer
+from zhiyuan.ops.privacy import AlreadyAnonymised, anonymise_volunteer, export_volunteer
 from zhiyuan.projects.models import SignUp
 from zhiyuan.service.models import Certificate, HoursTotal, ServiceRecord
 from zhiyuan.teams.models import Membership
@@ -206,7 +206,7 @@ def test_only_an_office_admin_of_the_region_may_anonymise(served, client_for, wh
 
 def test_anonymising_twice_is_a_conflict(served):
     anonymise_volunteer(actor=served.alice, volunteer=served.gina, reason="离开本区")
-    with pytest.raises(Exception, match="already"):
+    with pytest.raises(AlreadyAnonymised):
         anonymise_volunteer(
             actor=served.alice, volunteer=Volunteer.objects.get(pk=served.gina.pk), reason="再次"
         )
