@@ -163,5 +163,11 @@ def test_recommended_lists_eligible_requests_and_volunteer_accepts(desk, client_
 
 
 def test_reason_text_is_translated_by_code():
-    assert matching.reason_text("fit_distance", {"km": 1.234}) == "1.2 km away"
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert matching.reason_text("fit_distance", {"km": 1.234}) == "1.2 km away"
+    with translation.override("zh-hans"):
+        assert "1.2" in matching.reason_text("fit_distance", {"km": 1.234})
+        assert matching.reason_text("fit_distance", {"km": 1.234}) != "1.2 km away"
     assert matching.reason_text("unknown_code", {}) == "unknown_code"
