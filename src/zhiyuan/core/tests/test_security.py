@@ -94,6 +94,7 @@ def test_deployment_check_is_clean_with_production_settings(tmp_path):
         "DJANGO_SETTINGS_MODULE": "zhiyuan.config.settings",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     result = subprocess.run(  # noqa: S603 (our own CLI)
         [sys.executable, "-m", "zhiyuan", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
