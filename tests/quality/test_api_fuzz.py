@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 
 import pytest
 import schemathesis
+from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.internal.result import Err
@@ -25,7 +27,7 @@ from zhiyuan.teams.tests.conftest import corps  # noqa: F401 - plan's dependency
 
 pytestmark = pytest.mark.django_db
 
-# The apps this suite covers now; the lead adds the rest as they land.
+# Every tag of /api/v1/ (a test below fails if an operation's tag is missing here).
 TAGS = {
     "accounts",
     "regions",
@@ -36,10 +38,22 @@ TAGS = {
     "service hours",
     "certificates",
     "privacy",
+    "helpdesk",
+    "honours",
+    "news",
+    "training",
+    "spreadsheets",
+    "reports",
 }
 EXAMPLES = int(os.environ.get("ZHIYUAN_FUZZ_EXAMPLES", "3"))
+# ZHIYUAN_FUZZ_TAGS="news,reports" narrows a (deeper) run to some apps while debugging.
+ONLY = {tag.strip() for tag in os.environ.get("ZHIYUAN_FUZZ_TAGS", "").split(",") if tag.strip()}
+# Small integer ids reach the fixture's rows (SQLite and PostgreSQL number them from 1), so every
+# other case of an operation with an integer path parameter acts on a real object, not a 404.
+REAL_IDS = 2
 CHECKS = (not_a_server_error, response_schema_conformance)
 RESULTS: dict[str, dict[str, int]] = {}
+STATUSES: Counter[int] = Counter()
 
 
 @pytest.fixture
@@ -65,7 +79,8 @@ def _operations(schema, failures: list[str]):
                 failures.append(f"{error.method} {error.path}: unusable schema: {error}")
             continue
         operation = result.ok()
-        if set(operation.definition.raw.get("tags", [])) & TAGS:
+        tags = set(operation.definition.raw.get("tags", []))
+        if tags & TAGS and (not ONLY or tags & ONLY):
             yield operation
 
 
@@ -86,7 +101,16 @@ def fuzz(schema, headers: dict, examples: int) -> tuple[int, list[str]]:
         def check(case):
             nonlocal cases
             cases += 1
-            response = case.call_wsgi(headers=headers)
+            if cases % 2:
+                for name, value in (case.path_parameters or {}).items():
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        case.path_parameters[name] = abs(value) % REAL_IDS + 1
+            # Each case in its own savepoint, rolled back: one case's 500 cannot poison the
+            # transaction for the rest, and no case changes the world the next one sees.
+            with transaction.atomic():
+                response = case.call_wsgi(headers=headers)
+                transaction.set_rollback(True)
+            STATUSES[response.status_code] += 1
             case.validate_response(response, checks=CHECKS)
 
         began, before = time.monotonic(), cases
@@ -115,10 +139,10 @@ ROLES = {
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_no_server_errors_and_answers_match_the_schema(api_schema, served, role):  # noqa: F811
+def test_no_server_errors_and_answers_match_the_schema(api_schema, world, role):  # noqa: F811
     who, examples = ROLES[role]
-    served.gina_user = served.gina.user
-    headers = bearer(getattr(served, who)) if who else {}
+    world.gina_user = world.gina.user
+    headers = bearer(getattr(world, who)) if who else {}
     started = time.monotonic()
     cases, failures = fuzz(api_schema, headers, examples)
     RESULTS[role] = {
@@ -126,5 +150,19 @@ def test_no_server_errors_and_answers_match_the_schema(api_schema, served, role)
         "failures": len(failures),
         "seconds": round(time.monotonic() - started, 1),
     }
-    print(f"\nfuzz {role}: {RESULTS[role]}")
+    print(f"\nfuzz {role}: {RESULTS[role]}, statuses {dict(sorted(STATUSES.items()))}")
+    STATUSES.clear()
     assert not failures, "\n\n".join(failures)
+
+
+def test_every_operation_of_the_api_is_fuzzed():
+    from zhiyuan.config.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    left_out = sorted(
+        f"{method.upper()} {path}"
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if not set(operation.get("tags", [])) & TAGS
+    )
+    assert not left_out, left_out
