@@ -205,6 +205,14 @@ def create_team(request, payload: TeamIn):
 def update_team(request, team_id: int, payload: TeamPatch):
     team = access.team_for(request.auth, team_id, manage=True)
     changes = payload.dict(exclude_unset=True)
+    # JSON null: blank for the optional texts, refused for what a team cannot be without.
+    for name in ("sponsor_unit", "contact_name", "contact_phone", "description"):
+        if name in changes and changes[name] is None:
+            changes[name] = ""
+    required = ("name", "kind", "join_mode", "region_id")
+    empty = [name for name in required if name in changes and changes[name] is None]
+    if empty:
+        raise ValidationFailed({name: [_("This field cannot be empty.")] for name in empty})
     if "region_id" in changes:
         changes["region"] = _region(changes.pop("region_id"))
     if "specialty" in changes:

@@ -143,6 +143,19 @@ def test_bad_edit_changes_nothing(corps, client_for):
     assert corps.squad_1a.name == "新兴社区分队"
 
 
+def test_null_clears_an_optional_text_and_is_refused_for_the_name(corps, client_for):
+    client = client_for(corps.carol_user)
+    url = f"/api/v1/teams/{corps.squad_1a.pk}"
+    cleared = client.patch(url, {"contact_phone": None}, content_type="application/json")
+    assert cleared.status_code == 200, cleared.content
+    assert cleared.json()["contact_phone"] == ""
+    refused = client.patch(url, {"name": None, "kind": None}, content_type="application/json")
+    assert refused.status_code == 400
+    assert set(refused.json()["errors"]) == {"name", "kind"}
+    corps.squad_1a.refresh_from_db()
+    assert corps.squad_1a.name == "新兴社区分队"
+
+
 def test_edit_sets_a_leader_by_volunteer_number(corps, client_for):
     response = client_for(corps.carol_user).patch(
         f"/api/v1/teams/{corps.squad_1a.pk}",
