@@ -58,11 +58,23 @@ STATUSES: Counter[int] = Counter()
 
 @pytest.fixture
 def api_schema(db):
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from zhiyuan.config.wsgi import application
 
+    # The WSGI handler closes the connection when a request starts and finishes; inside the
+    # test's transaction that would close it under the test (PostgreSQL). Django's test
+    # client unhooks the same receivers while it calls the app; the fuzzer calls it directly.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     # django-ninja writes OpenAPI 3.1; schemathesis 3.x reads it behind this switch.
     schemathesis.experimental.OPEN_API_3_1.enable()
-    return schemathesis.from_wsgi("/api/v1/openapi.json", application, validate_schema=False)
+    try:
+        yield schemathesis.from_wsgi("/api/v1/openapi.json", application, validate_schema=False)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _operations(schema, failures: list[str]):
