@@ -204,6 +204,14 @@ def create_station(request, payload: StationIn):
 def update_station(request, station_id: int, payload: StationPatch):
     station = access.station_for(request.auth, station_id, manage=True)
     changes = payload.dict(exclude_unset=True)
+    # JSON null: blank for the optional texts, refused for what a station cannot be without.
+    for name in ("opening_hours", "services"):
+        if name in changes and changes[name] is None:
+            changes[name] = ""
+    required = ("name", "address", "checkin_radius_m", "coord_system")
+    empty = [name for name in required if name in changes and changes[name] is None]
+    if empty:
+        raise ValidationFailed({name: [_("This field cannot be empty.")] for name in empty})
     status = changes.pop("status", None)
     if "managing_team_id" in changes:
         changes["managing_team"] = _team(changes.pop("managing_team_id"))

@@ -178,3 +178,20 @@ def test_manager_is_added_and_removed_on_the_station_page(mapped, client_for):
     )
     assert outsider.status_code == 403
     assert not station.managers.exists()
+
+
+def test_null_blanks_opening_hours_and_is_refused_for_the_name(mapped, client_for):
+    create(client_for(mapped.alice), **station_data(mapped))
+    station = Station.objects.get()
+    client = client_for(mapped.alice)
+    url = f"/api/v1/stations/{station.pk}"
+    cleared = client.patch(url, {"opening_hours": None}, content_type="application/json")
+    assert cleared.status_code == 200, cleared.content
+    assert cleared.json()["opening_hours"] == ""
+    refused = client.patch(
+        url, {"name": None, "checkin_radius_m": None}, content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert set(refused.json()["errors"]) == {"name", "checkin_radius_m"}
+    station.refresh_from_db()
+    assert station.name == "新兴社区志愿服务站"
