@@ -76,7 +76,12 @@ def test_admin_publishes_an_article_and_a_visitor_reads_it_on_a_phone(
     expect(card.locator(".news-title")).to_have_text("学雷锋志愿服务进社区")
     cover = card.locator(".news-cover img")
     expect(cover).to_be_visible()
-    assert cover.evaluate("img => img.complete && img.naturalWidth") == 800
+    # The cover may be lazy-loaded below the fold: bring it in and wait for the decoded image.
+    cover.scroll_into_view_if_needed()
+    phone.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=cover.element_handle()
+    )
+    assert cover.evaluate("img => img.naturalWidth") == 800
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
     # … and reads it.
