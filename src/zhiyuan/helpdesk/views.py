@@ -16,7 +16,7 @@ from zhiyuan.core.errors import DomainError, NotFound
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.core.security import client_ip, throttle, throttle_registration
-from zhiyuan.helpdesk import access, matching, selectors, services
+from zhiyuan.helpdesk import access, proposals, selectors, services
 from zhiyuan.helpdesk.forms import (
     CompleteForm,
     RateForm,
@@ -204,7 +204,7 @@ def request_accept(request, pk: int):
     if help_request is None:
         raise Http404
     try:
-        matching.accept_request(actor=request.user, request=help_request)
+        proposals.accept_request(actor=request.user, request=help_request)
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("helpdesk:recommended")
@@ -294,7 +294,7 @@ def runs(request):
     form = RunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            run = matching.start_run(
+            run = proposals.start_run(
                 actor=request.user,
                 region=form.cleaned_data["region"],
                 days_ahead=form.cleaned_data["days_ahead"],
@@ -315,15 +315,15 @@ def runs(request):
 @login_required
 def run_detail(request, pk: int):
     run = get_or_page_error(access.run_for, request.user, pk)
-    proposals = list(selectors.proposals_of(run))
-    for proposal in proposals:
+    listed = list(selectors.proposals_of(run))
+    for proposal in listed:
         proposal.reason_texts = [
-            matching.reason_text(r.get("code", ""), r.get("params")) for r in proposal.reasons
+            proposals.reason_text(r.get("code", ""), r.get("params")) for r in proposal.reasons
         ]
     return render(
         request,
         "helpdesk/run_detail.html",
-        {"run": run, "proposals": proposals, "swap_form": SwapForm()},
+        {"run": run, "proposals": listed, "swap_form": SwapForm()},
     )
 
 
@@ -333,15 +333,15 @@ def proposal_action(request, pk: int, action: str):
     proposal = get_or_page_error(access.proposal_for, request.user, pk)
     try:
         if action == "confirm":
-            matching.confirm_proposal(actor=request.user, proposal=proposal)
+            proposals.confirm_proposal(actor=request.user, proposal=proposal)
         elif action == "drop":
-            matching.drop_proposal(actor=request.user, proposal=proposal)
+            proposals.drop_proposal(actor=request.user, proposal=proposal)
         elif action == "swap":
             number = request.POST.get("volunteer_no", "").strip()
             volunteer = Volunteer.objects.filter(volunteer_no=number).first()
             if volunteer is None:
                 raise DomainError(_("Unknown volunteer number."), field="volunteer_no")
-            matching.swap_proposal(actor=request.user, proposal=proposal, volunteer=volunteer)
+            proposals.swap_proposal(actor=request.user, proposal=proposal, volunteer=volunteer)
         else:
             raise Http404
     except DomainError as exc:
@@ -355,7 +355,9 @@ def proposal_action(request, pk: int, action: str):
 def recommended(request):
     volunteer = getattr(request.user, "volunteer", None)
     items = (
-        matching.recommended_for(volunteer) if volunteer is not None and volunteer.is_active else []
+        proposals.recommended_for(volunteer)
+        if volunteer is not None and volunteer.is_active
+        else []
     )
     mine = selectors.my_assignments(volunteer) if volunteer is not None else []
     return render(

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from zhiyuan.helpdesk import matching, services
+from zhiyuan.helpdesk import proposals, services
 from zhiyuan.helpdesk.models import Assignment, MatchRun, Proposal
 from zhiyuan.helpdesk.tests.conftest import at, submit
 from zhiyuan.notifications.models import Message
@@ -166,8 +166,8 @@ def test_reason_text_is_translated_by_code():
     from django.utils import translation
 
     with translation.override("en"):
-        assert matching.reason_text("fit_distance", {"km": 1.234}) == "1.2 km away"
+        assert proposals.reason_text("fit_distance", {"km": 1.234}) == "1.2 km away"
     with translation.override("zh-hans"):
-        assert "1.2" in matching.reason_text("fit_distance", {"km": 1.234})
-        assert matching.reason_text("fit_distance", {"km": 1.234}) != "1.2 km away"
-    assert matching.reason_text("unknown_code", {}) == "unknown_code"
+        assert "1.2" in proposals.reason_text("fit_distance", {"km": 1.234})
+        assert proposals.reason_text("fit_distance", {"km": 1.234}) != "1.2 km away"
+    assert proposals.reason_text("unknown_code", {}) == "unknown_code"
