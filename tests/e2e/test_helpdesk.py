@@ -78,7 +78,9 @@ def test_request_from_a_resident_to_the_volunteers_hours(new_page, sign_in, desk
     expect(row).to_have_count(1)
     expect(row).to_contain_text(desk.carol.volunteer_no)
     row.locator("button.confirm").click()
-    expect(alice.locator("#proposals article.proposal")).to_have_attribute("data-state", "confirmed")
+    expect(alice.locator("#proposals article.proposal")).to_have_attribute(
+        "data-state", "confirmed"
+    )
     request.refresh_from_db()
     assert request.status == "matched"
 

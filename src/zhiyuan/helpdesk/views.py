@@ -371,7 +371,7 @@ def proposal_action(request, pk: int, action: str):
     else:
         messages.success(request, done % names)
     back = request.POST.get("next", "")
-    if back.startswith("?"):
+    if back.startswith("?") and len(back) > 1:
         return redirect(reverse("helpdesk:run_detail", args=[proposal.run_id]) + back)
     return redirect("helpdesk:run_detail", pk=proposal.run_id)
 

@@ -202,7 +202,7 @@ def test_volunteer_without_account_is_signed_up_and_told_by_sms(
     match = run(alice, desk, desk.a1, django_capture_on_commit_callbacks)
     assert match.proposals.filter(help_request__isnull=False).exists()
     page = alice.get(f"/help/matching/{match.pk}/?kind=shift")
-    assert "No account: told by SMS" in page.content.decode()
+    assert "无账户：短信通知" in page.content.decode()
     proposal = match.proposals.get(shift=shift)
     with django_capture_on_commit_callbacks(execute=True):
         response = alice.post(f"/help/proposals/{proposal.pk}/confirm/", {"next": "?kind=shift"})
@@ -212,4 +212,4 @@ def test_volunteer_without_account_is_signed_up_and_told_by_sms(
     sms = Message.objects.get(kind="signup_confirmed", recipient=None)
     assert sms.channel == "sms" and sms.status == "sent" and sms.phone_encrypted
     flash = [str(m) for m in alice.get(response["Location"]).context["messages"]]
-    assert any(proposal.volunteer.real_name in m and "SMS" in m for m in flash), flash
+    assert any(proposal.volunteer.real_name in m and "短信" in m for m in flash), flash
