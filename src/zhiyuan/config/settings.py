@@ -29,6 +29,9 @@ VOLUNTEER_NUMBER_PREFIX = envstr("ZHIYUAN_VOLUNTEER_PREFIX", "ZY")
 STAR_THRESHOLDS = [
     int(v) for v in envlist("ZHIYUAN_STAR_THRESHOLDS", ["100", "300", "600", "1000", "1500"])
 ]
+# A scan without the phone's position is refused; a district may instead take it as
+# unverified, its hours held back until an organiser confirms the attendance.
+CHECKIN_ALLOW_UNVERIFIED = envbool("ZHIYUAN_CHECKIN_ALLOW_UNVERIFIED", False)
 
 ALLOWED_HOSTS = envlist("ZHIYUAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("ZHIYUAN_CSRF_TRUSTED_ORIGINS", [])
