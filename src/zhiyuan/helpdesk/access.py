@@ -4,11 +4,46 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import NotFound, PermissionDenied
 from zhiyuan.helpdesk import selectors
-from zhiyuan.helpdesk.matching import may_decide, may_run
 from zhiyuan.helpdesk.models import HelpRequest, MatchRun, Proposal, Recipient
-from zhiyuan.helpdesk.services import may_handle, may_manage_recipient, may_verify
+from zhiyuan.places.models import Region
+from zhiyuan.projects.access import may_organise
+from zhiyuan.teams.access import may_manage as may_manage_team
+from zhiyuan.teams.selectors import managed_teams
+
+
+def may_verify(user, request: HelpRequest) -> bool:
+    """The district or community office whose scope covers the request's community."""
+    return scopes.administers_region(user, request.community)
+
+
+def may_handle(user, request: HelpRequest) -> bool:
+    """The office of the community, or admins of the team handling the request."""
+    if may_verify(user, request):
+        return True
+    return request.team_id is not None and may_manage_team(user, request.team)
+
+
+def may_manage_recipient(user, recipient: Recipient) -> bool:
+    return scopes.administers_region(user, recipient.community)
+
+
+def may_run(user, region: Region) -> bool:
+    """The office of the region, or admins of a team whose home region covers it."""
+    if scopes.administers_region(user, region):
+        return True
+    return any(
+        region.path.startswith(path)
+        for path in managed_teams(user).values_list("region__path", flat=True)
+    )
+
+
+def may_decide(user, proposal: Proposal) -> bool:
+    if proposal.help_request_id:
+        return may_handle(user, proposal.help_request) or may_run(user, proposal.run.region)
+    return may_organise(user, proposal.shift.activity.project)
 
 
 def _pk(value) -> int:

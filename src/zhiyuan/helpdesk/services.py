@@ -22,6 +22,7 @@ from zhiyuan.accounts.services import record_reveal
 from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.core.masking import mask_phone
+from zhiyuan.helpdesk.access import may_handle, may_manage_recipient, may_verify
 from zhiyuan.helpdesk.models import (
     Assignment,
     HelpEvent,
@@ -36,7 +37,6 @@ from zhiyuan.places import geo
 from zhiyuan.places.models import Region
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.teams.models import Team
-from zhiyuan.teams.selectors import may_manage as may_manage_team
 from zhiyuan.volunteers.idcard import InvalidPhone, parse_mobile
 from zhiyuan.volunteers.models import Volunteer
 
@@ -97,25 +97,6 @@ def mask_address(address: str) -> str:
 
 def _seal(value: str) -> str:
     return crypto.encrypt(value) if value else ""
-
-
-# Permissions ---------------------------------------------------------------------------
-
-
-def may_verify(user, request: HelpRequest) -> bool:
-    """The district or community office whose scope covers the request's community."""
-    return scopes.administers_region(user, request.community)
-
-
-def may_handle(user, request: HelpRequest) -> bool:
-    """The office of the community, or admins of the team handling the request."""
-    if may_verify(user, request):
-        return True
-    return request.team_id is not None and may_manage_team(user, request.team)
-
-
-def may_manage_recipient(user, recipient: Recipient) -> bool:
-    return scopes.administers_region(user, recipient.community)
 
 
 def _check(allowed: bool, message) -> None:

@@ -130,8 +130,8 @@ def request_detail(request, pk: int):
         "helpdesk/request_detail.html",
         {
             "help_request": help_request,
-            "may_verify": services.may_verify(request.user, help_request),
-            "may_handle": services.may_handle(request.user, help_request),
+            "may_verify": access.may_verify(request.user, help_request),
+            "may_handle": access.may_handle(request.user, help_request),
             "assignments": help_request.assignments.filter(state="active").select_related(
                 "volunteer", "record"
             ),

@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.notifications.services import notify
+from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.eligibility import unmet_conditions
 from zhiyuan.projects.models import Activity, ActivitySeries, Category, Project, Shift, SignUp
 from zhiyuan.stations.models import Station
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
-from zhiyuan.teams.selectors import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Skill, Volunteer
 
 
@@ -49,10 +50,6 @@ class Overlap(Conflict):
 class AlreadySignedUp(Conflict):
     code = "already_signed_up"
     default_message = _("You are already signed up for this shift.")
-
-
-def may_organise(user, project: Project) -> bool:
-    return may_manage_team(user, project.organiser)
 
 
 def _check_organiser(actor, project: Project) -> None:
