@@ -32,7 +32,7 @@ def may_write_any(user) -> bool:
 
 def check_may_write(user) -> None:
     if not may_write_any(user):
-        raise PermissionDenied(_("Only office admins and team admins write articles."))
+        raise PermissionDenied(_("Only office and team admins write news."))
 
 
 def article_for(user, article_id, *, edit: bool = False, publish: bool = False) -> Article:

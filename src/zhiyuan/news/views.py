@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -76,8 +75,7 @@ def cover(request, article_id: int):
 
 
 def _require_writer(request) -> None:
-    if not access.may_write_any(request.user):
-        raise DjangoPermissionDenied(_("Only office and team admins write news."))
+    get_or_page_error(access.check_may_write, request.user)
 
 
 def _owner_choices(user) -> list[tuple[str, str]]:
