@@ -21,6 +21,7 @@ from zhiyuan.core.masking import mask_identifier, mask_phone
 from zhiyuan.core.models import reserve
 from zhiyuan.places.models import Region
 from zhiyuan.volunteers import availability as avail
+from zhiyuan.volunteers.access import may_register_in
 from zhiyuan.volunteers.idcard import Gender, IdDocument, parse_document, parse_mobile
 from zhiyuan.volunteers.models import PoliticalStatus, Skill, Volunteer
 
@@ -144,6 +145,8 @@ def register_volunteer(
     document = _collect(errors, "id_number", parse_document, id_type, id_number)
     phone_number = _collect(errors, "phone", parse_mobile, phone)
     community = _resolve_community(errors, community_id)
+    if community is not None and not may_register_in(actor, community):
+        errors["community"] = [str(_("You may register volunteers only in your own region."))]
     skill_rows = _resolve_skills(errors, skills)
     availability_mask = _resolve_availability(errors, availability)
     if political_status not in PoliticalStatus.values:
