@@ -575,7 +575,9 @@ def sign_up(*, actor, shift: Shift) -> SignUp:
 
     Locks, in this order: the volunteer's row, then the shift's row. Holding the first,
     no other sign-up of the same person runs, so the overlap check is exact; holding the
-    second, no one else counts the confirmed places at the same time.
+    second, no one else counts the confirmed places at the same time, and the shift's state
+    is checked again on the locked row (an activity cancelled after the first check has
+    cancelled this shift under the same lock).
     """
     volunteer = _volunteer_of(actor)
     shift = Shift.objects.select_related("activity__project", "activity__station").get(pk=shift.pk)
@@ -586,7 +588,12 @@ def sign_up(*, actor, shift: Shift) -> SignUp:
     try:
         with transaction.atomic():
             Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
-            locked = Shift.objects.select_for_update().get(pk=shift.pk)
+            locked = (
+                Shift.objects.select_for_update(of=("self",))
+                .select_related("activity__project")
+                .get(pk=shift.pk)
+            )
+            _check_open(locked)
             if SignUp.objects.filter(
                 shift=locked, volunteer=volunteer, state__in=SignUp.HOLDING
             ).exists():
@@ -680,6 +687,12 @@ def _release(signup: SignUp, *, to: str, note: str) -> SignUp:
             raise Conflict(_("This sign-up is no longer active."))
         if shift.starts_at <= timezone.now() and to == SignUp.State.CANCELLED:
             raise Conflict(_("The shift has started: ask the organiser."))
+        # The service app's attendances (a reverse relation: projects never imports service).
+        present = shift.attendances.filter(volunteer_id=row.volunteer_id, checked_out_at=None)
+        if to == SignUp.State.CANCELLED and present.exists():
+            raise Conflict(
+                _("You are checked in to this shift: check out first."), code="checked_in"
+            )
         row.state = to
         row.note = note[:300]
         row.save(update_fields=["state", "note", "changed_at"])
