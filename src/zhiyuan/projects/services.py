@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -551,6 +551,17 @@ def set_capacity(*, actor, shift: Shift, capacity: int) -> Shift:
 # Sign-ups -----------------------------------------------------------------------------
 
 
+# Whether a volunteer is checked in to a shift: the service app (above this one) registers
+# its answer from ServiceConfig.ready(), so a sign-up is not cancelled under a running
+# attendance.
+_presence_checks: list[Callable[[int, int], bool]] = []
+
+
+def register_presence_check(check: Callable[[int, int], bool]) -> None:
+    """`check(volunteer_id, shift_id)` answers whether the volunteer is checked in now."""
+    _presence_checks.append(check)
+
+
 def _volunteer_of(actor) -> Volunteer:
     volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
     if volunteer is None:
@@ -687,9 +698,9 @@ def _release(signup: SignUp, *, to: str, note: str) -> SignUp:
             raise Conflict(_("This sign-up is no longer active."))
         if shift.starts_at <= timezone.now() and to == SignUp.State.CANCELLED:
             raise Conflict(_("The shift has started: ask the organiser."))
-        # The service app's attendances (a reverse relation: projects never imports service).
-        present = shift.attendances.filter(volunteer_id=row.volunteer_id, checked_out_at=None)
-        if to == SignUp.State.CANCELLED and present.exists():
+        if to == SignUp.State.CANCELLED and any(
+            check(row.volunteer_id, shift.pk) for check in _presence_checks
+        ):
             raise Conflict(
                 _("You are checked in to this shift: check out first."), code="checked_in"
             )
