@@ -25,7 +25,7 @@ from zhiyuan import matching as engine
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.helpdesk import services
-from zhiyuan.helpdesk.access import may_decide, may_run
+from zhiyuan.helpdesk.access import may_decide, may_run, takeable
 from zhiyuan.helpdesk.models import (
     KIND_EXCLUDED_HEALTH,
     KIND_SKILLS,
@@ -587,7 +587,16 @@ def recommended_for(volunteer: Volunteer, *, days_ahead: int = 30, limit: int = 
     if not built:
         return []
     me = built[0]
-    eligible = [d for d in demands if not engine.refusals(me, d)]
+    takes = set(
+        HelpRequest.objects.filter(takeable(volunteer), status__in=OPEN_FOR_MATCHING).values_list(
+            "pk", flat=True
+        )
+    )
+    eligible = [
+        d
+        for d in demands
+        if not engine.refusals(me, d) and (not d.id.startswith("help:") or int(d.id[5:]) in takes)
+    ]
     scored = []
     for demand in eligible:
         result = engine.solve([me], [demand])

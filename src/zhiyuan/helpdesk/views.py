@@ -142,6 +142,7 @@ def request_detail(request, pk: int):
             "is_assigned": help_request.assignments.filter(
                 state="active", volunteer__user=request.user
             ).exists(),
+            "may_see_private": access.may_see_private(request.user, help_request),
         },
     )
 
@@ -162,6 +163,13 @@ def request_action(request, pk: int, action: str):
         ),
         "cancel": lambda: services.cancel_request(
             actor=request.user, request=help_request, reason=reason
+        ),
+        "confirm": lambda: services.confirm_assignment(
+            actor=request.user,
+            request=help_request,
+            volunteer=get_or_page_error(
+                access.assigned_volunteer, help_request, request.POST.get("volunteer_no", "")
+            ),
         ),
     }
     if action not in actions:
