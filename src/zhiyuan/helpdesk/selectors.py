@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from zhiyuan.accounts import scopes
 from zhiyuan.helpdesk.models import Assignment, HelpRequest, MatchRun, Proposal, Recipient
@@ -75,10 +75,30 @@ def runs_for(user) -> QuerySet[MatchRun]:
     return MatchRun.objects.filter(condition).select_related("region", "created_by")
 
 
-def proposals_of(run: MatchRun) -> QuerySet[Proposal]:
-    return run.proposals.select_related(
+def proposals_of(
+    run: MatchRun, *, kind: str = "", state: str = "", q: str = ""
+) -> QuerySet[Proposal]:
+    """A run's proposals, open ones first; `kind` "help" or "shift", `q` a name or number."""
+    qs = run.proposals.select_related(
         "volunteer", "help_request__community", "shift__activity__station"
-    ).order_by("state", "-score", "id")
+    )
+    if kind == "help":
+        qs = qs.filter(help_request__isnull=False)
+    elif kind == "shift":
+        qs = qs.filter(shift__isnull=False)
+    if state in Proposal.State.values:
+        qs = qs.filter(state=state)
+    if q:
+        qs = qs.filter(Q(volunteer__real_name__contains=q) | Q(volunteer__volunteer_no=q))
+    return qs.order_by("state", "-score", "id")
+
+
+def proposal_counts(run: MatchRun) -> dict[str, int]:
+    """How many of the run's proposals are for help requests and for shifts."""
+    return run.proposals.aggregate(
+        help=Count("pk", filter=Q(help_request__isnull=False)),
+        shift=Count("pk", filter=Q(shift__isnull=False)),
+    )
 
 
 def my_assignments(volunteer) -> QuerySet[Assignment]:

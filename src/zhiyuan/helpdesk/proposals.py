@@ -518,7 +518,8 @@ def _check_decide(actor, proposal: Proposal) -> None:
 
 def confirm_proposal(*, actor, proposal: Proposal) -> Proposal:
     """Assign the volunteer to the request (it becomes matched), or sign them up for the
-    shift through the projects app with all of its rules."""
+    shift through the projects app with all of its rules. The organiser accepts on the
+    volunteer's behalf, account or not; the volunteer is told (by SMS without an account)."""
     _check_decide(actor, proposal)
     volunteer = proposal.volunteer
     with transaction.atomic():
@@ -533,12 +534,7 @@ def confirm_proposal(*, actor, proposal: Proposal) -> Proposal:
                 check=request_refusals,
             )
         else:
-            if volunteer.user_id is None:
-                raise Conflict(
-                    _("This volunteer has no account to hold a sign-up; ask them to sign up."),
-                    code="no_account",
-                )
-            project_services.sign_up(actor=volunteer.user, shift=proposal.shift)
+            project_services.sign_up_for(actor=actor, shift=proposal.shift, volunteer=volunteer)
         locked.state = Proposal.State.CONFIRMED
         locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.save(update_fields=["state", "decided_by", "decided_at"])
