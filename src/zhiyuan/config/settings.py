@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "zhiyuan.ops.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files before anything touches the session or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "zhiyuan.core.security.ContentSecurityPolicyMiddleware",
     # Last: a RateLimited from any view (a throttle, a paused sign-in) becomes the 429 page.
     "zhiyuan.core.security.RateLimitedMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "zhiyuan.config.urls"
@@ -136,6 +139,12 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# /healthz answers 503 below this much free space in ZHIYUAN_DATA_DIR; reports the task
+# queue as stale when its oldest task has waited longer than this many seconds.
+HEALTH_MIN_FREE_MB = envint("ZHIYUAN_HEALTH_MIN_FREE_MB", 500)
+HEALTH_QUEUE_MAX_AGE = envint("ZHIYUAN_HEALTH_QUEUE_MAX_AGE", 900)
+# Who may read /metrics (Prometheus' address), after trusted proxies are walked through.
+METRICS_FROM = envlist("ZHIYUAN_METRICS_FROM", ["127.0.0.1", "::1"])
 # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed: the client
 # address is the last one in that header that is not one of them (core.security.client_ip).
 TRUSTED_PROXIES = envlist("ZHIYUAN_TRUSTED_PROXIES", [])
@@ -184,6 +193,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Pages name only hashed files: the unhashed copies need neither keeping nor compressing.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -199,6 +210,8 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+# Load balancers probe each app host over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = envint("ZHIYUAN_SESSION_HOURS", 12) * 3600
