@@ -75,8 +75,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhiyuan.core.security.ContentSecurityPolicyMiddleware",
-    # Last: it turns a sign-in that axes refused into the lockout page.
+    # It turns a sign-in that axes refused into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Last: public pages for visitors without a session, from the cache (core/pagecache.py).
+    "zhiyuan.core.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "zhiyuan.config.urls"
