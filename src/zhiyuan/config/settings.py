@@ -81,8 +81,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhiyuan.core.security.ContentSecurityPolicyMiddleware",
-    # Last: a RateLimited from any view (a throttle, a paused sign-in) becomes the 429 page.
+    # A RateLimited from any view (a throttle, a paused sign-in) becomes the 429 page.
     "zhiyuan.core.security.RateLimitedMiddleware",
+    # Public pages for visitors without a session, from the cache (core/pagecache.py).
+    "zhiyuan.core.pagecache.PageCacheMiddleware",
+    # Last, as django-prometheus requires.
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
