@@ -312,7 +312,7 @@ def shift_demand(shift: Shift, *, free: int, skills: frozenset[str]):
 def open_requests(region: Region | None, *, until: dt.datetime):
     qs = HelpRequest.objects.filter(status__in=OPEN_FOR_MATCHING, starts_at__lt=until)
     if region is not None:
-        qs = qs.filter(community__path__startswith=region.path)
+        qs = qs.filter(scopes.within("community__path", region.path))
     return qs.annotate(
         taken=Count("assignments", filter=Q(assignments__state=Assignment.State.ACTIVE))
     )
@@ -328,7 +328,7 @@ def open_shifts(region: Region | None, *, now: dt.datetime, until: dt.datetime):
         starts_at__lt=until,
     )
     if region is not None:
-        qs = qs.filter(activity__station__region__path__startswith=region.path)
+        qs = qs.filter(scopes.within("activity__station__region__path", region.path))
     return qs.select_related("activity__station").annotate(
         confirmed=Count("signups", filter=Q(signups__state=SignUp.State.CONFIRMED))
     )
@@ -442,7 +442,7 @@ def execute_run(run_id: int) -> MatchRun:
         end = max((d.end for d in demands), default=now)
         volunteers = engine_volunteers(
             Volunteer.objects.filter(
-                status=Volunteer.Status.ACTIVE, community__path__startswith=run.region.path
+                scopes.within("community__path", run.region.path), status=Volunteer.Status.ACTIVE
             ).only("pk", "birth_date", "community_id", "insured_until", "availability"),
             start=now,
             end=end,

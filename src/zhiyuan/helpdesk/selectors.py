@@ -11,24 +11,11 @@ from zhiyuan.helpdesk.models import Assignment, HelpRequest, MatchRun, Proposal,
 from zhiyuan.teams.selectors import managed_teams
 
 
-def _region_q(user, field: str) -> Q | None:
-    paths = scopes.admin_region_paths(user)
-    if not paths:
-        return None
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(**{f"{field}__path__startswith": path})
-    return condition
-
-
 def visible_recipients(user) -> QuerySet[Recipient]:
     """Recipients of the communities the user's office covers (no one else's)."""
     if not getattr(user, "is_authenticated", False):
         return Recipient.objects.none()
-    condition = _region_q(user, "community")
-    return (
-        Recipient.objects.filter(condition) if condition is not None else Recipient.objects.none()
-    )
+    return Recipient.objects.filter(scopes.administered(user, region="community__path"))
 
 
 def visible_requests(user) -> QuerySet[HelpRequest]:
@@ -38,9 +25,7 @@ def visible_requests(user) -> QuerySet[HelpRequest]:
     condition = Q(requester=user) | Q(
         assignments__volunteer__user=user, assignments__state=Assignment.State.ACTIVE
     )
-    region = _region_q(user, "community")
-    if region is not None:
-        condition |= region
+    condition |= scopes.administered(user, region="community__path")
     teams = managed_teams(user)
     if teams.exists():
         condition |= Q(team__in=teams)
@@ -69,7 +54,7 @@ def request_list(user, filters: RequestFilter | None = None) -> QuerySet[HelpReq
         from zhiyuan.places.models import Region
 
         region = Region.objects.filter(pk=filters.region_id).only("path").first()
-        qs = qs.filter(community__path__startswith=region.path) if region else qs.none()
+        qs = qs.filter(scopes.within("community__path", region.path)) if region else qs.none()
     return qs.order_by("-submitted_at", "-id")
 
 
@@ -86,9 +71,7 @@ def runs_for(user) -> QuerySet[MatchRun]:
     if not getattr(user, "is_authenticated", False):
         return MatchRun.objects.none()
     condition = Q(created_by=user)
-    region = _region_q(user, "region")
-    if region is not None:
-        condition |= region
+    condition |= scopes.administered(user, region="region__path")
     return MatchRun.objects.filter(condition).select_related("region", "created_by")
 
 

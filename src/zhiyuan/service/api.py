@@ -36,6 +36,7 @@ class AttendanceOut(Schema):
     checked_out_at: dt.datetime | None
     in_distance_m: int | None
     auto_checked_out: bool
+    position_verified: bool
 
     @staticmethod
     def resolve_volunteer_no(obj) -> str:
@@ -43,7 +44,7 @@ class AttendanceOut(Schema):
 
 
 class AttendanceIn(Schema):
-    action: str = Field(..., pattern="^(check_in|check_out)$")
+    action: str = Field(..., pattern="^(check_in|check_out|confirm)$")
     volunteer_nos: list[str] | None = None
 
 
@@ -138,11 +139,15 @@ def scan(request, payload: ScanIn):
 
 @router.post("/shifts/{shift_id}/attendance", response=list[AttendanceOut])
 def organiser_attendance(request, shift_id: int, payload: AttendanceIn):
-    """Organisers check volunteers in or out (all confirmed ones when no numbers are given)."""
+    """Organisers check volunteers in or out, or confirm attendances scanned without a
+    position (all confirmed volunteers, or all unverified attendances, when no numbers are
+    given)."""
     shift = shift_for(request.auth, shift_id, organise=True)
     ids = _volunteers(payload.volunteer_nos)
     if payload.action == "check_in":
         return services.organiser_check_in(actor=request.auth, shift=shift, volunteer_ids=ids)
+    if payload.action == "confirm":
+        return services.confirm_attendance(actor=request.auth, shift=shift, volunteer_ids=ids)
     return services.organiser_check_out(actor=request.auth, shift=shift, volunteer_ids=ids)
 
 

@@ -53,6 +53,23 @@ class Attendance(models.Model):
         default=False,
         help_text=_("Still checked in after the shift's end and grace period."),
     )
+    position_verified = models.BooleanField(
+        _("position verified"),
+        default=True,
+        help_text=_(
+            "False when a scan came without a position (allowed by a setting): its hours "
+            "are not measured until an organiser confirms the attendance."
+        ),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

@@ -83,10 +83,24 @@ def _shift_here(volunteer: Volunteer, station: Station, now: dt.datetime) -> Shi
     raise CheckInRefused(_("You have no confirmed shift at this station now."))
 
 
-def _distance(station: Station, position) -> int | None:
-    """Metres from the station to a WGS-84 (lng, lat); refused beyond the check-in radius."""
+def _distance(station: Station, position) -> tuple[int | None, bool]:
+    """Metres from the station to a WGS-84 (lng, lat), and whether the position was given.
+
+    Beyond the check-in radius the scan is refused. Every station has a position, so a
+    scan without one is refused too, unless the district takes such scans as unverified
+    (CHECKIN_ALLOW_UNVERIFIED): then it is recorded, and its hours wait for an organiser.
+    """
     if position is None:
-        return None
+        if settings.CHECKIN_ALLOW_UNVERIFIED:
+            return None, False
+        raise CheckInRefused(
+            _(
+                "This station checks where you are: let the browser share your position "
+                "and scan again."
+            ),
+            field="position",
+            code="position_required",
+        )
     lng, lat = position
     distance = round(geo.distance_m(float(station.longitude), float(station.latitude), lng, lat))
     if distance > station.checkin_radius_m:
@@ -95,7 +109,7 @@ def _distance(station: Station, position) -> int | None:
             % {"distance": distance, "radius": station.checkin_radius_m},
             field="position",
         )
-    return distance
+    return distance, True
 
 
 def position_from(longitude, latitude, coord_system="wgs84"):
@@ -135,7 +149,7 @@ def scan(*, actor, token: str, position=None, now: dt.datetime | None = None) ->
         done = Attendance.objects.filter(volunteer=volunteer, shift=shift).first()
         if done is not None:
             return done
-        distance = _distance(station, position)
+        distance, verified = _distance(station, position)
         return _check_in(
             volunteer,
             shift,
@@ -144,10 +158,13 @@ def scan(*, actor, token: str, position=None, now: dt.datetime | None = None) ->
             method=Attendance.Method.QR,
             now=now,
             distance=distance,
+            verified=verified,
         )
 
 
-def _check_in(volunteer, shift, *, station, actor, method, now, distance=None) -> Attendance:
+def _check_in(
+    volunteer, shift, *, station, actor, method, now, distance=None, verified=True
+) -> Attendance:
     if Attendance.objects.filter(volunteer=volunteer, checked_out_at__isnull=True).exists():
         raise CheckInRefused(_("You are still checked in elsewhere: check out there first."))
     try:
@@ -159,6 +176,7 @@ def _check_in(volunteer, shift, *, station, actor, method, now, distance=None) -
                 method=method,
                 checked_in_at=now,
                 in_distance_m=distance,
+                position_verified=verified,
                 recorded_by=actor,
             )
     except IntegrityError:
@@ -168,12 +186,27 @@ def _check_in(volunteer, shift, *, station, actor, method, now, distance=None) -
 def _check_out(
     attendance: Attendance, *, actor, position, now, station=None, auto=False
 ) -> Attendance:
-    shift = attendance.shift
+    fields = ["checked_out_at", "out_distance_m", "auto_checked_out"]
     if station is not None and not auto:
-        attendance.out_distance_m = _distance(station, position)
-    attendance.checked_out_at = min(now, shift.ends_at) if auto else now
+        attendance.out_distance_m, verified = _distance(station, position)
+        if not verified and attendance.position_verified:
+            attendance.position_verified = False
+            fields.append("position_verified")
+    attendance.checked_out_at = min(now, attendance.shift.ends_at) if auto else now
     attendance.auto_checked_out = auto
-    attendance.save(update_fields=["checked_out_at", "out_distance_m", "auto_checked_out"])
+    attendance.save(update_fields=fields)
+    if attendance.position_verified:
+        _record_measured(
+            attendance,
+            actor=actor,
+            reason=gettext("Checked out automatically after the shift") if auto else "",
+        )
+    return attendance
+
+
+def _record_measured(attendance: Attendance, *, actor, reason="") -> None:
+    """The measured record of a closed, verified attendance: its time within the shift."""
+    shift = attendance.shift
     start = max(attendance.checked_in_at, shift.starts_at)
     end = min(attendance.checked_out_at, shift.ends_at)
     if end > start and _hours(end - start) > 0:
@@ -183,9 +216,8 @@ def _check_out(
             hours=_hours(end - start),
             source=ServiceRecord.Source.MEASURED,
             actor=actor,
-            reason=gettext("Checked out automatically after the shift") if auto else "",
+            reason=reason,
         )
-    return attendance
 
 
 def _record(
@@ -272,6 +304,46 @@ def organiser_check_out(*, actor, shift: Shift, volunteer_ids=None, now=None) ->
             )
             if locked.checked_out_at is None:
                 done.append(_check_out(locked, actor=actor, position=None, now=now))
+    return done
+
+
+def confirm_attendance(*, actor, shift: Shift, volunteer_ids=None, now=None) -> list[Attendance]:
+    """An organiser vouches for attendances recorded without a position (all when None).
+
+    A confirmed attendance that is already closed gets its measured record now; an open
+    one gets it at check-out. Confirming twice changes nothing. Each row is locked and
+    re-read, so a confirmation racing a check-out records the hours once.
+    """
+    _check_organiser(actor, shift)
+    now = now or timezone.now()
+    rows = Attendance.objects.filter(shift=shift, position_verified=False)
+    if volunteer_ids is not None:
+        rows = rows.filter(volunteer_id__in=volunteer_ids)
+    done = []
+    for attendance in rows:
+        with transaction.atomic():
+            locked = (
+                Attendance.objects.select_for_update()
+                .select_related("shift__activity__project")
+                .get(pk=attendance.pk)
+            )
+            if locked.position_verified:
+                continue
+            locked.position_verified = True
+            locked.confirmed_by = actor
+            locked.confirmed_at = now
+            locked.save(update_fields=["position_verified", "confirmed_by", "confirmed_at"])
+            if locked.checked_out_at is not None and not (
+                ServiceRecord.objects.filter(
+                    volunteer_id=locked.volunteer_id, shift=shift, is_current=True
+                ).exists()
+            ):
+                _record_measured(
+                    locked,
+                    actor=actor,
+                    reason=gettext("Scanned without a position; confirmed by the organiser"),
+                )
+            done.append(locked)
     return done
 
 

@@ -50,6 +50,14 @@ def scan_page(request, token: str):
                 messages.success(request, _("Checked out. Thank you for your service!"))
             else:
                 messages.success(request, _("Checked in. Scan again when you leave."))
+            if not result.position_verified:
+                messages.warning(
+                    request,
+                    _(
+                        "Your position was not shared: the organiser must confirm you were "
+                        "here before these hours count."
+                    ),
+                )
         return redirect(request.path)
     return render(
         request,
@@ -240,6 +248,8 @@ def shift_attendance(request, shift_id: int):
                 services.organiser_check_in(actor=request.user, shift=shift, volunteer_ids=ids)
             elif action == "check_out":
                 services.organiser_check_out(actor=request.user, shift=shift, volunteer_ids=ids)
+            elif action == "confirm":
+                services.confirm_attendance(actor=request.user, shift=shift, volunteer_ids=ids)
             elif action == "hours":
                 volunteer = Volunteer.objects.filter(
                     pk=request.POST.get("volunteer_id") or 0

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0002_default_categories'),
-        ('service', '0002_certificate_queue_index'),
+        ('service', '0003_attendance_position_verified'),
         ('teams', '0002_default_specialties'),
         ('volunteers', '0005_training_only_skills'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
