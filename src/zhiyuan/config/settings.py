@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files before anything touches the session or the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early: a database outage in the session or auth middleware becomes a 503 page too.
     "zhiyuan.ops.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,6 +109,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'zhiyuan.sqlite3'}"),
         conn_max_age=envint("ZHIYUAN_DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -121,9 +124,22 @@ elif envbool("ZHIYUAN_DB_POOL", False):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
 
-# Per-process memory cache for public aggregates (see portal.views); a shared cache is
-# not needed: each process recomputes at most once per timeout.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Throttles, lockout counters and cached public figures. The embedded default is each
+# process's memory (limits count per process); several processes or hosts share Redis.
+CACHE_URL = envstr("ZHIYUAN_CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "zhiyuan",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed: the client
+# address is the last one in that header that is not one of them (core.security.client_ip).
+TRUSTED_PROXIES = envlist("ZHIYUAN_TRUSTED_PROXIES", [])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -144,6 +160,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zhiyuan.core.security.lockout_response"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "zhiyuan.core.security.client_ip"
 # Registrations and help requests accepted from one address per hour.
 REGISTRATIONS_PER_HOUR = envint("ZHIYUAN_REGISTRATIONS_PER_HOUR", 20)
 
@@ -164,6 +181,17 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+# Production serves what `zhiyuan collectstatic` gathered (make serve does it at install):
+# hashed names, gzip and brotli copies, cached for a year by WhiteNoise (or by nginx, see
+# deploy/). The developer's server (DEBUG) serves the source files as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -191,9 +219,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# Background work (notifications, later imports and reports) through Django's task API:
-# the database backend, run by `zhiyuan db_worker`; tests use the immediate backend.
-TASKS = {"default": {"BACKEND": envstr("ZHIYUAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Background work (notifications, imports, matching, reports) through Django's task API,
+# run by `zhiyuan worker`: the database backend (embedded default, `db_worker`), or RQ on
+# Redis for workers on many hosts (`rqworker`); tests use the immediate backend.
+TASKS_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+TASKS_BACKEND = envstr("ZHIYUAN_TASKS_BACKEND", "database")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
+if TASKS["default"]["BACKEND"] == TASKS_BACKENDS["rq"]:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        "default": {"URL": envstr("ZHIYUAN_RQ_URL") or CACHE_URL or "redis://127.0.0.1:6379/0"}
+    }
 # Channels every notification goes out on: site (the inbox), email, sms.
 NOTIFICATION_CHANNELS = envlist("ZHIYUAN_NOTIFICATION_CHANNELS", ["site", "email", "sms"])
 SMS_GATEWAY = envstr("ZHIYUAN_SMS_GATEWAY", "zhiyuan.notifications.channels.LoggingSmsGateway")

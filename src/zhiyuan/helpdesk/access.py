@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core.errors import NotFound, PermissionDenied
 from zhiyuan.helpdesk import selectors
-from zhiyuan.helpdesk.matching import may_decide, may_run
 from zhiyuan.helpdesk.models import HelpRequest, MatchRun, Proposal, Recipient
+from zhiyuan.helpdesk.proposals import may_decide, may_run
 from zhiyuan.helpdesk.services import may_handle, may_manage_recipient, may_verify
 
 

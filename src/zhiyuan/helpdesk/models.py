@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core import crypto
@@ -470,3 +471,11 @@ class Proposal(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == self.State.PROPOSED
+
+    @property
+    def demand_label(self) -> str:
+        """The demand in words: the help request's code and title, or the shift and its start."""
+        if self.help_request_id:
+            return f"{self.help_request.code} {self.help_request.title}"
+        start = timezone.localtime(self.shift.starts_at).strftime("%m-%d %H:%M")
+        return f"{self.shift} {start}"

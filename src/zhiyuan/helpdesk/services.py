@@ -39,6 +39,7 @@ from zhiyuan.teams.models import Team
 from zhiyuan.teams.selectors import may_manage as may_manage_team
 from zhiyuan.volunteers.idcard import InvalidPhone, parse_mobile
 from zhiyuan.volunteers.models import Volunteer
+from zhiyuan.volunteers.notices import notify_volunteer
 
 S = HelpRequest.Status
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -437,15 +438,14 @@ def _tell(request: HelpRequest, status: str, note: str) -> None:
             link=reverse("helpdesk:track_code", args=[request.code]),
         )
     for assignment in _active_assignments(request):
-        if assignment.volunteer.user_id:
-            notify(
-                recipient=assignment.volunteer.user,
-                kind=f"help_{status}",
-                key=f"help:{request.pk}:{status}:v{assignment.volunteer_id}",
-                subject=subject,
-                body=body,
-                link=reverse("helpdesk:request_detail", args=[request.pk]),
-            )
+        notify_volunteer(
+            assignment.volunteer,
+            kind=f"help_{status}",
+            key=f"help:{request.pk}:{status}:v{assignment.volunteer_id}",
+            subject=subject,
+            body=body,
+            link=reverse("helpdesk:request_detail", args=[request.pk]),
+        )
 
 
 def _move(
@@ -561,7 +561,7 @@ def assign_volunteer(
             ) from None
         if locked.status == S.VERIFIED:
             locked = _move(locked, S.MATCHED, actor=actor)
-        elif volunteer.user_id:
+        else:
             _tell(locked, S.MATCHED, "")
     request.status = locked.status
     return assignment

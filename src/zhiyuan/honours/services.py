@@ -399,7 +399,7 @@ def _in_team(team: Team, awardee) -> bool:
     kind = awardee_type_of(awardee)
     if kind == AwardeeType.VOLUNTEER:
         return Membership.objects.filter(
-            volunteer=awardee, state=Membership.State.ACTIVE, team__path__startswith=team.path
+            scopes.within("team__path", team.path), volunteer=awardee, state=Membership.State.ACTIVE
         ).exists()
     if kind == AwardeeType.TEAM:
         return awardee.path.startswith(team.path) and awardee.pk != team.pk

@@ -171,7 +171,7 @@ def _nominating_teams(user, round_) -> list[Team]:
         return []
     return list(
         managed_teams(user)
-        .filter(status=Team.Status.ACTIVE, region__path__startswith=round_.region.path)
+        .filter(scopes.within("region__path", round_.region.path), status=Team.Status.ACTIVE)
         .order_by("path")[:200]
     )
 

@@ -24,6 +24,7 @@ from zhiyuan.news.images import check_cover
 from zhiyuan.news.models import Article, Column, Reprint
 from zhiyuan.news.sanitise import has_text, sanitise
 from zhiyuan.places.models import Region
+from zhiyuan.places.selectors import administered_regions
 from zhiyuan.projects.models import Project
 from zhiyuan.stations.models import Station
 from zhiyuan.teams.models import Team
@@ -59,16 +60,7 @@ def may_write_any(user) -> bool:
 
 def writer_regions(user):
     """Regions whose articles the user may own as an office admin, broadest first."""
-    paths = scopes.admin_region_paths(user)
-    if not paths:
-        return Region.objects.none()
-    if "/" in paths:
-        return Region.objects.exclude(level="community").order_by("path")
-    condition = None
-    for path in paths:
-        q = Region.objects.filter(path__startswith=path).exclude(level="community")
-        condition = q if condition is None else condition | q
-    return condition.order_by("path")
+    return administered_regions(user)
 
 
 # Articles -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.security import client_ip
 from zhiyuan.ops import privacy
 from zhiyuan.ops.forms import AnonymiseForm, ExportForm
 from zhiyuan.ops.models import Anonymisation
@@ -37,7 +38,7 @@ def my_export(request):
     if volunteer is None:
         raise Http404(privacy.NO_PROFILE)
     data = privacy.export_for(
-        actor=request.user, volunteer=volunteer, ip_address=request.META.get("REMOTE_ADDR")
+        actor=request.user, volunteer=volunteer, ip_address=client_ip(request)
     )
     return _download(data, volunteer.volunteer_no)
 
@@ -52,7 +53,7 @@ def volunteer_export(request, volunteer_no: str):
             actor=request.user,
             volunteer=volunteer,
             reason=form.cleaned_data["reason"],
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         return _download(data, volunteer.volunteer_no)
     messages.error(request, _("Give a reason for the export."))

@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
-from zhiyuan.notifications.services import notify
 from zhiyuan.projects.eligibility import unmet_conditions
 from zhiyuan.projects.models import Activity, ActivitySeries, Category, Project, Shift, SignUp
 from zhiyuan.stations.models import Station
 from zhiyuan.teams.models import Team
 from zhiyuan.teams.selectors import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Skill, Volunteer
+from zhiyuan.volunteers.notices import notify_volunteer
 
 
 class NotEligible(DomainError):
@@ -230,10 +230,8 @@ def _holders(shifts) -> list[SignUp]:
 
 def _tell(signups: Iterable[SignUp], *, kind: str, subject, body_for, key: str) -> None:
     for signup in signups:
-        if signup.volunteer.user_id is None:
-            continue
-        notify(
-            recipient=signup.volunteer.user,
+        notify_volunteer(
+            signup.volunteer,
             kind=kind,
             key=f"{kind}:{key}:{signup.pk}",
             subject=subject,
@@ -580,7 +578,21 @@ def sign_up(*, actor, shift: Shift) -> SignUp:
     no other sign-up of the same person runs, so the overlap check is exact; holding the
     second, no one else counts the confirmed places at the same time.
     """
-    volunteer = _volunteer_of(actor)
+    return _take_place(volunteer=_volunteer_of(actor), shift=shift)
+
+
+def sign_up_for(*, actor, shift: Shift, volunteer: Volunteer) -> SignUp:
+    """An organiser of the project signs a volunteer up on their behalf (a confirmed matching
+    proposal: most roster volunteers have no account); every rule of `sign_up` applies and
+    the volunteer is told, by SMS when they have no account."""
+    shift = Shift.objects.select_related("activity__project").get(pk=shift.pk)
+    _check_organiser(actor, shift.activity.project)
+    if not volunteer.is_active:
+        raise NotEligible([gettext("This volunteer is not active.")])
+    return _take_place(volunteer=volunteer, shift=shift)
+
+
+def _take_place(*, volunteer: Volunteer, shift: Shift) -> SignUp:
     shift = Shift.objects.select_related("activity__project", "activity__station").get(pk=shift.pk)
     _check_open(shift)
     reasons = unmet_conditions(volunteer, shift)

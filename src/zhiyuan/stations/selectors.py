@@ -72,7 +72,7 @@ def stations(filters: StationFilter | None = None) -> QuerySet[Station]:
         qs = qs.filter(kind=filters.kind)
     if filters.region_id:
         region = Region.objects.filter(pk=filters.region_id).first()
-        qs = qs.filter(region__path__startswith=region.path) if region else qs.none()
+        qs = qs.filter(scopes.within("region__path", region.path)) if region else qs.none()
     if filters.compliance:
         qs = qs.filter(compliance=filters.compliance)
     return qs.order_by("kind", "name")
@@ -83,9 +83,7 @@ def shortfalls(user) -> list[tuple[Station, list[AuditItem]]]:
     paths = scopes.admin_region_paths(user)
     if not paths:
         return []
-    condition = Q()
-    for path in paths:
-        condition |= Q(region__path__startswith=path)
+    condition = scopes.within("region__path", paths)
     short = list(
         with_compliance(Station.objects.filter(condition, status=Station.Status.OPEN))
         .filter(compliance=Compliance.SHORT)

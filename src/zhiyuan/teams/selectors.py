@@ -52,15 +52,7 @@ def may_manage(user, team: Team) -> bool:
 
 def managed_teams(user) -> QuerySet[Team]:
     """Every team the user may manage, as one queryset."""
-    paths = scopes.admin_region_paths(user)
-    if "/" in paths:
-        return Team.objects.all()
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(region__path__startswith=path)
-    for path in managed_team_paths(user):
-        condition |= Q(path__startswith=path)
-    return Team.objects.filter(condition)
+    return Team.objects.filter(scopes.administered(user, region="region__path", team="path"))
 
 
 @dataclass(frozen=True)
@@ -178,11 +170,8 @@ def roster_rule(user) -> Q | None:
     paths = managed_team_paths(user)
     if not paths:
         return None
-    condition = Q()
-    for path in paths:
-        condition |= Q(team__path__startswith=path)
     return Q(
-        pk__in=Membership.objects.filter(condition, state__in=Membership.OPEN_STATES).values(
-            "volunteer_id"
-        )
+        pk__in=Membership.objects.filter(
+            scopes.within("team__path", paths), state__in=Membership.OPEN_STATES
+        ).values("volunteer_id")
     )

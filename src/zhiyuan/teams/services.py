@@ -194,7 +194,7 @@ def move_team(*, actor, team: Team, new_parent: Team) -> Team:
     with transaction.atomic():
         old_prefix = team.path
         new_prefix = f"{new_parent.path}{team.pk}/"
-        Team.objects.filter(path__startswith=old_prefix).update(
+        Team.objects.filter(scopes.within("path", old_prefix)).update(
             path=Concat(Value(new_prefix), Substr(F("path"), len(old_prefix) + 1))
         )
         Team.objects.filter(pk=team.pk).update(parent=new_parent)

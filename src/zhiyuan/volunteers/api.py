@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from zhiyuan.accounts.apiauth import OPTIONAL
 from zhiyuan.core.errors import ValidationFailed
-from zhiyuan.core.security import throttle_registration
+from zhiyuan.core.security import client_ip, throttle_registration
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.models import Skill, Volunteer
@@ -136,10 +136,6 @@ def _declarable(codes: list[str] | None, volunteer: Volunteer | None = None) -> 
     return list(dict.fromkeys([*codes, *sorted(held)]))
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 @router.get("/skills", auth=OPTIONAL, response=list[SkillOut])
 def list_skills(request):
     return selectors.skills()
@@ -225,6 +221,6 @@ def reveal(request, volunteer_no: str, payload: RevealIn):
         volunteer=volunteer,
         field=payload.field,
         reason=payload.reason,
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
     )
     return {"field": payload.field, "value": value}

@@ -312,7 +312,7 @@ def shift_demand(shift: Shift, *, free: int, skills: frozenset[str]):
 def open_requests(region: Region | None, *, until: dt.datetime):
     qs = HelpRequest.objects.filter(status__in=OPEN_FOR_MATCHING, starts_at__lt=until)
     if region is not None:
-        qs = qs.filter(community__path__startswith=region.path)
+        qs = qs.filter(scopes.within("community__path", region.path))
     return qs.annotate(
         taken=Count("assignments", filter=Q(assignments__state=Assignment.State.ACTIVE))
     )
@@ -328,7 +328,7 @@ def open_shifts(region: Region | None, *, now: dt.datetime, until: dt.datetime):
         starts_at__lt=until,
     )
     if region is not None:
-        qs = qs.filter(activity__station__region__path__startswith=region.path)
+        qs = qs.filter(scopes.within("activity__station__region__path", region.path))
     return qs.select_related("activity__station").annotate(
         confirmed=Count("signups", filter=Q(signups__state=SignUp.State.CONFIRMED))
     )
@@ -442,7 +442,7 @@ def execute_run(run_id: int) -> MatchRun:
         end = max((d.end for d in demands), default=now)
         volunteers = engine_volunteers(
             Volunteer.objects.filter(
-                status=Volunteer.Status.ACTIVE, community__path__startswith=run.region.path
+                scopes.within("community__path", run.region.path), status=Volunteer.Status.ACTIVE
             ).only("pk", "birth_date", "community_id", "insured_until", "availability"),
             start=now,
             end=end,
@@ -536,7 +536,8 @@ def _check_decide(actor, proposal: Proposal) -> None:
 
 def confirm_proposal(*, actor, proposal: Proposal) -> Proposal:
     """Assign the volunteer to the request (it becomes matched), or sign them up for the
-    shift through the projects app with all of its rules."""
+    shift through the projects app with all of its rules. The organiser accepts on the
+    volunteer's behalf, account or not; the volunteer is told (by SMS without an account)."""
     _check_decide(actor, proposal)
     volunteer = proposal.volunteer
     with transaction.atomic():
@@ -551,12 +552,7 @@ def confirm_proposal(*, actor, proposal: Proposal) -> Proposal:
                 check=request_refusals,
             )
         else:
-            if volunteer.user_id is None:
-                raise Conflict(
-                    _("This volunteer has no account to hold a sign-up; ask them to sign up."),
-                    code="no_account",
-                )
-            project_services.sign_up(actor=volunteer.user, shift=proposal.shift)
+            project_services.sign_up_for(actor=actor, shift=proposal.shift, volunteer=volunteer)
         locked.state = Proposal.State.CONFIRMED
         locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.save(update_fields=["state", "decided_by", "decided_at"])
