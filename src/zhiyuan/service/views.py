@@ -1,18 +1,21 @@
-"""Service-hour pages: the scan page behind a station's poster, my hours, the approval queue,
-a shift's attendance for organisers, a record's history, and who is at a station now."""
+"""Service-hour pages: the scan page behind a station's poster (and its service worker), my
+hours, the approval queue, a shift's attendance for organisers, a record's history, and who
+is at a station now."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
@@ -26,6 +29,13 @@ from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Volunteer
 
 QUEUE_PAGE = 50
+WORKER = Path(__file__).resolve().parent.parent / "static" / "js" / "checkin-sw.js"
+
+
+@cache_control(no_cache=True)
+def checkin_worker(request):
+    """The check-in pages' service worker, served from /s/ so that its scope covers them."""
+    return HttpResponse(WORKER.read_bytes(), content_type="text/javascript; charset=utf-8")
 
 
 def scan_page(request, token: str):
