@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
-    "axes",
     "zhiyuan.core",
     "zhiyuan.places",
     "zhiyuan.accounts",
@@ -82,8 +81,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhiyuan.core.security.ContentSecurityPolicyMiddleware",
-    # Last: it turns a sign-in that axes refused into the lockout page.
-    "axes.middleware.AxesMiddleware",
+    # A RateLimited from any view (a throttle, a paused sign-in) becomes the 429 page.
+    "zhiyuan.core.security.RateLimitedMiddleware",
+    # Public pages for visitors without a session, from the cache (core/pagecache.py).
+    "zhiyuan.core.pagecache.PageCacheMiddleware",
+    # Last, as django-prometheus requires.
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -155,21 +157,14 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
-AUTHENTICATION_BACKENDS = [
-    # First: refuses a locked-out username/address before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "zhiyuan.accounts.backends.PhoneOrUsernameBackend",
-]
-# Sign-in lockout (django-axes): this many failures for one username from one address
-# pause signing in for ZHIYUAN_LOGIN_COOLOFF_MINUTES. 0 turns the lockout off.
-AXES_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_FAILURE_LIMIT", 5)
-AXES_ENABLED = AXES_FAILURE_LIMIT > 0
-AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("ZHIYUAN_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "zhiyuan.core.security.lockout_response"
-AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "zhiyuan.core.security.client_ip"
+AUTHENTICATION_BACKENDS = ["zhiyuan.accounts.backends.PhoneOrUsernameBackend"]
+# Sign-in lockout (zhiyuan.accounts.signin): this many failures for one account (under any
+# spelling, from anywhere) pause its sign-in for ZHIYUAN_LOGIN_COOLOFF_MINUTES after the
+# last one; ZHIYUAN_LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the
+# accounts, pause that address. 0 turns the lockout off.
+LOGIN_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_COOLOFF = dt.timedelta(minutes=envint("ZHIYUAN_LOGIN_COOLOFF_MINUTES", 15))
 # Registrations and help requests accepted from one address per hour.
 REGISTRATIONS_PER_HOUR = envint("ZHIYUAN_REGISTRATIONS_PER_HOUR", 20)
 

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from zhiyuan.config.api import api
 from zhiyuan.ops.views import healthz, metrics
-from zhiyuan.service.views import scan_page
+from zhiyuan.service.views import checkin_worker, scan_page
 
 urlpatterns = [
     path("", include("zhiyuan.portal.urls")),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("stations/", include("zhiyuan.stations.urls")),
     path("projects/", include("zhiyuan.projects.urls")),
     path("messages/", include("zhiyuan.notifications.urls")),
+    path("s/sw.js", checkin_worker, name="checkin_worker"),
     path("s/<str:token>/", scan_page, name="checkin"),
     path("service/", include("zhiyuan.service.urls")),
     path("training/", include("zhiyuan.training.urls")),
