@@ -14,7 +14,7 @@ from zhiyuan.core.errors import PermissionDenied, ValidationFailed
 TOKEN_PREFIX = "zy_"  # noqa: S105 - a public prefix, not a secret
 
 
-def grant_district_admin(*, actor, user: User, region, note: str = "") -> RoleGrant:
+def grant_district_admin(*, actor: User, user: User, region, note: str = "") -> RoleGrant:
     """Make `user` an office admin over `region`; only an admin above it may do so."""
     if not scopes.administers_region(actor, region):
         raise PermissionDenied(_("Only an administrator of this region may grant roles in it."))

@@ -104,9 +104,9 @@ def assigned_volunteer(request: HelpRequest, volunteer_no: str) -> Volunteer:
 
 
 def may_decide(user, proposal: Proposal) -> bool:
-    if proposal.help_request_id:
+    if proposal.help_request is not None:
         return may_handle(user, proposal.help_request) or may_run(user, proposal.run.region)
-    return may_organise(user, proposal.shift.activity.project)
+    return proposal.shift is not None and may_organise(user, proposal.shift.activity.project)
 
 
 def _pk(value) -> int:

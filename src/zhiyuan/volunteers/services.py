@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
-from zhiyuan.accounts.models import User
+from zhiyuan.accounts.models import Actor, User
 from zhiyuan.accounts.services import record_reveal
 from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
@@ -115,7 +115,7 @@ def _resolve_availability(errors: dict, slots: Iterable[str]) -> int:
 
 def register_volunteer(
     *,
-    actor,
+    actor: Actor,
     real_name: str,
     id_type: str,
     id_number: str,
@@ -223,12 +223,12 @@ def register_volunteer(
     return volunteer
 
 
-def _check_manages(actor, volunteer: Volunteer) -> None:
+def _check_manages(actor: User, volunteer: Volunteer) -> None:
     if not scopes.administers_region(actor, volunteer.community):
         raise PermissionDenied(_("Only an office admin of the volunteer's region may do this."))
 
 
-def _transition(actor, volunteer_id: int, allowed_from: set[str], to: str, reason: str):
+def _transition(actor: User, volunteer_id: int, allowed_from: set[str], to: str, reason: str):
     """Move a volunteer's status under a row lock, so two reviewers cannot both act."""
     with transaction.atomic():
         volunteer = (
@@ -255,7 +255,7 @@ def _required_reason(reason: str, message) -> str:
     return reason[:300]
 
 
-def approve_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
+def approve_volunteer(*, actor: User, volunteer: Volunteer) -> Volunteer:
     return _transition(
         actor,
         volunteer.pk,
@@ -265,7 +265,7 @@ def approve_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
     )
 
 
-def reject_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
+def reject_volunteer(*, actor: User, volunteer: Volunteer, reason: str) -> Volunteer:
     _check_manages(actor, volunteer)
     reason = _required_reason(reason, _("Give the applicant a reason for the rejection."))
     return _transition(
@@ -273,7 +273,7 @@ def reject_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
     )
 
 
-def suspend_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
+def suspend_volunteer(*, actor: User, volunteer: Volunteer, reason: str) -> Volunteer:
     _check_manages(actor, volunteer)
     reason = _required_reason(reason, _("Give a reason for the suspension."))
     return _transition(
@@ -281,7 +281,7 @@ def suspend_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
     )
 
 
-def reinstate_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
+def reinstate_volunteer(*, actor: User, volunteer: Volunteer) -> Volunteer:
     return _transition(
         actor, volunteer.pk, {Volunteer.Status.SUSPENDED}, Volunteer.Status.ACTIVE, ""
     )
@@ -289,7 +289,7 @@ def reinstate_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
 
 def update_profile(
     *,
-    actor,
+    actor: User,
     volunteer: Volunteer,
     phone: str | None = None,
     community_id=None,
@@ -341,7 +341,7 @@ def update_profile(
 
 
 def reveal(
-    *, actor, volunteer: Volunteer, field: str, reason: str, ip_address: str | None = None
+    *, actor: User, volunteer: Volunteer, field: str, reason: str, ip_address: str | None = None
 ) -> str:
     """The full value of `field` ("id_number" or "phone"), written to the audit log first."""
     if field not in REVEALABLE_FIELDS:
