@@ -29,6 +29,12 @@ def may_handle(user, request: HelpRequest) -> bool:
     return request.team_id is not None and may_manage_team(user, request.team)
 
 
+def check_office(user) -> None:
+    """The recipients' pages are the offices' (district and subdistrict)."""
+    if not scopes.is_district_admin(user):
+        raise PermissionDenied(_("Only office admins manage recipients."))
+
+
 def may_manage_recipient(user, recipient: Recipient) -> bool:
     return scopes.administers_region(user, recipient.community)
 
