@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -43,7 +43,7 @@ from zhiyuan.helpdesk.models import (
 from zhiyuan.notifications.services import notify
 from zhiyuan.places import geo
 from zhiyuan.places.models import Region
-from zhiyuan.service.models import ServiceRecord
+from zhiyuan.service import services as record_service
 from zhiyuan.teams.models import Team
 from zhiyuan.volunteers.idcard import InvalidPhone, parse_mobile
 from zhiyuan.volunteers.models import Volunteer
@@ -62,7 +62,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
 CODE_LENGTH = 10
-HOUR = Decimal("0.01")
 MAX_WINDOW = dt.timedelta(hours=12)
 RECIPIENT_FIELDS = {
     "address": _("address"),
@@ -615,9 +614,8 @@ def _served_on(request: HelpRequest) -> dt.date:
 
 def _hour_limit(request: HelpRequest) -> Decimal:
     now = timezone.now()
-    held = [e - s for s, e in request.occurrences() if s <= now]
-    seconds = sum((d.total_seconds() for d in held), 0.0)
-    return (Decimal(seconds) / Decimal(3600)).quantize(HOUR, ROUND_HALF_UP)
+    held = sum((e - s for s, e in request.occurrences() if s <= now), dt.timedelta())
+    return record_service.hours_of(held)
 
 
 def complete_request(
@@ -637,32 +635,29 @@ def complete_request(
     errors: dict[str, list[str]] = {}
     chosen: dict[int, Decimal] = {}
     for assignment in assignments:
-        raw = hours.get(assignment.volunteer_id, limit)
-        try:
-            value = Decimal(str(raw)).quantize(HOUR, ROUND_HALF_UP)
-        except ArithmeticError:
-            value = Decimal(-1)
-        if value <= 0 or value > limit:
+        value = record_service.parse_hours(hours.get(assignment.volunteer_id, limit))
+        if value is None or value <= 0 or value > limit:
             errors["hours"] = [
                 gettext("Hours must be more than zero and at most %(limit)s.") % {"limit": limit}
             ]
-        chosen[assignment.volunteer_id] = value
+        chosen[assignment.volunteer_id] = value or Decimal(0)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         done = _move(request, S.DONE, actor=actor, note=note, finished_at=timezone.now())
         served_on = _served_on(done)
         share = max(1, done.persons_served // len(assignments))
+        assert done.team is not None  # verifying a request gives it a team
         for assignment in assignments:
-            record = ServiceRecord.objects.create(
+            record = record_service.record_outside_shift(
+                actor=actor,
                 volunteer_id=assignment.volunteer_id,
                 team=done.team,
+                region=done.community,
                 served_on=served_on,
                 hours=chosen[assignment.volunteer_id],
                 persons_served=share,
-                content=f"{HelpKind(done.kind).label} · {done.title}"[:300],
-                source=ServiceRecord.Source.ENTERED,
-                recorded_by=actor,
+                content=f"{HelpKind(done.kind).label} · {done.title}",
                 reason=gettext("Help request %(code)s") % {"code": done.code},
             )
             assignment.record = record

@@ -20,11 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from zhiyuan.accounts.models import Actor, User
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.places import geo
+from zhiyuan.places.models import Region
 from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.models import Shift, SignUp
+from zhiyuan.service import access
 from zhiyuan.service.models import Attendance, CorrectionRequest, HoursTotal, ServiceRecord
 from zhiyuan.stations.models import Station
 from zhiyuan.teams.access import may_manage as may_manage_team
+from zhiyuan.teams.models import Team
 from zhiyuan.volunteers.models import Volunteer
 
 HOUR = Decimal("0.01")
@@ -377,6 +380,51 @@ def close_stale(*, now: dt.datetime | None = None) -> int:
                 )
                 count += 1
     return count
+
+
+def hours_of(delta: dt.timedelta) -> Decimal:
+    """Service hours in a stretch of time, to the hundredth: the one hours arithmetic."""
+    return _hours(delta)
+
+
+def parse_hours(value) -> Decimal | None:
+    """Hours as given (text, number), to the hundredth; None if not a number."""
+    try:
+        return Decimal(str(value)).quantize(HOUR, ROUND_HALF_UP)
+    except ArithmeticError:
+        return None
+
+
+def record_outside_shift(
+    *,
+    actor: User,
+    volunteer_id: int,
+    team: Team,
+    region: Region,
+    served_on: dt.date,
+    hours: Decimal,
+    persons_served: int,
+    content: str,
+    reason: str,
+) -> ServiceRecord:
+    """An entered record for service given outside any shift (a help request's visits), by
+    the team's admins or the office of the region where it was given; pending approval by
+    the team, as every entered record is. Caller holds a transaction."""
+    if not access.may_enter_outside_shift(actor, team, region):
+        raise PermissionDenied(_("Only the team's admins or the office may enter these hours."))
+    if hours <= 0:
+        raise ValidationFailed({"hours": [gettext("Hours must be more than zero.")]})
+    return ServiceRecord.objects.create(
+        volunteer_id=volunteer_id,
+        team=team,
+        served_on=served_on,
+        hours=hours,
+        persons_served=persons_served,
+        content=content[:300],
+        source=ServiceRecord.Source.ENTERED,
+        recorded_by=actor,
+        reason=reason[:300],
+    )
 
 
 def enter_hours(
