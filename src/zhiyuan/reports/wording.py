@@ -4,6 +4,7 @@ placeholders they may use, their validation, and filling them from a year's figu
 from __future__ import annotations
 
 import string
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -149,12 +150,16 @@ def validate(texts: dict[str, str]) -> None:
         raise ValidationFailed(errors)
 
 
-def _number(value) -> str:
-    if value is None:
+def number(value) -> str:
+    """A figure as printed: thousands separated, at most one decimal, no trailing ".0"
+    (1870844.0 → "1,870,844"; 2.25 → "2.3"); None as a dash."""
+    if value is None or value == "":
         return "—"
-    if isinstance(value, float):
-        return f"{value:.1f}".removesuffix(".0")
-    return str(value)
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{float(value):,.1f}".removesuffix(".0")
 
 
 def context(figures, *, year: int, district: str) -> dict[str, str]:
@@ -166,7 +171,7 @@ def context(figures, *, year: int, district: str) -> dict[str, str]:
     values.update({k: v for k, v in d.items() if k in PLACEHOLDERS})
     values.update(
         {
-            "year": year,
+            "year": str(year),
             "district": district,
             "subdistricts": len(d.get("coverage_by_subdistrict", [])),
             "communities": len(d.get("coverage_by_community", [])),
@@ -183,7 +188,7 @@ def context(figures, *, year: int, district: str) -> dict[str, str]:
             or "—",
         }
     )
-    return {k: v if isinstance(v, str) else _number(v) for k, v in values.items()}
+    return {k: v if isinstance(v, str) else number(v) for k, v in values.items()}
 
 
 def fill(text: str, values: dict[str, str]) -> str:

@@ -107,7 +107,9 @@ def test_subdistrict_scope_keeps_only_its_subtree(district):
     sub = compute(Scope.of(district.sub_a), START, END)
     assert sub["volunteers_total"] == 4
     assert sub["population"] == 10000
-    assert sub["hours_approved"] == 5.0  # squad_1a only: det_1 is a district team
+    # Where it was served: squad_1a's 5 h and frank's 1.5 h for the district team det_1
+    # (no station, so his home community A1 is the place).
+    assert sub["hours_approved"] == 6.5
     assert sub["teams_total"] == 3
     assert sub["stations_total"] == 2
     assert sub["star_distribution"]["2"] == 0  # gina lives in B1
@@ -120,7 +122,7 @@ def test_team_scope_is_the_team_and_its_subteams(district):
     assert det["teams_total"] == 4
     assert det["volunteers_total"] == 2  # frank (det_1) and carol (squad_1a)
     assert det["stations_total"] == 1
-    assert det["projects_total"] == 1
+    assert det["projects_total"] == 2  # its civility project, and 爱心助空巢 it recorded hours for
     assert det["one_in_every"] is None
 
 
