@@ -42,7 +42,7 @@ class AttendanceOut(Schema):
         return obj.volunteer.volunteer_no
 
 
-class AttendanceIn(Schema):
+class OrganiserAttendanceIn(Schema):
     action: str = Field(..., pattern="^(check_in|check_out)$")
     volunteer_nos: list[str] | None = None
 
@@ -137,7 +137,7 @@ def scan(request, payload: ScanIn):
 
 
 @router.post("/shifts/{shift_id}/attendance", response=list[AttendanceOut])
-def organiser_attendance(request, shift_id: int, payload: AttendanceIn):
+def organiser_attendance(request, shift_id: int, payload: OrganiserAttendanceIn):
     """Organisers check volunteers in or out (all confirmed ones when no numbers are given)."""
     shift = shift_for(request.auth, shift_id, organise=True)
     ids = _volunteers(payload.volunteer_nos)
