@@ -141,7 +141,7 @@ def dashboard(request):
             "definitions": [glossary.GLOSSARY[k] for k in HEADLINE_FIGURES if k in f.data],
             "period_rule": glossary.PERIOD,
             "may_freeze": may_freeze and closed,
-            "may_edit_wording": _may_edit_wording(request.user),
+            "may_edit_wording": access.may_edit_wording(request.user),
             "years": list(range(today.year, today.year - 5, -1)),
             "snapshots": snapshots_of(scope),
             "reports": ReportFile.objects.filter(requested_by=request.user).defer("content")[:5],
@@ -149,14 +149,6 @@ def dashboard(request):
             + urlencode({"scope": scope.key, "start": start, "end": end}),
         },
     )
-
-
-def _may_edit_wording(user) -> bool:
-    try:
-        access.check_may_edit_wording(user)
-    except DomainError:
-        return False
-    return True
 
 
 @login_required

@@ -3,14 +3,11 @@ the monthly trends and the coverage table. Figures only: no personal data."""
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from zhiyuan.reports import glossary, labels
 from zhiyuan.reports.statistics import Figures
+from zhiyuan.spreadsheets.writing import XlsxBook, export_title
 
 HEADLINE = [
     "volunteers_total",
@@ -65,27 +62,22 @@ MONTHLY = [
 ]
 
 
-def _header(sheet, *names: str) -> None:
-    sheet.append([str(n) for n in names])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-
-
 def build(f: Figures) -> bytes:
-    """The workbook in the active language: every figure's name and definition from the
-    glossary (statistics.py's one definition of each)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Main figures")
-    sheet.append([_("Scope"), f.scope_label])
-    sheet.append(
-        [
-            _("Period"),
-            _("%(start)s to %(end)s (exclusive)")
-            % {"start": f.start.isoformat(), "end": f.end.isoformat()},
-        ]
+    """The workbook in the active language, through the one spreadsheet writer (names of
+    projects and teams are user text): every figure's name and definition from the glossary
+    (statistics.py's one definition of each)."""
+    book = XlsxBook()
+    title = export_title(
+        f"{_('Scope')}: {f.scope_label}",
+        f"{_('Period')}: "
+        + _("%(start)s to %(end)s (exclusive)")
+        % {"start": f.start.isoformat(), "end": f.end.isoformat()},
     )
-    _header(sheet, _("Figure"), _("Code"), _("Value"), _("Unit"), _("Definition"))
+    sheet = book.sheet(
+        _("Main figures"),
+        [_("Figure"), _("Code"), _("Value"), _("Unit"), _("Definition")],
+        title=title,
+    )
     provided = sorted(
         k
         for k, v in f.data.items()
@@ -95,37 +87,33 @@ def build(f: Figures) -> bytes:
     for key in [*HEADLINE, *provided]:
         d = glossary.define(key)
         sheet.append(
-            [
-                glossary.label(key),
-                key,
-                f.get(key),
-                str(d.unit) if d else "",
-                d.tooltip if d else "",
-            ]
+            [glossary.label(key), key, f.get(key), str(d.unit) if d else "", d.tooltip if d else ""]
         )
-    sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["E"].width = 80
 
-    dist = book.create_sheet(_("Distributions"))
-    _header(dist, _("Distribution"), _("Code"), _("Name"), _("Count"))
+    dist = book.sheet(
+        _("Distributions"), [_("Distribution"), _("Code"), _("Name"), _("Count")], title=title
+    )
     for key, names in DISTRIBUTIONS:
         for code, n in (f.get(key) or {}).items():
             dist.append([glossary.label(key), code, str(names.get(code, code)), n])
 
-    months = book.create_sheet(_("By month"))
-    _header(months, _("Month"), *[glossary.label(key) for key in MONTHLY])
+    months = book.sheet(
+        _("By month"), [_("Month"), *[glossary.label(key) for key in MONTHLY]], title=title
+    )
     for month in f.get("hours_by_month", {}):
         months.append([month, *[f[key].get(month, 0) for key in MONTHLY]])
 
-    coverage = book.create_sheet(_("Coverage"))
-    _header(
-        coverage,
-        _("Level"),
-        _("Region code"),
-        _("Name"),
-        glossary.label("population"),
-        glossary.label("volunteers_total"),
-        glossary.label("one_in_every"),
+    coverage = book.sheet(
+        _("Coverage"),
+        [
+            _("Level"),
+            _("Region code"),
+            _("Name"),
+            glossary.label("population"),
+            glossary.label("volunteers_total"),
+            glossary.label("one_in_every"),
+        ],
+        title=title,
     )
     for level, key in (
         (_("Subdistrict"), "coverage_by_subdistrict"),
@@ -143,21 +131,21 @@ def build(f: Figures) -> bytes:
                 ]
             )
 
-    top = book.create_sheet(_("Rankings"))
-    _header(
-        top,
-        _("Kind"),
-        _("Name"),
-        glossary.label("hours_approved"),
-        glossary.label("person_times"),
-        glossary.label("persons_served"),
+    top = book.sheet(
+        _("Rankings"),
+        [
+            _("Kind"),
+            _("Name"),
+            glossary.label("hours_approved"),
+            glossary.label("person_times"),
+            glossary.label("persons_served"),
+        ],
+        title=title,
     )
-    for title, key in ((_("Project"), "top_projects"), (_("Team"), "top_teams")):
+    for kind, key in ((_("Project"), "top_projects"), (_("Team"), "top_teams")):
         for row in f.get(key, []):
             top.append(
-                [title, row["name"], row["hours"], row["person_times"], row["persons_served"]]
+                [kind, row["name"], row["hours"], row["person_times"], row["persons_served"]]
             )
 
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.save()

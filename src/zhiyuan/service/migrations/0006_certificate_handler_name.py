@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('service', '0002_certificate_queue_index'),
+        ('service', '0005_merge_offline_scans_and_queue_index'),
     ]
 
     operations = [
