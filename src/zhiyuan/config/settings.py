@@ -29,6 +29,9 @@ VOLUNTEER_NUMBER_PREFIX = envstr("ZHIYUAN_VOLUNTEER_PREFIX", "ZY")
 STAR_THRESHOLDS = [
     int(v) for v in envlist("ZHIYUAN_STAR_THRESHOLDS", ["100", "300", "600", "1000", "1500"])
 ]
+# How long the dashboard keeps a scope's figures (seconds; 0: computed on every request).
+# A refresh of the rollups (a record changed) shows at once: it is part of the cache key.
+FIGURES_CACHE_SECONDS = envint("ZHIYUAN_FIGURES_CACHE_SECONDS", 300)
 # A scan without the phone's position is refused; a district may instead take it as
 # unverified, its hours held back until an organiser confirms the attendance.
 CHECKIN_ALLOW_UNVERIFIED = envbool("ZHIYUAN_CHECKIN_ALLOW_UNVERIFIED", False)

@@ -59,6 +59,11 @@ def is_built() -> bool:
     return RollupState.objects.filter(pk=STATE_PK, built_at__isnull=False).exists()
 
 
+def last_refresh():
+    """When the rollups were last rebuilt or refreshed (None before the first time)."""
+    return RollupState.objects.filter(pk=STATE_PK).values_list("refreshed_at", flat=True).first()
+
+
 def is_month_aligned(start: dt.date, end: dt.date) -> bool:
     return start.day == 1 and end.day == 1
 

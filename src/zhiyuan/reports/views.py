@@ -17,7 +17,7 @@ from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.places.models import Region
 from zhiyuan.reports import access, glossary, labels, services, wording, workbook, yearly
 from zhiyuan.reports.models import ReportFile, ReportTemplate, Snapshot
-from zhiyuan.reports.statistics import compute
+from zhiyuan.reports.statistics import cached_compute, compute
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -104,7 +104,9 @@ def _chart_data(f, scope) -> dict:
         "coverage": [
             {
                 "name": s["name"],
-                "value": round(s["per_resident"] * 100, 1),
+                "value": round(100 * s["volunteers"] / s["population"], 2)
+                if s["population"]
+                else 0,
                 "volunteers": s["volunteers"],
                 "one_in_every": s["one_in_every"],
             }
@@ -119,7 +121,7 @@ def dashboard(request):
     (scope, start, end), error = _request(request, request.GET)
     if error is not None:
         messages.error(request, error.message)
-    f = compute(scope, start, end)
+    f = cached_compute(scope, start, end)
     today = timezone.localdate()
     closed = end <= today
     may_freeze = True

@@ -5,6 +5,7 @@ import pytest
 from zhiyuan.reports import providers
 from zhiyuan.reports.scope import Scope
 from zhiyuan.reports.statistics import compute
+from zhiyuan.service.models import ServiceRecord
 
 from .conftest import END, START
 
@@ -173,3 +174,16 @@ def test_an_empty_period_is_refused(district):
     with pytest.raises(ValidationFailed) as exc:
         compute(Scope.of(district.district), END, START)
     assert "end" in exc.value.errors
+
+
+def test_the_dashboard_keeps_figures_until_the_rollups_refresh(district, settings):
+    from zhiyuan.reports.statistics import cached_compute
+
+    settings.FIGURES_CACHE_SECONDS = 300
+    scope = Scope.of(district.district)
+    first = cached_compute(scope, START, END)
+    ServiceRecord.objects.filter(served_on__month=1).update(hours=1)  # no signal: no refresh
+    assert cached_compute(scope, START, END).data == first.data
+    record = ServiceRecord.objects.filter(served_on=START.replace(day=12), is_current=True).first()
+    record.save()  # a change the rollups see: refreshed, the key moves on
+    assert cached_compute(scope, START, END)["hours_approved"] != first["hours_approved"]
