@@ -76,7 +76,18 @@ def bars(title: str, values: dict[str, float], *, note: str = "") -> bytes:
 def line(title: str, values: dict[str, float], *, note: str = "") -> bytes:
     fig, ax = _figure(title, note)
     labels, numbers = list(values), [float(v) for v in values.values()]
-    ax.plot(labels, numbers, marker="o", color=COLOUR)
+    partial = bool(labels) and labels[-1].endswith("*")  # the running month, to the cutoff
+    whole = len(labels) - 1 if partial else len(labels)
+    ax.plot(labels[:whole], numbers[:whole], marker="o", color=COLOUR)
+    if partial:  # dashed, hollow: days of a month, not a fall
+        ax.plot(
+            labels[max(whole - 1, 0) :],
+            numbers[max(whole - 1, 0) :],
+            linestyle="--",
+            marker="o",
+            markerfacecolor="white",
+            color=COLOUR,
+        )
     for x, y in zip(labels, numbers, strict=True):
         ax.annotate(
             _number(y),
