@@ -7,10 +7,13 @@ downloads. Django 5.2 has no CSP of its own (6.0 does); this middleware sets the
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
@@ -85,8 +88,48 @@ def rate_limited_response(request, exc: RateLimited) -> HttpResponse:
     return response
 
 
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # [v6]:port
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # v4:port
+        text = text.split(":", 1)[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(trusted: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    try:
+        return tuple(ipaddress.ip_network(item, strict=False) for item in trusted)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"ZHIYUAN_TRUSTED_PROXIES: {exc}") from None
+
+
+def client_ip(request) -> str | None:
+    """The address of the person behind the request, or None when there is none to tell.
+
+    The connection's own address unless it is one of ZHIYUAN_TRUSTED_PROXIES; then
+    X-Forwarded-For is read from the right (each proxy appends the address it saw) past
+    every trusted hop, and the first address that is not trusted is the client. Anything a
+    client wrote into the header itself lies to the left of that and is never believed.
+    """
+    peer = _address(request.META.get("REMOTE_ADDR", ""))
+    trusted = _networks(tuple(settings.TRUSTED_PROXIES))
+    if peer is None or not any(peer in network for network in trusted):
+        return str(peer) if peer is not None else None
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    client = peer
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            break  # a garbled hop: the last address we could trust stands
+        client = address
+        if not any(address in network for network in trusted):
+            break
+    return str(client)
 
 
 def _count(cache_key: str, timeout: int) -> int:
@@ -104,14 +147,15 @@ def _count(cache_key: str, timeout: int) -> int:
         return 1
 
 
-def throttle(scope: str, key: str, *, limit: int, window: int) -> None:
+def throttle(scope: str, key: str | None, *, limit: int, window: int) -> None:
     """Count one attempt at `scope` by `key`; raise RateLimited past `limit` within `window` s.
 
     A fixed window in the cache: coarse but cheap, and enough to stop a script from
-    registering or guessing at speed.
+    registering or guessing at speed. The cache is per process unless a shared one is set (ZHIYUAN_CACHE_URL).
     """
     if limit <= 0:
         return
+    key = key or "unknown"
     bucket = int(time.time() // window)
     if _count(f"throttle:{scope}:{key}:{bucket}", window + 1) > limit:
         raise RateLimited(retry_after=window - int(time.time() % window))

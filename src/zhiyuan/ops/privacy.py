@@ -42,6 +42,7 @@ from zhiyuan.accounts.services import record_reveal
 from zhiyuan.core.crypto import DecryptionError
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.notifications.models import Message
+from zhiyuan.ops.access import may_export
 from zhiyuan.ops.models import Anonymisation
 from zhiyuan.projects.models import CalendarFeed, SignUp
 from zhiyuan.projects.services import withdraw_signup
@@ -138,11 +139,6 @@ def _clear(volunteer: Volunteer, field: str) -> str | None:
         return volunteer.decrypted(field)
     except DecryptionError:
         return None
-
-
-def may_export(user, volunteer: Volunteer) -> bool:
-    own = volunteer.user_id is not None and volunteer.user_id == getattr(user, "pk", None)
-    return own or scopes.administers_region(user, volunteer.community)
 
 
 def export_volunteer(volunteer: Volunteer) -> dict:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
-import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhiyuan.accounts import scopes
 from zhiyuan.core import crypto
@@ -33,6 +33,7 @@ from zhiyuan.places.models import Region
 from zhiyuan.spreadsheets import columns, reading
 from zhiyuan.spreadsheets.models import ImportIssue, ImportJob
 from zhiyuan.spreadsheets.validation import CleanRow, RowValidator
+from zhiyuan.spreadsheets.writing import XlsxBook, export_title
 from zhiyuan.volunteers.idcard import Gender, IdType
 from zhiyuan.volunteers.models import PoliticalStatus, Volunteer
 from zhiyuan.volunteers.services import PRIVACY_NOTICE_VERSION
@@ -505,52 +506,110 @@ def _insert_volunteers(rows: list[tuple], skills: list[list[int]]) -> None:
         )
 
 
-def _insert_batch(
-    job: ImportJob,
-    start: int,
-    count: int,
-    volunteers: list[tuple],
-    skills: list[list[int]],
-    issues: list[ImportIssue],
-    outcome: BatchOutcome,
-) -> None:
+UNEXPECTED_ROW_ERROR = gettext_lazy(
+    "This row could not be imported because of an unexpected error; the office's technical "
+    "staff can find it in the log. Check the row or import it again."
+)
+
+
+def _checkpoint(job: ImportJob, start: int, count: int, outcome: BatchOutcome) -> None:
+    """Move the job's counters past the batch; refuses if another runner moved them first."""
+    moved = ImportJob.objects.filter(pk=job.pk, processed=start).update(
+        processed=start + count,
+        imported=F("imported") + outcome.imported,
+        duplicates=F("duplicates") + outcome.duplicates,
+        errors=F("errors") + outcome.errors,
+        heartbeat_at=timezone.now(),
+    )
+    if not moved:
+        raise JobBusy(_("Another process is running this import."))
+
+
+def _numbered(volunteers: list[tuple]) -> list[tuple]:
+    prefix = settings.VOLUNTEER_NUMBER_PREFIX
+    return [
+        row + (f"{prefix}{number:08d}",)
+        for row, number in zip(volunteers, reserve("volunteer_no", len(volunteers)), strict=True)
+    ]
+
+
+def _insert_batch(job: ImportJob, start: int, count: int, prepared: PreparedBatch) -> None:
     """One transaction: the job's checkpoint first (it guards against a second runner), then
     the volunteer numbers, the volunteers, their skills and the batch's bad rows."""
     with transaction.atomic():
-        moved = ImportJob.objects.filter(pk=job.pk, processed=start).update(
-            processed=start + count,
-            imported=F("imported") + outcome.imported,
-            duplicates=F("duplicates") + outcome.duplicates,
-            errors=F("errors") + outcome.errors,
-            heartbeat_at=timezone.now(),
-        )
-        if not moved:
-            raise JobBusy(_("Another process is running this import."))
-        if volunteers:
-            prefix = settings.VOLUNTEER_NUMBER_PREFIX
-            numbered = [
-                row + (f"{prefix}{number:08d}",)
-                for row, number in zip(
-                    volunteers, reserve("volunteer_no", len(volunteers)), strict=True
+        _checkpoint(job, start, count, prepared.outcome)
+        if prepared.volunteers:
+            _insert_volunteers(_numbered(prepared.volunteers), prepared.skills)
+        if prepared.issues:
+            ImportIssue.objects.bulk_create(prepared.issues, batch_size=1000)
+
+
+def _insert_rows_one_by_one(job: ImportJob, start: int, count: int, prepared: PreparedBatch):
+    """The batch again after it failed unexpectedly as a whole: each volunteer in its own
+    savepoint, so the one row that fails becomes an error in the report and the rest go in."""
+    outcome = prepared.outcome
+    issues = list(prepared.issues)
+    with transaction.atomic():
+        for row_no, row, skill_ids in zip(
+            prepared.row_numbers, prepared.volunteers, prepared.skills, strict=True
+        ):
+            try:
+                with transaction.atomic():
+                    _insert_volunteers(_numbered([row]), [skill_ids])
+            except DatabaseError:
+                logger.exception("import job %s: row %s could not be written", job.pk, row_no)
+                outcome.imported -= 1
+                outcome.errors += 1
+                issues.append(
+                    _issue(
+                        job.pk, row_no, ImportIssue.Kind.ERROR, "", "", str(UNEXPECTED_ROW_ERROR)
+                    )
                 )
-            ]
-            _insert_volunteers(numbered, skills)
+        _checkpoint(job, start, count, outcome)
         if issues:
             ImportIssue.objects.bulk_create(issues, batch_size=1000)
 
 
-def _prepare_batch(job, validator, cipher, batch, seen, now):
-    """Validate a batch and sort its rows into new volunteers, duplicates and errors."""
-    volunteers: list[tuple] = []
-    skills: list[list[int]] = []
-    issues: list[ImportIssue] = []
-    outcome = BatchOutcome(0, 0, 0)
+@dataclass
+class PreparedBatch:
+    """A checked batch: new volunteers (values, skills, row numbers), bad rows, counters."""
+
+    volunteers: list[tuple]
+    skills: list[list[int]]
+    row_numbers: list[int]
+    issues: list[ImportIssue]
+    outcome: BatchOutcome
+    seen: dict[str, int]
+
+
+def _prepare_batch(job, validator, cipher, batch, seen, now) -> PreparedBatch:
+    """Validate a batch and sort its rows into new volunteers, duplicates and errors.
+
+    A row whose check fails unexpectedly (a bug, a reference table that raises) is an error
+    in the report with a generic reason, logged with its traceback; the import goes on.
+    """
+    prepared = PreparedBatch([], [], [], [], BatchOutcome(0, 0, 0), {})
+    issues, outcome = prepared.issues, prepared.outcome
     candidates: list[tuple[int, CleanRow, str]] = []
     validate = validator.validate
     blind_index = cipher.blind_index
+
+    def unexpected(row_no: int, stage: str) -> None:
+        logger.exception("import job %s: row %s could not be %s", job.pk, row_no, stage)
+        outcome.errors += 1
+        issues.append(
+            _issue(job.pk, row_no, ImportIssue.Kind.ERROR, "", "", str(UNEXPECTED_ROW_ERROR))
+        )
+
     for row_no, cells in batch:
-        result = validate(cells)
-        clean = result.clean
+        try:
+            result = validate(cells)
+            clean = result.clean
+            if clean is not None:
+                index = blind_index("id_number", clean.document.index_value)
+        except Exception:
+            unexpected(row_no, "checked")
+            continue
         if clean is None:
             outcome.errors += 1
             for p in result.problems:
@@ -558,12 +617,12 @@ def _prepare_batch(job, validator, cipher, batch, seen, now):
                     _issue(job.pk, row_no, ImportIssue.Kind.ERROR, p.column, p.value, p.reason)
                 )
             continue
-        candidates.append((row_no, clean, blind_index("id_number", clean.document.index_value)))
+        candidates.append((row_no, clean, index))
     existing = _existing_indexes([index for _row, _clean, index in candidates])
     shared = _job_values(job.created_by_id, now)
     adapt_date = connection.ops.adapt_datefield_value
     id_title = validator.title("id_number")
-    batch_seen: dict[str, int] = {}
+    batch_seen = prepared.seen
     for row_no, clean, index in candidates:
         earlier = seen.get(index) or batch_seen.get(index)
         if index in existing:
@@ -571,9 +630,15 @@ def _prepare_batch(job, validator, cipher, batch, seen, now):
         elif earlier is not None:
             reason = _("The same ID number as row %(row)d: skipped.") % {"row": earlier}
         else:
+            try:
+                values = _volunteer(clean, cipher, index, adapt_date) + shared
+            except Exception:
+                unexpected(row_no, "prepared")
+                continue
             batch_seen[index] = row_no
-            volunteers.append(_volunteer(clean, cipher, index, adapt_date) + shared)
-            skills.append(clean.skill_ids)
+            prepared.volunteers.append(values)
+            prepared.skills.append(clean.skill_ids)
+            prepared.row_numbers.append(row_no)
             outcome.imported += 1
             continue
         outcome.duplicates += 1
@@ -581,7 +646,7 @@ def _prepare_batch(job, validator, cipher, batch, seen, now):
         issues.append(
             _issue(job.pk, row_no, ImportIssue.Kind.DUPLICATE, id_title, masked, str(reason))
         )
-    return volunteers, skills, issues, outcome, batch_seen
+    return prepared
 
 
 def run_job(
@@ -618,15 +683,24 @@ def run_job(
             batch = rows[start : start + batch_size]
             for attempt in range(3):
                 prepared = _prepare_batch(job, validator, cipher, batch, seen, now)
-                volunteers, skills, issues, outcome, batch_seen = prepared
                 try:
-                    _insert_batch(job, start, len(batch), volunteers, skills, issues, outcome)
+                    _insert_batch(job, start, len(batch), prepared)
                     break
+                except JobBusy:
+                    raise
                 except IntegrityError:
                     # Someone registered one of these people meanwhile: look again.
-                    if attempt == 2:
-                        raise
-            seen.update(batch_seen)
+                    if attempt < 2:
+                        continue
+                    _insert_rows_one_by_one(job, start, len(batch), prepared)
+                    break
+                except DatabaseError:
+                    # A row the database refuses (too long, out of range …) must not cost
+                    # the other rows: write them one by one and report that row.
+                    logger.exception("import job %s: batch at row %s failed", job.pk, start)
+                    _insert_rows_one_by_one(job, start, len(batch), prepared)
+                    break
+            seen.update(prepared.seen)
             start += len(batch)
             if progress is not None:
                 job.refresh_from_db()
@@ -672,19 +746,18 @@ def _fail(job: ImportJob, reason: str) -> ImportJob:
 
 def write_error_report(job: ImportJob) -> bytes | None:
     """The bad and duplicate rows as an .xlsx (row, column, masked value, reason), or None."""
-    from openpyxl import Workbook
-
     issues = ImportIssue.objects.filter(job=job).order_by("row", "id")
     if not issues.exists():
         return None
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Rows not imported"))
-    sheet.append([_("Row"), _("Column"), _("Value (masked)"), _("Reason"), _("Kind")])
+    book = XlsxBook()
+    sheet = book.sheet(
+        _("Rows not imported"),
+        [_("Row"), _("Column"), _("Value (masked)"), _("Reason"), _("Kind")],
+        title=export_title(_("Import of %(file)s") % {"file": job.original_name}),
+    )
     kinds = dict(ImportIssue.Kind.choices)
     for row, column, value, reason, kind in issues.values_list(
         "row", "column", "value", "reason", "kind"
     ).iterator(chunk_size=2000):
         sheet.append([row, column, value, reason, str(kinds.get(kind, kind))])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book.save()

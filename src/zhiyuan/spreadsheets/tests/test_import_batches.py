@@ -68,14 +68,14 @@ def test_a_kill_mid_way_leaves_whole_batches_and_the_rerun_finishes_the_job(cast
     real_insert = services._insert_batch
     calls = []
 
-    def dies_in_the_third_batch(job, start, count, volunteers, skills, issues, outcome):
+    def dies_in_the_third_batch(job, start, count, prepared):
         calls.append(start)
         if len(calls) == 3:
             # The batch is written when the process dies before the commit.
             with transaction.atomic():
-                real_insert(job, start, count, volunteers, skills, issues, outcome)
+                real_insert(job, start, count, prepared)
                 raise SystemError("killed")
-        return real_insert(job, start, count, volunteers, skills, issues, outcome)
+        return real_insert(job, start, count, prepared)
 
     monkeypatch.setattr(services, "_insert_batch", dies_in_the_third_batch)
     with pytest.raises(SystemError):
