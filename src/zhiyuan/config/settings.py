@@ -168,6 +168,8 @@ AUTHENTICATION_BACKENDS = ["zhiyuan.accounts.backends.PhoneOrUsernameBackend"]
 LOGIN_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 LOGIN_COOLOFF = dt.timedelta(minutes=envint("ZHIYUAN_LOGIN_COOLOFF_MINUTES", 15))
+# API tokens end this many days after they are made (or earlier: revoked, password changed).
+API_TOKEN_DAYS = envint("ZHIYUAN_API_TOKEN_DAYS", 30)
 # Registrations and help requests accepted from one address per hour.
 REGISTRATIONS_PER_HOUR = envint("ZHIYUAN_REGISTRATIONS_PER_HOUR", 20)
 
