@@ -1,11 +1,12 @@
-# The whole interface of the repo: make run, make test, make lint, make bench.
+# The whole interface of the repo: make run, make test, make lint, make bench
+# (production: make serve, make wheelhouse; see the README's deployment section).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 export ZHIYUAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint format bench install messages clean
+.PHONY: run serve wheelhouse test lint format bench install messages clean
 
 $(BIN)/zhiyuan: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +24,19 @@ run: install
 	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan runserver $(HOST)
+
+## Production on this machine: migrate, collect the static files, then gunicorn and the task
+## worker (`zhiyuan serve`). Needs ZHIYUAN_SECRET_KEY and ZHIYUAN_FIELD_KEY in the environment.
+serve: install
+	$(BIN)/zhiyuan migrate --no-input -v0
+	$(BIN)/zhiyuan collectstatic --no-input -v0
+	$(BIN)/zhiyuan serve
+
+## Every wheel the platform needs, for hosts without internet: copy wheelhouse/ and install with
+## `pip install --no-index --find-links wheelhouse/ zhiyuan`.
+wheelhouse:
+	rm -rf wheelhouse
+	$(PYTHON) -m pip wheel --quiet --wheel-dir wheelhouse .
 
 ## The whole suite: unit, API and browser tests (set DATABASE_URL for PostgreSQL).
 test: install
@@ -44,4 +58,4 @@ messages: install
 	cd src/zhiyuan && ../../$(BIN)/zhiyuan compilemessages -l zh_Hans
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var wheelhouse

@@ -21,6 +21,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.clients import HOST
+
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_ACCOUNTS = 600
 LOAD_USERS = 150  # simultaneous locust users
@@ -32,7 +34,7 @@ PASSWORD = "civility-day-0812"  # noqa: S105 (bench accounts only)
 
 def free_port() -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((HOST, 0))
         return sock.getsockname()[1]
 
 
@@ -128,6 +130,17 @@ def read_stats(path: Path) -> dict:
     return rows
 
 
+def read_failures(path: Path) -> list[str]:
+    """Locust's failures file: one line per request kind and error, with its count."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return [
+            f"{row['Method']} {row['Name']}: {row['Error'][:200]} (× {row['Occurrences']})"
+            for row in csv.DictReader(handle)
+        ]
+
+
 def run(admin, project) -> dict:
     from django.db import connection
 
@@ -137,8 +150,8 @@ def run(admin, project) -> dict:
     shift = prepared["shift"]
     connection.close()  # gunicorn's workers take the database from here
     port = free_port()
-    host = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "ZHIYUAN_ALLOWED_HOSTS": "127.0.0.1", "ZHIYUAN_DEBUG": "0"}
+    host = f"http://{HOST}:{port}"
+    env = {**os.environ, "ZHIYUAN_ALLOWED_HOSTS": HOST, "ZHIYUAN_DEBUG": "0"}
     with tempfile.TemporaryDirectory(prefix="zhiyuan-load-") as tmp:
         setup_file = Path(tmp) / "users.json"
         setup_file.write_text(json.dumps(prepared["setup"]), encoding="utf-8")
@@ -192,9 +205,16 @@ def run(admin, project) -> dict:
                 timeout=LOAD_SECONDS + 120,
             )
             stats = read_stats(Path(f"{prefix}_stats.csv"))
+            failures = read_failures(Path(f"{prefix}_failures.csv"))
         finally:
             server.terminate()
             server.wait(timeout=30)
+    failing = {name: row["failures"] for name, row in stats.items() if row["failures"]}
+    if failing:
+        raise SystemExit(
+            f"bench load test failed: requests that got an error or lacked their marker {failing}\n"
+            + "\n".join(f"    {line}" for line in failures[:8])
+        )
     made = Attendance.objects.filter(shift=shift).count()
     people = Attendance.objects.filter(shift=shift).values("volunteer").distinct().count()
     scans = stats.get("check in", {}).get("requests", 0) - stats.get("check in", {}).get(

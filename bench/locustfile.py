@@ -19,6 +19,16 @@ USERNAMES = itertools.cycle(SETUP["usernames"])
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def page(client, name: str, path: str, marker: str) -> str:
+    """GET a page that must answer 200 with `marker` in it (no redirect followed), as in run.py."""
+    with client.get(path, name=name, catch_response=True, allow_redirects=False) as response:
+        if response.status_code == 200 and marker in response.text:
+            response.success()
+        else:
+            response.failure(f"{response.status_code} without {marker!r}: {response.text[:200]}")
+        return response.text
+
+
 class Volunteer(HttpUser):
     """Signs in, scans the station's poster once, then checks their shifts and hours."""
 
@@ -26,9 +36,9 @@ class Volunteer(HttpUser):
     wait_time = between(0.5, 2)
 
     def on_start(self):
-        page = self.client.get("/accounts/login/", name="login page")
-        token = CSRF_FIELD.search(page.text).group(1)
-        self.client.post(
+        login = page(self.client, "login page", "/accounts/login/", "csrfmiddlewaretoken")
+        token = CSRF_FIELD.search(login).group(1)
+        with self.client.post(
             "/accounts/login/",
             {
                 "username": next(USERNAMES),
@@ -38,7 +48,14 @@ class Volunteer(HttpUser):
             headers={"Referer": f"{self.host}/accounts/login/"},
             name="sign in",
             allow_redirects=False,
-        )
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302 and "/accounts/login/" not in response.headers.get(
+                "Location", ""
+            ):
+                response.success()
+            else:
+                response.failure(f"sign-in answered {response.status_code}: {response.text[:200]}")
         self.checked_in = False
 
     @task(1)
@@ -64,15 +81,15 @@ class Volunteer(HttpUser):
 
     @task(3)
     def my_shifts(self):
-        self.client.get("/projects/mine/", name="my shifts")
+        page(self.client, "my shifts", "/projects/mine/", 'id="upcoming"')
 
     @task(2)
     def my_hours(self):
-        self.client.get("/service/hours/", name="my hours")
+        page(self.client, "my hours", "/service/hours/", 'id="total-hours"')
 
     @task(2)
     def home(self):
-        self.client.get("/", name="home")
+        page(self.client, "home", "/", 'id="headline-figures"')
 
 
 class Visitor(HttpUser):
@@ -83,12 +100,12 @@ class Visitor(HttpUser):
 
     @task(3)
     def home(self):
-        self.client.get("/", name="home")
+        page(self.client, "home", "/", 'id="headline-figures"')
 
     @task(2)
     def projects(self):
-        self.client.get("/projects/", name="projects")
+        page(self.client, "projects", "/projects/", 'id="project-q"')
 
     @task(1)
     def news(self):
-        self.client.get("/news/", name="news")
+        page(self.client, "news", "/news/", 'id="news-list"')

@@ -18,31 +18,77 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.clients import HOST, check, checked, client  # noqa: E402 (after the path)
+
 RESULTS_DIR = ROOT / "bench" / "results"
 
-# (label, path): key pages and API reads, and the floor. "{project}" is the benchmark's
-# busy project, made after the demo.
-TARGETS = [
-    ("home page", "/"),
-    ("roster page", "/volunteers/manage/"),
-    ("roster page ?q=王", f"/volunteers/manage/?q={quote('王')}"),
-    ("roster page ?status=pending", "/volunteers/manage/?status=pending"),
-    ("roster API page_size=20", "/api/v1/volunteers?page=1&page_size=20"),
-    ("team tree page", "/teams/"),
-    ("station map page", "/stations/map/"),
-    ("project list page", "/projects/"),
-    ("project API list", "/api/v1/projects"),
-    ("busy project page", "/projects/{project}/"),
-    ("bare view", "/bench/bare/"),
+
+@dataclass(frozen=True)
+class Row:
+    """One timed request: who asks, what for, and a piece of text its page must contain.
+
+    `path` and `marker` may name the ids the bench makes after the demo ({project},
+    {article}, {team}, {start}, {end}, {district}), filled in by `Row.filled`.
+    """
+
+    label: str
+    path: str
+    marker: str
+    who: str = "anonymous"  # anonymous, admin (office admin), volunteer, token (admin's bearer)
+
+    def filled(self, ids: dict) -> Row:
+        return Row(self.label, self.path.format(**ids), self.marker.format(**ids), self.who)
+
+
+# Public pages first (what a civility day or a published project brings in bursts), then
+# the signed-in pages and API reads, then the floor. In-process only: the bare view in the
+# project (the whole middleware stack); end to end, bench/endtoend.py serves its own bare
+# Django view without middleware.
+ROWS = [
+    Row("sign-in page", "/accounts/login/", 'name="password"'),
+    Row("home page", "/", 'id="headline-figures"'),
+    Row("coverage page", "/coverage/", "<details>"),
+    Row("project list page", "/projects/", 'id="project-q"'),
+    Row("busy project page", "/projects/{project}/", 'id="activities"'),
+    Row("news page", "/news/", 'id="news-list"'),
+    Row("news article", "/news/{article}/", 'id="article-{article}"'),
+    Row("honour roll", "/honours/", 'id="roll-filters"'),
+    Row("team tree page", "/teams/", 'id="team-tree"'),
+    Row("station list page", "/stations/", 'href="/stations/map/"'),
+    Row("station map page", "/stations/map/", 'id="station-map"'),
+    Row("help-request form", "/help/", 'id="help-form"'),
+    Row("project API list", "/api/v1/projects", '"organiser_id"'),
+    Row("skills API", "/api/v1/skills", '"code"'),
+    Row("roster API page_size=20", "/api/v1/volunteers?page=1&page_size=20", '"items"', "token"),
+    Row("roster page", "/volunteers/manage/", 'id="roster"', "admin"),
+    Row("roster page ?q=王", f"/volunteers/manage/?q={quote('王')}", 'id="roster"', "admin"),
+    Row(
+        "roster page ?status=pending", "/volunteers/manage/?status=pending", 'id="roster"', "admin"
+    ),
+    Row("team members page", "/teams/{team}/members/", 'id="members"', "admin"),
+    Row("hours queue", "/service/queue/", 'id="certificate-queue"', "admin"),
+    Row("my hours (volunteer)", "/service/hours/", 'id="total-hours"', "volunteer"),
+    Row("my shifts (volunteer)", "/projects/mine/", 'id="upcoming"', "volunteer"),
+    Row(
+        "dashboard (district, year)",
+        "/reports/?scope=region:{district}&start={start}&end={end}",
+        'id="period-form"',
+        "admin",
+    ),
 ]
+BARE = Row("bare view", "/bench/bare/", '"items"')
+# In-process, a row stops after --requests or this many seconds, whichever comes first.
+ROW_SECONDS = 10
 SIGNUPS = 400  # volunteers signing up for one busy shift of 100 places
 BURST = 2000  # volunteers checking in at one station at once, one in ten scanning twice
 BURST_THREADS = 8
-BARE = "bare view"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -60,6 +106,27 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="skip matching 10,000 demands against 70,000 volunteers (minutes)",
     )
     parser.add_argument("--import-rows", type=int, default=70_000, help="rows of the roster import")
+    parser.add_argument(
+        "--e2e-seconds",
+        type=float,
+        default=10,
+        help="end to end: seconds of wrk per row (0: request each row once through gunicorn, untimed)",
+    )
+    parser.add_argument(
+        "--no-e2e",
+        dest="e2e",
+        action="store_false",
+        help="skip the end-to-end part (gunicorn + wrk)",
+    )
+    parser.add_argument(
+        "--no-sqlite",
+        dest="sqlite",
+        action="store_false",
+        help="only PostgreSQL (BENCH_DATABASE_URL)",
+    )
+    parser.add_argument(
+        "--results-dir", type=Path, default=RESULTS_DIR, help="where the JSON results go"
+    )
     parser.add_argument("--child", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     parser.add_argument("--results", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -70,10 +137,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
-    databases = [("SQLite", None)]
+    databases = [("SQLite", None)] if args.sqlite else []
     if os.environ.get("BENCH_DATABASE_URL"):
         databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    args.results_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     summaries = []
     with tempfile.TemporaryDirectory(prefix="zhiyuan-bench-") as tmp:
@@ -81,7 +148,7 @@ def main() -> int:
             data_dir = Path(tmp) / name.lower()
             data_dir.mkdir()
             url = url or f"sqlite:///{data_dir / 'bench.sqlite3'}"
-            results = RESULTS_DIR / f"{stamp}-{name.lower()}.json"
+            results = args.results_dir / f"{stamp}-{name.lower()}.json"
             print(f"\n=== {name}: {redact(url)}", flush=True)
             env = {
                 **os.environ,
@@ -89,7 +156,7 @@ def main() -> int:
                 "DJANGO_SETTINGS_MODULE": "zhiyuan.config.settings",
                 "DATABASE_URL": url,
                 "ZHIYUAN_DEBUG": "0",
-                "ZHIYUAN_ALLOWED_HOSTS": "testserver",
+                "ZHIYUAN_ALLOWED_HOSTS": HOST,
             }
             command = [
                 sys.executable,
@@ -107,13 +174,20 @@ def main() -> int:
                 "--import-rows",
                 str(args.import_rows),
                 *([] if args.load else ["--no-load"]),
+                "--e2e-seconds",
+                str(args.e2e_seconds),
+                *([] if args.load else ["--no-load"]),
                 *([] if args.matching else ["--no-matching"]),
+                *([] if args.e2e else ["--no-e2e"]),
             ]
-            subprocess.run(command, env=env, check=True, cwd=ROOT)  # noqa: S603 (this script)
+            done = subprocess.run(command, env=env, check=False, cwd=ROOT)  # noqa: S603 (this script)
+            if done.returncode != 0:
+                print(f"\nbench FAILED on {name} (exit status {done.returncode})", file=sys.stderr)
+                return 1
             summaries.append((name, json.loads(results.read_text())))
     if len(summaries) > 1:
         print_comparison(summaries)
-    print(f"\nresults: {RESULTS_DIR.relative_to(ROOT)}/{stamp}-*.json")
+    print(f"\nresults: {args.results_dir}/{stamp}-*.json")
     return 0
 
 
@@ -130,9 +204,19 @@ def print_comparison(summaries) -> None:
     print("\n=== side by side (req/s)")
     print(f"{'':30}" + "".join(f"{name:>14}" for name in names))
     print(f"{'demo build (s)':30}" + "".join(f"{r['demo_seconds']:>14.1f}" for _n, r in summaries))
-    for label, _path in TARGETS:
-        row = "".join(f"{r['targets'][label]['rps']:>14.0f}" for _n, r in summaries)
-        print(f"{label:30}{row}")
+    for row in [*ROWS, BARE]:
+        cells = "".join(f"{r['targets'][row.label]['rps']:>14.0f}" for _n, r in summaries)
+        print(f"{row.label:30}{cells}")
+    if all(r.get("end_to_end") for _n, r in summaries):
+        print("\n=== end to end, side by side (req/s, × bare)")
+        print(f"{'':30}" + "".join(f"{name:>20}" for name in names))
+        for label in summaries[0][1]["end_to_end"]["rows"]:
+            cells = "".join(
+                f"{r['end_to_end']['rows'][label]['rps']:>12.0f}"
+                f"{r['end_to_end']['rows'][label]['x_bare']:>8.3f}"
+                for _n, r in summaries
+            )
+            print(f"{label:30}{cells}")
 
 
 # ---------------------------------------------------------------- child
@@ -158,36 +242,41 @@ def recreate_postgres_database(url: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def time_requests(client, path: str, *, requests: int, warmup: int) -> dict:
+def summarise(durations: list[float], total: float, **extra) -> dict:
+    durations = sorted(durations)
+    return {
+        "requests": len(durations),
+        "rps": len(durations) / total,
+        "mean_ms": statistics.fmean(durations) * 1000,
+        "p50_ms": durations[len(durations) // 2] * 1000,
+        "p95_ms": durations[min(len(durations) - 1, int(len(durations) * 0.95))] * 1000,
+        **extra,
+    }
+
+
+def time_requests(row: Row, bench_client, *, requests: int, warmup: int) -> dict:
+    """Warm up, count one request's queries, then time up to `requests` checked requests."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(warmup):
-        response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {path} answered {response.status_code}, not 200")
+        checked(row.label, bench_client.get(row.path), row.marker)
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
+        response = checked(row.label, bench_client.get(row.path), row.marker)
     # Read now: the next request empties the connection's query log.
     queries = len(captured)
     durations = []
     started = time.perf_counter()
     for _ in range(requests):
         before = time.perf_counter()
-        client.get(path)
-        durations.append(time.perf_counter() - before)
+        answer = bench_client.get(row.path)
+        elapsed = time.perf_counter() - before
+        checked(row.label, answer, row.marker)
+        durations.append(elapsed)
+        if time.perf_counter() - started > ROW_SECONDS:
+            break
     total = time.perf_counter() - started
-    durations.sort()
-    return {
-        "path": path,
-        "requests": requests,
-        "rps": requests / total,
-        "mean_ms": statistics.fmean(durations) * 1000,
-        "p50_ms": durations[len(durations) // 2] * 1000,
-        "p95_ms": durations[min(len(durations) - 1, int(len(durations) * 0.95))] * 1000,
-        "queries": queries,
-        "bytes": len(response.content),
-    }
+    return summarise(durations, total, path=row.path, queries=queries, bytes=len(response.content))
 
 
 def busy_project(admin):
@@ -240,69 +329,70 @@ def busy_project(admin):
     return project, shift
 
 
-def time_signups(shift) -> dict:
-    """SIGNUPS different volunteers POST a sign-up for the same shift, one after another."""
-    from django.test import Client
-
+def time_signups(shift, limit: int) -> dict:
+    """Up to SIGNUPS different volunteers POST a sign-up for the same shift, one after another."""
     from zhiyuan.accounts.models import User
     from zhiyuan.projects.models import SignUp
     from zhiyuan.volunteers.models import Volunteer
 
-    volunteers = list(Volunteer.objects.filter(status="active", user__isnull=True)[:SIGNUPS])
+    volunteers = list(
+        Volunteer.objects.filter(status="active", user__isnull=True)[: min(SIGNUPS, limit)]
+    )
     clients = []
     for volunteer in volunteers:
         user = User.objects.create(username=f"bench-{volunteer.volunteer_no}")
         Volunteer.objects.filter(pk=volunteer.pk).update(user=user)
-        client = Client()
-        client.force_login(user)
-        clients.append(client)
+        clients.append(client(user))
+    label = "sign-up POST (busy shift)"
     path = f"/api/v1/shifts/{shift.pk}/signups"
     durations = []
     started = time.perf_counter()
-    for client in clients:
+    for bench_client in clients:
         before = time.perf_counter()
-        response = client.post(path)
-        durations.append(time.perf_counter() - before)
-        if response.status_code != 201:
-            raise SystemExit(
-                f"POST {path} answered {response.status_code}: {response.content[:200]}"
-            )
+        response = bench_client.post(path)
+        elapsed = time.perf_counter() - before
+        checked(label, response, '"state"', expected=201)
+        durations.append(elapsed)
     total = time.perf_counter() - started
-    durations.sort()
     confirmed = SignUp.objects.filter(shift=shift, state="confirmed").count()
     waiting = SignUp.objects.filter(shift=shift, state="waitlisted").count()
-    if (confirmed, waiting) != (100, len(clients) - 100):
-        raise SystemExit(f"sign-ups went wrong: {confirmed} confirmed, {waiting} waiting")
+    expected = (min(100, len(clients)), max(0, len(clients) - 100))
+    if (confirmed, waiting) != expected:
+        raise SystemExit(
+            f"bench row {label!r} failed: {confirmed} confirmed and {waiting} waiting, "
+            f"expected {expected[0]} and {expected[1]}"
+        )
+    return summarise(durations, total, path=path, queries=0, bytes=0)
+
+
+def row_ids(project) -> dict:
+    """The ids the rows' paths name: the busy project, a published article, a team, the year."""
+    from django.utils import timezone
+
+    from zhiyuan.news.models import Article
+    from zhiyuan.places.models import Region
+    from zhiyuan.reports import yearly
+    from zhiyuan.teams.models import Team
+
+    start, end = yearly.year_period(timezone.localdate().year)
+    article = Article.objects.filter(state="published").order_by("-published_at").first()
+    team = Team.objects.filter(status="active", memberships__isnull=False).order_by("path").first()
     return {
-        "path": path,
-        "requests": len(clients),
-        "rps": len(clients) / total,
-        "mean_ms": statistics.fmean(durations) * 1000,
-        "p50_ms": durations[len(durations) // 2] * 1000,
-        "p95_ms": durations[min(len(durations) - 1, int(len(durations) * 0.95))] * 1000,
-        "queries": 0,
-        "bytes": 0,
+        "project": project.pk,
+        "article": article.pk,
+        "team": team.pk,
+        "district": Region.objects.get(parent__isnull=True).pk,
+        "start": start,
+        "end": end,
     }
 
 
-def my_hours_page(args) -> dict:
-    """The demo volunteer's hours page over the demo's service records."""
-    from django.test import Client
-
-    from zhiyuan.accounts.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username="volunteer"))
-    return time_requests(client, "/service/hours/", requests=args.requests, warmup=args.warmup)
-
-
-def time_checkin_burst(admin) -> dict:
-    """BURST volunteers scan one station's code from BURST_THREADS parallel clients."""
+def time_checkin_burst(admin, limit: int) -> dict:
+    """Up to BURST volunteers scan one station's code from BURST_THREADS parallel clients."""
     import datetime as dt
     import threading
 
     from django.db import connection
-    from django.test import Client
     from django.utils import timezone
 
     from zhiyuan.accounts.models import User
@@ -335,7 +425,9 @@ def time_checkin_burst(admin) -> dict:
         "volunteer"
     )
     volunteers = list(
-        Volunteer.objects.filter(status="active", user__isnull=True).exclude(pk__in=busy)[:BURST]
+        Volunteer.objects.filter(status="active", user__isnull=True).exclude(pk__in=busy)[
+            : min(BURST, limit)
+        ]
     )
     clients = []
     for volunteer in volunteers:
@@ -348,9 +440,7 @@ def time_checkin_burst(admin) -> dict:
             starts_at=shift.starts_at,
             ends_at=shift.ends_at,
         )
-        client = Client()
-        client.force_login(user)
-        clients.append(client)
+        clients.append(client(user))
     work = clients + clients[::10]  # one in ten scans twice
     body = {
         "token": station.checkin_token,
@@ -358,18 +448,22 @@ def time_checkin_burst(admin) -> dict:
         "latitude": float(station.latitude),
     }
     durations: list[float] = []
-    failures: list[int] = []
+    failures: list[tuple[int, bytes]] = []
     barrier = threading.Barrier(BURST_THREADS)
 
     def run(offset):
         barrier.wait()
         try:
-            for client in work[offset::BURST_THREADS]:
+            for bench_client in work[offset::BURST_THREADS]:
                 before = time.perf_counter()
-                response = client.post("/api/v1/checkins", body, content_type="application/json")
-                durations.append(time.perf_counter() - before)
-                if response.status_code != 200:
-                    failures.append(response.status_code)
+                response = bench_client.post(
+                    "/api/v1/checkins", body, content_type="application/json"
+                )
+                elapsed = time.perf_counter() - before
+                if response.status_code != 200 or b'"checked_in_at"' not in response.content:
+                    failures.append((response.status_code, response.content))
+                else:
+                    durations.append(elapsed)
         finally:
             connection.close()
 
@@ -387,26 +481,23 @@ def time_checkin_burst(admin) -> dict:
         f"lost {len(clients) - people}, doubled {made - people}, failed requests {len(failures)}",
         flush=True,
     )
-    durations.sort()
-    return {
-        "path": "/api/v1/checkins",
-        "requests": len(work),
-        "rps": len(work) / total,
-        "mean_ms": statistics.fmean(durations) * 1000,
-        "p50_ms": durations[len(durations) // 2] * 1000,
-        "p95_ms": durations[min(len(durations) - 1, int(len(durations) * 0.95))] * 1000,
-        "queries": 0,
-        "bytes": 0,
-        "lost": len(clients) - people,
-        "doubled": made - people,
-    }
+    if failures:
+        status, content = failures[0]
+        check("check-in burst POST", status, content, '"checked_in_at"')
+    if people != len(clients) or made != people:
+        raise SystemExit(
+            f"bench row 'check-in burst POST' failed: lost {len(clients) - people}, "
+            f"doubled {made - people}"
+        )
+    return summarise(
+        durations, total, path="/api/v1/checkins", queries=0, bytes=0, lost=0, doubled=0
+    )
 
 
 def child(args: argparse.Namespace) -> int:
     url = args.child
     if url.startswith(("postgres://", "postgresql://")):
         recreate_postgres_database(url)
-    sys.path.insert(0, str(ROOT))
 
     import django
 
@@ -417,9 +508,9 @@ def child(args: argparse.Namespace) -> int:
 
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
 
     from zhiyuan.accounts.models import User
+    from zhiyuan.accounts.services import issue_api_token
     from zhiyuan.volunteers.models import Volunteer
 
     started = time.perf_counter()
@@ -438,25 +529,29 @@ def child(args: argparse.Namespace) -> int:
 
     admin = User.objects.get(username="admin")
     project, shift = busy_project(admin)
-    client = Client()
-    client.force_login(admin)
+    ids = row_ids(project)
+    _token, key = issue_api_token(actor=admin, name="bench")
+    clients = {
+        "anonymous": client(),
+        "admin": client(admin),
+        "volunteer": client(User.objects.get(username="volunteer")),
+        "token": client(HTTP_AUTHORIZATION=f"Bearer {key}"),
+    }
     targets = {}
-    for label, path in TARGETS:
-        path = path.format(project=project.pk)
-        targets[label] = time_requests(client, path, requests=args.requests, warmup=args.warmup)
-    targets["sign-up POST (busy shift)"] = time_signups(shift)
-    targets["my hours page (volunteer)"] = my_hours_page(args)
-    targets["check-in burst POST"] = time_checkin_burst(admin)
-    bare_rps = targets[BARE]["rps"]
+    for row in [*(row.filled(ids) for row in ROWS), BARE]:
+        targets[row.label] = time_requests(
+            row, clients[row.who], requests=args.requests, warmup=args.warmup
+        )
+    spare = Volunteer.objects.filter(status="active", user__isnull=True).count()
+    targets["sign-up POST (busy shift)"] = time_signups(shift, spare // 2)
+    targets["check-in burst POST"] = time_checkin_burst(admin, spare // 2)
+    bare_rps = targets[BARE.label]["rps"]
     for result in targets.values():
         result["x_bare"] = result["rps"] / bare_rps
-    from bench import load
-
-    load_result = load.run(admin, project) if args.load else None
 
     print(
-        f"\n{args.requests} requests per row after {args.warmup} warm-up, in-process "
-        "(django.test.Client), signed in as the demo office admin\n"
+        f"\nin-process (django.test.Client): up to {args.requests} requests per row "
+        f"(or {ROW_SECONDS} s) after {args.warmup} warm-up\n"
     )
     header = f"{'':30}{'req/s':>8}{'mean ms':>9}{'p50 ms':>8}{'p95 ms':>8}{'× bare':>8}{'queries':>9}{'bytes':>8}"
     print(header)
@@ -464,8 +559,25 @@ def child(args: argparse.Namespace) -> int:
     for label, r in targets.items():
         print(
             f"{label:30}{r['rps']:>8.0f}{r['mean_ms']:>9.2f}{r['p50_ms']:>8.2f}"
-            f"{r['p95_ms']:>8.2f}{r['x_bare']:>8.3f}{r['queries']:>9}{r['bytes']:>8}"
+            f"{r['p95_ms']:>8.2f}{r['x_bare']:>8.3f}{r['queries']:>9}{r['bytes']:>8}",
+            flush=True,
         )
+
+    end_to_end = None
+    if args.e2e:
+        from bench import endtoend
+
+        end_to_end = endtoend.run(
+            [row.filled(ids) for row in ROWS],
+            cookies={who: c.cookies for who, c in clients.items()},
+            bearer=key,
+            seconds=args.e2e_seconds,
+        )
+        endtoend.print_report(end_to_end)
+
+    from bench import load
+
+    load_result = load.run(admin, project) if args.load else None
 
     if load_result:
         load.print_report(load_result)
@@ -495,6 +607,7 @@ def child(args: argparse.Namespace) -> int:
                 "migrate_seconds": migrate_seconds,
                 "demo_seconds": demo_seconds,
                 "targets": targets,
+                "end_to_end": end_to_end,
                 "load": load_result,
                 "reports": reports_result,
                 "roster_import": imports_result,

@@ -74,11 +74,13 @@ def test_request_from_a_resident_to_the_volunteers_hours(new_page, sign_in, desk
     alice.locator("#run-form select[name=region]").select_option(str(desk.a1.pk))
     alice.click("#run-matching")
     expect(alice.locator("#run-status")).to_have_attribute("data-status", "done")
-    row = alice.locator("#proposals tr.proposal")
+    row = alice.locator("#proposals article.proposal")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(desk.carol.volunteer_no)
     row.locator("button.confirm").click()
-    expect(alice.locator("#proposals tr.proposal")).to_have_attribute("data-state", "confirmed")
+    expect(alice.locator("#proposals article.proposal")).to_have_attribute(
+        "data-state", "confirmed"
+    )
     request.refresh_from_db()
     assert request.status == "matched"
 

@@ -1,23 +1,75 @@
-"""Roles and their scopes: which roles a user holds and over which regions.
+"""Roles and their scopes: which roles a user holds, over which regions and teams, and the
+one helper that turns those subtrees into a query filter (`within`, `administered`).
 
 Higher apps add roles of their own (volunteers: VOLUNTEER; teams: TEAM_ADMIN; stations:
-STATION_MANAGER) by calling `register_role_provider` from their AppConfig.ready(); this
-module never imports them. Results are cached on the user object for one request.
+STATION_MANAGER) by calling `register_role_provider` from their AppConfig.ready(), and teams
+tells which team subtrees a user manages through `register_team_paths`; this module never
+imports them. Results are cached on the user object for one request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+
+from django.db.models import Q
 
 from zhiyuan.accounts.models import Role, RoleGrant
 
 RoleProvider = Callable[[object], bool]
+TeamPaths = Callable[[object], tuple[str, ...]]
 _role_providers: dict[Role, RoleProvider] = {}
+_team_paths: list[TeamPaths] = []
 
 
 def register_role_provider(role: Role, provider: RoleProvider) -> None:
     """`provider(user)` answers whether an authenticated user holds `role`."""
     _role_providers[role] = provider
+
+
+def register_team_paths(provider: TeamPaths) -> None:
+    """`provider(user)` gives the paths of the team subtrees the user manages (teams app)."""
+    _team_paths.append(provider)
+
+
+def within(lookup: str, paths: str | Iterable[str]) -> Q:
+    """The filter keeping rows whose materialised path lies in one of these subtrees.
+
+    `lookup` leads from the queried model to a region's or a team's `path` ("path",
+    "region__path", "team__path"); a subtree is given by its root's path. No subtree keeps
+    no row (never an empty `Q()`, which keeps every row); "/" (a superuser's) keeps all.
+    This is the only place a path prefix becomes a query.
+    """
+    roots = (paths,) if isinstance(paths, str) else tuple(paths)
+    if "/" in roots:
+        return Q()
+    if not roots:
+        return Q(pk__in=[])
+    return Q(*[Q(**{f"{lookup}__startswith": root}) for root in roots], _connector=Q.OR)
+
+
+def team_paths(user) -> tuple[str, ...]:
+    """Paths of the team subtrees the user manages (as the teams app answers)."""
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    return tuple(path for provider in _team_paths for path in provider(user))
+
+
+def administered(user, *, region: str = "", team: str = "") -> Q:
+    """The rows `user` administers: those in a region subtree they run as an office (reached
+    through the path lookup `region`) or under a team they manage (the path lookup `team`).
+    An empty lookup means the model cannot be reached that way."""
+    condition = Q(pk__in=[])
+    if region:
+        regions = admin_region_paths(user)
+        if "/" in regions:
+            return Q()
+        if regions:
+            condition |= within(region, regions)
+    if team:
+        teams = team_paths(user)
+        if teams:
+            condition |= within(team, teams)
+    return condition
 
 
 def admin_region_paths(user) -> tuple[str, ...]:

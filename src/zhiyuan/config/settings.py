@@ -29,6 +29,9 @@ VOLUNTEER_NUMBER_PREFIX = envstr("ZHIYUAN_VOLUNTEER_PREFIX", "ZY")
 STAR_THRESHOLDS = [
     int(v) for v in envlist("ZHIYUAN_STAR_THRESHOLDS", ["100", "300", "600", "1000", "1500"])
 ]
+# A scan without the phone's position is refused; a district may instead take it as
+# unverified, its hours held back until an organiser confirms the attendance.
+CHECKIN_ALLOW_UNVERIFIED = envbool("ZHIYUAN_CHECKIN_ALLOW_UNVERIFIED", False)
 
 ALLOWED_HOSTS = envlist("ZHIYUAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("ZHIYUAN_CSRF_TRUSTED_ORIGINS", [])
@@ -43,7 +46,6 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
-    "axes",
     "zhiyuan.core",
     "zhiyuan.places",
     "zhiyuan.accounts",
@@ -64,7 +66,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "zhiyuan.ops.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files before anything touches the session or the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early: a database outage in the session or auth middleware becomes a 503 page too.
     "zhiyuan.ops.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,8 +81,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhiyuan.core.security.ContentSecurityPolicyMiddleware",
-    # Last: it turns a sign-in that axes refused into the lockout page.
-    "axes.middleware.AxesMiddleware",
+    # A RateLimited from any view (a throttle, a paused sign-in) becomes the 429 page.
+    "zhiyuan.core.security.RateLimitedMiddleware",
+    # Public pages for visitors without a session, from the cache (core/pagecache.py).
+    "zhiyuan.core.pagecache.PageCacheMiddleware",
+    # Last, as django-prometheus requires.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "zhiyuan.config.urls"
@@ -104,6 +114,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'zhiyuan.sqlite3'}"),
         conn_max_age=envint("ZHIYUAN_DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -118,29 +129,42 @@ elif envbool("ZHIYUAN_DB_POOL", False):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
 
-# Per-process memory cache for public aggregates (see portal.views); a shared cache is
-# not needed: each process recomputes at most once per timeout.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Throttles, lockout counters and cached public figures. The embedded default is each
+# process's memory (limits count per process); several processes or hosts share Redis.
+CACHE_URL = envstr("ZHIYUAN_CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "zhiyuan",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# /healthz answers 503 below this much free space in ZHIYUAN_DATA_DIR; reports the task
+# queue as stale when its oldest task has waited longer than this many seconds.
+HEALTH_MIN_FREE_MB = envint("ZHIYUAN_HEALTH_MIN_FREE_MB", 500)
+HEALTH_QUEUE_MAX_AGE = envint("ZHIYUAN_HEALTH_QUEUE_MAX_AGE", 900)
+# Who may read /metrics (Prometheus' address), after trusted proxies are walked through.
+METRICS_FROM = envlist("ZHIYUAN_METRICS_FROM", ["127.0.0.1", "::1"])
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed: the client
+# address is the last one in that header that is not one of them (core.security.client_ip).
+TRUSTED_PROXIES = envlist("ZHIYUAN_TRUSTED_PROXIES", [])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
-AUTHENTICATION_BACKENDS = [
-    # First: refuses a locked-out username/address before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "zhiyuan.accounts.backends.PhoneOrUsernameBackend",
-]
-# Sign-in lockout (django-axes): this many failures for one username from one address
-# pause signing in for ZHIYUAN_LOGIN_COOLOFF_MINUTES. 0 turns the lockout off.
-AXES_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_FAILURE_LIMIT", 5)
-AXES_ENABLED = AXES_FAILURE_LIMIT > 0
-AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("ZHIYUAN_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "zhiyuan.core.security.lockout_response"
-AXES_VERBOSE = False
+AUTHENTICATION_BACKENDS = ["zhiyuan.accounts.backends.PhoneOrUsernameBackend"]
+# Sign-in lockout (zhiyuan.accounts.signin): this many failures for one account (under any
+# spelling, from anywhere) pause its sign-in for ZHIYUAN_LOGIN_COOLOFF_MINUTES after the
+# last one; ZHIYUAN_LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the
+# accounts, pause that address. 0 turns the lockout off.
+LOGIN_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_COOLOFF = dt.timedelta(minutes=envint("ZHIYUAN_LOGIN_COOLOFF_MINUTES", 15))
 # Registrations and help requests accepted from one address per hour.
 REGISTRATIONS_PER_HOUR = envint("ZHIYUAN_REGISTRATIONS_PER_HOUR", 20)
 
@@ -161,6 +185,19 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+# Production serves what `zhiyuan collectstatic` gathered (make serve does it at install):
+# hashed names, gzip and brotli copies, cached for a year by WhiteNoise (or by nginx, see
+# deploy/). The developer's server (DEBUG) serves the source files as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Pages name only hashed files: the unhashed copies need neither keeping nor compressing.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -176,6 +213,8 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+# Load balancers probe each app host over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = envint("ZHIYUAN_SESSION_HOURS", 12) * 3600
@@ -188,9 +227,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# Background work (notifications, later imports and reports) through Django's task API:
-# the database backend, run by `zhiyuan db_worker`; tests use the immediate backend.
-TASKS = {"default": {"BACKEND": envstr("ZHIYUAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Background work (notifications, imports, matching, reports) through Django's task API,
+# run by `zhiyuan worker`: the database backend (embedded default, `db_worker`), or RQ on
+# Redis for workers on many hosts (`rqworker`); tests use the immediate backend.
+TASKS_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+TASKS_BACKEND = envstr("ZHIYUAN_TASKS_BACKEND", "database")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
+if TASKS["default"]["BACKEND"] == TASKS_BACKENDS["rq"]:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        "default": {"URL": envstr("ZHIYUAN_RQ_URL") or CACHE_URL or "redis://127.0.0.1:6379/0"}
+    }
 # Channels every notification goes out on: site (the inbox), email, sms.
 NOTIFICATION_CHANNELS = envlist("ZHIYUAN_NOTIFICATION_CHANNELS", ["site", "email", "sms"])
 SMS_GATEWAY = envstr("ZHIYUAN_SMS_GATEWAY", "zhiyuan.notifications.channels.LoggingSmsGateway")

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from zhiyuan.accounts.apiauth import OPTIONAL
 from zhiyuan.core.errors import ValidationFailed
 from zhiyuan.core.security import client_ip, throttle, throttle_registration
-from zhiyuan.helpdesk import access, matching, selectors, services
+from zhiyuan.helpdesk import access, proposals, selectors, services
 from zhiyuan.helpdesk.models import HelpRequest
 from zhiyuan.places.models import Region
 from zhiyuan.teams.models import Team
@@ -220,7 +220,7 @@ class ProposalOut(Schema):
     @staticmethod
     def resolve_reasons(obj) -> list[dict]:
         return [
-            {**r, "text": matching.reason_text(r.get("code", ""), r.get("params"))}
+            {**r, "text": proposals.reason_text(r.get("code", ""), r.get("params"))}
             for r in obj.reasons
         ]
 
@@ -307,7 +307,17 @@ def assign(request, request_id: int, payload: AssignIn):
         actor=request.auth,
         request=help_request,
         volunteer=_volunteer(payload.volunteer_no),
-        check=matching.request_refusals,
+        check=proposals.request_refusals,
+    )
+    return access.request_for(request.auth, request_id)
+
+
+@router.post("/help-requests/{request_id}/confirm-assignment", response=RequestOut)
+def confirm_assignment(request, request_id: int, payload: AssignIn):
+    """The handling team confirms a volunteer who took the request themselves."""
+    help_request = access.request_for(request.auth, request_id, handle=True)
+    services.confirm_assignment(
+        actor=request.auth, request=help_request, volunteer=_volunteer(payload.volunteer_no)
     )
     return access.request_for(request.auth, request_id)
 
@@ -318,7 +328,7 @@ def accept(request, request_id: int):
     help_request = HelpRequest.objects.filter(pk=request_id, status="verified").first()
     if help_request is None:
         raise ValidationFailed({"request": [_("This request is not open to take.")]})
-    matching.accept_request(actor=request.auth, request=help_request)
+    proposals.accept_request(actor=request.auth, request=help_request)
     return access.request_for(request.auth, request_id)
 
 
@@ -418,7 +428,7 @@ def start_run(request, payload: RunIn):
     region = Region.objects.filter(pk=payload.region_id).first()
     if region is None:
         raise ValidationFailed({"region_id": [_("No such region.")]})
-    run = matching.start_run(
+    run = proposals.start_run(
         actor=request.auth,
         region=region,
         days_ahead=payload.days_ahead,
@@ -446,18 +456,18 @@ def run_proposals(request, run_id: int):
 @router.post("/proposals/{proposal_id}/confirm", response=ProposalOut)
 def confirm(request, proposal_id: int):
     proposal = access.proposal_for(request.auth, proposal_id)
-    return matching.confirm_proposal(actor=request.auth, proposal=proposal)
+    return proposals.confirm_proposal(actor=request.auth, proposal=proposal)
 
 
 @router.post("/proposals/{proposal_id}/drop", response=ProposalOut)
 def drop(request, proposal_id: int):
     proposal = access.proposal_for(request.auth, proposal_id)
-    return matching.drop_proposal(actor=request.auth, proposal=proposal)
+    return proposals.drop_proposal(actor=request.auth, proposal=proposal)
 
 
 @router.post("/proposals/{proposal_id}/swap", response=ProposalOut)
 def swap(request, proposal_id: int, payload: SwapIn):
     proposal = access.proposal_for(request.auth, proposal_id)
-    return matching.swap_proposal(
+    return proposals.swap_proposal(
         actor=request.auth, proposal=proposal, volunteer=_volunteer(payload.volunteer_no)
     )

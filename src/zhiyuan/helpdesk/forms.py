@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.helpdesk.models import HelpKind, HelpRequest, RecipientCategory, Urgency
 from zhiyuan.places.models import Region
+from zhiyuan.places.selectors import administered_regions
 
 
 def communities():
@@ -115,14 +116,11 @@ class RecipientForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.db.models import Q
-
-        from zhiyuan.accounts import scopes
-
-        condition = Q(pk__in=[])
-        for path in scopes.admin_region_paths(user):
-            condition |= Q(path__startswith=path)
-        self.fields["community"].queryset = communities().filter(condition)
+        self.fields["community"].queryset = (
+            administered_regions(user, communities=True)
+            .filter(level=Region.Level.COMMUNITY)
+            .select_related("parent")
+        )
 
     def create_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

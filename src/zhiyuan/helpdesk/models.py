@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core import crypto
@@ -330,6 +331,17 @@ class Assignment(models.Model):
         related_name="+",
     )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    # A volunteer who takes a request themselves waits for the handling team to confirm;
+    # only then are the recipient's full address and phone theirs to see.
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     record = models.OneToOneField(
         "service.ServiceRecord",
         verbose_name=_("service record"),
@@ -354,6 +366,10 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} → {self.request}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class MatchRun(models.Model):
@@ -470,3 +486,11 @@ class Proposal(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == self.State.PROPOSED
+
+    @property
+    def demand_label(self) -> str:
+        """The demand in words: the help request's code and title, or the shift and its start."""
+        if self.help_request_id:
+            return f"{self.help_request.code} {self.help_request.title}"
+        start = timezone.localtime(self.shift.starts_at).strftime("%m-%d %H:%M")
+        return f"{self.shift} {start}"

@@ -4,31 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from zhiyuan.accounts import scopes
 from zhiyuan.helpdesk.models import Assignment, HelpRequest, MatchRun, Proposal, Recipient
 from zhiyuan.teams.selectors import managed_teams
 
 
-def _region_q(user, field: str) -> Q | None:
-    paths = scopes.admin_region_paths(user)
-    if not paths:
-        return None
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(**{f"{field}__path__startswith": path})
-    return condition
-
-
 def visible_recipients(user) -> QuerySet[Recipient]:
     """Recipients of the communities the user's office covers (no one else's)."""
     if not getattr(user, "is_authenticated", False):
         return Recipient.objects.none()
-    condition = _region_q(user, "community")
-    return (
-        Recipient.objects.filter(condition) if condition is not None else Recipient.objects.none()
-    )
+    return Recipient.objects.filter(scopes.administered(user, region="community__path"))
 
 
 def visible_requests(user) -> QuerySet[HelpRequest]:
@@ -38,9 +25,7 @@ def visible_requests(user) -> QuerySet[HelpRequest]:
     condition = Q(requester=user) | Q(
         assignments__volunteer__user=user, assignments__state=Assignment.State.ACTIVE
     )
-    region = _region_q(user, "community")
-    if region is not None:
-        condition |= region
+    condition |= scopes.administered(user, region="community__path")
     teams = managed_teams(user)
     if teams.exists():
         condition |= Q(team__in=teams)
@@ -69,7 +54,7 @@ def request_list(user, filters: RequestFilter | None = None) -> QuerySet[HelpReq
         from zhiyuan.places.models import Region
 
         region = Region.objects.filter(pk=filters.region_id).only("path").first()
-        qs = qs.filter(community__path__startswith=region.path) if region else qs.none()
+        qs = qs.filter(scopes.within("community__path", region.path)) if region else qs.none()
     return qs.order_by("-submitted_at", "-id")
 
 
@@ -86,16 +71,34 @@ def runs_for(user) -> QuerySet[MatchRun]:
     if not getattr(user, "is_authenticated", False):
         return MatchRun.objects.none()
     condition = Q(created_by=user)
-    region = _region_q(user, "region")
-    if region is not None:
-        condition |= region
+    condition |= scopes.administered(user, region="region__path")
     return MatchRun.objects.filter(condition).select_related("region", "created_by")
 
 
-def proposals_of(run: MatchRun) -> QuerySet[Proposal]:
-    return run.proposals.select_related(
+def proposals_of(
+    run: MatchRun, *, kind: str = "", state: str = "", q: str = ""
+) -> QuerySet[Proposal]:
+    """A run's proposals, open ones first; `kind` "help" or "shift", `q` a name or number."""
+    qs = run.proposals.select_related(
         "volunteer", "help_request__community", "shift__activity__station"
-    ).order_by("state", "-score", "id")
+    )
+    if kind == "help":
+        qs = qs.filter(help_request__isnull=False)
+    elif kind == "shift":
+        qs = qs.filter(shift__isnull=False)
+    if state in Proposal.State.values:
+        qs = qs.filter(state=state)
+    if q:
+        qs = qs.filter(Q(volunteer__real_name__contains=q) | Q(volunteer__volunteer_no=q))
+    return qs.order_by("state", "-score", "id")
+
+
+def proposal_counts(run: MatchRun) -> dict[str, int]:
+    """How many of the run's proposals are for help requests and for shifts."""
+    return run.proposals.aggregate(
+        help=Count("pk", filter=Q(help_request__isnull=False)),
+        shift=Count("pk", filter=Q(shift__isnull=False)),
+    )
 
 
 def my_assignments(volunteer) -> QuerySet[Assignment]:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
+from zhiyuan.accounts import scopes
 from zhiyuan.helpdesk.models import Assignment, HelpRequest, Recipient
 
 
@@ -21,7 +22,7 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def figures(start: dt.date, end: dt.date, region=None) -> dict:
     """Recipients, requests and their outcome; `end` is exclusive, `region` a subtree or None."""
     since, until = _bounds(start, end)
-    in_region = Q(community__path__startswith=region.path) if region is not None else Q()
+    in_region = scopes.within("community__path", region.path) if region is not None else Q()
     recipients = Recipient.objects.filter(in_region, is_active=True, created_at__lt=until)
     by_category = dict(
         recipients.order_by()
@@ -49,7 +50,7 @@ def figures(start: dt.date, end: dt.date, region=None) -> dict:
         rating=Avg("rating"),
     )
     assignment_region = (
-        Q(request__community__path__startswith=region.path) if region is not None else Q()
+        scopes.within("request__community__path", region.path) if region is not None else Q()
     )
     hours = Assignment.objects.filter(
         assignment_region,

@@ -8,6 +8,6 @@ from django_tasks import task
 @task()
 def run_matching(run_id: int) -> int:
     """Execute a queued matching run; returns the number of proposals it made."""
-    from zhiyuan.helpdesk.matching import execute_run
+    from zhiyuan.helpdesk.proposals import execute_run
 
     return execute_run(run_id).proposal_count

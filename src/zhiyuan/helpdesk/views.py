@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from zhiyuan.core.errors import DomainError, NotFound
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.core.security import client_ip, throttle, throttle_registration
-from zhiyuan.helpdesk import access, matching, selectors, services
+from zhiyuan.helpdesk import access, proposals, selectors, services
 from zhiyuan.helpdesk.forms import (
     CompleteForm,
     RateForm,
@@ -28,7 +29,7 @@ from zhiyuan.helpdesk.forms import (
     SwapForm,
     TrackForm,
 )
-from zhiyuan.helpdesk.models import HelpKind, HelpRequest, RecipientCategory
+from zhiyuan.helpdesk.models import HelpKind, HelpRequest, Proposal, RecipientCategory
 from zhiyuan.volunteers.models import Volunteer
 
 PAGE_SIZE = 20
@@ -130,8 +131,8 @@ def request_detail(request, pk: int):
         "helpdesk/request_detail.html",
         {
             "help_request": help_request,
-            "may_verify": services.may_verify(request.user, help_request),
-            "may_handle": services.may_handle(request.user, help_request),
+            "may_verify": access.may_verify(request.user, help_request),
+            "may_handle": access.may_handle(request.user, help_request),
             "assignments": help_request.assignments.filter(state="active").select_related(
                 "volunteer", "record"
             ),
@@ -142,6 +143,7 @@ def request_detail(request, pk: int):
             "is_assigned": help_request.assignments.filter(
                 state="active", volunteer__user=request.user
             ).exists(),
+            "may_see_private": access.may_see_private(request.user, help_request),
         },
     )
 
@@ -162,6 +164,13 @@ def request_action(request, pk: int, action: str):
         ),
         "cancel": lambda: services.cancel_request(
             actor=request.user, request=help_request, reason=reason
+        ),
+        "confirm": lambda: services.confirm_assignment(
+            actor=request.user,
+            request=help_request,
+            volunteer=get_or_page_error(
+                access.assigned_volunteer, help_request, request.POST.get("volunteer_no", "")
+            ),
         ),
     }
     if action not in actions:
@@ -204,7 +213,7 @@ def request_accept(request, pk: int):
     if help_request is None:
         raise Http404
     try:
-        matching.accept_request(actor=request.user, request=help_request)
+        proposals.accept_request(actor=request.user, request=help_request)
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("helpdesk:recommended")
@@ -294,7 +303,7 @@ def runs(request):
     form = RunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            run = matching.start_run(
+            run = proposals.start_run(
                 actor=request.user,
                 region=form.cleaned_data["region"],
                 days_ahead=form.cleaned_data["days_ahead"],
@@ -315,15 +324,28 @@ def runs(request):
 @login_required
 def run_detail(request, pk: int):
     run = get_or_page_error(access.run_for, request.user, pk)
-    proposals = list(selectors.proposals_of(run))
-    for proposal in proposals:
+    kind = request.GET.get("kind", "")
+    state = request.GET.get("state", "")
+    qs = selectors.proposals_of(run, kind=kind, state=state, q=request.GET.get("q", "").strip())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for proposal in page.object_list:
         proposal.reason_texts = [
-            matching.reason_text(r.get("code", ""), r.get("params")) for r in proposal.reasons
+            proposals.reason_text(r.get("code", ""), r.get("params")) for r in proposal.reasons
         ]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "helpdesk/run_detail.html",
-        {"run": run, "proposals": proposals, "swap_form": SwapForm()},
+        {
+            "run": run,
+            "page": page,
+            "proposals": page.object_list,
+            "query": query.urlencode(),
+            "counts": selectors.proposal_counts(run),
+            "states": Proposal.State.choices,
+            "swap_form": SwapForm(),
+        },
     )
 
 
@@ -331,23 +353,34 @@ def run_detail(request, pk: int):
 @login_required
 def proposal_action(request, pk: int, action: str):
     proposal = get_or_page_error(access.proposal_for, request.user, pk)
+    names = {"name": proposal.volunteer.real_name, "demand": proposal.demand_label}
     try:
         if action == "confirm":
-            matching.confirm_proposal(actor=request.user, proposal=proposal)
+            proposals.confirm_proposal(actor=request.user, proposal=proposal)
+            if proposal.volunteer.user_id:
+                done = _("%(name)s is now on %(demand)s and has been told in the site.")
+            else:
+                done = _("%(name)s is now on %(demand)s and will be told by SMS (no account).")
         elif action == "drop":
-            matching.drop_proposal(actor=request.user, proposal=proposal)
+            proposals.drop_proposal(actor=request.user, proposal=proposal)
+            done = _("The proposal of %(name)s for %(demand)s is dropped.")
         elif action == "swap":
             number = request.POST.get("volunteer_no", "").strip()
             volunteer = Volunteer.objects.filter(volunteer_no=number).first()
             if volunteer is None:
                 raise DomainError(_("Unknown volunteer number."), field="volunteer_no")
-            matching.swap_proposal(actor=request.user, proposal=proposal, volunteer=volunteer)
+            proposals.swap_proposal(actor=request.user, proposal=proposal, volunteer=volunteer)
+            done = _("%(name)s is now proposed for %(demand)s.")
+            names["name"] = volunteer.real_name
         else:
             raise Http404
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, done % names)
+    back = request.POST.get("next", "")
+    if back.startswith("?") and len(back) > 1:
+        return redirect(reverse("helpdesk:run_detail", args=[proposal.run_id]) + back)
     return redirect("helpdesk:run_detail", pk=proposal.run_id)
 
 
@@ -355,7 +388,9 @@ def proposal_action(request, pk: int, action: str):
 def recommended(request):
     volunteer = getattr(request.user, "volunteer", None)
     items = (
-        matching.recommended_for(volunteer) if volunteer is not None and volunteer.is_active else []
+        proposals.recommended_for(volunteer)
+        if volunteer is not None and volunteer.is_active
+        else []
     )
     mine = selectors.my_assignments(volunteer) if volunteer is not None else []
     return render(

@@ -14,6 +14,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import ValidationFailed
 from zhiyuan.honours.models import AwardeeType, NominationRound
 from zhiyuan.projects.models import Activity, Project, SignUp
@@ -105,8 +106,8 @@ def volunteer_candidates(round_: NominationRound, rules: dict) -> list[Candidate
     hours = dict(
         _approved_in(start, end)
         .filter(
+            scopes.within("volunteer__community__path", path),
             volunteer__status=Volunteer.Status.ACTIVE,
-            volunteer__community__path__startswith=path,
         )
         .values_list("volunteer")
         .annotate(total=Sum("hours"))
@@ -117,10 +118,10 @@ def volunteer_candidates(round_: NominationRound, rules: dict) -> list[Candidate
         return []
     no_shows = dict(
         SignUp.objects.filter(
+            scopes.within("volunteer__community__path", path),
             state=SignUp.State.NO_SHOW,
             starts_at__gte=since,
             starts_at__lt=until,
-            volunteer__community__path__startswith=path,
         )
         .values_list("volunteer")
         .annotate(n=Count("pk"))
@@ -128,11 +129,11 @@ def volunteer_candidates(round_: NominationRound, rules: dict) -> list[Candidate
     )
     rejected = dict(
         ServiceRecord.objects.filter(
+            scopes.within("volunteer__community__path", path),
             is_current=True,
             state=ServiceRecord.State.REJECTED,
             served_on__gte=start,
             served_on__lt=end,
-            volunteer__community__path__startswith=path,
         )
         .values_list("volunteer")
         .annotate(n=Count("pk"))
@@ -169,9 +170,9 @@ def team_candidates(round_: NominationRound, rules: dict) -> list[Candidate]:
     record = "volunteer__service_records__"
     hours = dict(
         Membership.objects.filter(
+            scopes.within("team__region__path", path),
             state=Membership.State.ACTIVE,
             team__status=Team.Status.ACTIVE,
-            team__region__path__startswith=path,
             **{
                 f"{record}is_current": True,
                 f"{record}state": ServiceRecord.State.APPROVED,
@@ -230,13 +231,15 @@ def project_candidates(round_: NominationRound, rules: dict) -> list[Candidate]:
     return _activity_candidates(
         rules,
         activities=Activity.objects.filter(
+            scopes.within("project__organiser__region__path", path),
             status=Activity.Status.SCHEDULED,
             starts_at__gte=since,
             starts_at__lt=until,
-            project__organiser__region__path__startswith=path,
         ).exclude(project__state=Project.State.DRAFT),
         activity_key="project",
-        records=_approved_in(start, end).filter(project__organiser__region__path__startswith=path),
+        records=_approved_in(start, end).filter(
+            scopes.within("project__organiser__region__path", path)
+        ),
         record_key="project",
     )
 
@@ -248,16 +251,16 @@ def station_candidates(round_: NominationRound, rules: dict) -> list[Candidate]:
     return _activity_candidates(
         rules,
         activities=Activity.objects.filter(
+            scopes.within("station__region__path", path),
             status=Activity.Status.SCHEDULED,
             starts_at__gte=since,
             starts_at__lt=until,
             station__status=Station.Status.OPEN,
-            station__region__path__startswith=path,
         ),
         activity_key="station",
         records=_approved_in(start, end).filter(
+            scopes.within("shift__activity__station__region__path", path),
             shift__activity__station__status=Station.Status.OPEN,
-            shift__activity__station__region__path__startswith=path,
         ),
         record_key="shift__activity__station",
     )

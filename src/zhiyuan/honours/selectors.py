@@ -89,15 +89,13 @@ def rounds_for(user) -> QuerySet[NominationRound]:
     whose teams lie in the round's region)."""
     if not getattr(user, "is_authenticated", False):
         return NominationRound.objects.none()
-    condition = Q(pk__in=[])
-    for path in scopes.admin_region_paths(user):
-        condition |= Q(region__path__startswith=path)
+    condition = scopes.administered(user, region="region__path")
     team_paths = managed_team_paths(user)
     if team_paths:
         regions = set(
-            Team.objects.filter(
-                Q(*[Q(path__startswith=p) for p in team_paths], _connector=Q.OR)
-            ).values_list("region__path", flat=True)
+            Team.objects.filter(scopes.within("path", team_paths)).values_list(
+                "region__path", flat=True
+            )
         )
         for region_path in regions:
             # A round over a region includes the teams of its subtree.
@@ -131,7 +129,4 @@ def nominations_for(user, round_: NominationRound) -> QuerySet[Nomination]:
     ).order_by("state", "-id")
     if scopes.administers_region(user, round_.region):
         return qs
-    paths = managed_team_paths(user)
-    if not paths:
-        return qs.none()
-    return qs.filter(Q(*[Q(nominating_team__path__startswith=p) for p in paths], _connector=Q.OR))
+    return qs.filter(scopes.administered(user, team="nominating_team__path"))

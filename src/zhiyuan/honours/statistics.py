@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count
 
+from zhiyuan.accounts import scopes
 from zhiyuan.honours.models import Award
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ def figures(start: dt.date, end: dt.date, region: Region | None = None) -> dict:
         state=Award.State.PUBLISHED, awarded_on__gte=start, awarded_on__lt=end
     )
     if region is not None:
-        awards = awards.filter(region__path__startswith=region.path)
+        awards = awards.filter(scopes.within("region__path", region.path))
     totals = awards.aggregate(
         awards=Count("pk"),
         awarded_volunteers=Count("volunteer", distinct=True),

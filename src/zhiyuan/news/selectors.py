@@ -9,7 +9,6 @@ from django.db.models.functions import Coalesce
 
 from zhiyuan.accounts import scopes
 from zhiyuan.news.models import Article, Column, Reprint
-from zhiyuan.teams.selectors import managed_team_paths
 
 
 def reprint_count():
@@ -62,12 +61,7 @@ def latest(limit: int = 5) -> list[Article]:
 def managed_articles(user, filters: ArticleFilter | None = None) -> QuerySet[Article]:
     """Every article the user may edit: their regions' and their teams' (drafts too)."""
     filters = filters or ArticleFilter()
-    paths = scopes.admin_region_paths(user)
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(region__path__startswith=path)
-    for path in managed_team_paths(user):
-        condition |= Q(team__path__startswith=path)
+    condition = scopes.administered(user, region="region__path", team="team__path")
     qs = Article.objects.filter(condition).select_related("column", "team", "region", "author")
     if filters.state:
         qs = qs.filter(state=filters.state)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count
 from django.utils import timezone
 
+from zhiyuan.accounts import scopes
 from zhiyuan.news.models import Article, Reprint
 
 if TYPE_CHECKING:
@@ -32,8 +33,8 @@ def figures(start: dt.date, end: dt.date, region: Region | None = None) -> dict:
     )
     reprints = Reprint.objects.filter(reprinted_on__gte=start, reprinted_on__lt=end)
     if region is not None:
-        articles = articles.filter(region__path__startswith=region.path)
-        reprints = reprints.filter(article__region__path__startswith=region.path)
+        articles = articles.filter(scopes.within("region__path", region.path))
+        reprints = reprints.filter(scopes.within("article__region__path", region.path))
     by_column = {
         row["column__code"]: row["n"]
         for row in articles.order_by().values("column__code").annotate(n=Count("pk"))

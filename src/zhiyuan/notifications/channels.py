@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
+from zhiyuan.core import crypto
 from zhiyuan.notifications.models import Message
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,10 @@ def deliver(message: Message, *, phone_for) -> None:
             [message.recipient.email],
         )
         return
-    phone = phone_for(message.recipient)
+    if message.recipient_id is None:
+        phone = crypto.decrypt(message.phone_encrypted)
+    else:
+        phone = phone_for(message.recipient)
     if not phone:
         raise NoAddress
     gateway = import_string(settings.SMS_GATEWAY)()

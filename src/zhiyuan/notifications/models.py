@@ -22,7 +22,12 @@ class Message(models.Model):
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="messages",
+        null=True,
+        blank=True,
     )
+    # An SMS to someone with no account (a roster volunteer who never signs in): the number,
+    # encrypted like every stored phone; empty when the message goes to `recipient`.
+    phone_encrypted = models.TextField(_("phone (encrypted)"), blank=True, editable=False)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=40)
     subject = models.CharField(_("subject"), max_length=200)
@@ -47,6 +52,13 @@ class Message(models.Model):
             models.Index(fields=["recipient", "channel", "-id"], name="message_inbox"),
             models.Index(fields=["status", "id"], name="message_outbox"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(phone_encrypted=""),
+                name="message_has_address",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient}: {self.subject}"
+        to = self.recipient if self.recipient_id else _("a mobile number")
+        return f"{self.get_channel_display()} → {to}: {self.subject}"

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from zhiyuan.core import crypto
 from zhiyuan.notifications.models import Message
 
 # The volunteers app tells us how to find a user's mobile number (stored encrypted there).
@@ -56,6 +57,27 @@ def notify(
         ids = [row.pk for row in rows]
         transaction.on_commit(lambda: _enqueue(ids))
     return rows
+
+
+def text_phone(*, phone: str, kind: str, key: str, subject: str, body: str) -> Message | None:
+    """Queue an SMS to a mobile number with no account behind it (a roster volunteer who
+    never signs in); the number is stored encrypted. `key` makes a repeat a no-op."""
+    if not phone:
+        return None
+    message, created = Message.objects.get_or_create(
+        dedupe_key=f"{key}:{Message.Channel.SMS}"[:120],
+        defaults={
+            "phone_encrypted": crypto.encrypt(phone),
+            "channel": Message.Channel.SMS,
+            "kind": kind,
+            "subject": str(subject)[:200],
+            "body": str(body),
+        },
+    )
+    if not created:
+        return None
+    transaction.on_commit(lambda: _enqueue([message.pk]))
+    return message
 
 
 def _enqueue(ids: list[int]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from ninja import Field, Router, Schema
 
 from zhiyuan.core.errors import NotFound, ValidationFailed
+from zhiyuan.core.security import client_ip
 from zhiyuan.ops import privacy
 from zhiyuan.volunteers.access import volunteer_for
 
@@ -42,17 +43,15 @@ class AnonymisationOut(Schema):
         return obj.volunteer.volunteer_no
 
 
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 @router.get("/privacy/me/export", response=dict[str, Any])
 def my_export(request):
     """Everything held on the signed-in volunteer (ID number and phone in clear); audited."""
     volunteer = getattr(request.user, "volunteer", None)
     if volunteer is None:
         raise NotFound(privacy.NO_PROFILE)
-    return privacy.export_for(actor=request.user, volunteer=volunteer, ip_address=_ip(request))
+    return privacy.export_for(
+        actor=request.user, volunteer=volunteer, ip_address=client_ip(request)
+    )
 
 
 @router.post("/privacy/volunteers/{volunteer_no}/export", response=dict[str, Any])
@@ -60,7 +59,10 @@ def volunteer_export(request, volunteer_no: str, payload: ExportIn):
     """An office admin of the volunteer's region exports their data, with a reason; audited."""
     volunteer = volunteer_for(request.user, volunteer_no, manage=True)
     return privacy.export_for(
-        actor=request.user, volunteer=volunteer, reason=payload.reason, ip_address=_ip(request)
+        actor=request.user,
+        volunteer=volunteer,
+        reason=payload.reason,
+        ip_address=client_ip(request),
     )
 
 

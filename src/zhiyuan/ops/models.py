@@ -42,3 +42,37 @@ class Anonymisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer.volunteer_no} · {self.at:%Y-%m-%d}"
+
+
+class PeriodicRun(models.Model):
+    """One run of a periodic job for one period: the row that lets only one host run it.
+
+    Every app host's timer calls `zhiyuan periodic JOB`; the first to insert the (job,
+    period) row runs it, the others find the row and stop (ops.periodic).
+    """
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    job = models.CharField(_("job"), max_length=50)
+    period = models.CharField(_("period"), max_length=20)
+    host = models.CharField(_("host"), max_length=100)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING
+    )
+    output = models.TextField(_("output"), blank=True)
+
+    class Meta:
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period"], name="ops_periodic_once_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period}"

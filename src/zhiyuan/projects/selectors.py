@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from zhiyuan.accounts import scopes
 from zhiyuan.places.models import Region
 from zhiyuan.projects.models import Activity, Category, Project, Shift, SignUp
 
@@ -46,8 +47,8 @@ def published_projects(filters: ProjectFilter | None = None) -> QuerySet[Project
         region = Region.objects.filter(pk=filters.region_id).first()
         if region is None:
             return qs.none()
-        upcoming = upcoming.filter(Q(station__region__path__startswith=region.path))
-        qs = qs.filter(Q(organiser__region__path__startswith=region.path) | Exists(upcoming))
+        upcoming = upcoming.filter(scopes.within("station__region__path", region.path))
+        qs = qs.filter(scopes.within("organiser__region__path", region.path) | Exists(upcoming))
     if filters.date_from:
         start = dt.datetime.combine(
             filters.date_from, dt.time.min, tzinfo=timezone.get_current_timezone()

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
+from zhiyuan.places.selectors import administered_regions
 from zhiyuan.reports.models import ReportFile
 from zhiyuan.reports.scope import KINDS, Scope
 from zhiyuan.reports.statistics import check_period
+from zhiyuan.stations.access import may_manage as may_manage_station
 from zhiyuan.stations.models import Station
-from zhiyuan.stations.selectors import may_manage as may_manage_station
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
 from zhiyuan.teams.selectors import managed_team_paths
-from zhiyuan.teams.selectors import may_manage as may_manage_team
 
 MODELS = {"region": Region, "team": Team, "station": Station}
 
@@ -89,21 +89,12 @@ def scope_choices(user) -> list[Scope]:
     """The scopes offered in the dashboard's picker: the user's regions and their subregions,
     and the teams they manage with their subteams (the district's first two team levels)."""
     choices: list[Scope] = []
-    paths = scopes.admin_region_paths(user)
-    if paths:
-        regions = Region.objects.exclude(level=Region.Level.COMMUNITY)
-        if "/" not in paths:
-            condition = Q(pk__in=[])
-            for path in paths:
-                condition |= Q(path__startswith=path)
-            regions = Region.objects.filter(condition)
-        choices += [Scope("region", r) for r in regions.order_by("path")[:200]]
-    team_paths = managed_team_paths(user)
-    if team_paths:
-        condition = Q(pk__in=[])
-        for path in team_paths:
-            condition |= Q(path__startswith=path)
-        teams = Team.objects.filter(condition, status=Team.Status.ACTIVE).order_by("path")
+    if scopes.admin_region_paths(user):
+        choices += [Scope("region", r) for r in administered_regions(user)[:200]]
+    if scopes.team_paths(user):
+        teams = Team.objects.filter(
+            scopes.administered(user, team="path"), status=Team.Status.ACTIVE
+        ).order_by("path")
         choices += [Scope("team", t) for t in teams[:200]]
     choices += [Scope("station", s) for s in managed_stations(user)[:200]]
     return choices
@@ -116,12 +107,15 @@ def check_may_freeze(user, scope: Scope) -> None:
         raise PermissionDenied(_("Only the district office may freeze or unfreeze figures."))
 
 
-def check_may_edit_wording(user) -> None:
+def may_edit_wording(user) -> bool:
     """The report's wording is the district's: admins of a whole district edit it."""
     paths = scopes.admin_region_paths(user)
-    if "/" in paths or any(path.count("/") == 2 for path in paths):
-        return
-    raise PermissionDenied(_("Only the district office may edit the report's wording."))
+    return "/" in paths or any(path.count("/") == 2 for path in paths)
+
+
+def check_may_edit_wording(user) -> None:
+    if not may_edit_wording(user):
+        raise PermissionDenied(_("Only the district office may edit the report's wording."))
 
 
 def _date(value, field: str, default: dt.date) -> dt.date:

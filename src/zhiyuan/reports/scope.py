@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from zhiyuan.accounts import scopes
 from zhiyuan.places.models import Region
 from zhiyuan.stations.models import Station
 from zhiyuan.teams.models import Team
@@ -59,4 +60,4 @@ class Scope:
             return Q(**{lookup: self.obj.pk})
         if self.is_everything:
             return Q()
-        return Q(**{f"{lookup}__startswith": self.obj.path})
+        return scopes.within(lookup, self.obj.path)

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from zhiyuan.core.errors import ValidationFailed
 from zhiyuan.places.models import Region
+from zhiyuan.places.selectors import communities as communities_of
 from zhiyuan.projects.models import Activity, Project
 from zhiyuan.reports import rollups
 from zhiyuan.reports.models import Snapshot
@@ -158,7 +159,7 @@ def scoped_volunteers(scope: Scope):
         return Volunteer.objects.filter(scope.q(region="community__path"))
     if scope.kind == "team":
         members = Membership.objects.filter(
-            state=Membership.State.ACTIVE, team__path__startswith=scope.obj.path
+            scope.q(team="team__path"), state=Membership.State.ACTIVE
         ).values("volunteer_id")
         return Volunteer.objects.filter(pk__in=members)
     served = _records(scope).values("volunteer_id")
@@ -264,7 +265,7 @@ def _coverage(scope: Scope, by_community: dict[int, int], volunteers_total: int)
         }
     region: Region = scope.obj
     communities = list(
-        Region.objects.filter(level=Region.Level.COMMUNITY, path__startswith=region.path)
+        communities_of(region)
         .values("pk", "code", "name", "population", "parent__code", "parent__name")
         .order_by("path")
     )
@@ -310,7 +311,9 @@ def _teams(scope: Scope, start, end, bounds) -> dict:
     if scope.kind == "station":
         managing = scope.obj.managing_team
         teams = (
-            Team.objects.filter(path__startswith=managing.path) if managing else Team.objects.none()
+            Team.objects.filter(Scope.of(managing).q(team="path"))
+            if managing
+            else Team.objects.none()
         )
     else:
         teams = Team.objects.filter(scope.q(region="region__path", team="path"))

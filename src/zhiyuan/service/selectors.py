@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
+from zhiyuan.projects.models import Activity, Project
 from zhiyuan.service.models import Attendance, CorrectionRequest, HoursTotal, ServiceRecord
 from zhiyuan.teams.selectors import managed_teams
+from zhiyuan.volunteers.models import Volunteer
 
 
 def current_records(volunteer) -> QuerySet[ServiceRecord]:
@@ -78,15 +82,77 @@ def history(record: ServiceRecord) -> list[ServiceRecord]:
         newer = following
 
 
-def approval_queue(user) -> QuerySet[ServiceRecord]:
-    """Pending current records of the teams the user manages, oldest first."""
-    return (
-        ServiceRecord.objects.filter(
-            is_current=True, state=ServiceRecord.State.PENDING, team__in=managed_teams(user)
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the hours queue is narrowed to: a name, number or content; a project, an
+    activity; a date range; oldest or newest first."""
+
+    q: str = ""
+    project: int | None = None
+    activity: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    newest_first: bool = False
+
+    @classmethod
+    def from_query(cls, data) -> QueueFilter:
+        def number(name: str) -> int | None:
+            raw = (data.get(name) or "").strip()
+            return int(raw) if raw.isdigit() else None
+
+        def day(name: str) -> dt.date | None:
+            try:
+                return dt.date.fromisoformat((data.get(name) or "").strip())
+            except ValueError:
+                return None
+
+        return cls(
+            q=(data.get("q") or "").strip()[:50],
+            project=number("project"),
+            activity=number("activity"),
+            since=day("since"),
+            until=day("until"),
+            newest_first=data.get("order") == "newest",
         )
-        .exclude(volunteer__user=user)
-        .select_related("volunteer", "team", "project")
-        .order_by("served_on", "id")
+
+
+def approval_queue(user, filters: QueueFilter | None = None) -> QuerySet[ServiceRecord]:
+    """Pending current records of the teams the user manages, oldest first unless asked."""
+    filters = filters or QueueFilter()
+    qs = ServiceRecord.objects.filter(
+        is_current=True, state=ServiceRecord.State.PENDING, team__in=managed_teams(user)
+    ).exclude(volunteer_id__in=Volunteer.objects.filter(user=user).values("pk"))
+    if filters.q:
+        qs = qs.filter(
+            Q(volunteer__real_name__contains=filters.q)
+            | Q(volunteer__volunteer_no=filters.q)
+            | Q(content__contains=filters.q)
+        )
+    if filters.project:
+        qs = qs.filter(project_id=filters.project)
+    if filters.activity:
+        qs = qs.filter(shift__activity_id=filters.activity)
+    if filters.since:
+        qs = qs.filter(served_on__gte=filters.since)
+    if filters.until:
+        qs = qs.filter(served_on__lte=filters.until)
+    order = ("-served_on", "-id") if filters.newest_first else ("served_on", "id")
+    return qs.select_related("volunteer", "team", "project", "shift__activity").order_by(*order)
+
+
+def queue_projects(user) -> QuerySet[Project]:
+    """The projects that have records waiting in the user's queue, for its filter."""
+    waiting = approval_queue(user).exclude(project__isnull=True).values("project_id")
+    return Project.objects.filter(pk__in=waiting).order_by("-starts_on", "id").only("pk", "name")
+
+
+def queue_activities(user, project_id: int) -> QuerySet[Activity]:
+    """The activities of one project with records waiting in the user's queue."""
+    waiting = approval_queue(user, QueueFilter(project=project_id)).values("shift__activity_id")
+    return (
+        Activity.objects.filter(pk__in=waiting)
+        .order_by("-starts_at")
+        .only("pk", "title", "starts_at")
     )
 
 

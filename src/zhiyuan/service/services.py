@@ -12,23 +12,25 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.places import geo
+from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.models import Shift, SignUp
-from zhiyuan.projects.services import may_organise
 from zhiyuan.service.models import Attendance, CorrectionRequest, HoursTotal, ServiceRecord
 from zhiyuan.stations.models import Station
-from zhiyuan.teams.selectors import may_manage as may_manage_team
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Volunteer
 
 HOUR = Decimal("0.01")
 OPENS_BEFORE = dt.timedelta(minutes=30)
 GRACE = dt.timedelta(minutes=30)
+# A phone's clock may run a little fast; a scan dated further ahead than this is refused.
+CLOCK_AHEAD = dt.timedelta(minutes=5)
 
 
 class CheckInRefused(DomainError):
@@ -83,10 +85,24 @@ def _shift_here(volunteer: Volunteer, station: Station, now: dt.datetime) -> Shi
     raise CheckInRefused(_("You have no confirmed shift at this station now."))
 
 
-def _distance(station: Station, position) -> int | None:
-    """Metres from the station to a WGS-84 (lng, lat); refused beyond the check-in radius."""
+def _distance(station: Station, position) -> tuple[int | None, bool]:
+    """Metres from the station to a WGS-84 (lng, lat), and whether the position was given.
+
+    Beyond the check-in radius the scan is refused. Every station has a position, so a
+    scan without one is refused too, unless the district takes such scans as unverified
+    (CHECKIN_ALLOW_UNVERIFIED): then it is recorded, and its hours wait for an organiser.
+    """
     if position is None:
-        return None
+        if settings.CHECKIN_ALLOW_UNVERIFIED:
+            return None, False
+        raise CheckInRefused(
+            _(
+                "This station checks where you are: let the browser share your position "
+                "and scan again."
+            ),
+            field="position",
+            code="position_required",
+        )
     lng, lat = position
     distance = round(geo.distance_m(float(station.longitude), float(station.latitude), lng, lat))
     if distance > station.checkin_radius_m:
@@ -95,7 +111,7 @@ def _distance(station: Station, position) -> int | None:
             % {"distance": distance, "radius": station.checkin_radius_m},
             field="position",
         )
-    return distance
+    return distance, True
 
 
 def position_from(longitude, latitude, coord_system="wgs84"):
@@ -108,13 +124,46 @@ def position_from(longitude, latitude, coord_system="wgs84"):
         raise ValidationFailed({"position": [gettext("The position could not be read.")]}) from None
 
 
-def scan(*, actor, token: str, position=None, now: dt.datetime | None = None) -> Attendance:
+def _scan_time(scanned_at: dt.datetime | None, received: dt.datetime) -> dt.datetime:
+    """When the scan was made: the phone's time for a scan sent late, else its receipt."""
+    if scanned_at is None:
+        return received
+    if timezone.is_naive(scanned_at):
+        scanned_at = timezone.make_aware(scanned_at)
+    if scanned_at > received + CLOCK_AHEAD:
+        raise CheckInRefused(
+            _("Your phone's clock is ahead of the right time: set it right and scan again."),
+            field="scanned_at",
+            code="clock_ahead",
+        )
+    return scanned_at
+
+
+def scan(
+    *,
+    actor,
+    token: str,
+    position=None,
+    now: dt.datetime | None = None,
+    scanned_at: dt.datetime | None = None,
+    client_id: str | None = None,
+    action: str | None = None,
+) -> Attendance:
     """A scan of the station's poster: checks in, or checks out if already checked in.
 
     Repeating a scan never makes a second record: the open attendance is found and
     closed once; a scan after check-out returns the closed attendance unchanged.
+
+    A scan kept on a phone without network arrives late with `scanned_at` (the phone's
+    time, taken as the check-in or check-out time when it falls in the shift and the
+    position is within the radius), `client_id` (a scan sent twice is answered with the
+    attendance it made, unchanged) and `action` ("in" or "out": what the phone showed,
+    so a queued check-out never becomes a check-in when its check-in was refused).
+    All of it is decided on the volunteer's locked row.
     """
-    now = now or timezone.now()
+    received = now or timezone.now()
+    when = _scan_time(scanned_at, received)
+    late = received if scanned_at is not None else None
     volunteer = _volunteer_of(actor)
     station = Station.objects.filter(checkin_token=token, status=Station.Status.OPEN).first()
     if station is None:
@@ -123,6 +172,12 @@ def scan(*, actor, token: str, position=None, now: dt.datetime | None = None) ->
         )
     with transaction.atomic():
         Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
+        if client_id:
+            sent_before = Attendance.objects.filter(
+                Q(in_client_id=client_id) | Q(out_client_id=client_id), volunteer=volunteer
+            ).first()
+            if sent_before is not None:
+                return sent_before
         open_here = (
             Attendance.objects.select_for_update()
             .filter(volunteer=volunteer, checked_out_at__isnull=True, station=station)
@@ -130,24 +185,70 @@ def scan(*, actor, token: str, position=None, now: dt.datetime | None = None) ->
             .first()
         )
         if open_here is not None:
-            return _check_out(open_here, actor=actor, position=position, now=now, station=station)
-        shift = _shift_here(volunteer, station, now)
+            if action == "in":
+                return open_here
+            if when < open_here.checked_in_at:
+                raise CheckInRefused(
+                    _("This check-out was made before the check-in: it is not taken."),
+                    code="out_before_in",
+                )
+            open_here.out_client_id = client_id or None
+            open_here.out_received_at = late
+            return _check_out(open_here, actor=actor, position=position, now=when, station=station)
+        if action == "out":
+            raise CheckInRefused(_nothing_to_check_out(volunteer, station, when), code="not_in")
+        shift = _shift_here(volunteer, station, when)
         done = Attendance.objects.filter(volunteer=volunteer, shift=shift).first()
         if done is not None:
             return done
-        distance = _distance(station, position)
+        distance, verified = _distance(station, position)
         return _check_in(
             volunteer,
             shift,
             station=station,
             actor=actor,
             method=Attendance.Method.QR,
-            now=now,
+            now=when,
             distance=distance,
+            verified=verified,
+            client_id=client_id,
+            received=late,
         )
 
 
-def _check_in(volunteer, shift, *, station, actor, method, now, distance=None) -> Attendance:
+def _nothing_to_check_out(volunteer: Volunteer, station: Station, when: dt.datetime) -> str:
+    """Why a check-out sent late finds no open check-in here."""
+    closed = (
+        Attendance.objects.filter(
+            volunteer=volunteer,
+            station=station,
+            checked_in_at__lte=when,
+            auto_checked_out=True,
+        )
+        .order_by("-checked_in_at")
+        .first()
+    )
+    if closed is not None:
+        return gettext(
+            "Your check-in was closed automatically at the shift's end before this check-out "
+            "arrived: ask the organiser to correct the hours."
+        )
+    return gettext("You are not checked in here, so there is nothing to check out of.")
+
+
+def _check_in(
+    volunteer,
+    shift,
+    *,
+    station,
+    actor,
+    method,
+    now,
+    distance=None,
+    verified=True,
+    client_id=None,
+    received=None,
+) -> Attendance:
     if Attendance.objects.filter(volunteer=volunteer, checked_out_at__isnull=True).exists():
         raise CheckInRefused(_("You are still checked in elsewhere: check out there first."))
     try:
@@ -159,6 +260,9 @@ def _check_in(volunteer, shift, *, station, actor, method, now, distance=None) -
                 method=method,
                 checked_in_at=now,
                 in_distance_m=distance,
+                position_verified=verified,
+                in_client_id=client_id or None,
+                in_received_at=received,
                 recorded_by=actor,
             )
     except IntegrityError:
@@ -168,12 +272,28 @@ def _check_in(volunteer, shift, *, station, actor, method, now, distance=None) -
 def _check_out(
     attendance: Attendance, *, actor, position, now, station=None, auto=False
 ) -> Attendance:
-    shift = attendance.shift
+    fields = ["checked_out_at", "out_distance_m", "auto_checked_out"]
+    fields += ["out_client_id", "out_received_at"]
     if station is not None and not auto:
-        attendance.out_distance_m = _distance(station, position)
-    attendance.checked_out_at = min(now, shift.ends_at) if auto else now
+        attendance.out_distance_m, verified = _distance(station, position)
+        if not verified and attendance.position_verified:
+            attendance.position_verified = False
+            fields.append("position_verified")
+    attendance.checked_out_at = min(now, attendance.shift.ends_at) if auto else now
     attendance.auto_checked_out = auto
-    attendance.save(update_fields=["checked_out_at", "out_distance_m", "auto_checked_out"])
+    attendance.save(update_fields=fields)
+    if attendance.position_verified:
+        _record_measured(
+            attendance,
+            actor=actor,
+            reason=gettext("Checked out automatically after the shift") if auto else "",
+        )
+    return attendance
+
+
+def _record_measured(attendance: Attendance, *, actor, reason="") -> None:
+    """The measured record of a closed, verified attendance: its time within the shift."""
+    shift = attendance.shift
     start = max(attendance.checked_in_at, shift.starts_at)
     end = min(attendance.checked_out_at, shift.ends_at)
     if end > start and _hours(end - start) > 0:
@@ -183,9 +303,8 @@ def _check_out(
             hours=_hours(end - start),
             source=ServiceRecord.Source.MEASURED,
             actor=actor,
-            reason=gettext("Checked out automatically after the shift") if auto else "",
+            reason=reason,
         )
-    return attendance
 
 
 def _record(
@@ -272,6 +391,46 @@ def organiser_check_out(*, actor, shift: Shift, volunteer_ids=None, now=None) ->
             )
             if locked.checked_out_at is None:
                 done.append(_check_out(locked, actor=actor, position=None, now=now))
+    return done
+
+
+def confirm_attendance(*, actor, shift: Shift, volunteer_ids=None, now=None) -> list[Attendance]:
+    """An organiser vouches for attendances recorded without a position (all when None).
+
+    A confirmed attendance that is already closed gets its measured record now; an open
+    one gets it at check-out. Confirming twice changes nothing. Each row is locked and
+    re-read, so a confirmation racing a check-out records the hours once.
+    """
+    _check_organiser(actor, shift)
+    now = now or timezone.now()
+    rows = Attendance.objects.filter(shift=shift, position_verified=False)
+    if volunteer_ids is not None:
+        rows = rows.filter(volunteer_id__in=volunteer_ids)
+    done = []
+    for attendance in rows:
+        with transaction.atomic():
+            locked = (
+                Attendance.objects.select_for_update()
+                .select_related("shift__activity__project")
+                .get(pk=attendance.pk)
+            )
+            if locked.position_verified:
+                continue
+            locked.position_verified = True
+            locked.confirmed_by = actor
+            locked.confirmed_at = now
+            locked.save(update_fields=["position_verified", "confirmed_by", "confirmed_at"])
+            if locked.checked_out_at is not None and not (
+                ServiceRecord.objects.filter(
+                    volunteer_id=locked.volunteer_id, shift=shift, is_current=True
+                ).exists()
+            ):
+                _record_measured(
+                    locked,
+                    actor=actor,
+                    reason=gettext("Scanned without a position; confirmed by the organiser"),
+                )
+            done.append(locked)
     return done
 
 

@@ -1,15 +1,21 @@
-"""Service-hour pages: the scan page behind a station's poster, my hours, the approval queue,
-a shift's attendance for organisers, a record's history, and who is at a station now."""
+"""Service-hour pages: the scan page behind a station's poster (and its service worker), my
+hours, the approval queue, a shift's attendance for organisers, a record's history, and who
+is at a station now."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
@@ -19,9 +25,17 @@ from zhiyuan.projects.models import SignUp
 from zhiyuan.service import access, selectors, services
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.stations.access import station_by_token, station_for
-from zhiyuan.stations.selectors import may_manage as may_manage_station
-from zhiyuan.teams.selectors import may_manage as may_manage_team
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Volunteer
+
+QUEUE_PAGE = 50
+WORKER = Path(__file__).resolve().parent.parent / "static" / "js" / "checkin-sw.js"
+
+
+@cache_control(no_cache=True)
+def checkin_worker(request):
+    """The check-in pages' service worker, served from /s/ so that its scope covers them."""
+    return HttpResponse(WORKER.read_bytes(), content_type="text/javascript; charset=utf-8")
 
 
 def scan_page(request, token: str):
@@ -44,6 +58,14 @@ def scan_page(request, token: str):
                 messages.success(request, _("Checked out. Thank you for your service!"))
             else:
                 messages.success(request, _("Checked in. Scan again when you leave."))
+            if not result.position_verified:
+                messages.warning(
+                    request,
+                    _(
+                        "Your position was not shared: the organiser must confirm you were "
+                        "here before these hours count."
+                    ),
+                )
         return redirect(request.path)
     return render(
         request,
@@ -110,7 +132,10 @@ def my_hours(request):
 @login_required
 def approval_queue(request):
     if request.method == "POST":
-        ids = request.POST.getlist("record")
+        ids = [pk for pk in request.POST.getlist("record") if pk.isdigit()]
+        if not ids:
+            messages.error(request, _("Tick the records to decide first."))
+            return _back_to_queue(request)
         records = [get_or_page_error(access.record_for, request.user, pk) for pk in ids]
         approve = request.POST.get("action") == "approve"
         try:
@@ -123,18 +148,49 @@ def approval_queue(request):
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("%(n)d records decided.") % {"n": len(decided)})
-        return redirect("service:queue")
-    queue = selectors.approval_queue(request.user)
+            messages.success(request, _decided_message(decided, approve=approve))
+        return _back_to_queue(request)
+    filters = selectors.QueueFilter.from_query(request.GET)
+    queue = selectors.approval_queue(request.user, filters)
+    page = Paginator(queue, QUEUE_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "service/queue.html",
         {
-            "records": queue[:200],
-            "count": queue.count(),
-            "corrections": selectors.open_corrections(request.user),
+            "page": page,
+            "records": page.object_list,
+            "count": page.paginator.count,
+            "filters": filters,
+            "query": query.urlencode(),
+            "projects": selectors.queue_projects(request.user),
+            "activities": (
+                selectors.queue_activities(request.user, filters.project) if filters.project else []
+            ),
+            "corrections": selectors.open_corrections(request.user)[:QUEUE_PAGE],
         },
     )
+
+
+def _back_to_queue(request):
+    """Redirect after the POST to the same page and filters of the queue."""
+    back = request.POST.get("next", "")
+    keep = back if back.startswith("?") and len(back) > 1 else ""
+    return redirect(reverse("service:queue") + keep)
+
+
+def _decided_message(decided: list[ServiceRecord], *, approve: bool) -> str:
+    """Who was decided, by name: one person in full, several as the first names and a count."""
+    names = list(dict.fromkeys(r.volunteer.real_name for r in decided))
+    shown = "、".join(names[:3]) + (
+        _(" and %(n)d more") % {"n": len(names) - 3} if len(names) > 3 else ""
+    )
+    hours = sum((r.hours for r in decided), Decimal(0))
+    values = {"n": len(decided), "names": shown, "hours": hours}
+    if approve:
+        return _("Approved %(n)d records (%(hours)s hours) of %(names)s.") % values
+    return _("Rejected %(n)d records (%(hours)s hours) of %(names)s.") % values
 
 
 @require_POST
@@ -200,6 +256,8 @@ def shift_attendance(request, shift_id: int):
                 services.organiser_check_in(actor=request.user, shift=shift, volunteer_ids=ids)
             elif action == "check_out":
                 services.organiser_check_out(actor=request.user, shift=shift, volunteer_ids=ids)
+            elif action == "confirm":
+                services.confirm_attendance(actor=request.user, shift=shift, volunteer_ids=ids)
             elif action == "hours":
                 volunteer = Volunteer.objects.filter(
                     pk=request.POST.get("volunteer_id") or 0
@@ -238,9 +296,7 @@ def shift_attendance(request, shift_id: int):
 
 @login_required
 def station_live(request, station_id: int):
-    station = get_or_page_error(station_for, request.user, station_id)
-    if not may_manage_station(request.user, station):
-        raise DjangoPermissionDenied(_("Only this station's managers may see who is here."))
+    station = get_or_page_error(station_for, request.user, station_id, manage=True)
     return render(
         request, "service/live.html", {"station": station, "present": selectors.present_at(station)}
     )

@@ -12,6 +12,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhiyuan.core.errors import NotFound
+from zhiyuan.core.security import client_ip
 from zhiyuan.spreadsheets import access, exports, selectors, services
 from zhiyuan.spreadsheets.models import ImportJob
 
@@ -152,7 +153,7 @@ def _export_request(request, payload: ExportIn) -> exports.ExportRequest:
     return exports.ExportRequest(
         reveal=payload.reveal,
         reason=payload.reason,
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_ip(request),
         status=payload.status,
         region_id=payload.region_id,
     )

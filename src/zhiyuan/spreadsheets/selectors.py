@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import PermissionDenied
 from zhiyuan.places.models import Region
+from zhiyuan.places.selectors import administered_regions
 from zhiyuan.spreadsheets.models import ImportIssue, ImportJob
 from zhiyuan.teams.models import Membership
 from zhiyuan.teams.selectors import managed_team_paths
@@ -17,12 +18,7 @@ from zhiyuan.volunteers.selectors import communities_under
 
 def jobs_for(user) -> QuerySet[ImportJob]:
     """Import jobs into the regions the user administers, newest first."""
-    paths = scopes.admin_region_paths(user)
-    if not paths:
-        return ImportJob.objects.none()
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(scope__path__startswith=path)
+    condition = scopes.administered(user, region="scope__path")
     return ImportJob.objects.filter(condition).select_related("created_by", "scope")
 
 
@@ -32,13 +28,7 @@ def issues_of(job: ImportJob) -> QuerySet[ImportIssue]:
 
 def import_regions(user) -> QuerySet[Region]:
     """The regions a user may import into: their subtrees, down to subdistricts."""
-    paths = scopes.admin_region_paths(user)
-    if not paths:
-        return Region.objects.none()
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return Region.objects.filter(condition).exclude(level=Region.Level.COMMUNITY)
+    return administered_regions(user)
 
 
 def may_export(user) -> bool:
@@ -57,9 +47,7 @@ def exportable_volunteers(user) -> QuerySet[Volunteer]:
     if paths:
         condition |= Q(community_id__in=communities_under(paths))
     if team_paths:
-        in_teams = Q(pk__in=[])
-        for path in team_paths:
-            in_teams |= Q(team__path__startswith=path)
+        in_teams = scopes.within("team__path", team_paths)
         condition |= Q(
             pk__in=Membership.objects.filter(in_teams, state=Membership.State.ACTIVE).values(
                 "volunteer_id"

@@ -14,6 +14,7 @@ from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import DomainError, PermissionDenied
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.security import client_ip
 from zhiyuan.places.models import Region
 from zhiyuan.spreadsheets import access, columns, exports, selectors, services
 from zhiyuan.spreadsheets.forms import ExportForm, MappingForm, UploadForm
@@ -187,7 +188,7 @@ def _export(request, build):
         export_request = exports.ExportRequest(
             reveal=reveal,
             reason=form.cleaned_data["reason"],
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
             status=form.cleaned_data["status"],
             region_id=form.cleaned_data["region"],
         )

@@ -9,26 +9,12 @@ from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, V
 from zhiyuan.accounts import scopes
 from zhiyuan.places.models import Region
 from zhiyuan.stations.models import Audit, AuditItem, Station
-from zhiyuan.teams.selectors import may_manage as may_manage_team
 
 
 class Compliance:
     COMPLIANT = "compliant"
     SHORT = "short"
     UNAUDITED = "unaudited"
-
-
-def may_manage(user, station: Station) -> bool:
-    """The region's office, the station's managers, and admins of its managing team."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if scopes.administers_region(user, station.region):
-        return True
-    if station.managers.filter(pk=user.pk).exists():
-        return True
-    if station.managing_team_id is not None:
-        return may_manage_team(user, station.managing_team)
-    return False
 
 
 def with_compliance(qs: QuerySet[Station]) -> QuerySet[Station]:
@@ -72,7 +58,7 @@ def stations(filters: StationFilter | None = None) -> QuerySet[Station]:
         qs = qs.filter(kind=filters.kind)
     if filters.region_id:
         region = Region.objects.filter(pk=filters.region_id).first()
-        qs = qs.filter(region__path__startswith=region.path) if region else qs.none()
+        qs = qs.filter(scopes.within("region__path", region.path)) if region else qs.none()
     if filters.compliance:
         qs = qs.filter(compliance=filters.compliance)
     return qs.order_by("kind", "name")
@@ -83,9 +69,7 @@ def shortfalls(user) -> list[tuple[Station, list[AuditItem]]]:
     paths = scopes.admin_region_paths(user)
     if not paths:
         return []
-    condition = Q()
-    for path in paths:
-        condition |= Q(region__path__startswith=path)
+    condition = scopes.within("region__path", paths)
     short = list(
         with_compliance(Station.objects.filter(condition, status=Station.Status.OPEN))
         .filter(compliance=Compliance.SHORT)

@@ -15,9 +15,10 @@ class TeamsConfig(AppConfig):
 
     def ready(self) -> None:
         from zhiyuan.accounts.models import Role
-        from zhiyuan.accounts.scopes import register_role_provider
+        from zhiyuan.accounts.scopes import register_role_provider, register_team_paths
         from zhiyuan.teams.selectors import managed_team_paths, roster_rule
         from zhiyuan.volunteers.selectors import register_roster_rule
 
         register_role_provider(Role.TEAM_ADMIN, lambda user: bool(managed_team_paths(user)))
+        register_team_paths(managed_team_paths)
         register_roster_rule(roster_rule)

@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from zhiyuan.accounts import scopes
+from zhiyuan.teams.access import may_manage  # noqa: F401 (service/certificates.py's import)
 from zhiyuan.teams.models import Membership, Specialty, Team
 
 
@@ -43,24 +44,9 @@ def managed_team_paths(user) -> tuple[str, ...]:
     return cached
 
 
-def may_manage(user, team: Team) -> bool:
-    """District/subdistrict office admins of the team's region, or an admin of it or an ancestor."""
-    if scopes.administers_region(user, team.region):
-        return True
-    return any(team.path.startswith(path) for path in managed_team_paths(user))
-
-
 def managed_teams(user) -> QuerySet[Team]:
     """Every team the user may manage, as one queryset."""
-    paths = scopes.admin_region_paths(user)
-    if "/" in paths:
-        return Team.objects.all()
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(region__path__startswith=path)
-    for path in managed_team_paths(user):
-        condition |= Q(path__startswith=path)
-    return Team.objects.filter(condition)
+    return Team.objects.filter(scopes.administered(user, region="region__path", team="path"))
 
 
 @dataclass(frozen=True)
@@ -149,11 +135,13 @@ def ancestors(team: Team) -> list[Team]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def members(team: Team, *, states=(Membership.State.ACTIVE,)) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(team=team, state__in=states)
-        .select_related("volunteer", "volunteer__community")
-        .order_by("state", "-role", "volunteer__real_name")
+def members(team: Team, *, states=(Membership.State.ACTIVE,), q: str = "") -> QuerySet[Membership]:
+    """A team's memberships in these states; `q` a name (part) or a volunteer number."""
+    qs = Membership.objects.filter(team=team, state__in=states)
+    if q:
+        qs = qs.filter(Q(volunteer__real_name__contains=q) | Q(volunteer__volunteer_no=q.upper()))
+    return qs.select_related("volunteer", "volunteer__community").order_by(
+        "state", "-role", "volunteer__real_name", "id"
     )
 
 
@@ -178,11 +166,8 @@ def roster_rule(user) -> Q | None:
     paths = managed_team_paths(user)
     if not paths:
         return None
-    condition = Q()
-    for path in paths:
-        condition |= Q(team__path__startswith=path)
     return Q(
-        pk__in=Membership.objects.filter(condition, state__in=Membership.OPEN_STATES).values(
-            "volunteer_id"
-        )
+        pk__in=Membership.objects.filter(
+            scopes.within("team__path", paths), state__in=Membership.OPEN_STATES
+        ).values("volunteer_id")
     )

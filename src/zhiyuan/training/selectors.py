@@ -10,7 +10,6 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zhiyuan.accounts import scopes
-from zhiyuan.teams.selectors import managed_team_paths
 from zhiyuan.training.models import Certification, Course, Enrolment, Session
 
 
@@ -44,11 +43,7 @@ def courses(filters: CourseFilter | None = None) -> QuerySet[Course]:
 
 def managed_courses(user) -> QuerySet[Course]:
     """The courses `user` may manage: their regions' and their teams' (with subtrees)."""
-    condition = Q(pk__in=[])
-    for path in scopes.admin_region_paths(user):
-        condition |= Q(region__path__startswith=path)
-    for path in managed_team_paths(user):
-        condition |= Q(organiser__path__startswith=path)
+    condition = scopes.administered(user, region="region__path", team="organiser__path")
     return Course.objects.filter(condition).select_related("organiser", "skill")
 
 

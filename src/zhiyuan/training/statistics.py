@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from zhiyuan.accounts import scopes
 from zhiyuan.training.models import Enrolment, Session
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def figures(start: dt.date, end: dt.date, region: Region | None = None) -> dict:
         status=Session.Status.SCHEDULED, starts_at__gte=since, starts_at__lt=until
     )
     if region is not None:
-        sessions = sessions.filter(course__region__path__startswith=region.path)
+        sessions = sessions.filter(scopes.within("course__region__path", region.path))
     given = sessions.aggregate(sessions=Count("pk"), courses=Count("course", distinct=True))
     enrolments = Enrolment.objects.filter(
         session__in=sessions.values("pk"), state=Enrolment.State.ENROLLED

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
-from zhiyuan.places.models import Region
+from zhiyuan.places.selectors import administered_regions
 from zhiyuan.teams.selectors import managed_teams
 from zhiyuan.training import access, selectors, services
 from zhiyuan.training.forms import CourseFilterForm, CourseForm, SessionForm
@@ -47,15 +44,14 @@ def course_list(request):
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "may_create": request.user.is_authenticated
-            and services.may_create_courses(request.user),
+            "may_create": request.user.is_authenticated and access.may_create_courses(request.user),
         },
     )
 
 
 def course_detail(request, course_id: int):
     course = get_or_page_error(access.course_for, request.user, course_id)
-    manager = services.may_manage(request.user, course)
+    manager = access.may_manage(request.user, course)
     sessions = list(selectors.sessions_of(course, upcoming_only=not manager))
     volunteer = _volunteer(request)
     held = selectors.held_enrolments(volunteer, [s.pk for s in sessions])
@@ -104,21 +100,13 @@ def my_training(request):
     return render(request, "training/mine.html", selectors.record_of(volunteer))
 
 
-def _administered_regions(user):
-    condition = Q(pk__in=[])
-    for path in scopes.admin_region_paths(user):
-        condition |= Q(path__startswith=path)
-    return Region.objects.filter(condition).exclude(level="community").order_by("path")
-
-
 @login_required
 def course_create(request):
-    if not services.may_create_courses(request.user):
-        raise DjangoPermissionDenied(_("Only office admins and team admins set up courses."))
+    get_or_page_error(access.check_may_create_courses, request.user)
     form = CourseForm(
         request.POST or None,
         teams=managed_teams(request.user).order_by("path"),
-        regions=_administered_regions(request.user),
+        regions=administered_regions(request.user),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,7 +8,7 @@ import math
 from ninja import Field, Query, Router, Schema, Status
 
 from zhiyuan.accounts.apiauth import OPTIONAL
-from zhiyuan.core.security import throttle_registration
+from zhiyuan.core.security import client_ip, throttle_registration
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.models import Volunteer
@@ -110,10 +110,6 @@ class RosterQuery(Schema):
     page_size: int = Field(20, ge=1, le=100)
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 @router.get("/skills", auth=OPTIONAL, response=list[SkillOut])
 def list_skills(request):
     return selectors.skills()
@@ -195,6 +191,6 @@ def reveal(request, volunteer_no: str, payload: RevealIn):
         volunteer=volunteer,
         field=payload.field,
         reason=payload.reason,
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
     )
     return {"field": payload.field, "value": value}

@@ -27,11 +27,10 @@ def communities_under(paths) -> list[int]:
     A district has a few dozen communities: filtering volunteers by this short id list
     uses the community index, where a join on the region path would scan every volunteer.
     """
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
     return list(
-        Region.objects.filter(condition, level=Region.Level.COMMUNITY).values_list("id", flat=True)
+        Region.objects.filter(
+            scopes.within("path", paths), level=Region.Level.COMMUNITY
+        ).values_list("id", flat=True)
     )
 
 

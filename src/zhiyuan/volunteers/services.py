@@ -22,6 +22,7 @@ from zhiyuan.core.models import reserve
 from zhiyuan.places.models import Region
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers import validation
+from zhiyuan.volunteers.access import may_register_in
 from zhiyuan.volunteers.idcard import IdDocument
 from zhiyuan.volunteers.models import PoliticalStatus, Skill, Volunteer
 from zhiyuan.volunteers.validation import DuplicateIdNumber
@@ -131,6 +132,8 @@ def register_volunteer(
     document = _collect(errors, "id_number", validation.document, id_type, id_number)
     phone_number = _collect(errors, "phone", validation.phone, phone)
     community = _resolve_community(errors, community_id)
+    if community is not None and not may_register_in(actor, community):
+        errors["community"] = [str(_("You may register volunteers only in your own region."))]
     skill_rows = _collect(
         errors, "skills", validation.declarable_skills, _resolve_skills(errors, skills)
     )

@@ -17,7 +17,7 @@ from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
-from zhiyuan.core.security import throttle_registration
+from zhiyuan.core.security import client_ip, throttle_registration
 from zhiyuan.places.models import Region
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
@@ -224,7 +224,7 @@ def manage_reveal(request, volunteer_no: str):
                 volunteer=volunteer,
                 field=form.cleaned_data["field"],
                 reason=form.cleaned_data["reason"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
         except DomainError as exc:
             add_domain_error(form, exc)

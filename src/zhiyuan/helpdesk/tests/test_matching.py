@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from zhiyuan.helpdesk import matching, services
+from zhiyuan.helpdesk import proposals, services
 from zhiyuan.helpdesk.models import Assignment, MatchRun, Proposal
 from zhiyuan.helpdesk.tests.conftest import at, submit
 from zhiyuan.notifications.models import Message
@@ -166,8 +166,50 @@ def test_reason_text_is_translated_by_code():
     from django.utils import translation
 
     with translation.override("en"):
-        assert matching.reason_text("fit_distance", {"km": 1.234}) == "1.2 km away"
+        assert proposals.reason_text("fit_distance", {"km": 1.234}) == "1.2 km away"
     with translation.override("zh-hans"):
-        assert "1.2" in matching.reason_text("fit_distance", {"km": 1.234})
-        assert matching.reason_text("fit_distance", {"km": 1.234}) != "1.2 km away"
-    assert matching.reason_text("unknown_code", {}) == "unknown_code"
+        assert "1.2" in proposals.reason_text("fit_distance", {"km": 1.234})
+        assert proposals.reason_text("fit_distance", {"km": 1.234}) != "1.2 km away"
+    assert proposals.reason_text("unknown_code", {}) == "unknown_code"
+
+
+def test_volunteer_without_account_is_signed_up_and_told_by_sms(
+    desk, client_for, django_capture_on_commit_callbacks
+):
+    project = Project.objects.create(
+        name="文明礼让",
+        category=Category.objects.first(),
+        organiser=desk.squad_1a,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=30),
+        state="published",
+    )
+    activity = Activity.objects.create(
+        project=project,
+        title="路口引导",
+        station=desk.station_a1,
+        starts_at=at(3, 9),
+        ends_at=at(3, 11),
+    )
+    shift = Shift.objects.create(
+        activity=activity, role="引导", starts_at=at(3, 9), ends_at=at(3, 11), capacity=1
+    )
+    verified(desk)
+    from zhiyuan.volunteers.models import Volunteer
+
+    Volunteer.objects.filter(pk__in=[desk.carol.pk, desk.frank.pk]).update(user=None)
+    alice = client_for(desk.alice)
+    match = run(alice, desk, desk.a1, django_capture_on_commit_callbacks)
+    assert match.proposals.filter(help_request__isnull=False).exists()
+    page = alice.get(f"/help/matching/{match.pk}/?kind=shift")
+    assert "无账户：短信通知" in page.content.decode()
+    proposal = match.proposals.get(shift=shift)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice.post(f"/help/proposals/{proposal.pk}/confirm/", {"next": "?kind=shift"})
+    assert response.status_code == 302 and response["Location"].endswith("?kind=shift")
+    signup = SignUp.objects.get(shift=shift)
+    assert signup.volunteer == proposal.volunteer and signup.state == "confirmed"
+    sms = Message.objects.get(kind="signup_confirmed", recipient=None)
+    assert sms.channel == "sms" and sms.status == "sent" and sms.phone_encrypted
+    flash = [str(m) for m in alice.get(response["Location"]).context["messages"]]
+    assert any(proposal.volunteer.real_name in m and "短信" in m for m in flash), flash

@@ -68,9 +68,10 @@ def test_gcj02_position_from_a_chinese_map_app_is_converted(live, client_for):
     assert response.json()["in_distance_m"] < 60
 
 
-def test_scan_without_a_position_is_accepted_without_a_distance(live, client_for):
+def test_scan_without_a_position_is_refused(live, client_for):
     response = scan(client_for(live.gina.user), live.station.checkin_token, position=None)
-    assert response.json()["in_distance_m"] is None
+    assert response.status_code == 409
+    assert response.json()["code"] == "position_required"
 
 
 def test_old_poster_token_is_refused(live, client_for):

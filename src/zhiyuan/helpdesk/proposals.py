@@ -25,6 +25,7 @@ from zhiyuan import matching as engine
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.helpdesk import services
+from zhiyuan.helpdesk.access import may_decide, may_run, takeable
 from zhiyuan.helpdesk.models import (
     KIND_EXCLUDED_HEALTH,
     KIND_SKILLS,
@@ -39,7 +40,6 @@ from zhiyuan.projects.eligibility import age_on
 from zhiyuan.projects.models import Project, Shift, SignUp
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.stations.models import Station
-from zhiyuan.teams.selectors import managed_teams
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.models import Volunteer
 
@@ -312,7 +312,7 @@ def shift_demand(shift: Shift, *, free: int, skills: frozenset[str]):
 def open_requests(region: Region | None, *, until: dt.datetime):
     qs = HelpRequest.objects.filter(status__in=OPEN_FOR_MATCHING, starts_at__lt=until)
     if region is not None:
-        qs = qs.filter(community__path__startswith=region.path)
+        qs = qs.filter(scopes.within("community__path", region.path))
     return qs.annotate(
         taken=Count("assignments", filter=Q(assignments__state=Assignment.State.ACTIVE))
     )
@@ -328,7 +328,7 @@ def open_shifts(region: Region | None, *, now: dt.datetime, until: dt.datetime):
         starts_at__lt=until,
     )
     if region is not None:
-        qs = qs.filter(activity__station__region__path__startswith=region.path)
+        qs = qs.filter(scopes.within("activity__station__region__path", region.path))
     return qs.select_related("activity__station").annotate(
         confirmed=Count("signups", filter=Q(signups__state=SignUp.State.CONFIRMED))
     )
@@ -377,16 +377,6 @@ def demands_for(
 
 
 # Runs ----------------------------------------------------------------------------------------
-
-
-def may_run(user, region: Region) -> bool:
-    """The office of the region, or admins of a team whose home region covers it."""
-    if scopes.administers_region(user, region):
-        return True
-    return any(
-        region.path.startswith(path)
-        for path in managed_teams(user).values_list("region__path", flat=True)
-    )
 
 
 def start_run(
@@ -442,7 +432,7 @@ def execute_run(run_id: int) -> MatchRun:
         end = max((d.end for d in demands), default=now)
         volunteers = engine_volunteers(
             Volunteer.objects.filter(
-                status=Volunteer.Status.ACTIVE, community__path__startswith=run.region.path
+                scopes.within("community__path", run.region.path), status=Volunteer.Status.ACTIVE
             ).only("pk", "birth_date", "community_id", "insured_until", "availability"),
             start=now,
             end=end,
@@ -519,14 +509,6 @@ def shift_refusals(volunteer: Volunteer, shift: Shift) -> list[str]:
 # Proposals -----------------------------------------------------------------------------------
 
 
-def may_decide(user, proposal: Proposal) -> bool:
-    if proposal.help_request_id:
-        return services.may_handle(user, proposal.help_request) or may_run(
-            user, proposal.run.region
-        )
-    return project_services.may_organise(user, proposal.shift.activity.project)
-
-
 def _check_decide(actor, proposal: Proposal) -> None:
     if not may_decide(actor, proposal):
         raise PermissionDenied(_("Only the organisers of this demand may decide."))
@@ -536,7 +518,8 @@ def _check_decide(actor, proposal: Proposal) -> None:
 
 def confirm_proposal(*, actor, proposal: Proposal) -> Proposal:
     """Assign the volunteer to the request (it becomes matched), or sign them up for the
-    shift through the projects app with all of its rules."""
+    shift through the projects app with all of its rules. The organiser accepts on the
+    volunteer's behalf, account or not; the volunteer is told (by SMS without an account)."""
     _check_decide(actor, proposal)
     volunteer = proposal.volunteer
     with transaction.atomic():
@@ -551,12 +534,7 @@ def confirm_proposal(*, actor, proposal: Proposal) -> Proposal:
                 check=request_refusals,
             )
         else:
-            if volunteer.user_id is None:
-                raise Conflict(
-                    _("This volunteer has no account to hold a sign-up; ask them to sign up."),
-                    code="no_account",
-                )
-            project_services.sign_up(actor=volunteer.user, shift=proposal.shift)
+            project_services.sign_up_for(actor=actor, shift=proposal.shift, volunteer=volunteer)
         locked.state = Proposal.State.CONFIRMED
         locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.save(update_fields=["state", "decided_by", "decided_at"])
@@ -605,7 +583,16 @@ def recommended_for(volunteer: Volunteer, *, days_ahead: int = 30, limit: int = 
     if not built:
         return []
     me = built[0]
-    eligible = [d for d in demands if not engine.refusals(me, d)]
+    takes = set(
+        HelpRequest.objects.filter(takeable(volunteer), status__in=OPEN_FOR_MATCHING).values_list(
+            "pk", flat=True
+        )
+    )
+    eligible = [
+        d
+        for d in demands
+        if not engine.refusals(me, d) and (not d.id.startswith("help:") or int(d.id[5:]) in takes)
+    ]
     scored = []
     for demand in eligible:
         result = engine.solve([me], [demand])

@@ -1,0 +1,296 @@
+"""End to end: the platform and a bare Django view, each behind gunicorn, driven by wrk.
+
+Called by bench/run.py's child with its rows, the signed-in clients' cookies and a bearer
+token. It starts two gunicorns the same way (ENDTOEND_WORKERS sync workers, production
+settings: ZHIYUAN_DEBUG=0 and the child's database and data directory): the platform, and
+bench/bare.py, a Django project with one JSON view and no middleware. Each row is first
+requested once and checked (status and marker), then driven by `wrk -t2 -c16` for
+`seconds`, with bench/wrk.lua checking every answer. The bare view is driven first and
+last; its mean is the 1 of the "× bare" column.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.clients import HOST, RowFailed, check  # noqa: E402 (after the path)
+
+ENDTOEND_WORKERS = 2
+WRK_THREADS = 2
+WRK_CONNECTIONS = 16
+BARE_PATH = "/bare/"
+BARE_MARKER = '"items"'
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start(app: str, port: int) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603 (our own servers)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            app,
+            "--workers",
+            str(ENDTOEND_WORKERS),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"{HOST}:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env={**os.environ, "ZHIYUAN_DEBUG": "0", "PYTHONPATH": pythonpath()},
+        cwd=ROOT,
+    )
+
+
+def pythonpath() -> str:
+    """The repository (for bench.bare) before whatever the caller had (a worktree's src)."""
+    return os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+
+
+def get(port: int, path: str, headers: dict) -> tuple[int, bytes]:
+    """One GET, redirects not followed: a redirect to the sign-in page is a failure."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def wait_until_up(port: int, path: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn on port {port} exited with status {server.returncode}")
+        try:
+            get(port, path, {})
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn on port {port} did not answer within {seconds:.0f} s")
+
+
+def wrk(label: str, port: int, path: str, marker: str, headers: dict, seconds: float) -> dict:
+    """wrk for `seconds`; every answer checked by bench/wrk.lua. Raises RowFailed on any miss."""
+    command = [
+        "wrk",
+        f"-t{WRK_THREADS}",
+        f"-c{WRK_CONNECTIONS}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "wrk.lua"),
+    ]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command += [f"http://{HOST}:{port}{path}", "--", marker]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    summary = None
+    example = ""
+    for line in done.stdout.splitlines():
+        if line.startswith("WRK "):
+            summary = json.loads(line[4:])
+        elif line.startswith("WRK-BAD "):
+            example = line[8:]
+    if done.returncode != 0 or summary is None:
+        raise SystemExit(f"wrk failed on row {label!r}: {done.stderr or done.stdout}")
+    if summary["bad"]:
+        status, _sep, body = example.partition(" ")
+        raise RowFailed(
+            label,
+            int(status) if status.isdigit() else 0,
+            body.encode(),
+            f"{summary['bad']} of {summary['requests']} answers under wrk were not a 200 "
+            f"with the marker {marker!r}",
+        )
+    if not summary["requests"]:
+        return sequential(label, port, path, marker, headers)
+    rps = summary["requests"] / (summary["duration_us"] / 1e6)
+    return {
+        "requests": summary["requests"],
+        "rps": rps,
+        "ms_per_request": ENDTOEND_WORKERS / rps * 1000,
+        "mean_ms": summary["mean_us"] / 1000,
+        "p50_ms": summary["p50_us"] / 1000,
+        "p99_ms": summary["p99_us"] / 1000,
+        "socket_errors": summary["socket_errors"],
+    }
+
+
+def sequential(label: str, port: int, path: str, marker: str, headers: dict) -> dict:
+    """A row slower than wrk's window: three checked requests one after another instead."""
+    durations = []
+    for _ in range(3):
+        started = time.perf_counter()
+        status, body = get(port, path, headers)
+        durations.append(time.perf_counter() - started)
+        check(label, status, body, marker)
+    mean = sum(durations) / len(durations)
+    return {
+        "requests": len(durations),
+        "rps": 1 / mean,
+        "ms_per_request": mean * 1000,
+        "mean_ms": mean * 1000,
+        "p50_ms": sorted(durations)[1] * 1000,
+        "p99_ms": max(durations) * 1000,
+        "socket_errors": 0,
+        "sequential": True,
+    }
+
+
+def headers_for(who: str, cookies: dict, bearer: str) -> dict:
+    if who == "token":
+        return {"Authorization": f"Bearer {bearer}"}
+    if who == "anonymous":
+        return {}
+    jar = cookies[who]
+    return {"Cookie": "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())}
+
+
+def collect_static() -> None:
+    """Hashed static storage needs its manifest before a page can name a file."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    backend = settings.STORAGES.get("staticfiles", {}).get("BACKEND", "")
+    if "Manifest" in backend:
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def run(rows, *, cookies: dict, bearer: str, seconds: float) -> dict:
+    """Serve, check each row once, and (seconds > 0) drive each with wrk."""
+    from django.db import connection
+
+    if seconds > 0 and shutil.which("wrk") is None:
+        raise SystemExit(
+            "wrk is not installed: `apt-get install wrk` (Debian), or skip this part with --no-e2e"
+        )
+    collect_static()
+    connection.close()  # the servers' workers take the database from here
+    app_port, bare_port = free_port(), free_port()
+    servers = [
+        start("zhiyuan.config.wsgi:application", app_port),
+        start("bench.bare:application", bare_port),
+    ]
+    results: dict = {
+        "workers": ENDTOEND_WORKERS,
+        "wrk": f"-t{WRK_THREADS} -c{WRK_CONNECTIONS}",
+        "seconds": seconds,
+        "rows": {},
+    }
+    try:
+        wait_until_up(app_port, "/", servers[0])
+        wait_until_up(bare_port, BARE_PATH, servers[1])
+        targets = [("bare view (first)", bare_port, BARE_PATH, BARE_MARKER, {})]
+        targets += [
+            (row.label, app_port, row.path, row.marker, headers_for(row.who, cookies, bearer))
+            for row in rows
+        ]
+        targets.append(("bare view (last)", bare_port, BARE_PATH, BARE_MARKER, {}))
+        for label, port, path, marker, headers in targets:
+            for _ in range(2 * ENDTOEND_WORKERS):  # each worker warms up (and caches)
+                status, body = get(port, path, headers)
+                check(label, status, body, marker)
+            row = {"path": path, "bytes": len(body)}
+            if seconds > 0:
+                row |= wrk(label, port, path, marker, headers, seconds)
+                print(
+                    f"  {label:32}{row['rps']:>9.0f} req/s  p99 {row['p99_ms']:>7.1f} ms",
+                    flush=True,
+                )
+            results["rows"][label] = row
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+    if seconds > 0:
+        bare = (
+            results["rows"]["bare view (first)"]["rps"] + results["rows"]["bare view (last)"]["rps"]
+        ) / 2
+        results["bare_rps"] = bare
+        for row in results["rows"].values():
+            row["x_bare"] = row["rps"] / bare
+    return results
+
+
+def print_report(results: dict) -> None:
+    rows = results["rows"]
+    if not results["seconds"]:
+        print(f"\nend to end: {len(rows)} rows answered through gunicorn (untimed)", flush=True)
+        return
+    print(
+        f"\nend to end: gunicorn × {results['workers']} sync workers (production settings) vs a "
+        f"bare Django view served the same way; wrk {results['wrk']}, "
+        f"{results['seconds']:g} s a row\n"
+    )
+    header = f"{'':32}{'req/s':>8}{'× bare':>8}{'ms/req':>8}{'p50 ms':>8}{'p99 ms':>8}{'bytes':>8}"
+    print(header)
+    print("-" * len(header))
+    for label, row in rows.items():
+        print(
+            f"{label:32}{row['rps']:>8.0f}{row['x_bare']:>8.3f}{row['ms_per_request']:>8.2f}"
+            f"{row['p50_ms']:>8.1f}{row['p99_ms']:>8.1f}{row['bytes']:>8}"
+        )
+    print(
+        "(ms/req = workers ÷ req/s: the server time one request costs; × bare against the mean "
+        "of the two bare rows)",
+        flush=True,
+    )
+
+
+def main() -> int:
+    """Standalone, against a database that holds the demo: `bench/endtoend.py [--seconds 10]`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("rows", nargs="*", help="row labels (all when none)")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhiyuan.config.settings")
+    os.environ.setdefault("ZHIYUAN_ALLOWED_HOSTS", HOST)
+    import django
+
+    django.setup()
+    from bench.clients import client
+    from bench.run import ROWS, row_ids
+    from zhiyuan.accounts.models import User
+    from zhiyuan.accounts.services import issue_api_token
+    from zhiyuan.projects.models import Project
+
+    admin = User.objects.get(username="admin")
+    project = Project.objects.filter(state="published").order_by("-id").first()
+    ids = row_ids(project)
+    rows = [row.filled(ids) for row in ROWS if not args.rows or row.label in args.rows]
+    _token, key = issue_api_token(actor=admin, name="bench")
+    cookies = {
+        "admin": client(admin).cookies,
+        "volunteer": client(User.objects.get(username="volunteer")).cookies,
+    }
+    print_report(run(rows, cookies=cookies, bearer=key, seconds=args.seconds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
