@@ -155,6 +155,7 @@ def create_job(
     fmt = reading.file_format(name)
     scope = _resolve_scope(actor, scope_id)
     default_community = _resolve_default_community(scope, community_default)
+    reading.check_limits(data, fmt)
     rows = reading.read_rows(data, fmt)
     header_index = columns.find_header_row(rows)
     if header_index is None:
