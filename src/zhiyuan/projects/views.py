@@ -100,7 +100,7 @@ def project_detail(request, project_id: int):
             "stations": stations,
             "regions": regions,
             "volunteer": volunteer,
-            "may_organise": services.may_organise(request.user, project),
+            "may_organise": access.may_organise(request.user, project),
         },
     )
 

@@ -12,23 +12,25 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.places import geo
+from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.models import Shift, SignUp
-from zhiyuan.projects.services import may_organise
 from zhiyuan.service.models import Attendance, CorrectionRequest, HoursTotal, ServiceRecord
 from zhiyuan.stations.models import Station
-from zhiyuan.teams.selectors import may_manage as may_manage_team
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Volunteer
 
 HOUR = Decimal("0.01")
 OPENS_BEFORE = dt.timedelta(minutes=30)
 GRACE = dt.timedelta(minutes=30)
+# A phone's clock may run a little fast; a scan dated further ahead than this is refused.
+CLOCK_AHEAD = dt.timedelta(minutes=5)
 
 
 class CheckInRefused(DomainError):
@@ -122,13 +124,46 @@ def position_from(longitude, latitude, coord_system="wgs84"):
         raise ValidationFailed({"position": [gettext("The position could not be read.")]}) from None
 
 
-def scan(*, actor, token: str, position=None, now: dt.datetime | None = None) -> Attendance:
+def _scan_time(scanned_at: dt.datetime | None, received: dt.datetime) -> dt.datetime:
+    """When the scan was made: the phone's time for a scan sent late, else its receipt."""
+    if scanned_at is None:
+        return received
+    if timezone.is_naive(scanned_at):
+        scanned_at = timezone.make_aware(scanned_at)
+    if scanned_at > received + CLOCK_AHEAD:
+        raise CheckInRefused(
+            _("Your phone's clock is ahead of the right time: set it right and scan again."),
+            field="scanned_at",
+            code="clock_ahead",
+        )
+    return scanned_at
+
+
+def scan(
+    *,
+    actor,
+    token: str,
+    position=None,
+    now: dt.datetime | None = None,
+    scanned_at: dt.datetime | None = None,
+    client_id: str | None = None,
+    action: str | None = None,
+) -> Attendance:
     """A scan of the station's poster: checks in, or checks out if already checked in.
 
     Repeating a scan never makes a second record: the open attendance is found and
     closed once; a scan after check-out returns the closed attendance unchanged.
+
+    A scan kept on a phone without network arrives late with `scanned_at` (the phone's
+    time, taken as the check-in or check-out time when it falls in the shift and the
+    position is within the radius), `client_id` (a scan sent twice is answered with the
+    attendance it made, unchanged) and `action` ("in" or "out": what the phone showed,
+    so a queued check-out never becomes a check-in when its check-in was refused).
+    All of it is decided on the volunteer's locked row.
     """
-    now = now or timezone.now()
+    received = now or timezone.now()
+    when = _scan_time(scanned_at, received)
+    late = received if scanned_at is not None else None
     volunteer = _volunteer_of(actor)
     station = Station.objects.filter(checkin_token=token, status=Station.Status.OPEN).first()
     if station is None:
@@ -137,6 +172,12 @@ def scan(*, actor, token: str, position=None, now: dt.datetime | None = None) ->
         )
     with transaction.atomic():
         Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
+        if client_id:
+            sent_before = Attendance.objects.filter(
+                Q(in_client_id=client_id) | Q(out_client_id=client_id), volunteer=volunteer
+            ).first()
+            if sent_before is not None:
+                return sent_before
         open_here = (
             Attendance.objects.select_for_update()
             .filter(volunteer=volunteer, checked_out_at__isnull=True, station=station)
@@ -144,8 +185,19 @@ def scan(*, actor, token: str, position=None, now: dt.datetime | None = None) ->
             .first()
         )
         if open_here is not None:
-            return _check_out(open_here, actor=actor, position=position, now=now, station=station)
-        shift = _shift_here(volunteer, station, now)
+            if action == "in":
+                return open_here
+            if when < open_here.checked_in_at:
+                raise CheckInRefused(
+                    _("This check-out was made before the check-in: it is not taken."),
+                    code="out_before_in",
+                )
+            open_here.out_client_id = client_id or None
+            open_here.out_received_at = late
+            return _check_out(open_here, actor=actor, position=position, now=when, station=station)
+        if action == "out":
+            raise CheckInRefused(_nothing_to_check_out(volunteer, station, when), code="not_in")
+        shift = _shift_here(volunteer, station, when)
         done = Attendance.objects.filter(volunteer=volunteer, shift=shift).first()
         if done is not None:
             return done
@@ -156,14 +208,46 @@ def scan(*, actor, token: str, position=None, now: dt.datetime | None = None) ->
             station=station,
             actor=actor,
             method=Attendance.Method.QR,
-            now=now,
+            now=when,
             distance=distance,
             verified=verified,
+            client_id=client_id,
+            received=late,
         )
 
 
+def _nothing_to_check_out(volunteer: Volunteer, station: Station, when: dt.datetime) -> str:
+    """Why a check-out sent late finds no open check-in here."""
+    closed = (
+        Attendance.objects.filter(
+            volunteer=volunteer,
+            station=station,
+            checked_in_at__lte=when,
+            auto_checked_out=True,
+        )
+        .order_by("-checked_in_at")
+        .first()
+    )
+    if closed is not None:
+        return gettext(
+            "Your check-in was closed automatically at the shift's end before this check-out "
+            "arrived: ask the organiser to correct the hours."
+        )
+    return gettext("You are not checked in here, so there is nothing to check out of.")
+
+
 def _check_in(
-    volunteer, shift, *, station, actor, method, now, distance=None, verified=True
+    volunteer,
+    shift,
+    *,
+    station,
+    actor,
+    method,
+    now,
+    distance=None,
+    verified=True,
+    client_id=None,
+    received=None,
 ) -> Attendance:
     if Attendance.objects.filter(volunteer=volunteer, checked_out_at__isnull=True).exists():
         raise CheckInRefused(_("You are still checked in elsewhere: check out there first."))
@@ -177,6 +261,8 @@ def _check_in(
                 checked_in_at=now,
                 in_distance_m=distance,
                 position_verified=verified,
+                in_client_id=client_id or None,
+                in_received_at=received,
                 recorded_by=actor,
             )
     except IntegrityError:
@@ -187,6 +273,7 @@ def _check_out(
     attendance: Attendance, *, actor, position, now, station=None, auto=False
 ) -> Attendance:
     fields = ["checked_out_at", "out_distance_m", "auto_checked_out"]
+    fields += ["out_client_id", "out_received_at"]
     if station is not None and not auto:
         attendance.out_distance_m, verified = _distance(station, position)
         if not verified and attendance.position_verified:

@@ -1,19 +1,21 @@
-"""Service-hour pages: the scan page behind a station's poster, my hours, the approval queue,
-a shift's attendance for organisers, a record's history, and who is at a station now."""
+"""Service-hour pages: the scan page behind a station's poster (and its service worker), my
+hours, the approval queue, a shift's attendance for organisers, a record's history, and who
+is at a station now."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
@@ -23,11 +25,17 @@ from zhiyuan.projects.models import SignUp
 from zhiyuan.service import access, selectors, services
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.stations.access import station_by_token, station_for
-from zhiyuan.stations.selectors import may_manage as may_manage_station
-from zhiyuan.teams.selectors import may_manage as may_manage_team
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Volunteer
 
 QUEUE_PAGE = 50
+WORKER = Path(__file__).resolve().parent.parent / "static" / "js" / "checkin-sw.js"
+
+
+@cache_control(no_cache=True)
+def checkin_worker(request):
+    """The check-in pages' service worker, served from /s/ so that its scope covers them."""
+    return HttpResponse(WORKER.read_bytes(), content_type="text/javascript; charset=utf-8")
 
 
 def scan_page(request, token: str):
@@ -288,9 +296,7 @@ def shift_attendance(request, shift_id: int):
 
 @login_required
 def station_live(request, station_id: int):
-    station = get_or_page_error(station_for, request.user, station_id)
-    if not may_manage_station(request.user, station):
-        raise DjangoPermissionDenied(_("Only this station's managers may see who is here."))
+    station = get_or_page_error(station_for, request.user, station_id, manage=True)
     return render(
         request, "service/live.html", {"station": station, "present": selectors.present_at(station)}
     )

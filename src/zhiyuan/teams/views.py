@@ -56,7 +56,7 @@ def team_detail(request, team_id: int):
             "member_count": selectors.members(team).count(),
             "membership": selectors.open_membership(team, volunteer),
             "volunteer": volunteer,
-            "may_manage": selectors.may_manage(request.user, team),
+            "may_manage": access.may_manage(request.user, team),
         },
     )
 

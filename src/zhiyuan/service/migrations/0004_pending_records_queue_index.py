@@ -5,18 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0002_default_categories'),
-        ('service', '0003_attendance_position_verified'),
-        ('teams', '0002_default_specialties'),
-        ('volunteers', '0005_training_only_skills'),
+        ("projects", "0002_default_categories"),
+        ("service", "0003_attendance_position_verified"),
+        ("teams", "0002_default_specialties"),
+        ("volunteers", "0005_training_only_skills"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='servicerecord',
-            index=models.Index(condition=models.Q(('is_current', True), ('state', 'pending')), fields=['served_on', 'id'], name='record_pending_queue'),
+            model_name="servicerecord",
+            index=models.Index(
+                condition=models.Q(("is_current", True), ("state", "pending")),
+                fields=["served_on", "id"],
+                name="record_pending_queue",
+            ),
         ),
     ]
