@@ -37,7 +37,6 @@ serve: install
 wheelhouse:
 	rm -rf wheelhouse
 	$(PYTHON) -m pip wheel --quiet --wheel-dir wheelhouse .
-	$(PYTHON) -m pip download --quiet --dest wheelhouse --only-binary=:all: pip setuptools wheel
 
 ## The whole suite: unit, API and browser tests (set DATABASE_URL for PostgreSQL).
 test: install

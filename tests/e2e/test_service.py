@@ -110,7 +110,12 @@ def test_hours_from_a_scan_to_a_certificate_anyone_can_check(
     sign_in(carol, "carol", PASSWORD)
     carol.goto("/service/queue/")
     row = carol.locator(f"#queue-form input[name=record][value='{record.pk}']")
+    expect(row).not_to_be_checked()  # nothing is ticked in advance
+    carol.click("#select-all")
     expect(row).to_be_checked()
+    carol.click("#select-none")
+    expect(row).not_to_be_checked()
+    row.check()
     carol.click("#approve-selected")
 
     expect(carol).to_have_url(re.compile(r"/service/queue/$"))

@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
-    "axes",
     "zhiyuan.core",
     "zhiyuan.places",
     "zhiyuan.accounts",
@@ -70,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "zhiyuan.ops.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files before anything touches the session or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,8 +84,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhiyuan.core.security.ContentSecurityPolicyMiddleware",
-    # Last: it turns a sign-in that axes refused into the lockout page.
-    "axes.middleware.AxesMiddleware",
+    # A RateLimited from any view (a throttle, a paused sign-in) becomes the 429 page.
+    "zhiyuan.core.security.RateLimitedMiddleware",
+    # Public pages for visitors without a session, from the cache (core/pagecache.py).
+    "zhiyuan.core.pagecache.PageCacheMiddleware",
+    # Last, as django-prometheus requires.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "zhiyuan.config.urls"
@@ -140,6 +145,12 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# /healthz answers 503 below this much free space in ZHIYUAN_DATA_DIR; reports the task
+# queue as stale when its oldest task has waited longer than this many seconds.
+HEALTH_MIN_FREE_MB = envint("ZHIYUAN_HEALTH_MIN_FREE_MB", 500)
+HEALTH_QUEUE_MAX_AGE = envint("ZHIYUAN_HEALTH_QUEUE_MAX_AGE", 900)
+# Who may read /metrics (Prometheus' address), after trusted proxies are walked through.
+METRICS_FROM = envlist("ZHIYUAN_METRICS_FROM", ["127.0.0.1", "::1"])
 # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed: the client
 # address is the last one in that header that is not one of them (core.security.client_ip).
 TRUSTED_PROXIES = envlist("ZHIYUAN_TRUSTED_PROXIES", [])
@@ -149,21 +160,14 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
-AUTHENTICATION_BACKENDS = [
-    # First: refuses a locked-out username/address before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "zhiyuan.accounts.backends.PhoneOrUsernameBackend",
-]
-# Sign-in lockout (django-axes): this many failures for one username from one address
-# pause signing in for ZHIYUAN_LOGIN_COOLOFF_MINUTES. 0 turns the lockout off.
-AXES_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_FAILURE_LIMIT", 5)
-AXES_ENABLED = AXES_FAILURE_LIMIT > 0
-AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("ZHIYUAN_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "zhiyuan.core.security.lockout_response"
-AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "zhiyuan.core.security.client_ip"
+AUTHENTICATION_BACKENDS = ["zhiyuan.accounts.backends.PhoneOrUsernameBackend"]
+# Sign-in lockout (zhiyuan.accounts.signin): this many failures for one account (under any
+# spelling, from anywhere) pause its sign-in for ZHIYUAN_LOGIN_COOLOFF_MINUTES after the
+# last one; ZHIYUAN_LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the
+# accounts, pause that address. 0 turns the lockout off.
+LOGIN_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_COOLOFF = dt.timedelta(minutes=envint("ZHIYUAN_LOGIN_COOLOFF_MINUTES", 15))
 # Registrations and help requests accepted from one address per hour.
 REGISTRATIONS_PER_HOUR = envint("ZHIYUAN_REGISTRATIONS_PER_HOUR", 20)
 
@@ -195,6 +199,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Pages name only hashed files: the unhashed copies need neither keeping nor compressing.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -210,6 +216,8 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+# Load balancers probe each app host over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = envint("ZHIYUAN_SESSION_HOURS", 12) * 3600

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zhiyuan.config.api import api
+from zhiyuan.ops.views import healthz, metrics
 from zhiyuan.service.views import checkin_worker, scan_page
 
 urlpatterns = [
@@ -28,6 +29,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
 ]
 
 # Rendered without context processors: an outage answers 503, anything else the 500 page.

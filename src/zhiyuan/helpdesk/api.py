@@ -312,6 +312,16 @@ def assign(request, request_id: int, payload: AssignIn):
     return access.request_for(request.auth, request_id)
 
 
+@router.post("/help-requests/{request_id}/confirm-assignment", response=RequestOut)
+def confirm_assignment(request, request_id: int, payload: AssignIn):
+    """The handling team confirms a volunteer who took the request themselves."""
+    help_request = access.request_for(request.auth, request_id, handle=True)
+    services.confirm_assignment(
+        actor=request.auth, request=help_request, volunteer=_volunteer(payload.volunteer_no)
+    )
+    return access.request_for(request.auth, request_id)
+
+
 @router.post("/help-requests/{request_id}/accept", response=RequestOut)
 def accept(request, request_id: int):
     """A volunteer takes a verified request offered to them."""

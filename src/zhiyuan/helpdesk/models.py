@@ -331,6 +331,17 @@ class Assignment(models.Model):
         related_name="+",
     )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    # A volunteer who takes a request themselves waits for the handling team to confirm;
+    # only then are the recipient's full address and phone theirs to see.
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     record = models.OneToOneField(
         "service.ServiceRecord",
         verbose_name=_("service record"),
@@ -355,6 +366,10 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} → {self.request}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class MatchRun(models.Model):

@@ -25,6 +25,7 @@ from zhiyuan import matching as engine
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.helpdesk import services
+from zhiyuan.helpdesk.access import may_decide, may_run, takeable
 from zhiyuan.helpdesk.models import (
     KIND_EXCLUDED_HEALTH,
     KIND_SKILLS,
@@ -39,7 +40,6 @@ from zhiyuan.projects.eligibility import age_on
 from zhiyuan.projects.models import Project, Shift, SignUp
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.stations.models import Station
-from zhiyuan.teams.selectors import managed_teams
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.models import Volunteer
 
@@ -379,16 +379,6 @@ def demands_for(
 # Runs ----------------------------------------------------------------------------------------
 
 
-def may_run(user, region: Region) -> bool:
-    """The office of the region, or admins of a team whose home region covers it."""
-    if scopes.administers_region(user, region):
-        return True
-    return any(
-        region.path.startswith(path)
-        for path in managed_teams(user).values_list("region__path", flat=True)
-    )
-
-
 def start_run(
     *,
     actor,
@@ -519,14 +509,6 @@ def shift_refusals(volunteer: Volunteer, shift: Shift) -> list[str]:
 # Proposals -----------------------------------------------------------------------------------
 
 
-def may_decide(user, proposal: Proposal) -> bool:
-    if proposal.help_request_id:
-        return services.may_handle(user, proposal.help_request) or may_run(
-            user, proposal.run.region
-        )
-    return project_services.may_organise(user, proposal.shift.activity.project)
-
-
 def _check_decide(actor, proposal: Proposal) -> None:
     if not may_decide(actor, proposal):
         raise PermissionDenied(_("Only the organisers of this demand may decide."))
@@ -601,7 +583,16 @@ def recommended_for(volunteer: Volunteer, *, days_ahead: int = 30, limit: int = 
     if not built:
         return []
     me = built[0]
-    eligible = [d for d in demands if not engine.refusals(me, d)]
+    takes = set(
+        HelpRequest.objects.filter(takeable(volunteer), status__in=OPEN_FOR_MATCHING).values_list(
+            "pk", flat=True
+        )
+    )
+    eligible = [
+        d
+        for d in demands
+        if not engine.refusals(me, d) and (not d.id.startswith("help:") or int(d.id[5:]) in takes)
+    ]
     scored = []
     for demand in eligible:
         result = engine.solve([me], [demand])

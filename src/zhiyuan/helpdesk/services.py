@@ -22,6 +22,14 @@ from zhiyuan.accounts.services import record_reveal
 from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.core.masking import mask_phone
+from zhiyuan.helpdesk.access import (
+    may_assign,
+    may_confirm,
+    may_handle,
+    may_manage_recipient,
+    may_see_private,
+    may_verify,
+)
 from zhiyuan.helpdesk.models import (
     Assignment,
     HelpEvent,
@@ -36,7 +44,6 @@ from zhiyuan.places import geo
 from zhiyuan.places.models import Region
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.teams.models import Team
-from zhiyuan.teams.selectors import may_manage as may_manage_team
 from zhiyuan.volunteers.idcard import InvalidPhone, parse_mobile
 from zhiyuan.volunteers.models import Volunteer
 from zhiyuan.volunteers.notices import notify_volunteer
@@ -98,25 +105,6 @@ def mask_address(address: str) -> str:
 
 def _seal(value: str) -> str:
     return crypto.encrypt(value) if value else ""
-
-
-# Permissions ---------------------------------------------------------------------------
-
-
-def may_verify(user, request: HelpRequest) -> bool:
-    """The district or community office whose scope covers the request's community."""
-    return scopes.administers_region(user, request.community)
-
-
-def may_handle(user, request: HelpRequest) -> bool:
-    """The office of the community, or admins of the team handling the request."""
-    if may_verify(user, request):
-        return True
-    return request.team_id is not None and may_manage_team(user, request.team)
-
-
-def may_manage_recipient(user, recipient: Recipient) -> bool:
-    return scopes.administers_region(user, recipient.community)
 
 
 def _check(allowed: bool, message) -> None:
@@ -531,9 +519,19 @@ def assign_volunteer(
 ) -> Assignment:
     """Put a volunteer on a verified (or already matched) request; it becomes matched.
 
+    The actor is one of the request's organisers (the assignment is confirmed at once) or
+    the volunteer themselves where `access.may_take` allows (the handlers confirm it later).
     `check(volunteer, request)` returns the reasons the pair is refused (the matching
     rules); the caller passes it so this module stays below the matching glue.
     """
+    _check(
+        may_assign(actor, request, volunteer),
+        _(
+            "You may take requests in your own subdistrict or of your own teams; "
+            "elsewhere the handling team assigns volunteers."
+        ),
+    )
+    confirmed = may_confirm(actor, request, volunteer)
     if not volunteer.is_active:
         raise NotEligible([gettext("This volunteer is not active.")])
     if check is not None:
@@ -553,7 +551,11 @@ def assign_volunteer(
         try:
             with transaction.atomic():
                 assignment = Assignment.objects.create(
-                    request=locked, volunteer=volunteer, assigned_by=actor
+                    request=locked,
+                    volunteer=volunteer,
+                    assigned_by=actor,
+                    confirmed_at=timezone.now() if confirmed else None,
+                    confirmed_by=actor if confirmed else None,
                 )
         except IntegrityError:
             raise Conflict(
@@ -564,6 +566,25 @@ def assign_volunteer(
         else:
             _tell(locked, S.MATCHED, "")
     request.status = locked.status
+    return assignment
+
+
+def confirm_assignment(*, actor, request: HelpRequest, volunteer: Volunteer) -> Assignment:
+    """The handling team confirms a volunteer who took the request themselves; from then on
+    the volunteer may see the recipient's full address and phone."""
+    _check(may_handle(actor, request), _("Only the handling team or the office may do this."))
+    with transaction.atomic():
+        assignment = (
+            Assignment.objects.select_for_update()
+            .filter(request=request, volunteer=volunteer, state=Assignment.State.ACTIVE)
+            .first()
+        )
+        if assignment is None:
+            raise Conflict(_("This volunteer is not assigned."), code="not_assigned")
+        if assignment.is_confirmed:
+            raise Conflict(_("This assignment is already confirmed."), code="already_confirmed")
+        assignment.confirmed_at, assignment.confirmed_by = timezone.now(), actor
+        assignment.save(update_fields=["confirmed_at", "confirmed_by"])
     return assignment
 
 
@@ -696,15 +717,18 @@ def request_by_code(code: str) -> HelpRequest:
 def reveal_request(
     *, actor, request: HelpRequest, field: str, reason: str, ip_address: str | None = None
 ) -> str:
-    """The full address or phone of a request: its office, team and assigned volunteers."""
+    """The full address or phone of a request: its office, team and volunteers whose
+    assignment is confirmed."""
     if field not in REQUEST_FIELDS:
         raise ValidationFailed(
             {"field": [gettext("Only the address or the phone can be revealed.")]}
         )
-    assigned = _active_assignments(request).filter(volunteer__user=actor).exists()
     _check(
-        assigned or may_handle(actor, request),
-        _("Only the handling team, the office and the assigned volunteers may see this."),
+        may_see_private(actor, request),
+        _(
+            "Only the handling team, the office and volunteers whose assignment is confirmed "
+            "may see this."
+        ),
     )
     record_reveal(
         actor=actor,

@@ -131,8 +131,8 @@ def request_detail(request, pk: int):
         "helpdesk/request_detail.html",
         {
             "help_request": help_request,
-            "may_verify": services.may_verify(request.user, help_request),
-            "may_handle": services.may_handle(request.user, help_request),
+            "may_verify": access.may_verify(request.user, help_request),
+            "may_handle": access.may_handle(request.user, help_request),
             "assignments": help_request.assignments.filter(state="active").select_related(
                 "volunteer", "record"
             ),
@@ -143,6 +143,7 @@ def request_detail(request, pk: int):
             "is_assigned": help_request.assignments.filter(
                 state="active", volunteer__user=request.user
             ).exists(),
+            "may_see_private": access.may_see_private(request.user, help_request),
         },
     )
 
@@ -163,6 +164,13 @@ def request_action(request, pk: int, action: str):
         ),
         "cancel": lambda: services.cancel_request(
             actor=request.user, request=help_request, reason=reason
+        ),
+        "confirm": lambda: services.confirm_assignment(
+            actor=request.user,
+            request=help_request,
+            volunteer=get_or_page_error(
+                access.assigned_volunteer, help_request, request.POST.get("volunteer_no", "")
+            ),
         ),
     }
     if action not in actions:

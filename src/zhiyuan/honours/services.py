@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.honours import rules as candidate_rules
+from zhiyuan.honours.access import may_decide, may_run
 from zhiyuan.honours.models import (
     Award,
     AwardeeType,
@@ -27,8 +28,8 @@ from zhiyuan.honours.models import (
 from zhiyuan.places.models import Region
 from zhiyuan.projects.models import Project
 from zhiyuan.stations.models import Station
+from zhiyuan.teams.access import may_manage
 from zhiyuan.teams.models import Membership, Team
-from zhiyuan.teams.selectors import may_manage
 from zhiyuan.volunteers.models import Volunteer
 
 FIRST_YEAR = 1990
@@ -269,10 +270,6 @@ def withdraw_award(*, actor, award: Award, reason: str) -> Award:
 # --- rounds ----------------------------------------------------------------------------------
 
 
-def may_run(user, round_: NominationRound) -> bool:
-    return scopes.administers_region(user, round_.region)
-
-
 def _check_runs(actor, round_: NominationRound) -> None:
     if not may_run(actor, round_):
         raise NotOfficeAdmin()
@@ -448,23 +445,6 @@ def nominate(*, actor, round: NominationRound, team: Team, awardee, reason: str)
             )
     except IntegrityError:
         raise AlreadyNominated(field="awardee") from None
-
-
-def approver_team(nomination: Nomination) -> Team | None:
-    """The team whose admins approve this nomination; None: the round's office admins."""
-    team = nomination.nominating_team
-    return team.parent if team is not None and team.parent_id else None
-
-
-def may_decide(user, nomination: Nomination) -> bool:
-    """The next level up decides: the parent team's admins (or those above them, and the
-    office); never the nominating team's own admins or a sibling team's."""
-    if nomination.source != Nomination.Source.TEAM:
-        return may_run(user, nomination.round)
-    parent = approver_team(nomination)
-    if parent is None:
-        return may_run(user, nomination.round)
-    return may_manage(user, parent)
 
 
 def _lock_pending(actor, nomination: Nomination) -> Nomination:

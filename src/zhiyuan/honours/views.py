@@ -179,11 +179,11 @@ def _nominating_teams(user, round_) -> list[Team]:
 @login_required
 def round_detail(request, round_id: int, form: CandidateForm | None = None):
     round_ = get_or_page_error(access.round_for, request.user, round_id)
-    runs = services.may_run(request.user, round_)
+    runs = access.may_run(request.user, round_)
     teams = _nominating_teams(request.user, round_)
     nominations = list(selectors.nominations_for(request.user, round_))
     for row in nominations:
-        row.may_decide = row.is_pending and services.may_decide(request.user, row)
+        row.may_decide = row.is_pending and access.may_decide(request.user, row)
     if form is None:
         form = CandidateForm(teams=teams, office=runs)
     rules = [(RULE_LABELS[key], value) for key, value in round_.rules.items() if key in RULE_LABELS]
@@ -219,7 +219,7 @@ def round_propose(request, round_id: int):
 @login_required
 def round_nominate(request, round_id: int):
     round_ = get_or_page_error(access.round_for, request.user, round_id)
-    runs = services.may_run(request.user, round_)
+    runs = access.may_run(request.user, round_)
     teams = _nominating_teams(request.user, round_)
     form = CandidateForm(request.POST, teams=teams, office=runs)
     if form.is_valid():

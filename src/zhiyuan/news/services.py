@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhiyuan.news.access import may_edit, may_publish
 from zhiyuan.news.images import check_cover
 from zhiyuan.news.models import Article, Column, Reprint
 from zhiyuan.news.sanitise import has_text, sanitise
@@ -27,35 +28,11 @@ from zhiyuan.places.models import Region
 from zhiyuan.places.selectors import administered_regions
 from zhiyuan.projects.models import Project
 from zhiyuan.stations.models import Station
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
-from zhiyuan.teams.selectors import managed_teams
-from zhiyuan.teams.selectors import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Volunteer
 
 LINK_FIELDS = ("projects", "teams", "volunteers", "stations")
-
-
-# Permissions ----------------------------------------------------------------------------
-
-
-def may_publish(user, article: Article) -> bool:
-    """Office admins over the article's region edit, publish and withdraw it."""
-    return scopes.administers_region(user, article.region)
-
-
-def may_edit(user, article: Article) -> bool:
-    if may_publish(user, article):
-        return True
-    return (
-        article.team_id is not None
-        and article.state != Article.State.PUBLISHED
-        and may_manage_team(user, article.team)
-    )
-
-
-def may_write_any(user) -> bool:
-    """May the user write articles at all (the manage pages' door)?"""
-    return scopes.is_district_admin(user) or managed_teams(user).exists()
 
 
 def writer_regions(user):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.eligibility import unmet_conditions
 from zhiyuan.projects.models import Activity, ActivitySeries, Category, Project, Shift, SignUp
 from zhiyuan.stations.models import Station
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
-from zhiyuan.teams.selectors import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Skill, Volunteer
 from zhiyuan.volunteers.notices import notify_volunteer
 
@@ -49,10 +50,6 @@ class Overlap(Conflict):
 class AlreadySignedUp(Conflict):
     code = "already_signed_up"
     default_message = _("You are already signed up for this shift.")
-
-
-def may_organise(user, project: Project) -> bool:
-    return may_manage_team(user, project.organiser)
 
 
 def _check_organiser(actor, project: Project) -> None:
@@ -552,6 +549,17 @@ def set_capacity(*, actor, shift: Shift, capacity: int) -> Shift:
 # Sign-ups -----------------------------------------------------------------------------
 
 
+# Whether a volunteer is checked in to a shift: the service app (above this one) registers
+# its answer from ServiceConfig.ready(), so a sign-up is not cancelled under a running
+# attendance.
+_presence_checks: list[Callable[[int, int], bool]] = []
+
+
+def register_presence_check(check: Callable[[int, int], bool]) -> None:
+    """`check(volunteer_id, shift_id)` answers whether the volunteer is checked in now."""
+    _presence_checks.append(check)
+
+
 def _volunteer_of(actor) -> Volunteer:
     volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
     if volunteer is None:
@@ -576,7 +584,9 @@ def sign_up(*, actor, shift: Shift) -> SignUp:
 
     Locks, in this order: the volunteer's row, then the shift's row. Holding the first,
     no other sign-up of the same person runs, so the overlap check is exact; holding the
-    second, no one else counts the confirmed places at the same time.
+    second, no one else counts the confirmed places at the same time, and the shift's state
+    is checked again on the locked row (an activity cancelled after the first check has
+    cancelled this shift under the same lock).
     """
     return _take_place(volunteer=_volunteer_of(actor), shift=shift)
 
@@ -601,7 +611,12 @@ def _take_place(*, volunteer: Volunteer, shift: Shift) -> SignUp:
     try:
         with transaction.atomic():
             Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
-            locked = Shift.objects.select_for_update().get(pk=shift.pk)
+            locked = (
+                Shift.objects.select_for_update(of=("self",))
+                .select_related("activity__project")
+                .get(pk=shift.pk)
+            )
+            _check_open(locked)
             if SignUp.objects.filter(
                 shift=locked, volunteer=volunteer, state__in=SignUp.HOLDING
             ).exists():
@@ -695,6 +710,12 @@ def _release(signup: SignUp, *, to: str, note: str) -> SignUp:
             raise Conflict(_("This sign-up is no longer active."))
         if shift.starts_at <= timezone.now() and to == SignUp.State.CANCELLED:
             raise Conflict(_("The shift has started: ask the organiser."))
+        if to == SignUp.State.CANCELLED and any(
+            check(row.volunteer_id, shift.pk) for check in _presence_checks
+        ):
+            raise Conflict(
+                _("You are checked in to this shift: check out first."), code="checked_in"
+            )
         row.state = to
         row.note = note[:300]
         row.save(update_fields=["state", "note", "changed_at"])

@@ -69,7 +69,7 @@ def project_detail(request, project_id: int):
             "project": project,
             "activities": activities,
             "volunteer": volunteer,
-            "may_organise": services.may_organise(request.user, project),
+            "may_organise": access.may_organise(request.user, project),
         },
     )
 

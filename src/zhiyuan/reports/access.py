@@ -15,11 +15,11 @@ from zhiyuan.places.selectors import administered_regions
 from zhiyuan.reports.models import ReportFile
 from zhiyuan.reports.scope import KINDS, Scope
 from zhiyuan.reports.statistics import check_period
+from zhiyuan.stations.access import may_manage as may_manage_station
 from zhiyuan.stations.models import Station
-from zhiyuan.stations.selectors import may_manage as may_manage_station
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
 from zhiyuan.teams.selectors import managed_team_paths
-from zhiyuan.teams.selectors import may_manage as may_manage_team
 
 MODELS = {"region": Region, "team": Team, "station": Station}
 
@@ -107,12 +107,15 @@ def check_may_freeze(user, scope: Scope) -> None:
         raise PermissionDenied(_("Only the district office may freeze or unfreeze figures."))
 
 
-def check_may_edit_wording(user) -> None:
+def may_edit_wording(user) -> bool:
     """The report's wording is the district's: admins of a whole district edit it."""
     paths = scopes.admin_region_paths(user)
-    if "/" in paths or any(path.count("/") == 2 for path in paths):
-        return
-    raise PermissionDenied(_("Only the district office may edit the report's wording."))
+    return "/" in paths or any(path.count("/") == 2 for path in paths)
+
+
+def check_may_edit_wording(user) -> None:
+    if not may_edit_wording(user):
+        raise PermissionDenied(_("Only the district office may edit the report's wording."))
 
 
 def _date(value, field: str, default: dt.date) -> dt.date:

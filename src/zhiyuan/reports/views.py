@@ -106,7 +106,7 @@ def dashboard(request):
             "choices": access.scope_choices(request.user),
             "chart_data": _chart_data(f, scope),
             "may_freeze": may_freeze and closed,
-            "may_edit_wording": _may_edit_wording(request.user),
+            "may_edit_wording": access.may_edit_wording(request.user),
             "years": list(range(today.year, today.year - 5, -1)),
             "snapshots": snapshots_of(scope),
             "reports": ReportFile.objects.filter(requested_by=request.user).defer("content")[:5],
@@ -114,14 +114,6 @@ def dashboard(request):
             + urlencode({"scope": scope.key, "start": start, "end": end}),
         },
     )
-
-
-def _may_edit_wording(user) -> bool:
-    try:
-        access.check_may_edit_wording(user)
-    except DomainError:
-        return False
-    return True
 
 
 @login_required

@@ -3,13 +3,9 @@ the monthly trends and the coverage table. Figures only: no personal data."""
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from zhiyuan.reports import labels
 from zhiyuan.reports.statistics import Figures
+from zhiyuan.spreadsheets.writing import XlsxBook, export_title
 
 HEADLINE = [
     ("volunteers_total", "注册志愿者"),
@@ -64,19 +60,13 @@ MONTHLY = [
 ]
 
 
-def _header(sheet, *names: str) -> None:
-    sheet.append(list(names))
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-
-
 def build(f: Figures) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "主要数据"
-    sheet.append(["范围", f.scope_label])
-    sheet.append(["统计期间", f"{f.start.isoformat()} 至 {f.end.isoformat()}（不含）"])
-    _header(sheet, "指标", "代码", "数值")
+    # Through the one spreadsheet writer: names of projects and teams are user text.
+    book = XlsxBook()
+    title = export_title(
+        f"范围：{f.scope_label}", f"统计期间：{f.start.isoformat()} 至 {f.end.isoformat()}（不含）"
+    )
+    sheet = book.sheet("主要数据", ["指标", "代码", "数值"], title=title)
     for key, name in HEADLINE:
         sheet.append([name, key, f.get(key)])
     provided = sorted(
@@ -88,21 +78,21 @@ def build(f: Figures) -> bytes:
     )
     for key in provided:
         sheet.append([key, key, f[key]])
-    sheet.column_dimensions["A"].width = 28
 
-    dist = book.create_sheet("分布")
-    _header(dist, "分布", "代码", "名称", "数量")
+    dist = book.sheet("分布", ["分布", "代码", "名称", "数量"], title=title)
     for key, title, names in DISTRIBUTIONS:
         for code, n in (f.get(key) or {}).items():
             dist.append([title, code, names.get(code, code), n])
 
-    months = book.create_sheet("按月")
-    _header(months, "月份", *[title for _key, title in MONTHLY])
+    months = book.sheet("按月", ["月份", *[name for _key, name in MONTHLY]], title=title)
     for month in f.get("hours_by_month", {}):
-        months.append([month, *[f[key].get(month, 0) for key, _title in MONTHLY]])
+        months.append([month, *[f[key].get(month, 0) for key, _name in MONTHLY]])
 
-    coverage = book.create_sheet("覆盖率")
-    _header(coverage, "层级", "区划代码", "名称", "常住人口", "志愿者", "每N名居民一名志愿者")
+    coverage = book.sheet(
+        "覆盖率",
+        ["层级", "区划代码", "名称", "常住人口", "志愿者", "每N名居民一名志愿者"],
+        title=title,
+    )
     for level, key in (("街道", "coverage_by_subdistrict"), ("社区", "coverage_by_community")):
         for row in f.get(key, []):
             coverage.append(
@@ -116,14 +106,13 @@ def build(f: Figures) -> bytes:
                 ]
             )
 
-    top = book.create_sheet("排行")
-    _header(top, "类别", "名称", "服务时长", "志愿服务人次", "服务群众人次")
-    for title, key in (("项目", "top_projects"), ("队伍", "top_teams")):
+    top = book.sheet(
+        "排行", ["类别", "名称", "服务时长", "志愿服务人次", "服务群众人次"], title=title
+    )
+    for kind, key in (("项目", "top_projects"), ("队伍", "top_teams")):
         for row in f.get(key, []):
             top.append(
-                [title, row["name"], row["hours"], row["person_times"], row["persons_served"]]
+                [kind, row["name"], row["hours"], row["person_times"], row["persons_served"]]
             )
 
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.save()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core.errors import NotFound
 from zhiyuan.service.models import CorrectionRequest, ServiceRecord
-from zhiyuan.teams.selectors import may_manage
+from zhiyuan.teams.access import may_manage
 
 
 def record_for(user, record_id) -> ServiceRecord:

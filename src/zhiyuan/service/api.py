@@ -13,7 +13,6 @@ from zhiyuan.core.errors import ValidationFailed
 from zhiyuan.projects.access import shift_for
 from zhiyuan.service import access, selectors, services
 from zhiyuan.stations.access import station_for
-from zhiyuan.stations.selectors import may_manage as may_manage_station
 from zhiyuan.volunteers.models import Volunteer
 
 router = Router(tags=["service hours"])
@@ -269,9 +268,5 @@ def answer_correction(request, request_id: int, payload: AnswerIn):
 @router.get("/stations/{station_id}/present", response=list[AttendanceOut])
 def present(request, station_id: int):
     """Who is checked in at the station now: its managers and the office."""
-    station = station_for(request.auth, station_id)
-    if not may_manage_station(request.auth, station):
-        raise ValidationFailed(
-            {"station": [_("Only this station's managers may see who is here.")]}
-        )
+    station = station_for(request.auth, station_id, manage=True)
     return list(selectors.present_at(station))

@@ -231,6 +231,12 @@ class ServiceRecord(models.Model):
             ),
             models.Index(fields=["team", "state", "is_current"], name="record_team_queue"),
             models.Index(fields=["served_on"], name="record_served_on"),
+            # The hours queue: the few pending records among a district's hundreds of thousands.
+            models.Index(
+                fields=["served_on", "id"],
+                condition=Q(state="pending", is_current=True),
+                name="record_pending_queue",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,11 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.places import geo
+from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.models import Shift, SignUp
-from zhiyuan.projects.services import may_organise
 from zhiyuan.service.models import Attendance, CorrectionRequest, HoursTotal, ServiceRecord
 from zhiyuan.stations.models import Station
-from zhiyuan.teams.selectors import may_manage as may_manage_team
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Volunteer
 
 HOUR = Decimal("0.01")

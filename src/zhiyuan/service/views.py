@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,8 +25,7 @@ from zhiyuan.projects.models import SignUp
 from zhiyuan.service import access, selectors, services
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.stations.access import station_by_token, station_for
-from zhiyuan.stations.selectors import may_manage as may_manage_station
-from zhiyuan.teams.selectors import may_manage as may_manage_team
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Volunteer
 
 QUEUE_PAGE = 50
@@ -298,9 +296,7 @@ def shift_attendance(request, shift_id: int):
 
 @login_required
 def station_live(request, station_id: int):
-    station = get_or_page_error(station_for, request.user, station_id)
-    if not may_manage_station(request.user, station):
-        raise DjangoPermissionDenied(_("Only this station's managers may see who is here."))
+    station = get_or_page_error(station_for, request.user, station_id, manage=True)
     return render(
         request, "service/live.html", {"station": station, "present": selectors.present_at(station)}
     )

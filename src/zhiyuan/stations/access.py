@@ -4,9 +4,28 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import NotFound, PermissionDenied
 from zhiyuan.stations.models import Station
-from zhiyuan.stations.selectors import may_manage
+from zhiyuan.teams.access import may_manage as may_manage_team
+
+
+def may_manage(user, station: Station) -> bool:
+    """The region's office, the station's managers, and admins of its managing team."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if scopes.administers_region(user, station.region):
+        return True
+    if station.managers.filter(pk=user.pk).exists():
+        return True
+    if station.managing_team_id is not None:
+        return may_manage_team(user, station.managing_team)
+    return False
+
+
+def may_audit(user, station: Station) -> bool:
+    """Audits against the eight standards are the office's of the station's region."""
+    return scopes.administers_region(user, station.region)
 
 
 def station_for(user, station_id, *, manage: bool = False) -> Station:

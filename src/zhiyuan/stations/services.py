@@ -13,8 +13,8 @@ from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.places import geo
 from zhiyuan.places.models import Region
+from zhiyuan.stations.access import may_manage
 from zhiyuan.stations.models import Audit, AuditItem, Criterion, Station, new_checkin_token
-from zhiyuan.stations.selectors import may_manage
 
 SIX_PLACES = Decimal("0.000001")
 

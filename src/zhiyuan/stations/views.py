@@ -58,8 +58,8 @@ def _detail_context(request, station: Station) -> dict:
         "latest": audits[0] if audits else None,
         "audits": audits,
         "managers": station.managers.all(),
-        "may_manage": selectors.may_manage(request.user, station),
-        "may_audit": scopes.administers_region(request.user, station.region),
+        "may_manage": access.may_manage(request.user, station),
+        "may_audit": access.may_audit(request.user, station),
         "checkin_url": request.build_absolute_uri(f"/s/{station.checkin_token}/"),
     }
 

@@ -7,28 +7,22 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
+from zhiyuan.teams.access import check_manage
 from zhiyuan.teams.models import Membership, Specialty, Team
-from zhiyuan.teams.selectors import may_manage
 from zhiyuan.volunteers.models import Volunteer
-
-
-class NotAllowed(PermissionDenied):
-    default_message = _("Only an admin of this team or of a team above it may do this.")
+from zhiyuan.volunteers.notices import notify_volunteer
 
 
 def _district_code(region: Region) -> str:
     return region.path.split("/")[1]
-
-
-def _check_manage(actor, team: Team) -> None:
-    if not may_manage(actor, team):
-        raise NotAllowed()
 
 
 def _placement_errors(*, level: str, parent: Team | None, region: Region | None, team=None):
@@ -95,7 +89,7 @@ def create_team(
 ) -> Team:
     """Found a team under `parent` (its admins may) or a root corps (the region's office may)."""
     if parent is not None:
-        _check_manage(actor, parent)
+        check_manage(actor, parent)
     elif region is None or not scopes.administers_region(actor, region):
         raise PermissionDenied(_("Only the district office may found a top-level corps."))
     errors = _placement_errors(level=level, parent=parent, region=region)
@@ -148,7 +142,7 @@ EDITABLE = (
 
 def update_team(*, actor, team: Team, **changes) -> Team:
     """Edit a team's details; its place in the tree changes only through move_team."""
-    _check_manage(actor, team)
+    check_manage(actor, team)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationFailed(
@@ -186,8 +180,8 @@ def update_team(*, actor, team: Team, **changes) -> Team:
 
 def move_team(*, actor, team: Team, new_parent: Team) -> Team:
     """Re-attach a team and its whole subtree under `new_parent` (both must be the actor's)."""
-    _check_manage(actor, team)
-    _check_manage(actor, new_parent)
+    check_manage(actor, team)
+    check_manage(actor, new_parent)
     errors = _placement_errors(level=team.level, parent=new_parent, region=team.region, team=team)
     if errors:
         raise ValidationFailed(errors)
@@ -204,7 +198,7 @@ def move_team(*, actor, team: Team, new_parent: Team) -> Team:
 
 def dissolve_team(*, actor, team: Team, reason: str) -> Team:
     """Close a team with no active sub-teams; its memberships end, their history stays."""
-    _check_manage(actor, team)
+    check_manage(actor, team)
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationFailed({"reason": [str(_("Give a reason for dissolving the team."))]})
@@ -272,7 +266,7 @@ def _activate(membership: Membership, *, decided_by) -> Membership:
 
 
 def invite(*, actor, team: Team, volunteer: Volunteer) -> Membership:
-    _check_manage(actor, team)
+    check_manage(actor, team)
     if not volunteer.is_active:
         raise ValidationFailed({"volunteer": [str(_("Only active volunteers can be invited."))]})
     try:
@@ -294,7 +288,7 @@ def _locked(membership: Membership) -> Membership:
 
 def decide_request(*, actor, membership: Membership, approve: bool, note: str = "") -> Membership:
     """Approve or refuse a join request, under a row lock so two admins cannot both decide."""
-    _check_manage(actor, membership.team)
+    check_manage(actor, membership.team)
     if not approve and len((note or "").strip()) < 2:
         raise ValidationFailed({"note": [str(_("Tell the volunteer why the request is refused."))]})
     with transaction.atomic():
@@ -302,12 +296,32 @@ def decide_request(*, actor, membership: Membership, approve: bool, note: str = 
         if row.state != Membership.State.PENDING:
             raise Conflict(_("This request has already been decided."))
         if approve:
-            return _activate(row, decided_by=actor)
-        row.state = Membership.State.REJECTED
-        row.decided_by = actor
-        row.note = note.strip()[:300]
-        row.save(update_fields=["state", "decided_by", "note"])
+            row = _activate(row, decided_by=actor)
+        else:
+            row.state = Membership.State.REJECTED
+            row.decided_by = actor
+            row.note = note.strip()[:300]
+            row.save(update_fields=["state", "decided_by", "note"])
+        _tell_decision(row)
         return row
+
+
+def _tell_decision(row: Membership) -> None:
+    names = {"team": row.team.name, "note": row.note}
+    if row.state == Membership.State.ACTIVE:
+        subject = gettext("You have joined %(team)s") % names
+        body = gettext("Your request to join %(team)s is approved.") % names
+    else:
+        subject = gettext("Your request to join %(team)s is not accepted") % names
+        body = gettext("Reason: %(note)s") % names
+    notify_volunteer(
+        row.volunteer,
+        kind=f"membership_{row.state}",
+        key=f"membership:{row.pk}:{row.state}",
+        subject=subject,
+        body=body,
+        link=reverse("teams:detail", args=[row.team_id]),
+    )
 
 
 def accept_invitation(*, actor, membership: Membership) -> Membership:
@@ -347,7 +361,7 @@ def leave_team(*, actor, team: Team) -> Membership:
 
 
 def remove_member(*, actor, membership: Membership, reason: str) -> Membership:
-    _check_manage(actor, membership.team)
+    check_manage(actor, membership.team)
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationFailed({"reason": [str(_("Give a reason for removing the member."))]})
@@ -360,7 +374,7 @@ def remove_member(*, actor, membership: Membership, reason: str) -> Membership:
 
 def set_role(*, actor, membership: Membership, role: str) -> Membership:
     """Make a member a leader or admin (or back). Nobody changes their own role."""
-    _check_manage(actor, membership.team)
+    check_manage(actor, membership.team)
     if role not in Membership.Role.values:
         raise ValidationFailed({"role": [str(_("Choose member, leader or admin."))]})
     if membership.volunteer.user_id == actor.pk:

@@ -28,9 +28,9 @@ from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
 from zhiyuan.stations.models import Station
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
-from zhiyuan.teams.selectors import managed_teams
-from zhiyuan.teams.selectors import may_manage as may_manage_team
+from zhiyuan.training.access import may_manage
 from zhiyuan.training.models import Certification, Course, Enrolment, Session
 from zhiyuan.volunteers.models import Skill, Volunteer
 
@@ -61,17 +61,6 @@ MAX_CAPACITY = 10000
 
 
 # Who may manage ---------------------------------------------------------------------
-
-
-def may_manage(user, course: Course) -> bool:
-    """Office admins of the course's region, or admins of its organiser team (or above it)."""
-    if scopes.administers_region(user, course.region):
-        return True
-    return course.organiser_id is not None and may_manage_team(user, course.organiser)
-
-
-def may_create_courses(user) -> bool:
-    return scopes.is_district_admin(user) or managed_teams(user).exists()
 
 
 def _check_manages(actor, course: Course) -> None:

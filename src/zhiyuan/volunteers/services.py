@@ -21,24 +21,14 @@ from zhiyuan.core.masking import mask_identifier, mask_phone
 from zhiyuan.core.models import reserve
 from zhiyuan.places.models import Region
 from zhiyuan.volunteers import availability as avail
-from zhiyuan.volunteers.idcard import Gender, IdDocument, parse_document, parse_mobile
+from zhiyuan.volunteers import validation
+from zhiyuan.volunteers.access import may_register_in
+from zhiyuan.volunteers.idcard import IdDocument
 from zhiyuan.volunteers.models import PoliticalStatus, Skill, Volunteer
+from zhiyuan.volunteers.validation import DuplicateIdNumber
 
 PRIVACY_NOTICE_VERSION = "2026-1"
 REVEALABLE_FIELDS = {"id_number": _("ID number"), "phone": _("phone")}
-MIN_AGE = 8
-
-
-class DuplicateIdNumber(Conflict):
-    code = "duplicate_id_number"
-    # Says only that the number is taken, never by whom.
-    default_message = _(
-        "This ID number is already registered. If it is yours, sign in, or ask the district "
-        "office for help."
-    )
-
-    def __init__(self):
-        super().__init__(field="id_number")
 
 
 class WrongStatus(Conflict):
@@ -138,29 +128,29 @@ def register_volunteer(
     """
     is_admin = scopes.is_district_admin(actor)
     errors: dict[str, list[str]] = {}
-    real_name = " ".join((real_name or "").split())
-    if not 2 <= len(real_name) <= 50:
-        errors["real_name"] = [str(_("Enter your real name (2 to 50 characters)."))]
-    document = _collect(errors, "id_number", parse_document, id_type, id_number)
-    phone_number = _collect(errors, "phone", parse_mobile, phone)
+    real_name = _collect(errors, "real_name", validation.real_name, real_name)
+    document = _collect(errors, "id_number", validation.document, id_type, id_number)
+    phone_number = _collect(errors, "phone", validation.phone, phone)
     community = _resolve_community(errors, community_id)
-    skill_rows = _resolve_skills(errors, skills)
+    if community is not None and not may_register_in(actor, community):
+        errors["community"] = [str(_("You may register volunteers only in your own region."))]
+    skill_rows = _collect(
+        errors, "skills", validation.declarable_skills, _resolve_skills(errors, skills)
+    )
     availability_mask = _resolve_availability(errors, availability)
-    if political_status not in PoliticalStatus.values:
-        errors["political_status"] = [str(_("Choose a political status."))]
+    _collect(errors, "political_status", validation.political_status, political_status)
     if not consent:
         errors["consent"] = [str(_("You must agree to the privacy notice to register."))]
     if document is not None:
-        birth_date = document.birth_date or birth_date
-        gender = document.gender or gender
-        if birth_date is None:
-            errors["birth_date"] = [str(_("Enter the birth date for this type of document."))]
-        elif (timezone.localdate() - birth_date).days < MIN_AGE * 365:
-            errors["birth_date"] = [
-                str(_("Volunteers must be at least %(age)d years old.") % {"age": MIN_AGE})
-            ]
-        if gender not in Gender.values:
-            errors["gender"] = [str(_("Choose a gender for this type of document."))]
+        birth_date, gender = _collect(
+            errors,
+            "birth_date",
+            validation.birth_and_gender,
+            document,
+            birth_date=birth_date,
+            gender=gender,
+            today=timezone.localdate(),
+        ) or (None, None)
     account = None
     if actor.is_authenticated and not is_admin:
         if hasattr(actor, "volunteer"):
@@ -176,8 +166,7 @@ def register_volunteer(
                 errors["password"] = [str(m) for m in exc.messages]
     if errors:
         raise ValidationFailed(errors)
-    if Volunteer.objects.filter(id_number_index=id_number_index(document)).exists():
-        raise DuplicateIdNumber()
+    validation.not_registered(id_number_index(document))
     now = timezone.now()
     phone_index = crypto.blind_index("phone", phone_number)
     try:
@@ -305,7 +294,7 @@ def update_profile(
     fields: list[str] = []
     updates: dict = {}
     if phone is not None:
-        number = _collect(errors, "phone", parse_mobile, phone)
+        number = _collect(errors, "phone", validation.phone, phone)
         if number:
             cipher = crypto.field_cipher()
             updates.update(
@@ -317,12 +306,22 @@ def update_profile(
         community = _resolve_community(errors, community_id)
         if community is not None:
             updates["community"] = community
-    skill_rows = _resolve_skills(errors, skills) if skills is not None else None
+    skill_rows = None
+    if skills is not None:
+        # Certified skills stay whatever the request lists; others must be declarable.
+        held = list(volunteer.skills.filter(requires_training=True))
+        declared = _collect(
+            errors,
+            "skills",
+            validation.declarable_skills,
+            _resolve_skills(errors, skills),
+            held=held,
+        )
+        skill_rows = [*(declared or []), *held]
     if availability is not None:
         updates["availability"] = _resolve_availability(errors, availability)
     if political_status is not None:
-        if political_status not in PoliticalStatus.values:
-            errors["political_status"] = [str(_("Choose a political status."))]
+        _collect(errors, "political_status", validation.political_status, political_status)
         updates["political_status"] = political_status
     if errors:
         raise ValidationFailed(errors)

@@ -127,7 +127,7 @@ def test_statistics_workbook_holds_the_figures(district, client_for):
     assert headline["persons_served"] == 22
     assert headline["one_in_every"] == 2500
     months = list(book["按月"].iter_rows(values_only=True))
-    assert months[1][:2] == ("2026-01", 7.5)
+    assert months[2][:2] == ("2026-01", 7.5)  # under the title row and the header
     coverage = [r for r in book["覆盖率"].iter_rows(values_only=True) if r[0] == "街道"]
     assert [(r[2], r[4]) for r in coverage] == [("新兴街道", 4), ("南营门街道", 2)]
 

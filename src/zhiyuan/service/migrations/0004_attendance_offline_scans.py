@@ -5,42 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0002_default_categories'),
-        ('service', '0003_attendance_position_verified'),
-        ('stations', '0001_initial'),
-        ('volunteers', '0005_training_only_skills'),
+        ("projects", "0002_default_categories"),
+        ("service", "0003_attendance_position_verified"),
+        ("stations", "0001_initial"),
+        ("volunteers", "0005_training_only_skills"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attendance',
-            name='in_client_id',
-            field=models.CharField(blank=True, max_length=64, null=True, verbose_name='check-in scan id'),
+            model_name="attendance",
+            name="in_client_id",
+            field=models.CharField(
+                blank=True, max_length=64, null=True, verbose_name="check-in scan id"
+            ),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='in_received_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='check-in received at'),
+            model_name="attendance",
+            name="in_received_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="check-in received at"),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='out_client_id',
-            field=models.CharField(blank=True, max_length=64, null=True, verbose_name='check-out scan id'),
+            model_name="attendance",
+            name="out_client_id",
+            field=models.CharField(
+                blank=True, max_length=64, null=True, verbose_name="check-out scan id"
+            ),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='out_received_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='check-out received at'),
+            model_name="attendance",
+            name="out_received_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="check-out received at"),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('volunteer', 'in_client_id'), name='attendance_in_scan_once'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("volunteer", "in_client_id"), name="attendance_in_scan_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('volunteer', 'out_client_id'), name='attendance_out_scan_once'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("volunteer", "out_client_id"), name="attendance_out_scan_once"
+            ),
         ),
     ]
