@@ -14,6 +14,7 @@ from zhiyuan.accounts.apiauth import REQUIRED
 from zhiyuan.config.openapi import DocumentedAPI
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.security import RateLimited
+from zhiyuan.feedback.api import router as feedback_router
 from zhiyuan.helpdesk.api import router as helpdesk_router
 from zhiyuan.honours.api import router as honours_router
 from zhiyuan.news.api import router as news_router
@@ -50,6 +51,7 @@ api.add_router("/", service_router)
 api.add_router("/", certificate_router)
 api.add_router("/", training_router)
 api.add_router("/", helpdesk_router)
+api.add_router("/", feedback_router)
 api.add_router("/", honours_router)
 api.add_router("/", news_router)
 api.add_router("/", spreadsheets_router)
