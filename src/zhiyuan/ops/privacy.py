@@ -11,9 +11,9 @@ the person goes, the statistics stay. Decisions, documented in README's privacy 
 - Erased: real name, ID number (ciphertext, blind index and masked form), phone, exact
   birth date (the day and month), skills, availability, insurance date, the link to the
   account; the account's username, names, email, phone index, password, API tokens, role
-  grants and in-site messages; sign-in lockout entries under the old username; the
-  calendar feed; the volunteer number (a public identifier printed on certificates) is
-  replaced by a new one that leads nowhere.
+  grants and in-site messages; the calendar feed; the volunteer number (a public
+  identifier printed on certificates) is replaced by a new one that leads nowhere.
+  (Sign-in failure counts live only in the cache, keyed by account, and expire.)
 - Kept, for the district's statistics: gender, birth year (age bands), home community,
   ID type, political status, consent version, and every service record, attendance,
   hours total and certificate (their hours, dates, teams and numbers) — now of nobody.
@@ -31,7 +31,6 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -233,7 +232,6 @@ PENDING_LABELS = {
 
 def _scrub_account(user) -> int:
     """Clear the account's personal fields and lock it; returns the messages deleted."""
-    old_username = user.username
     user.username = f"anonymised-{user.pk}"
     user.first_name = user.last_name = user.email = user.full_name = ""
     user.phone_index = None
@@ -258,9 +256,6 @@ def _scrub_account(user) -> int:
     ApiToken.objects.filter(user=user).delete()
     RoleGrant.objects.filter(user=user).delete()
     deleted, _by_model = Message.objects.filter(recipient=user).delete()
-    if apps.is_installed("axes"):
-        for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
-            apps.get_model("axes", name).objects.filter(username=old_username).delete()
     return deleted
 
 

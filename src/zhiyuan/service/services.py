@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +33,8 @@ from zhiyuan.volunteers.models import Volunteer
 HOUR = Decimal("0.01")
 OPENS_BEFORE = dt.timedelta(minutes=30)
 GRACE = dt.timedelta(minutes=30)
+# A phone's clock may run a little fast; a scan dated further ahead than this is refused.
+CLOCK_AHEAD = dt.timedelta(minutes=5)
 
 
 class CheckInRefused(DomainError):
@@ -126,13 +128,46 @@ def position_from(longitude, latitude, coord_system="wgs84"):
         raise ValidationFailed({"position": [gettext("The position could not be read.")]}) from None
 
 
-def scan(*, actor: User, token: str, position=None, now: dt.datetime | None = None) -> Attendance:
+def _scan_time(scanned_at: dt.datetime | None, received: dt.datetime) -> dt.datetime:
+    """When the scan was made: the phone's time for a scan sent late, else its receipt."""
+    if scanned_at is None:
+        return received
+    if timezone.is_naive(scanned_at):
+        scanned_at = timezone.make_aware(scanned_at)
+    if scanned_at > received + CLOCK_AHEAD:
+        raise CheckInRefused(
+            _("Your phone's clock is ahead of the right time: set it right and scan again."),
+            field="scanned_at",
+            code="clock_ahead",
+        )
+    return scanned_at
+
+
+def scan(
+    *,
+    actor: User,
+    token: str,
+    position=None,
+    now: dt.datetime | None = None,
+    scanned_at: dt.datetime | None = None,
+    client_id: str | None = None,
+    action: str | None = None,
+) -> Attendance:
     """A scan of the station's poster: checks in, or checks out if already checked in.
 
     Repeating a scan never makes a second record: the open attendance is found and
     closed once; a scan after check-out returns the closed attendance unchanged.
+
+    A scan kept on a phone without network arrives late with `scanned_at` (the phone's
+    time, taken as the check-in or check-out time when it falls in the shift and the
+    position is within the radius), `client_id` (a scan sent twice is answered with the
+    attendance it made, unchanged) and `action` ("in" or "out": what the phone showed,
+    so a queued check-out never becomes a check-in when its check-in was refused).
+    All of it is decided on the volunteer's locked row.
     """
-    now = now or timezone.now()
+    received = now or timezone.now()
+    when = _scan_time(scanned_at, received)
+    late = received if scanned_at is not None else None
     volunteer = _volunteer_of(actor)
     station = Station.objects.filter(checkin_token=token, status=Station.Status.OPEN).first()
     if station is None:
@@ -141,6 +176,12 @@ def scan(*, actor: User, token: str, position=None, now: dt.datetime | None = No
         )
     with transaction.atomic():
         Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
+        if client_id:
+            sent_before = Attendance.objects.filter(
+                Q(in_client_id=client_id) | Q(out_client_id=client_id), volunteer=volunteer
+            ).first()
+            if sent_before is not None:
+                return sent_before
         open_here = (
             Attendance.objects.select_for_update()
             .filter(volunteer=volunteer, checked_out_at__isnull=True, station=station)
@@ -148,8 +189,19 @@ def scan(*, actor: User, token: str, position=None, now: dt.datetime | None = No
             .first()
         )
         if open_here is not None:
-            return _check_out(open_here, actor=actor, position=position, now=now, station=station)
-        shift = _shift_here(volunteer, station, now)
+            if action == "in":
+                return open_here
+            if when < open_here.checked_in_at:
+                raise CheckInRefused(
+                    _("This check-out was made before the check-in: it is not taken."),
+                    code="out_before_in",
+                )
+            open_here.out_client_id = client_id or None
+            open_here.out_received_at = late
+            return _check_out(open_here, actor=actor, position=position, now=when, station=station)
+        if action == "out":
+            raise CheckInRefused(_nothing_to_check_out(volunteer, station, when), code="not_in")
+        shift = _shift_here(volunteer, station, when)
         done = Attendance.objects.filter(volunteer=volunteer, shift=shift).first()
         if done is not None:
             return done
@@ -160,14 +212,46 @@ def scan(*, actor: User, token: str, position=None, now: dt.datetime | None = No
             station=station,
             actor=actor,
             method=Attendance.Method.QR,
-            now=now,
+            now=when,
             distance=distance,
             verified=verified,
+            client_id=client_id,
+            received=late,
         )
 
 
+def _nothing_to_check_out(volunteer: Volunteer, station: Station, when: dt.datetime) -> str:
+    """Why a check-out sent late finds no open check-in here."""
+    closed = (
+        Attendance.objects.filter(
+            volunteer=volunteer,
+            station=station,
+            checked_in_at__lte=when,
+            auto_checked_out=True,
+        )
+        .order_by("-checked_in_at")
+        .first()
+    )
+    if closed is not None:
+        return gettext(
+            "Your check-in was closed automatically at the shift's end before this check-out "
+            "arrived: ask the organiser to correct the hours."
+        )
+    return gettext("You are not checked in here, so there is nothing to check out of.")
+
+
 def _check_in(
-    volunteer, shift, *, station, actor: User, method, now, distance=None, verified=True
+    volunteer,
+    shift,
+    *,
+    station,
+    actor: User,
+    method,
+    now,
+    distance=None,
+    verified=True,
+    client_id=None,
+    received=None,
 ) -> Attendance:
     if Attendance.objects.filter(volunteer=volunteer, checked_out_at__isnull=True).exists():
         raise CheckInRefused(_("You are still checked in elsewhere: check out there first."))
@@ -181,6 +265,8 @@ def _check_in(
                 checked_in_at=now,
                 in_distance_m=distance,
                 position_verified=verified,
+                in_client_id=client_id or None,
+                in_received_at=received,
                 recorded_by=actor,
             )
     except IntegrityError:
@@ -191,6 +277,7 @@ def _check_out(
     attendance: Attendance, *, actor: User, position, now, station=None, auto=False
 ) -> Attendance:
     fields = ["checked_out_at", "out_distance_m", "auto_checked_out"]
+    fields += ["out_client_id", "out_received_at"]
     if station is not None and not auto:
         attendance.out_distance_m, verified = _distance(station, position)
         if not verified and attendance.position_verified:
@@ -455,7 +542,9 @@ def enter_hours(
         errors["reason"] = [gettext("Say why the hours are entered by hand.")]
     if persons_served is None or persons_served < 0:
         errors["persons_served"] = [gettext("Persons served cannot be negative.")]
-    if shift.starts_at > timezone.now():
+    # A shift of today may be entered already (the organiser enters the day's hours at
+    # once, within the shift's length); a shift of a later day has not happened yet.
+    if timezone.localtime(shift.starts_at).date() > timezone.localdate():
         errors["hours"] = [gettext("The shift has not happened yet.")]
     if errors:
         raise ValidationFailed(errors)

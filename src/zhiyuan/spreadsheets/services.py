@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
-import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from zhiyuan.places.models import Region
 from zhiyuan.spreadsheets import columns, reading
 from zhiyuan.spreadsheets.models import ImportIssue, ImportJob
 from zhiyuan.spreadsheets.validation import CleanRow, RowValidator
+from zhiyuan.spreadsheets.writing import XlsxBook, export_title
 from zhiyuan.volunteers.idcard import Gender, IdType
 from zhiyuan.volunteers.models import PoliticalStatus, Volunteer
 from zhiyuan.volunteers.services import PRIVACY_NOTICE_VERSION
@@ -155,6 +155,7 @@ def create_job(
     fmt = reading.file_format(name)
     scope = _resolve_scope(actor, scope_id)
     default_community = _resolve_default_community(scope, community_default)
+    reading.check_limits(data, fmt)
     rows = reading.read_rows(data, fmt)
     header_index = columns.find_header_row(rows)
     if header_index is None:
@@ -746,19 +747,18 @@ def _fail(job: ImportJob, reason: str) -> ImportJob:
 
 def write_error_report(job: ImportJob) -> bytes | None:
     """The bad and duplicate rows as an .xlsx (row, column, masked value, reason), or None."""
-    from openpyxl import Workbook
-
     issues = ImportIssue.objects.filter(job=job).order_by("row", "id")
     if not issues.exists():
         return None
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Rows not imported"))
-    sheet.append([_("Row"), _("Column"), _("Value (masked)"), _("Reason"), _("Kind")])
+    book = XlsxBook()
+    sheet = book.sheet(
+        _("Rows not imported"),
+        [_("Row"), _("Column"), _("Value (masked)"), _("Reason"), _("Kind")],
+        title=export_title(_("Import of %(file)s") % {"file": job.original_name}),
+    )
     kinds = dict(ImportIssue.Kind.choices)
     for row, column, value, reason, kind in issues.values_list(
         "row", "column", "value", "reason", "kind"
     ).iterator(chunk_size=2000):
         sheet.append([row, column, value, reason, str(kinds.get(kind, kind))])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book.save()

@@ -1,8 +1,9 @@
-"""Checking one roster row with the rules of volunteer registration, in plain Python.
+"""Reading one roster row's cells and checking them with the registration's rules.
 
-The look-ups (communities in scope, skills, statuses) are loaded once per import, so a row
-costs no query. The ID number and phone rules are the registration's own
-(`volunteers.idcard`), and so are the name length and minimum age.
+This module only turns cells into values (names of communities, skills and statuses,
+dates as offices write them) and reports each problem against its column; every rule on
+the values is `volunteers.validation`'s, as for the registration page and API. The look-ups
+are loaded once per import, so a row costs no query.
 """
 
 from __future__ import annotations
@@ -19,15 +20,9 @@ from zhiyuan.core.errors import DomainError
 from zhiyuan.core.masking import mask_identifier
 from zhiyuan.places.models import Region
 from zhiyuan.spreadsheets import columns
-from zhiyuan.volunteers.idcard import (
-    Gender,
-    IdDocument,
-    IdType,
-    parse_document,
-    parse_mobile,
-)
+from zhiyuan.volunteers import validation as rules
+from zhiyuan.volunteers.idcard import Gender, IdDocument, IdType
 from zhiyuan.volunteers.models import PoliticalStatus, Skill
-from zhiyuan.volunteers.services import MIN_AGE
 
 ID_TYPE_NAMES = {
     "居民身份证": IdType.RESIDENT_ID,
@@ -56,7 +51,6 @@ POLITICAL_NAMES = {
     "群众": PoliticalStatus.MASSES,
 }
 ID_TYPES = frozenset(IdType.values)
-POLITICAL_STATUSES = frozenset(PoliticalStatus.values)
 SKILL_SEPARATORS = re.compile(r"[、,;/|\s]+")
 COMMUNITY_SUFFIXES = ("居民委员会", "居委会", "村民委员会", "村委会")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
@@ -112,7 +106,8 @@ class RowValidator:
         communities = list(
             Region.objects.filter(level=Region.Level.COMMUNITY).select_related("parent")
         )
-        self.in_scope = {c.pk for c in communities if c.path.startswith(scope.path)}
+        self.scope_path = scope.path
+        self.communities = {c.pk: c for c in communities}
         # name -> ids (names may repeat across subdistricts), code -> id,
         # "subdistrict name + community name" -> id.
         self.by_name: dict[str, set[int]] = {}
@@ -178,16 +173,18 @@ class RowValidator:
             gender_cell,
             birth_cell,
         ) = (cells[i] if i is not None and i < count else "" for i in self._columns)
-        real_name = " ".join(name_cell.split())
-        if not 2 <= len(real_name) <= 50:
-            problem("real_name", real_name, _("Enter the real name (2 to 50 characters)."))
+        try:
+            real_name = rules.real_name(name_cell)
+        except DomainError as exc:
+            real_name = ""
+            problem("real_name", " ".join(name_cell.split()), exc.message)
         id_type = self._id_type(type_cell, problem) if type_cell else IdType.RESIDENT_ID
         document = None
         if id_type is not None:
             document = self._plain_resident_id(id_type, raw_id)
             if document is None:
                 try:
-                    document = parse_document(id_type, raw_id, today=self.today)
+                    document = rules.document(id_type, raw_id, today=self.today)
                 except DomainError as exc:
                     problem("id_number", raw_id, exc.message)
         if (
@@ -201,7 +198,7 @@ class RowValidator:
             phone = None
         if phone is None:
             try:
-                phone = parse_mobile(raw_phone)
+                phone = rules.phone(raw_phone)
             except DomainError as exc:
                 problem("phone", raw_phone, exc.message)
         community_id = self._replay(self._community, self._community_memo, community_cell, problem)
@@ -214,26 +211,13 @@ class RowValidator:
         if birth_cell and birth is None:
             problem("birth_date", birth_cell, _("Write the birth date as YYYY-MM-DD."))
         if document is not None:
-            if document.gender and gender and gender != document.gender:
-                problem(
-                    "gender",
-                    gender_cell,
-                    _("The gender does not match the ID number: please check both."),
+            try:
+                birth, gender = rules.birth_and_gender(
+                    document, birth_date=birth, gender=gender, today=self.today
                 )
-            gender = document.gender or gender
-            birth = document.birth_date or birth
-            if birth is None:
-                problem(
-                    "birth_date", birth_cell, _("Enter the birth date for this type of document.")
-                )
-            elif (self.today - birth).days < MIN_AGE * 365:
-                problem(
-                    "id_number",
-                    raw_id,
-                    _("Volunteers must be at least %(age)d years old.") % {"age": MIN_AGE},
-                )
-            if gender is None:
-                problem("gender", gender_cell, _("Enter the gender for this type of document."))
+            except DomainError as exc:
+                cell = {"gender": gender_cell, "birth_date": birth_cell}.get(exc.field, raw_id)
+                problem(exc.field, cell, exc.message)
         if problems:
             return result
         result.clean = CleanRow(
@@ -321,9 +305,17 @@ class RowValidator:
         if not candidates:
             problem("community", value, _("No community of this name exists."))
             return None
-        in_scope = candidates & self.in_scope
+        in_scope = set()
+        refusal = None
+        for pk in candidates:
+            try:
+                rules.community_in(self.communities[pk], self.scope_path)
+            except DomainError as exc:
+                refusal = exc
+            else:
+                in_scope.add(pk)
         if not in_scope:
-            problem("community", value, _("This community is outside the region of the import."))
+            problem("community", value, refusal.message)
             return None
         if len(in_scope) > 1:
             problem(
@@ -344,14 +336,13 @@ class RowValidator:
             skill = self.skills.get(_key(part))
             if skill is None:
                 problem("skills", part, _("Unknown skill: %(skill)s.") % {"skill": part})
-            elif skill.requires_training:
-                problem(
-                    "skills",
-                    part,
-                    _("The skill %(skill)s needs a training record and cannot be set by import.")
-                    % {"skill": skill.name},
-                )
-            elif skill.pk not in ids:
+                continue
+            try:
+                rules.declarable_skills([skill])
+            except DomainError as exc:
+                problem("skills", part, exc.message)
+                continue
+            if skill.pk not in ids:
                 ids.append(skill.pk)
         return ids
 
@@ -359,15 +350,16 @@ class RowValidator:
         if not value:
             return PoliticalStatus.MASSES
         key = _key(value)
-        status = POLITICAL_NAMES.get(key) or (key if key in POLITICAL_STATUSES else None)
-        if status is None:
+        status = POLITICAL_NAMES.get(key) or key
+        try:
+            return rules.political_status(status)
+        except DomainError:
             problem(
                 "political_status",
                 value,
                 _("Unknown political status: write e.g. 中共党员, 共青团员 or 群众."),
             )
             return PoliticalStatus.MASSES
-        return status
 
 
 def _parse_date(text: str) -> dt.date | None:

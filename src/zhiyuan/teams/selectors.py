@@ -135,11 +135,13 @@ def ancestors(team: Team) -> list[Team]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def members(team: Team, *, states=(Membership.State.ACTIVE,)) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(team=team, state__in=states)
-        .select_related("volunteer", "volunteer__community")
-        .order_by("state", "-role", "volunteer__real_name")
+def members(team: Team, *, states=(Membership.State.ACTIVE,), q: str = "") -> QuerySet[Membership]:
+    """A team's memberships in these states; `q` a name (part) or a volunteer number."""
+    qs = Membership.objects.filter(team=team, state__in=states)
+    if q:
+        qs = qs.filter(Q(volunteer__real_name__contains=q) | Q(volunteer__volunteer_no=q.upper()))
+    return qs.select_related("volunteer", "volunteer__community").order_by(
+        "state", "-role", "volunteer__real_name", "id"
     )
 
 

@@ -7,7 +7,9 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
@@ -17,6 +19,7 @@ from zhiyuan.places.models import Region
 from zhiyuan.teams.access import check_manage
 from zhiyuan.teams.models import Membership, Specialty, Team
 from zhiyuan.volunteers.models import Volunteer
+from zhiyuan.volunteers.notices import notify_volunteer
 
 
 def _district_code(region: Region) -> str:
@@ -296,12 +299,32 @@ def decide_request(
         if row.state != Membership.State.PENDING:
             raise Conflict(_("This request has already been decided."))
         if approve:
-            return _activate(row, decided_by=actor)
-        row.state = Membership.State.REJECTED
-        row.decided_by = actor
-        row.note = note.strip()[:300]
-        row.save(update_fields=["state", "decided_by", "note"])
+            row = _activate(row, decided_by=actor)
+        else:
+            row.state = Membership.State.REJECTED
+            row.decided_by = actor
+            row.note = note.strip()[:300]
+            row.save(update_fields=["state", "decided_by", "note"])
+        _tell_decision(row)
         return row
+
+
+def _tell_decision(row: Membership) -> None:
+    names = {"team": row.team.name, "note": row.note}
+    if row.state == Membership.State.ACTIVE:
+        subject = gettext("You have joined %(team)s") % names
+        body = gettext("Your request to join %(team)s is approved.") % names
+    else:
+        subject = gettext("Your request to join %(team)s is not accepted") % names
+        body = gettext("Reason: %(note)s") % names
+    notify_volunteer(
+        row.volunteer,
+        kind=f"membership_{row.state}",
+        key=f"membership:{row.pk}:{row.state}",
+        subject=subject,
+        body=body,
+        link=reverse("teams:detail", args=[row.team_id]),
+    )
 
 
 def accept_invitation(*, actor: User, membership: Membership) -> Membership:
