@@ -517,6 +517,10 @@ def child(args: argparse.Namespace) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     migrate_seconds = time.perf_counter() - started
     print(f"migrate: {migrate_seconds:.1f}s", flush=True)
+    # Production settings name hashed static files: every page needs the manifest.
+    from bench.endtoend import collect_static
+
+    collect_static()
 
     started = time.perf_counter()
     call_command("demo", "--volunteers", str(args.volunteers))

@@ -333,8 +333,17 @@ def submit_request(
     longitude=None,
     coord_system: str = "wgs84",
     recipient: Recipient | None = None,
+    idempotency_key: str | None = None,
 ) -> HelpRequest:
-    """A help request from anyone (anonymous allowed); returns it with its tracking code."""
+    """A help request from anyone (anonymous allowed); returns it with its tracking code.
+
+    With `idempotency_key` (the form's own key), sending the same form again returns the
+    request it filed the first time instead of filing another."""
+    key = (idempotency_key or "").strip()[:40] or None
+    if key is not None:
+        filed = HelpRequest.objects.filter(idempotency_key=key).first()
+        if filed is not None:
+            return filed
     errors: dict[str, list[str]] = {}
     _choice(kind, HelpKind, "kind", errors, _("Choose what is needed."))
     _choice(category, RecipientCategory, "category", errors, _("Choose who is helped."))
@@ -369,6 +378,7 @@ def submit_request(
             with transaction.atomic():
                 request = HelpRequest.objects.create(
                     code=new_tracking_code(),
+                    idempotency_key=key,
                     kind=kind,
                     title=title.strip()[:100],
                     description=(description or "").strip(),
@@ -396,6 +406,10 @@ def submit_request(
                 )
                 HelpEvent.objects.create(request=request, to_status=S.SUBMITTED, actor=actor)
         except IntegrityError:
+            if key is not None:
+                filed = HelpRequest.objects.filter(idempotency_key=key).first()
+                if filed is not None:
+                    return filed  # the same form, sent twice at once
             continue  # a tracking code collided: draw another
         return request
     raise Conflict(_("Could not issue a tracking code; please try again."))

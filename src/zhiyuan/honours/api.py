@@ -83,11 +83,11 @@ class AwardQuery(Schema):
     page_size: int = Field(20, ge=1, le=100)
 
 
-class ReasonIn(Schema):
+class NominationReasonIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
-class NoteIn(Schema):
+class NominationNoteIn(Schema):
     note: str = Field("", max_length=300)
 
 
@@ -202,7 +202,7 @@ def create_award(request, payload: AwardIn):
 
 
 @router.post("/awards/{award_id}/withdraw", response=AwardOut)
-def withdraw_award(request, award_id: int, payload: ReasonIn):
+def withdraw_award(request, award_id: int, payload: NominationReasonIn):
     award = access.award_for(request.auth, award_id)
     return services.withdraw_award(actor=request.auth, award=award, reason=payload.reason)
 
@@ -276,19 +276,19 @@ def create_nomination(request, round_id: int, payload: NominationIn):
 
 
 @router.post("/nominations/{nomination_id}/approve", response=NominationOut)
-def approve(request, nomination_id: int, payload: NoteIn):
+def approve(request, nomination_id: int, payload: NominationNoteIn):
     row = access.nomination_for(request.auth, nomination_id)
     return services.approve_nomination(actor=request.auth, nomination=row, note=payload.note)
 
 
 @router.post("/nominations/{nomination_id}/reject", response=NominationOut)
-def reject(request, nomination_id: int, payload: ReasonIn):
+def reject(request, nomination_id: int, payload: NominationReasonIn):
     row = access.nomination_for(request.auth, nomination_id)
     return services.reject_nomination(actor=request.auth, nomination=row, reason=payload.reason)
 
 
 @router.post("/nominations/{nomination_id}/remove", response=NominationOut)
-def remove(request, nomination_id: int, payload: ReasonIn):
+def remove(request, nomination_id: int, payload: NominationReasonIn):
     row = access.nomination_for(request.auth, nomination_id)
     return services.remove_candidate(actor=request.auth, nomination=row, reason=payload.reason)
 

@@ -486,7 +486,9 @@ def enter_hours(
         errors["reason"] = [gettext("Say why the hours are entered by hand.")]
     if persons_served is None or persons_served < 0:
         errors["persons_served"] = [gettext("Persons served cannot be negative.")]
-    if shift.starts_at > timezone.now():
+    # A shift of today may be entered already (the organiser enters the day's hours at
+    # once, within the shift's length); a shift of a later day has not happened yet.
+    if timezone.localtime(shift.starts_at).date() > timezone.localdate():
         errors["hours"] = [gettext("The shift has not happened yet.")]
     if errors:
         raise ValidationFailed(errors)
