@@ -35,6 +35,7 @@ class JobOut(Schema):
     imported: int
     duplicates: int
     errors: int
+    warnings: int
     failure: str
     created_at: dt.datetime
     finished_at: dt.datetime | None

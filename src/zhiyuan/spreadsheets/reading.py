@@ -56,6 +56,10 @@ def cell_text(value) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
+        if abs(value) >= 1e15:
+            # Past 15 digits Excel has already lost the rest (an ID number typed as a
+            # number): keep the form Excel shows, so the check can say what happened.
+            return f"{value:.15G}"
         if value.is_integer():
             return str(int(value))
         return repr(value)
