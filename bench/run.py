@@ -592,6 +592,10 @@ def child(args: argparse.Namespace) -> int:
     print(f"\nreports: {json.dumps(reports_result, ensure_ascii=False)}", flush=True)
     imports_result = imports.measure(args.import_rows)
     print(f"\nroster import: {json.dumps(imports_result, ensure_ascii=False)}", flush=True)
+    from bench import exports
+
+    exports_result = exports.measure()
+    print(f"\nspreadsheet export: {json.dumps(exports_result, ensure_ascii=False)}", flush=True)
     matching_result = None
     if args.matching:
         from bench import matching
@@ -615,6 +619,7 @@ def child(args: argparse.Namespace) -> int:
                 "load": load_result,
                 "reports": reports_result,
                 "roster_import": imports_result,
+                "spreadsheet_export": exports_result,
                 "matching": matching_result,
             },
             ensure_ascii=False,
