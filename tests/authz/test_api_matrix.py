@@ -474,7 +474,11 @@ ROWS: list[Row] = [
         "POST",
         lambda w: f"{API}/certificates/{w.cert_request_a.pk}/issue",
         SQUAD_A,
-        payload=lambda w: {"responsible_person": "负责人", "contact": "022-1234567"},
+        payload=lambda w: {
+            "responsible_person": "负责人",
+            "contact": "022-1234567",
+            "handler_name": "王经办",
+        },
     ),
     Row(
         "certificates",
@@ -482,7 +486,11 @@ ROWS: list[Row] = [
         "POST",
         lambda w: f"{API}/certificates/{w.cert_request_b.pk}/issue",
         DISTRICT,
-        payload=lambda w: {"responsible_person": "负责人", "contact": "022-1234567"},
+        payload=lambda w: {
+            "responsible_person": "负责人",
+            "contact": "022-1234567",
+            "handler_name": "王经办",
+        },
     ),
     Row(
         "certificates",

@@ -385,7 +385,11 @@ ROWS: list[Row] = [
         "POST",
         lambda w: f"/service/certificates/{w.cert_request_a.pk}/issue/",
         SQUAD_A,
-        payload=lambda w: {"responsible_person": "负责人", "contact": "022-1234567"},
+        payload=lambda w: {
+            "responsible_person": "负责人",
+            "contact": "022-1234567",
+            "handler_name": "王经办",
+        },
         effect=_state("service.Certificate", lambda w: w.cert_request_a, state="issued"),
     ),
     Row(
@@ -394,7 +398,11 @@ ROWS: list[Row] = [
         "POST",
         lambda w: f"/service/certificates/{w.cert_request_b.pk}/issue/",
         DISTRICT,
-        payload=lambda w: {"responsible_person": "负责人", "contact": "022-1234567"},
+        payload=lambda w: {
+            "responsible_person": "负责人",
+            "contact": "022-1234567",
+            "handler_name": "王经办",
+        },
         effect=_state("service.Certificate", lambda w: w.cert_request_b, state="issued"),
     ),
     Row(
