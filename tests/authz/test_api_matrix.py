@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    API rows: 95, roles: 10, cells: 950
+    API rows: 107, roles: 10, cells: 1070
 
 Each row names the object it acts on, so scope is in the table: squad_1a's objects
 (its admin, the detachment above, the offices over A1), the sibling squad_1b's (never
@@ -503,6 +503,109 @@ ROWS: list[Row] = [
         sees=lambda w: w.certificate.number,
     ),
     # help requests ------------------------------------------------------------------
+    # evaluations and complaints ------------------------------------------------------
+    Row(
+        "ratings",
+        "rate activity A (carol served)",
+        "POST",
+        lambda w: f"{API}/activities/{w.rated_a.activity_id}/ratings",
+        {"volunteer"},
+        payload=lambda w: {"score": 5, "team_score": 4},
+    ),
+    Row(
+        "ratings",
+        "rate carol's service in A",
+        "POST",
+        lambda w: f"{API}/activities/{w.rated_a.activity_id}/service-ratings",
+        SQUAD_A,
+        payload=lambda w: {"volunteer_no": w.carol.volunteer_no, "score": 4},
+    ),
+    Row(
+        "ratings",
+        "rate dave's service in B",
+        "POST",
+        lambda w: f"{API}/activities/{w.rated_b.activity_id}/service-ratings",
+        DISTRICT,
+        payload=lambda w: {"volunteer_no": w.dave.volunteer_no, "score": 4},
+    ),
+    Row(
+        "complaints",
+        "file",
+        "POST",
+        lambda w: f"{API}/complaints",
+        ALL,
+        payload=lambda w: {
+            "subject_type": "team",
+            "subject": str(w.squad_1a.pk),
+            "what": "活动现场秩序混乱",
+            "happened_on": _days(0),
+        },
+    ),
+    Row(
+        "complaints",
+        "track by code",
+        "GET",
+        lambda w: f"{API}/complaints/track/{w.complaint_a.code}",
+        ALL,
+    ),
+    Row(
+        "complaints",
+        "list sees A1 complaint",
+        "GET",
+        lambda w: f"{API}/complaints",
+        SQUAD_A,
+        sees=lambda w: w.complaint_a.code,
+        note="squad_1a's admins are told and may answer",
+    ),
+    Row(
+        "complaints",
+        "list sees B1 complaint",
+        "GET",
+        lambda w: f"{API}/complaints",
+        DISTRICT,
+        sees=lambda w: w.complaint_b.code,
+    ),
+    Row(
+        "complaints",
+        "read A1",
+        "GET",
+        lambda w: f"{API}/complaints/{w.complaint_a.pk}",
+        SQUAD_A,
+    ),
+    Row(
+        "complaints",
+        "move A1",
+        "POST",
+        lambda w: f"{API}/complaints/{w.complaint_a.pk}/move",
+        OFFICE_A,
+        payload=lambda w: {"to": "investigating"},
+    ),
+    Row(
+        "complaints",
+        "move B1",
+        "POST",
+        lambda w: f"{API}/complaints/{w.complaint_b.pk}/move",
+        DISTRICT,
+        payload=lambda w: {"to": "investigating"},
+    ),
+    Row(
+        "complaints",
+        "answer A1",
+        "POST",
+        lambda w: f"{API}/complaints/{w.complaint_a.pk}/answer",
+        SQUAD_A,
+        note="the offices over A1 manage squad_1a too",
+        payload=lambda w: {"answer": "已批评教育"},
+    ),
+    Row(
+        "complaints",
+        "reveal contact A1",
+        "POST",
+        lambda w: f"{API}/complaints/{w.complaint_a.pk}/reveal",
+        OFFICE_A,
+        payload=lambda w: {"reason": "回访投诉人"},
+        effect=_audited,
+    ),
     Row(
         "help requests",
         "submit",

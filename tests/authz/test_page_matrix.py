@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    page rows: 81, roles: 10, cells: 810
+    page rows: 88, roles: 10, cells: 880
 
 Pages answer a refused write with a redirect and a message as often as with a 403, so every
 write row names its effect (the state it must change) and a cell counts as allowed only if
@@ -52,6 +52,12 @@ def _token_revoked(attr: str):
         return ApiToken.objects.filter(pk=getattr(w, attr).pk, revoked_at__isnull=False).exists()
 
     return check
+
+
+def _service_rated(w, user) -> bool:
+    from zhiyuan.feedback.models import ServiceRating
+
+    return ServiceRating.objects.filter(volunteer=w.carol).exists()
 
 
 def _audited(w, user) -> bool:
@@ -408,6 +414,55 @@ ROWS: list[Row] = [
         lambda w: f"/service/certificates/verify/{w.certificate.verify_token}/",
         ALL,
         sees=lambda w: w.certificate.number,
+    ),
+    # evaluations and complaints ------------------------------------------------------
+    Row(
+        "ratings",
+        "activity A's ratings page",
+        "GET",
+        lambda w: f"/feedback/activities/{w.rated_a.activity_id}/",
+        SIGNED_IN,
+    ),
+    Row(
+        "ratings",
+        "rate carol's service in A",
+        "POST",
+        lambda w: f"/feedback/activities/{w.rated_a.activity_id}/",
+        SQUAD_A,
+        payload=lambda w: {"action": "rate_service", "volunteer": w.carol.pk, "score": "4"},
+        effect=_service_rated,
+    ),
+    Row("complaints", "file form", "GET", lambda w: "/feedback/complaints/new/", ALL),
+    Row(
+        "complaints",
+        "track",
+        "GET",
+        lambda w: f"/feedback/complaints/track/?code={w.complaint_a.code}",
+        ALL,
+    ),
+    Row(
+        "complaints",
+        "list sees B1 complaint",
+        "GET",
+        lambda w: "/feedback/complaints/",
+        DISTRICT,
+        sees=lambda w: w.complaint_b.code,
+    ),
+    Row(
+        "complaints",
+        "read A1",
+        "GET",
+        lambda w: f"/feedback/complaints/{w.complaint_a.pk}/",
+        SQUAD_A,
+    ),
+    Row(
+        "complaints",
+        "dismiss A1",
+        "POST",
+        lambda w: f"/feedback/complaints/{w.complaint_a.pk}/",
+        OFFICE_A,
+        payload=lambda w: {"action": "move", "to": "dismissed", "note": "不属实"},
+        effect=_state("feedback.Complaint", lambda w: w.complaint_a, status="dismissed"),
     ),
     # help requests ------------------------------------------------------------------
     Row("help requests", "submit form", "GET", lambda w: "/help/", ALL),

@@ -361,3 +361,26 @@ def test_healthz_answers_503_while_the_database_is_down_and_recovers(topology):
     while requests.get(f"{PROXY}/healthz", timeout=30).status_code != 200:
         assert time.monotonic() < deadline, "/healthz did not recover with the database"
         time.sleep(0.5)
+
+
+def test_each_request_is_one_json_log_line_with_its_id_and_real_client(topology):
+    response = requests.get(
+        f"{PROXY}/healthz", headers={"X-Forwarded-For": "198.51.100.7"}, timeout=10
+    )
+    request_id = response.headers["X-Request-ID"]
+    port = response.headers["X-Upstream"].rsplit(":", 1)[1]
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [
+            json.loads(line)
+            for line in (topology["tmp"] / f"web-{port}.log").read_text().splitlines()
+            if line.startswith("{")
+        ]
+        logged = [line for line in lines if line["request_id"] == request_id]
+        if logged or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(logged) == 1
+    assert logged[0]["client"] == "198.51.100.7"
+    assert logged[0]["path"] == "/healthz"
+    assert logged[0]["status"] == 200
