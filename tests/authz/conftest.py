@@ -394,6 +394,11 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         for role, user in w.users.items()
         if user is not None
     }
+    # Tokens the token rows list and revoke (never the ones the cells sign in with).
+    w.spare_a = issue_api_token(actor=w.carol_user, name="spare")[0]
+    w.spare_b = issue_api_token(actor=w.dave_user, name="spare")[0]
+    w.spare_a_page = issue_api_token(actor=w.carol_user, name="spare page")[0]
+    w.spare_b_page = issue_api_token(actor=w.dave_user, name="spare page")[0]
     return w
 
 

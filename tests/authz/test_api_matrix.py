@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    API rows: 101, roles: 10, cells: 1010
+    API rows: 106, roles: 10, cells: 1060
 
 Each row names the object it acts on, so scope is in the table: squad_1a's objects
 (its admin, the detachment above, the offices over A1), the sibling squad_1b's (never
@@ -66,6 +66,17 @@ def _state(model_path: str, pk_of, field: str, value):
     return check
 
 
+def _token_revoked(attr: str):
+    """An effect: the world's token `attr` is revoked."""
+
+    def check(w, user) -> bool:
+        from zhiyuan.accounts.models import ApiToken
+
+        return ApiToken.objects.filter(pk=getattr(w, attr).pk, revoked_at__isnull=False).exists()
+
+    return check
+
+
 def _audited(w, user) -> bool:
     from zhiyuan.accounts.models import AuditEvent
 
@@ -89,6 +100,39 @@ AUDIT = [
 ROWS: list[Row] = [
     # accounts -----------------------------------------------------------------------
     Row("accounts", "me", "GET", lambda w: f"{API}/auth/me", SIGNED_IN),
+    Row("accounts", "own tokens", "GET", lambda w: f"{API}/auth/tokens", SIGNED_IN),
+    Row(
+        "accounts",
+        "carol's tokens",
+        "GET",
+        lambda w: f"{API}/auth/users/{w.carol_user.username}/tokens",
+        {"volunteer"} | OFFICE_A,
+        sees=lambda w: w.spare_a.prefix,
+    ),
+    Row(
+        "accounts",
+        "dave's tokens (B1)",
+        "GET",
+        lambda w: f"{API}/auth/users/{w.dave_user.username}/tokens",
+        {"other_volunteer"} | DISTRICT,
+        sees=lambda w: w.spare_b.prefix,
+    ),
+    Row(
+        "accounts",
+        "revoke carol's token",
+        "POST",
+        lambda w: f"{API}/auth/tokens/{w.spare_a.pk}/revoke",
+        {"volunteer"} | OFFICE_A,
+        effect=_token_revoked("spare_a"),
+    ),
+    Row(
+        "accounts",
+        "revoke dave's token (B1)",
+        "POST",
+        lambda w: f"{API}/auth/tokens/{w.spare_b.pk}/revoke",
+        {"other_volunteer"} | DISTRICT,
+        effect=_token_revoked("spare_b"),
+    ),
     # volunteers ---------------------------------------------------------------------
     Row(
         "volunteers",

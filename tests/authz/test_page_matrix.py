@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    page rows: 82, roles: 10, cells: 820
+    page rows: 87, roles: 10, cells: 870
 
 Pages answer a refused write with a redirect and a message as often as with a 403, so every
 write row names its effect (the state it must change) and a cell counts as allowed only if
@@ -39,6 +39,17 @@ def _state(model_path: str, pk_of, **values):
         from django.apps import apps
 
         return apps.get_model(model_path).objects.filter(pk=pk_of(w).pk, **values).exists()
+
+    return check
+
+
+def _token_revoked(attr: str):
+    """An effect: the world's token `attr` is revoked."""
+
+    def check(w, user) -> bool:
+        from zhiyuan.accounts.models import ApiToken
+
+        return ApiToken.objects.filter(pk=getattr(w, attr).pk, revoked_at__isnull=False).exists()
 
     return check
 
@@ -89,6 +100,40 @@ ROWS: list[Row] = [
     # public pages -------------------------------------------------------------------
     Row("portal", "home", "GET", lambda w: "/", ALL),
     Row("portal", "coverage", "GET", lambda w: "/coverage/", ALL),
+    # accounts -----------------------------------------------------------------------
+    Row("accounts", "own tokens", "GET", lambda w: "/accounts/tokens/", SIGNED_IN),
+    Row(
+        "accounts",
+        "carol's tokens",
+        "GET",
+        lambda w: f"/accounts/users/{w.carol_user.username}/tokens/",
+        {"volunteer"} | OFFICE_A,
+        sees=lambda w: w.spare_a_page.prefix,
+    ),
+    Row(
+        "accounts",
+        "dave's tokens (B1)",
+        "GET",
+        lambda w: f"/accounts/users/{w.dave_user.username}/tokens/",
+        {"other_volunteer"} | DISTRICT,
+        sees=lambda w: w.spare_b_page.prefix,
+    ),
+    Row(
+        "accounts",
+        "revoke carol's token",
+        "POST",
+        lambda w: f"/accounts/tokens/{w.spare_a_page.pk}/revoke/",
+        {"volunteer"} | OFFICE_A,
+        effect=_token_revoked("spare_a_page"),
+    ),
+    Row(
+        "accounts",
+        "revoke dave's token (B1)",
+        "POST",
+        lambda w: f"/accounts/tokens/{w.spare_b_page.pk}/revoke/",
+        {"other_volunteer"} | DISTRICT,
+        effect=_token_revoked("spare_b_page"),
+    ),
     # volunteers ---------------------------------------------------------------------
     Row(
         "volunteers",

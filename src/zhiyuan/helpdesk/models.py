@@ -145,6 +145,11 @@ class HelpRequest(EncryptedFieldsMixin, models.Model):
     FINISHED_STATUSES = (Status.DONE, Status.RATED)
 
     code = models.CharField(_("tracking code"), max_length=12, unique=True, editable=False)
+    # The key of the form that sent it: the same form sent twice (a refresh, a double tap)
+    # files one request, not two.
+    idempotency_key = models.CharField(
+        max_length=40, unique=True, null=True, blank=True, editable=False
+    )
     kind = models.CharField(_("what is needed"), max_length=20, choices=HelpKind.choices)
     title = models.CharField(_("summary"), max_length=100)
     description = models.TextField(_("details"), blank=True)

@@ -50,12 +50,13 @@ def scan_page(request, token: str):
             position = services.position_from(
                 request.POST.get("longitude"), request.POST.get("latitude"), "wgs84"
             )
+            was_open = selectors.open_attendance(volunteer, station)
             result = services.scan(actor=request.user, token=token, position=position)
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
             if result.checked_out_at:
-                messages.success(request, _("Checked out. Thank you for your service!"))
+                _report_check_out(request, result, repeated=was_open is None)
             else:
                 messages.success(request, _("Checked in. Scan again when you leave."))
             if not result.position_verified:
@@ -75,6 +76,42 @@ def scan_page(request, token: str):
             "volunteer": volunteer,
             "here": selectors.open_attendance(volunteer, station) if volunteer else None,
         },
+    )
+
+
+def _report_check_out(request, attendance, *, repeated: bool) -> None:
+    """Say what the check-out did: a repeat changes nothing, a check-out before the shift
+    began records no hours, otherwise the hours now waiting for approval."""
+    shift = attendance.shift
+    times = {
+        "out": timezone.localtime(attendance.checked_out_at).strftime("%H:%M"),
+        "start": timezone.localtime(shift.starts_at).strftime("%H:%M"),
+    }
+    if repeated:
+        messages.info(
+            request, _("You already checked out at %(out)s: nothing has changed.") % times
+        )
+        return
+    if attendance.checked_out_at <= shift.starts_at:
+        messages.warning(
+            request,
+            _(
+                "Checked out at %(out)s, before the shift began at %(start)s: no service hours "
+                "are recorded."
+            )
+            % times,
+        )
+        return
+    record = ServiceRecord.objects.filter(
+        volunteer_id=attendance.volunteer_id, shift=shift, is_current=True
+    ).first()
+    if record is None:
+        messages.success(request, _("Checked out at %(out)s.") % times)
+        return
+    messages.success(
+        request,
+        _("Checked out. %(hours)s hours are recorded and wait for approval. Thank you!")
+        % {"hours": record.hours},
     )
 
 
