@@ -41,9 +41,13 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 
-# URL names of the pages served from the cache to visitors without a session.
+# URL names of the pages served from the cache to visitors without a session: each shows
+# every such visitor the same page in their language (the CSRF token aside, which is put
+# back per visitor), so Cache-Control (the sign-in page's never_cache) is replayed to the
+# browser but does not keep the page out of this cache.
 PUBLIC_PAGES = frozenset(
     {
+        "accounts:login",
         "portal:home",
         "portal:coverage",
         "projects:list",
@@ -266,11 +270,11 @@ def _storable(request, response) -> bool:
     return (
         response.status_code == 200
         and not response.streaming
-        and not response.cookies
+        # A view with csrf_protect (the sign-in page) sets the CSRF cookie itself; a hit has
+        # CsrfViewMiddleware set the visitor's own.
+        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
         and not (session is not None and session.modified)
         and not queued
-        and "private" not in response.get("Cache-Control", "")
-        and "no-store" not in response.get("Cache-Control", "")
     )
 
 

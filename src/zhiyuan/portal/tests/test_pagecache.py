@@ -127,3 +127,20 @@ def test_public_pages_are_served_from_the_cache(plan, path, django_assert_num_qu
     assert visitor.get(path).status_code == 200
     with django_assert_num_queries(0):
         assert visitor.get(path).status_code == 200
+
+
+def test_the_cached_sign_in_page_still_signs_a_visitor_in(plan):  # noqa: F811
+    from conftest import PASSWORD
+
+    Client().get("/accounts/login/")  # fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/accounts/login/").content.decode()
+    token = TOKEN.search(page).group(1)
+
+    signed_in = visitor.post(
+        "/accounts/login/",
+        {"username": "carol", "password": PASSWORD, "csrfmiddlewaretoken": token},
+    )
+
+    assert signed_in.status_code == 302
+    assert visitor.get("/volunteers/me/").status_code == 200
