@@ -1,10 +1,12 @@
-"""`make bench`: build the demo district in a fresh database, then time the roster against a bare view.
+"""`make bench`: build the demo district in a fresh database, then time its pages against a bare view.
 
 The parent process runs one child per database (SQLite always; PostgreSQL when
 BENCH_DATABASE_URL is set), because Django reads its settings once, at import. Each child
-migrates an empty database, times `zhiyuan demo`, then requests each page in-process
-through the full middleware stack with django.test.Client, signed in as the demo office
-admin. Results are printed and written to bench/results/ (not committed).
+migrates an empty database, times `zhiyuan demo`, then requests each row of ROWS in-process
+through the full middleware stack with django.test.Client (as an anonymous visitor, the
+office admin, the demo volunteer or a bearer token), then end to end through gunicorn and
+wrk (bench/endtoend.py). Every answer is checked (bench/clients.py) before its time counts.
+Results are printed and written to bench/results/ (not committed).
 """
 
 from __future__ import annotations
@@ -517,6 +519,9 @@ def child(args: argparse.Namespace) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     migrate_seconds = time.perf_counter() - started
     print(f"migrate: {migrate_seconds:.1f}s", flush=True)
+    from bench.endtoend import collect_static
+
+    collect_static()  # production settings name hashed static files
 
     started = time.perf_counter()
     call_command("demo", "--volunteers", str(args.volunteers))
