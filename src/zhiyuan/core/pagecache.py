@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import re
 import secrets
@@ -40,6 +41,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
+
+logger = logging.getLogger("zhiyuan.pagecache")
 
 # URL names of the pages served from the cache to visitors without a session: each shows
 # every such visitor the same page in their language (the CSRF token aside, which is put
@@ -160,7 +163,7 @@ class _BumpOnCommit:
         self.table = table
 
     def __call__(self) -> None:
-        stamps().bump(self.table)
+        _bump(self.table)
 
     @classmethod
     def register(cls, db, table: str) -> None:
@@ -185,10 +188,23 @@ def watch_writes(execute, sql, params, many, context):
         return result
     db = context["connection"]
     for table in written:
-        stamps().bump(table)
+        _bump(table)
         if db.in_atomic_block:
             _BumpOnCommit.register(db, table)
     return result
+
+
+_serving = True
+
+
+def _bump(table: str) -> None:
+    """A stamp that cannot be renewed stops this process serving cached pages (never stale)."""
+    global _serving
+    try:
+        stamps().bump(table)
+    except OSError:
+        _serving = False
+        logger.exception("page cache: cannot renew the stamp of %s; serving no cached page", table)
 
 
 def install_write_watch(*, connection, **kwargs) -> None:
@@ -209,7 +225,7 @@ class CachedPage:
     content: bytes
 
     def is_fresh(self) -> bool:
-        if time.monotonic() > self.expires:
+        if time.time() > self.expires:
             return False
         store = stamps()
         return all(store.read(table) == stamp for table, stamp in self.stamps)
@@ -286,7 +302,7 @@ class PageCacheMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or match.view_name not in PUBLIC_PAGES:
+        if not _serving or match is None or match.view_name not in PUBLIC_PAGES:
             return None
         if not _visitor_without_session(request):
             return None
@@ -310,7 +326,7 @@ class PageCacheMiddleware:
         if pending is not None and _storable(request, response):
             key, watch, _stack = pending
             page = CachedPage(
-                expires=time.monotonic() + PAGE_SECONDS,
+                expires=time.time() + PAGE_SECONDS,
                 stamps=tuple(watch.stamps.items()),
                 status=response.status_code,
                 headers=tuple(response.items()),

@@ -144,3 +144,16 @@ def test_the_cached_sign_in_page_still_signs_a_visitor_in(plan):  # noqa: F811
 
     assert signed_in.status_code == 302
     assert visitor.get("/volunteers/me/").status_code == 200
+
+
+def test_a_stamp_that_cannot_be_renewed_stops_serving_cached_pages(plan, monkeypatch):  # noqa: F811
+    Client().get("/projects/")
+
+    def unwritable(self, table):
+        raise PermissionError(table)
+
+    monkeypatch.setattr(pagecache.FileStamps, "bump", unwritable)
+    monkeypatch.setattr(pagecache, "_serving", True)
+    Project.objects.filter(pk=plan.project.pk).update(name="周末文明引导")
+
+    assert "周末文明引导" in Client().get("/projects/").content.decode()
