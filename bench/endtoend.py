@@ -224,6 +224,7 @@ def run(rows, *, cookies: dict, bearer: str, seconds: float) -> dict:
                 check(label, status, body, marker)
             row = {"path": path, "bytes": len(body)}
             if seconds > 0:
+                wrk(label, port, path, marker, headers, 1)  # warms every worker (and its caches)
                 row |= wrk(label, port, path, marker, headers, seconds)
                 print(
                     f"  {label:32}{row['rps']:>9.0f} req/s  p99 {row['p99_ms']:>7.1f} ms",
