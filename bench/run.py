@@ -175,7 +175,6 @@ def main() -> int:
                 str(args.warmup),
                 "--import-rows",
                 str(args.import_rows),
-                *([] if args.load else ["--no-load"]),
                 "--e2e-seconds",
                 str(args.e2e_seconds),
                 *([] if args.load else ["--no-load"]),

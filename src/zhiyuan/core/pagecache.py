@@ -63,6 +63,10 @@ PUBLIC_PAGES = frozenset(
         "stations:list",
         "stations:map",
         "helpdesk:submit",
+        # Public API reads (anonymous callers: no session, no Authorization header).
+        "api:list_projects",
+        "api:get_project",
+        "api:list_skills",
     }
 )
 PAGE_SECONDS = 60

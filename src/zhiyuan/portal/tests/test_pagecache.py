@@ -157,3 +157,16 @@ def test_a_stamp_that_cannot_be_renewed_stops_serving_cached_pages(plan, monkeyp
     Project.objects.filter(pk=plan.project.pk).update(name="周末文明引导")
 
     assert "周末文明引导" in Client().get("/projects/").content.decode()
+
+
+def test_public_api_reads_come_from_the_cache_and_show_a_write_at_once(
+    plan,  # noqa: F811
+    django_assert_num_queries,
+):
+    Client().get("/api/v1/projects")
+    with django_assert_num_queries(0):
+        assert [p["name"] for p in Client().get("/api/v1/projects").json()] == ["文明礼让日"]
+
+    Project.objects.filter(pk=plan.project.pk).update(name="周末文明引导")
+
+    assert [p["name"] for p in Client().get("/api/v1/projects").json()] == ["周末文明引导"]
