@@ -21,7 +21,7 @@ install: $(BIN)/zhiyuan
 run: install
 	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan migrate --no-input -v0
 	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan demo --if-empty
-	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan db_worker & worker=$$!; \
+	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan runserver $(HOST)
 
@@ -37,7 +37,6 @@ serve: install
 wheelhouse:
 	rm -rf wheelhouse
 	$(PYTHON) -m pip wheel --quiet --wheel-dir wheelhouse .
-	$(PYTHON) -m pip download --quiet --dest wheelhouse --only-binary=:all: pip setuptools wheel
 
 ## The whole suite: unit, API and browser tests (set DATABASE_URL for PostgreSQL).
 test: install
@@ -46,6 +45,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=src $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

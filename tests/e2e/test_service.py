@@ -74,7 +74,7 @@ def test_hours_from_a_scan_to_a_certificate_anyone_can_check(
     )
     expect(gina.locator("#checked-in")).to_contain_text(live.now_shift.role)
     expect(gina.locator("#check-out")).to_be_visible()
-    expect(gina.locator("#check-in")).to_have_count(0)
+    expect(gina.locator("#check-in")).to_be_hidden()
     attendance = Attendance.objects.get(volunteer=gina_v)
     assert attendance.shift == live.now_shift
     assert attendance.checked_out_at is None
@@ -89,15 +89,19 @@ def test_hours_from_a_scan_to_a_certificate_anyone_can_check(
     gina.locator("#check-out").tap()
 
     expect(gina).to_have_url(re.compile(rf"{re.escape(scan_url)}$"))
-    expect(gina.locator(".flash.success")).to_have_text(
-        shown("Checked out. Thank you for your service!")
-    )
+    expect(gina.locator(".flash.success")).to_be_visible()
     expect(gina.locator("#checked-in")).to_have_count(0)
     attendance.refresh_from_db()
     assert attendance.checked_out_at is not None
     assert attendance.out_distance_m is not None
     assert not Attendance.objects.filter(volunteer=gina_v, checked_out_at__isnull=True).exists()
     record = ServiceRecord.objects.get(volunteer=gina_v)
+    # The check-out says how many hours it recorded, not only thanks.
+    with translation.override("zh-hans"):
+        told = gettext(
+            "Checked out. %(hours)s hours are recorded and wait for approval. Thank you!"
+        ) % {"hours": record.hours}
+    expect(gina.locator(".flash.success")).to_have_text(told)
     assert record.state == ServiceRecord.State.PENDING
     assert record.source == ServiceRecord.Source.MEASURED
     assert record.is_current
@@ -110,7 +114,12 @@ def test_hours_from_a_scan_to_a_certificate_anyone_can_check(
     sign_in(carol, "carol", PASSWORD)
     carol.goto("/service/queue/")
     row = carol.locator(f"#queue-form input[name=record][value='{record.pk}']")
+    expect(row).not_to_be_checked()  # nothing is ticked in advance
+    carol.click("#select-all")
     expect(row).to_be_checked()
+    carol.click("#select-none")
+    expect(row).not_to_be_checked()
+    row.check()
     carol.click("#approve-selected")
 
     expect(carol).to_have_url(re.compile(r"/service/queue/$"))

@@ -29,9 +29,14 @@ VOLUNTEER_NUMBER_PREFIX = envstr("ZHIYUAN_VOLUNTEER_PREFIX", "ZY")
 STAR_THRESHOLDS = [
     int(v) for v in envlist("ZHIYUAN_STAR_THRESHOLDS", ["100", "300", "600", "1000", "1500"])
 ]
+# How long the dashboard keeps a scope's figures (seconds; 0: computed on every request).
+# A refresh of the rollups (a record changed) shows at once: it is part of the cache key.
+FIGURES_CACHE_SECONDS = envint("ZHIYUAN_FIGURES_CACHE_SECONDS", 300)
 # A scan without the phone's position is refused; a district may instead take it as
 # unverified, its hours held back until an organiser confirms the attendance.
 CHECKIN_ALLOW_UNVERIFIED = envbool("ZHIYUAN_CHECKIN_ALLOW_UNVERIFIED", False)
+# Days the office has to handle a complaint (the district's rule); the deadline is shown.
+COMPLAINT_DAYS = envint("ZHIYUAN_COMPLAINT_DAYS", 15)
 
 ALLOWED_HOSTS = envlist("ZHIYUAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("ZHIYUAN_CSRF_TRUSTED_ORIGINS", [])
@@ -46,7 +51,6 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
-    "axes",
     "zhiyuan.core",
     "zhiyuan.places",
     "zhiyuan.accounts",
@@ -58,6 +62,7 @@ INSTALLED_APPS = [
     "zhiyuan.projects",
     "zhiyuan.service",
     "zhiyuan.helpdesk",
+    "zhiyuan.feedback",
     "zhiyuan.honours",
     "zhiyuan.news",
     "zhiyuan.spreadsheets",
@@ -67,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "zhiyuan.ops.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files before anything touches the session or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -80,10 +87,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhiyuan.core.security.ContentSecurityPolicyMiddleware",
-    # It turns a sign-in that axes refused into the lockout page.
-    "axes.middleware.AxesMiddleware",
-    # Last: public pages for visitors without a session, from the cache (core/pagecache.py).
+    # A RateLimited from any view (a throttle, a paused sign-in) becomes the 429 page.
+    "zhiyuan.core.security.RateLimitedMiddleware",
+    # Public pages for visitors without a session, from the cache (core/pagecache.py).
     "zhiyuan.core.pagecache.PageCacheMiddleware",
+    # Last, as django-prometheus requires.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "zhiyuan.config.urls"
@@ -139,6 +148,12 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# /healthz answers 503 below this much free space in ZHIYUAN_DATA_DIR; reports the task
+# queue as stale when its oldest task has waited longer than this many seconds.
+HEALTH_MIN_FREE_MB = envint("ZHIYUAN_HEALTH_MIN_FREE_MB", 500)
+HEALTH_QUEUE_MAX_AGE = envint("ZHIYUAN_HEALTH_QUEUE_MAX_AGE", 900)
+# Who may read /metrics (Prometheus' address), after trusted proxies are walked through.
+METRICS_FROM = envlist("ZHIYUAN_METRICS_FROM", ["127.0.0.1", "::1"])
 # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed: the client
 # address is the last one in that header that is not one of them (core.security.client_ip).
 TRUSTED_PROXIES = envlist("ZHIYUAN_TRUSTED_PROXIES", [])
@@ -148,21 +163,16 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
-AUTHENTICATION_BACKENDS = [
-    # First: refuses a locked-out username/address before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "zhiyuan.accounts.backends.PhoneOrUsernameBackend",
-]
-# Sign-in lockout (django-axes): this many failures for one username from one address
-# pause signing in for ZHIYUAN_LOGIN_COOLOFF_MINUTES. 0 turns the lockout off.
-AXES_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_FAILURE_LIMIT", 5)
-AXES_ENABLED = AXES_FAILURE_LIMIT > 0
-AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("ZHIYUAN_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "zhiyuan.core.security.lockout_response"
-AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "zhiyuan.core.security.client_ip"
+AUTHENTICATION_BACKENDS = ["zhiyuan.accounts.backends.PhoneOrUsernameBackend"]
+# Sign-in lockout (zhiyuan.accounts.signin): this many failures for one account (under any
+# spelling, from anywhere) pause its sign-in for ZHIYUAN_LOGIN_COOLOFF_MINUTES after the
+# last one; ZHIYUAN_LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the
+# accounts, pause that address. 0 turns the lockout off.
+LOGIN_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_COOLOFF = dt.timedelta(minutes=envint("ZHIYUAN_LOGIN_COOLOFF_MINUTES", 15))
+# API tokens end this many days after they are made (or earlier: revoked, password changed).
+API_TOKEN_DAYS = envint("ZHIYUAN_API_TOKEN_DAYS", 30)
 # Registrations and help requests accepted from one address per hour.
 REGISTRATIONS_PER_HOUR = envint("ZHIYUAN_REGISTRATIONS_PER_HOUR", 20)
 
@@ -194,6 +204,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Pages name only hashed files: the unhashed copies need neither keeping nor compressing.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -209,6 +221,8 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+# Load balancers probe each app host over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = envint("ZHIYUAN_SESSION_HOURS", 12) * 3600

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zhiyuan.config.api import api
-from zhiyuan.service.views import scan_page
+from zhiyuan.ops.views import healthz, metrics
+from zhiyuan.service.views import checkin_worker, scan_page
 
 urlpatterns = [
     path("", include("zhiyuan.portal.urls")),
@@ -14,10 +15,12 @@ urlpatterns = [
     path("stations/", include("zhiyuan.stations.urls")),
     path("projects/", include("zhiyuan.projects.urls")),
     path("messages/", include("zhiyuan.notifications.urls")),
+    path("s/sw.js", checkin_worker, name="checkin_worker"),
     path("s/<str:token>/", scan_page, name="checkin"),
     path("service/", include("zhiyuan.service.urls")),
     path("training/", include("zhiyuan.training.urls")),
     path("help/", include("zhiyuan.helpdesk.urls")),
+    path("feedback/", include("zhiyuan.feedback.urls")),
     path("honours/", include("zhiyuan.honours.urls")),
     path("news/", include("zhiyuan.news.urls")),
     path("imports/", include("zhiyuan.spreadsheets.urls")),
@@ -26,6 +29,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
 ]
 
 # Rendered without context processors: an outage answers 503, anything else the 500 page.

@@ -1,4 +1,4 @@
-"""Security headers and throttles: the Content-Security-Policy, sign-in lockouts, rate limits.
+"""Security headers and throttles: the Content-Security-Policy, rate limits, failure counters.
 
 The platform serves every script, style and font itself (no CDN, no inline script), so the
 policy can be strict: only our own origin, plus data:/blob: images for QR codes and chart
@@ -14,9 +14,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhiyuan.core.errors import DomainError
@@ -47,9 +46,46 @@ class ContentSecurityPolicyMiddleware:
 
 
 class RateLimited(DomainError):
+    """Too many attempts: the API answers 429 in its error shape, a page with the 429 page."""
+
     code = "rate_limited"
     status = 429
     default_message = gettext_lazy("Too many attempts. Please wait a few minutes and try again.")
+
+    def __init__(self, message=None, *, retry_after: int = 60, code: str | None = None):
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+
+
+class RateLimitedMiddleware:
+    """Turns a RateLimited raised by any view into the 429 page, so no page forgets to."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, RateLimited):
+            return None
+        return rate_limited_response(request, exception)
+
+
+def rate_limited_response(request, exc: RateLimited) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"code": exc.code, "message": str(exc.message), "errors": {}}, status=429
+        )
+    else:
+        response = render(
+            request,
+            "core/rate_limited.html",
+            {"message": exc.message, "code": exc.code},
+            status=429,
+        )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -96,6 +132,21 @@ def client_ip(request) -> str | None:
     return str(client)
 
 
+def _count(cache_key: str, timeout: int) -> int:
+    """Add one to the counter at `cache_key` (created with `timeout` s) and return it.
+
+    Through Django's cache, so the count is shared by every process when the cache is
+    (Redis through ZHIYUAN_CACHE_URL), and per process only on the embedded default.
+    """
+    if cache.add(cache_key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=timeout)
+        return 1
+
+
 def throttle(scope: str, key: str | None, *, limit: int, window: int) -> None:
     """Count one attempt at `scope` by `key`; raise RateLimited past `limit` within `window` s.
 
@@ -106,30 +157,34 @@ def throttle(scope: str, key: str | None, *, limit: int, window: int) -> None:
         return
     key = key or "unknown"
     bucket = int(time.time() // window)
-    cache_key = f"throttle:{scope}:{key}:{bucket}"
-    if cache.add(cache_key, 1, timeout=window + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=window + 1)
-            count = 1
-    if count > limit:
-        raise RateLimited()
+    if _count(f"throttle:{scope}:{key}:{bucket}", window + 1) > limit:
+        raise RateLimited(retry_after=window - int(time.time() % window))
 
 
-def lockout_response(request, response=None, credentials=None):
-    """django-axes calls this when an account or address is locked out after failed sign-ins."""
-    message = _(
-        "Too many failed sign-ins. For your safety, signing in is paused for %(minutes)d minutes."
-    ) % {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"code": "locked_out", "message": message, "errors": {}},
-            status=429,
-        )
-    return render(request, "core/locked_out.html", {"message": message}, status=429)
+class FailureCounter:
+    """Failures per key that pause the key for `cooloff` s after `limit` of them.
+
+    Each failure restarts the cool-off, so the pause ends `cooloff` s after the last one.
+    """
+
+    def __init__(self, scope: str, *, limit: int, cooloff: int):
+        self.scope, self.limit, self.cooloff = scope, limit, cooloff
+
+    def _key(self, key: str) -> str:
+        return f"failures:{self.scope}:{key}"
+
+    def is_locked(self, key: str) -> bool:
+        return self.limit > 0 and (cache.get(self._key(key)) or 0) >= self.limit
+
+    def fail(self, key: str) -> bool:
+        """Count one failure; True if it leaves the key paused."""
+        cache_key = self._key(key)
+        count = _count(cache_key, self.cooloff)
+        cache.touch(cache_key, self.cooloff)
+        return self.limit > 0 and count >= self.limit
+
+    def clear(self, key: str) -> None:
+        cache.delete(self._key(key))
 
 
 def throttle_registration(request) -> None:

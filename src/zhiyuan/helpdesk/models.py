@@ -145,6 +145,11 @@ class HelpRequest(EncryptedFieldsMixin, models.Model):
     FINISHED_STATUSES = (Status.DONE, Status.RATED)
 
     code = models.CharField(_("tracking code"), max_length=12, unique=True, editable=False)
+    # The key of the form that sent it: the same form sent twice (a refresh, a double tap)
+    # files one request, not two.
+    idempotency_key = models.CharField(
+        max_length=40, unique=True, null=True, blank=True, editable=False
+    )
     kind = models.CharField(_("what is needed"), max_length=20, choices=HelpKind.choices)
     title = models.CharField(_("summary"), max_length=100)
     description = models.TextField(_("details"), blank=True)
@@ -331,6 +336,17 @@ class Assignment(models.Model):
         related_name="+",
     )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    # A volunteer who takes a request themselves waits for the handling team to confirm;
+    # only then are the recipient's full address and phone theirs to see.
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     record = models.OneToOneField(
         "service.ServiceRecord",
         verbose_name=_("service record"),
@@ -355,6 +371,10 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} → {self.request}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class MatchRun(models.Model):

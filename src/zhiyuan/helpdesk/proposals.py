@@ -23,8 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan import matching as engine
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.helpdesk import services
+from zhiyuan.helpdesk.access import may_decide, may_run, takeable
 from zhiyuan.helpdesk.models import (
     KIND_EXCLUDED_HEALTH,
     KIND_SKILLS,
@@ -39,7 +41,6 @@ from zhiyuan.projects.eligibility import age_on
 from zhiyuan.projects.models import Project, Shift, SignUp
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.stations.models import Station
-from zhiyuan.teams.selectors import managed_teams
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.models import Volunteer
 
@@ -379,19 +380,9 @@ def demands_for(
 # Runs ----------------------------------------------------------------------------------------
 
 
-def may_run(user, region: Region) -> bool:
-    """The office of the region, or admins of a team whose home region covers it."""
-    if scopes.administers_region(user, region):
-        return True
-    return any(
-        region.path.startswith(path)
-        for path in managed_teams(user).values_list("region__path", flat=True)
-    )
-
-
 def start_run(
     *,
-    actor,
+    actor: User,
     region: Region,
     days_ahead: int = 14,
     include_requests: bool = True,
@@ -519,22 +510,14 @@ def shift_refusals(volunteer: Volunteer, shift: Shift) -> list[str]:
 # Proposals -----------------------------------------------------------------------------------
 
 
-def may_decide(user, proposal: Proposal) -> bool:
-    if proposal.help_request_id:
-        return services.may_handle(user, proposal.help_request) or may_run(
-            user, proposal.run.region
-        )
-    return project_services.may_organise(user, proposal.shift.activity.project)
-
-
-def _check_decide(actor, proposal: Proposal) -> None:
+def _check_decide(actor: User, proposal: Proposal) -> None:
     if not may_decide(actor, proposal):
         raise PermissionDenied(_("Only the organisers of this demand may decide."))
     if not proposal.is_open:
         raise Conflict(_("This proposal is already decided."), code="already_decided")
 
 
-def confirm_proposal(*, actor, proposal: Proposal) -> Proposal:
+def confirm_proposal(*, actor: User, proposal: Proposal) -> Proposal:
     """Assign the volunteer to the request (it becomes matched), or sign them up for the
     shift through the projects app with all of its rules. The organiser accepts on the
     volunteer's behalf, account or not; the volunteer is told (by SMS without an account)."""
@@ -559,7 +542,7 @@ def confirm_proposal(*, actor, proposal: Proposal) -> Proposal:
     return locked
 
 
-def drop_proposal(*, actor, proposal: Proposal) -> Proposal:
+def drop_proposal(*, actor: User, proposal: Proposal) -> Proposal:
     _check_decide(actor, proposal)
     proposal.state = Proposal.State.DROPPED
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
@@ -567,7 +550,7 @@ def drop_proposal(*, actor, proposal: Proposal) -> Proposal:
     return proposal
 
 
-def swap_proposal(*, actor, proposal: Proposal, volunteer: Volunteer) -> Proposal:
+def swap_proposal(*, actor: User, proposal: Proposal, volunteer: Volunteer) -> Proposal:
     """Put another volunteer on the proposal; refused, with the reasons, if not eligible."""
     _check_decide(actor, proposal)
     if not volunteer.is_active:
@@ -601,7 +584,16 @@ def recommended_for(volunteer: Volunteer, *, days_ahead: int = 30, limit: int = 
     if not built:
         return []
     me = built[0]
-    eligible = [d for d in demands if not engine.refusals(me, d)]
+    takes = set(
+        HelpRequest.objects.filter(takeable(volunteer), status__in=OPEN_FOR_MATCHING).values_list(
+            "pk", flat=True
+        )
+    )
+    eligible = [
+        d
+        for d in demands
+        if not engine.refusals(me, d) and (not d.id.startswith("help:") or int(d.id[5:]) in takes)
+    ]
     scored = []
     for demand in eligible:
         result = engine.solve([me], [demand])
@@ -634,7 +626,7 @@ def recommended_for(volunteer: Volunteer, *, days_ahead: int = 30, limit: int = 
     return items
 
 
-def accept_request(*, actor, request: HelpRequest) -> Assignment:
+def accept_request(*, actor: User, request: HelpRequest) -> Assignment:
     """A volunteer takes a verified request themselves, if the matching rules allow."""
     volunteer = getattr(actor, "volunteer", None)
     if volunteer is None or not volunteer.is_active:

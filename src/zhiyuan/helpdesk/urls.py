@@ -6,6 +6,7 @@ app_name = "helpdesk"
 
 urlpatterns = [
     path("", views.submit, name="submit"),
+    path("received/", views.received, name="received"),
     path("track/", views.track, name="track"),
     path("track/<str:code>/", views.track_code, name="track_code"),
     path("requests/", views.request_list, name="request_list"),

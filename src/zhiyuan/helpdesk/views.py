@@ -3,16 +3,18 @@ matching runs with their proposals, and volunteers' recommendations."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhiyuan.core import qr
 from zhiyuan.core.errors import DomainError, NotFound
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
@@ -33,19 +35,47 @@ from zhiyuan.helpdesk.models import HelpKind, HelpRequest, Proposal, RecipientCa
 from zhiyuan.volunteers.models import Volunteer
 
 PAGE_SIZE = 20
+SUBMITTED = "helpdesk_submitted_code"
 
 
 def submit(request):
     form = SubmitForm(request.POST or None)
+    key = request.POST.get("idempotency_key", "") if request.method == "POST" else ""
     if request.method == "POST" and form.is_valid():
         try:
             throttle_registration(request)
-            help_request = services.submit_request(actor=request.user, **form.submit_kwargs())
+            help_request = services.submit_request(
+                actor=request.user, idempotency_key=key, **form.submit_kwargs()
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            return render(request, "helpdesk/submitted.html", {"help_request": help_request})
-    return render(request, "helpdesk/submit.html", {"form": form})
+            # Redirect after the POST: a refresh shows the code again, it files nothing.
+            request.session[SUBMITTED] = help_request.code
+            return redirect("helpdesk:received")
+    return render(
+        request,
+        "helpdesk/submit.html",
+        {"form": form, "idempotency_key": key or uuid.uuid4().hex},
+    )
+
+
+def received(request):
+    """The page after a help request is sent: its tracking code, to copy or scan."""
+    code = request.session.get(SUBMITTED)
+    if not code:
+        return redirect("helpdesk:track")
+    help_request = get_object_or_404(HelpRequest, code=code)
+    link = request.build_absolute_uri(reverse("helpdesk:track_code", args=[code]))
+    return render(
+        request,
+        "helpdesk/submitted.html",
+        {
+            "help_request": help_request,
+            "track_url": link,
+            "qr": qr.svg(link, label=_("QR code of the tracking link")),
+        },
+    )
 
 
 def track(request):
@@ -131,8 +161,8 @@ def request_detail(request, pk: int):
         "helpdesk/request_detail.html",
         {
             "help_request": help_request,
-            "may_verify": services.may_verify(request.user, help_request),
-            "may_handle": services.may_handle(request.user, help_request),
+            "may_verify": access.may_verify(request.user, help_request),
+            "may_handle": access.may_handle(request.user, help_request),
             "assignments": help_request.assignments.filter(state="active").select_related(
                 "volunteer", "record"
             ),
@@ -143,6 +173,7 @@ def request_detail(request, pk: int):
             "is_assigned": help_request.assignments.filter(
                 state="active", volunteer__user=request.user
             ).exists(),
+            "may_see_private": access.may_see_private(request.user, help_request),
         },
     )
 
@@ -163,6 +194,13 @@ def request_action(request, pk: int, action: str):
         ),
         "cancel": lambda: services.cancel_request(
             actor=request.user, request=help_request, reason=reason
+        ),
+        "confirm": lambda: services.confirm_assignment(
+            actor=request.user,
+            request=help_request,
+            volunteer=get_or_page_error(
+                access.assigned_volunteer, help_request, request.POST.get("volunteer_no", "")
+            ),
         ),
     }
     if action not in actions:
@@ -217,10 +255,7 @@ def request_accept(request, pk: int):
 
 
 def _require_office(user) -> None:
-    from zhiyuan.accounts import scopes
-
-    if not scopes.is_district_admin(user):
-        raise DjangoPermissionDenied(_("Only office admins manage recipients."))
+    get_or_page_error(access.check_office, user)
 
 
 @login_required

@@ -4,9 +4,43 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from zhiyuan.core.errors import NotFound
+from zhiyuan.accounts import scopes
+from zhiyuan.core.errors import NotFound, PermissionDenied
 from zhiyuan.honours import selectors
 from zhiyuan.honours.models import Award, AwardKind, Nomination, NominationRound
+from zhiyuan.teams.access import may_manage as may_manage_team
+from zhiyuan.teams.models import Team
+
+
+def is_office_admin(user) -> bool:
+    return scopes.is_district_admin(user)
+
+
+def check_office(user) -> None:
+    """Award kinds, awards and rounds are set up by the offices."""
+    if not is_office_admin(user):
+        raise PermissionDenied(_("Only office admins may do this."))
+
+
+def may_run(user, round_: NominationRound) -> bool:
+    return scopes.administers_region(user, round_.region)
+
+
+def approver_team(nomination: Nomination) -> Team | None:
+    """The team whose admins approve this nomination; None: the round's office admins."""
+    team = nomination.nominating_team
+    return team.parent if team is not None and team.parent_id else None
+
+
+def may_decide(user, nomination: Nomination) -> bool:
+    """The next level up decides: the parent team's admins (or those above them, and the
+    office); never the nominating team's own admins or a sibling team's."""
+    if nomination.source != Nomination.Source.TEAM:
+        return may_run(user, nomination.round)
+    parent = approver_team(nomination)
+    if parent is None:
+        return may_run(user, nomination.round)
+    return may_manage_team(user, parent)
 
 
 def kind_for(code_or_id) -> AwardKind:

@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.honours import rules as candidate_rules
+from zhiyuan.honours.access import may_decide, may_run
 from zhiyuan.honours.models import (
     Award,
     AwardeeType,
@@ -27,8 +29,8 @@ from zhiyuan.honours.models import (
 from zhiyuan.places.models import Region
 from zhiyuan.projects.models import Project
 from zhiyuan.stations.models import Station
+from zhiyuan.teams.access import may_manage
 from zhiyuan.teams.models import Membership, Team
-from zhiyuan.teams.selectors import may_manage
 from zhiyuan.volunteers.models import Volunteer
 
 FIRST_YEAR = 1990
@@ -88,7 +90,7 @@ def find_awardee(awardee_type: str, identifier) -> object:
         AwardeeType.STATION: (Station, _("No station has this number.")),
     }[AwardeeType(awardee_type)]
     related = {Team: ["region"], Project: ["organiser__region"], Station: ["region"]}[model]
-    found = model.objects.select_related(*related).filter(pk=int(text)).first()
+    found = model._default_manager.select_related(*related).filter(pk=int(text)).first()
     if found is None:
         raise ValidationFailed({"awardee": [message]})
     check_awardee(awardee_type, found)
@@ -151,7 +153,7 @@ def _awardee_fields(awardee) -> dict:
 
 
 def create_kind(
-    *, actor, code: str, name: str, awardee_type: str, description: str = ""
+    *, actor: User, code: str, name: str, awardee_type: str, description: str = ""
 ) -> AwardKind:
     if not scopes.is_district_admin(actor):
         raise NotOfficeAdmin()
@@ -193,7 +195,7 @@ def _check_year(errors: dict, year, field: str = "year") -> None:
 
 def create_award(
     *,
-    actor,
+    actor: User,
     kind: AwardKind,
     awardee,
     level: str,
@@ -250,7 +252,7 @@ def create_award(
         raise AlreadyAwarded(field="awardee") from None
 
 
-def withdraw_award(*, actor, award: Award, reason: str) -> Award:
+def withdraw_award(*, actor: User, award: Award, reason: str) -> Award:
     """Take an award off the roll (made in error, or revoked); the row stays with the reason."""
     if not scopes.administers_region(actor, award.region):
         raise NotOfficeAdmin()
@@ -269,18 +271,14 @@ def withdraw_award(*, actor, award: Award, reason: str) -> Award:
 # --- rounds ----------------------------------------------------------------------------------
 
 
-def may_run(user, round_: NominationRound) -> bool:
-    return scopes.administers_region(user, round_.region)
-
-
-def _check_runs(actor, round_: NominationRound) -> None:
+def _check_runs(actor: User, round_: NominationRound) -> None:
     if not may_run(actor, round_):
         raise NotOfficeAdmin()
 
 
 def open_round(
     *,
-    actor,
+    actor: User,
     kind: AwardKind,
     year: int,
     level: str,
@@ -328,7 +326,7 @@ def _lock_open_round(round_: NominationRound) -> NominationRound:
     return row
 
 
-def propose_candidates(*, actor, round: NominationRound) -> int:
+def propose_candidates(*, actor: User, round: NominationRound) -> int:
     """Shortlist the candidates the rules find; those already in the round (or removed from
     it by the admin) stay as they are. Returns how many were added."""
     _check_runs(actor, round)
@@ -370,7 +368,7 @@ def _in_region(row: NominationRound, awardee) -> None:
         raise ValidationFailed({"awardee": [_("The candidate is outside this round's region.")]})
 
 
-def add_candidate(*, actor, round: NominationRound, awardee, reason: str) -> Nomination:
+def add_candidate(*, actor: User, round: NominationRound, awardee, reason: str) -> Nomination:
     """The office adds a candidate to the shortlist by hand, saying why."""
     _check_runs(actor, round)
     check_awardee(round.kind.awardee_type, awardee)
@@ -408,7 +406,9 @@ def _in_team(team: Team, awardee) -> bool:
     return awardee.managing_team_id is not None and awardee.managing_team.path.startswith(team.path)
 
 
-def nominate(*, actor, round: NominationRound, team: Team, awardee, reason: str) -> Nomination:
+def nominate(
+    *, actor: User, round: NominationRound, team: Team, awardee, reason: str
+) -> Nomination:
     """A team's admin puts forward one of its members, sub-teams, projects or stations; the
     nomination waits for the admin of the team above."""
     if not may_manage(actor, team):
@@ -450,24 +450,7 @@ def nominate(*, actor, round: NominationRound, team: Team, awardee, reason: str)
         raise AlreadyNominated(field="awardee") from None
 
 
-def approver_team(nomination: Nomination) -> Team | None:
-    """The team whose admins approve this nomination; None: the round's office admins."""
-    team = nomination.nominating_team
-    return team.parent if team is not None and team.parent_id else None
-
-
-def may_decide(user, nomination: Nomination) -> bool:
-    """The next level up decides: the parent team's admins (or those above them, and the
-    office); never the nominating team's own admins or a sibling team's."""
-    if nomination.source != Nomination.Source.TEAM:
-        return may_run(user, nomination.round)
-    parent = approver_team(nomination)
-    if parent is None:
-        return may_run(user, nomination.round)
-    return may_manage(user, parent)
-
-
-def _lock_pending(actor, nomination: Nomination) -> Nomination:
+def _lock_pending(actor: User, nomination: Nomination) -> Nomination:
     _lock_open_round(nomination.round)
     row = (
         Nomination.objects.select_for_update(of=("self",))
@@ -483,7 +466,7 @@ def _lock_pending(actor, nomination: Nomination) -> Nomination:
     return row
 
 
-def approve_nomination(*, actor, nomination: Nomination, note: str = "") -> Nomination:
+def approve_nomination(*, actor: User, nomination: Nomination, note: str = "") -> Nomination:
     if not may_decide(actor, nomination):
         raise NotNextLevelUp()
     with transaction.atomic():
@@ -496,7 +479,7 @@ def approve_nomination(*, actor, nomination: Nomination, note: str = "") -> Nomi
     return row
 
 
-def reject_nomination(*, actor, nomination: Nomination, reason: str) -> Nomination:
+def reject_nomination(*, actor: User, nomination: Nomination, reason: str) -> Nomination:
     if not may_decide(actor, nomination):
         raise NotNextLevelUp()
     if not (reason or "").strip():
@@ -510,7 +493,7 @@ def reject_nomination(*, actor, nomination: Nomination, reason: str) -> Nominati
     return row
 
 
-def remove_candidate(*, actor, nomination: Nomination, reason: str) -> Nomination:
+def remove_candidate(*, actor: User, nomination: Nomination, reason: str) -> Nomination:
     """The office takes a candidate off the shortlist, saying why; the row stays."""
     _check_runs(actor, nomination.round)
     if not (reason or "").strip():
@@ -528,7 +511,7 @@ def remove_candidate(*, actor, nomination: Nomination, reason: str) -> Nominatio
 
 
 def finalise_round(
-    *, actor, round: NominationRound, awarded_on: dt.date | None = None
+    *, actor: User, round: NominationRound, awarded_on: dt.date | None = None
 ) -> list[Award]:
     """Close the round: every shortlisted candidate receives the award, published on the roll.
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -36,7 +35,7 @@ def article_list(request, code: str = ""):
             "page": page,
             "q": q,
             "query": f"q={q}" if q else "",
-            "may_write": request.user.is_authenticated and services.may_write_any(request.user),
+            "may_write": request.user.is_authenticated and access.may_write_any(request.user),
         },
     )
 
@@ -50,7 +49,7 @@ def article_detail(request, article_id: int):
             "article": article,
             "links": selectors.links_of(article),
             "reprints": list(selectors.reprints_of(article)),
-            "may_edit": services.may_edit(request.user, article),
+            "may_edit": access.may_edit(request.user, article),
         },
     )
 
@@ -76,8 +75,7 @@ def cover(request, article_id: int):
 
 
 def _require_writer(request) -> None:
-    if not services.may_write_any(request.user):
-        raise DjangoPermissionDenied(_("Only office and team admins write news."))
+    get_or_page_error(access.check_may_write, request.user)
 
 
 def _owner_choices(user) -> list[tuple[str, str]]:
@@ -209,7 +207,7 @@ def _edit_context(request, article: Article, form, reprint_form=None) -> dict:
     return {
         "form": form,
         "article": article,
-        "may_publish": services.may_publish(request.user, article),
+        "may_publish": access.may_publish(request.user, article),
         "reprints": list(selectors.reprints_of(article)),
         "reprint_form": reprint_form or ReprintForm(),
         "cover_form": CoverForm(),

@@ -22,7 +22,7 @@ def deliver_messages(message_ids: list[int]) -> int:
     for message_id in message_ids:
         with transaction.atomic():
             message = (
-                Message.objects.select_for_update()
+                Message.objects.select_for_update(of=("self",))
                 .select_related("recipient")
                 .filter(pk=message_id, status__in=[Message.Status.PENDING, Message.Status.FAILED])
                 .first()

@@ -11,9 +11,9 @@ the person goes, the statistics stay. Decisions, documented in README's privacy 
 - Erased: real name, ID number (ciphertext, blind index and masked form), phone, exact
   birth date (the day and month), skills, availability, insurance date, the link to the
   account; the account's username, names, email, phone index, password, API tokens, role
-  grants and in-site messages; sign-in lockout entries under the old username; the
-  calendar feed; the volunteer number (a public identifier printed on certificates) is
-  replaced by a new one that leads nowhere.
+  grants and in-site messages; the calendar feed; the volunteer number (a public
+  identifier printed on certificates) is replaced by a new one that leads nowhere.
+  (Sign-in failure counts live only in the cache, keyed by account, and expire.)
 - Kept, for the district's statistics: gender, birth year (age bands), home community,
   ID type, political status, consent version, and every service record, attendance,
   hours total and certificate (their hours, dates, teams and numbers) — now of nobody.
@@ -31,18 +31,18 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
-from zhiyuan.accounts.models import ApiToken, AuditEvent, RoleGrant
+from zhiyuan.accounts.models import ApiToken, AuditEvent, RoleGrant, User
 from zhiyuan.accounts.services import record_reveal
 from zhiyuan.core.crypto import DecryptionError
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.notifications.models import Message
+from zhiyuan.ops.access import may_export
 from zhiyuan.ops.models import Anonymisation
 from zhiyuan.projects.models import CalendarFeed, SignUp
 from zhiyuan.projects.services import withdraw_signup
@@ -141,11 +141,6 @@ def _clear(volunteer: Volunteer, field: str) -> str | None:
         return None
 
 
-def may_export(user, volunteer: Volunteer) -> bool:
-    own = volunteer.user_id is not None and volunteer.user_id == getattr(user, "pk", None)
-    return own or scopes.administers_region(user, volunteer.community)
-
-
 def export_volunteer(volunteer: Volunteer) -> dict:
     """Everything held on `volunteer`, as one JSON-ready dict. Callers audit: see `export_for`."""
     profile = _row(volunteer)
@@ -186,7 +181,7 @@ def export_volunteer(volunteer: Volunteer) -> dict:
     return data
 
 
-def export_for(*, actor, volunteer: Volunteer, reason: str = "", ip_address=None) -> dict:
+def export_for(*, actor: User, volunteer: Volunteer, reason: str = "", ip_address=None) -> dict:
     """The export, for the volunteer themselves or an office admin of their region; audited."""
     if not may_export(actor, volunteer):
         raise PermissionDenied(
@@ -237,7 +232,6 @@ PENDING_LABELS = {
 
 def _scrub_account(user) -> int:
     """Clear the account's personal fields and lock it; returns the messages deleted."""
-    old_username = user.username
     user.username = f"anonymised-{user.pk}"
     user.first_name = user.last_name = user.email = user.full_name = ""
     user.phone_index = None
@@ -262,13 +256,10 @@ def _scrub_account(user) -> int:
     ApiToken.objects.filter(user=user).delete()
     RoleGrant.objects.filter(user=user).delete()
     deleted, _by_model = Message.objects.filter(recipient=user).delete()
-    if apps.is_installed("axes"):
-        for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
-            apps.get_model("axes", name).objects.filter(username=old_username).delete()
     return deleted
 
 
-def anonymise_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Anonymisation:
+def anonymise_volunteer(*, actor: User, volunteer: Volunteer, reason: str) -> Anonymisation:
     """Erase the person behind `volunteer`, keeping their service in the statistics.
 
     Irreversible. Takes the volunteer's row lock first, so a check-in or a sign-up

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.core.security import client_ip
-from zhiyuan.ops import privacy
+from zhiyuan.ops import health, privacy
 from zhiyuan.ops.forms import AnonymiseForm, ExportForm
+from zhiyuan.ops.metrics import exposition
 from zhiyuan.ops.models import Anonymisation
 from zhiyuan.volunteers.access import may_manage, volunteer_for
 
@@ -112,3 +117,22 @@ def volunteer_panel(request, volunteer) -> str:
         "export_form": ExportForm(),
     }
     return render_to_string("ops/_volunteer_panel.html", context, request=request)
+
+
+@never_cache
+def healthz(request):
+    """For load balancers: 200 when this host can serve, 503 when it cannot (ops.health)."""
+    healthy, details = health.report()
+    return JsonResponse(details, status=200 if healthy else 503)
+
+
+@never_cache
+def metrics(request):
+    """Prometheus' scrape, from the addresses in ZHIYUAN_METRICS_FROM only."""
+    address = client_ip(request)
+    allowed = settings.METRICS_FROM
+    if address is None or not any(
+        ipaddress.ip_address(address) in ipaddress.ip_network(net, strict=False) for net in allowed
+    ):
+        raise PermissionDenied
+    return HttpResponse(exposition(), content_type="text/plain; version=0.0.4; charset=utf-8")

@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core.errors import NotFound, PermissionDenied
 from zhiyuan.projects.models import Activity, Project, Shift, SignUp
-from zhiyuan.projects.services import may_organise
+from zhiyuan.teams.access import may_manage as may_manage_team
+
+
+def may_organise(user, project: Project) -> bool:
+    """Admins of the organising team (or a team above it) and the office of its region."""
+    return may_manage_team(user, project.organiser)
 
 
 def _visible(user, project: Project) -> bool:

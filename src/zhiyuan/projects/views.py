@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.projects import access, ics, selectors, services
+from zhiyuan.projects.eligibility import unmet_conditions
 from zhiyuan.projects.forms import (
     ActivityForm,
     ProjectFilterForm,
@@ -25,6 +27,8 @@ from zhiyuan.projects.forms import (
 )
 from zhiyuan.projects.models import CalendarFeed, Shift
 from zhiyuan.teams.selectors import managed_teams
+
+SHIFTS_PAGE = 20
 
 
 def project_list(request):
@@ -56,20 +60,47 @@ def _volunteer(request):
 
 def project_detail(request, project_id: int):
     project = get_or_page_error(access.project_for, request.user, project_id)
-    activities = selectors.upcoming_activities(project)
     volunteer = _volunteer(request)
-    shifts = [shift for activity in activities for shift in activity.shifts.all()]
+    filters = selectors.ShiftFilter.from_query(request.GET)
+    page = Paginator(
+        selectors.project_shifts(
+            project, volunteer if volunteer and volunteer.is_active else None, filters
+        ),
+        SHIFTS_PAGE,
+    ).get_page(request.GET.get("page"))
+    shifts = list(page.object_list)
     held = selectors.holdings(volunteer, [shift.pk for shift in shifts])
+    skill_ids = set(volunteer.skills.values_list("pk", flat=True)) if volunteer else set()
+    now = timezone.now()
     for shift in shifts:
         shift.held = held.get(shift.pk)
+        shift.started = shift.starts_at <= now
+        shift.refusals = (
+            unmet_conditions(
+                volunteer,
+                shift,
+                required_skill_ids=[k.pk for k in shift.required_skills.all()],
+                skill_ids=skill_ids,
+            )
+            if volunteer is not None and not shift.held
+            else []
+        )
+    stations, regions = selectors.shift_places(project)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
-            "activities": activities,
+            "page": page,
+            "shifts": shifts,
+            "filters": filters,
+            "query": query.urlencode(),
+            "stations": stations,
+            "regions": regions,
             "volunteer": volunteer,
-            "may_organise": services.may_organise(request.user, project),
+            "may_organise": access.may_organise(request.user, project),
         },
     )
 
@@ -123,8 +154,17 @@ def my_shifts(request):
 
 def calendar_feed(request, token: str):
     feed = get_object_or_404(CalendarFeed.objects.select_related("volunteer"), token=token)
-    signups = selectors.my_signups(feed.volunteer).filter(state__in=("confirmed", "waitlisted"))
-    body = ics.feed(signups, host=request.get_host(), name=_("My volunteer shifts"))
+    signups = (
+        selectors.my_signups(feed.volunteer)
+        .filter(state__in=("confirmed", "waitlisted"))
+        .select_related("shift__activity__project__organiser", "shift__activity__station")
+    )
+    body = ics.feed(
+        signups,
+        host=request.get_host(),
+        name=_("My volunteer shifts"),
+        base_url=request.build_absolute_uri("/"),
+    )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
@@ -173,11 +213,15 @@ def project_manage(request, project_id: int):
             elif action == "activity":
                 activity_form = ActivityForm(request.POST, prefix="activity")
                 if activity_form.is_valid():
-                    services.create_activity(
+                    activity = services.create_activity(
                         actor=request.user, project=project, **activity_form.cleaned_data
                     )
-                    messages.success(request, _("The activity is scheduled."))
-                    return redirect("projects:manage", project_id=project.pk)
+                    messages.success(
+                        request,
+                        _("“%(title)s” is scheduled: now add its shifts.")
+                        % {"title": activity.title},
+                    )
+                    return redirect("projects:activity_shifts", activity_id=activity.pk)
             elif action == "series":
                 series_form = SeriesForm(request.POST, prefix="series")
                 if series_form.is_valid():
@@ -246,8 +290,12 @@ def activity_shifts(request, activity_id: int):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("The shift is added."))
-            return redirect("projects:manage", project_id=activity.project_id)
+            messages.success(
+                request,
+                _("The shift “%(role)s” is added to “%(title)s”; add another or go back.")
+                % {"role": form.cleaned_data["role"], "title": activity.title},
+            )
+            return redirect("projects:activity_shifts", activity_id=activity.pk)
     return render(request, "projects/shift_form.html", {"activity": activity, "form": form})
 
 

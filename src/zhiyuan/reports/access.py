@@ -15,23 +15,28 @@ from zhiyuan.places.selectors import administered_regions
 from zhiyuan.reports.models import ReportFile
 from zhiyuan.reports.scope import KINDS, Scope
 from zhiyuan.reports.statistics import check_period
+from zhiyuan.stations.access import may_manage as may_manage_station
 from zhiyuan.stations.models import Station
-from zhiyuan.stations.selectors import may_manage as may_manage_station
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
 from zhiyuan.teams.selectors import managed_team_paths
-from zhiyuan.teams.selectors import may_manage as may_manage_team
 
-MODELS = {"region": Region, "team": Team, "station": Station}
+MODELS: dict[str, type[Region] | type[Team] | type[Station]] = {
+    "region": Region,
+    "team": Team,
+    "station": Station,
+}
 
 
 def may_see(user, scope: Scope) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    if scope.kind == "region":
-        return scopes.administers_region(user, scope.obj)
-    if scope.kind == "team":
-        return may_manage_team(user, scope.obj)
-    return may_manage_station(user, scope.obj)
+    obj = scope.obj
+    if isinstance(obj, Region):
+        return scopes.administers_region(user, obj)
+    if isinstance(obj, Team):
+        return may_manage_team(user, obj)
+    return may_manage_station(user, obj)
 
 
 def scope_for(user, kind: str, pk) -> Scope:
@@ -102,17 +107,20 @@ def scope_choices(user) -> list[Scope]:
 
 def check_may_freeze(user, scope: Scope) -> None:
     """Freezing figures is for the district office over the scope's region."""
-    region = scope.obj if scope.kind == "region" else scope.obj.region
+    region = scope.obj if isinstance(scope.obj, Region) else scope.obj.region
     if not scopes.administers_region(user, region):
         raise PermissionDenied(_("Only the district office may freeze or unfreeze figures."))
 
 
-def check_may_edit_wording(user) -> None:
+def may_edit_wording(user) -> bool:
     """The report's wording is the district's: admins of a whole district edit it."""
     paths = scopes.admin_region_paths(user)
-    if "/" in paths or any(path.count("/") == 2 for path in paths):
-        return
-    raise PermissionDenied(_("Only the district office may edit the report's wording."))
+    return "/" in paths or any(path.count("/") == 2 for path in paths)
+
+
+def check_may_edit_wording(user) -> None:
+    if not may_edit_wording(user):
+        raise PermissionDenied(_("Only the district office may edit the report's wording."))
 
 
 def _date(value, field: str, default: dt.date) -> dt.date:

@@ -13,7 +13,6 @@ from zhiyuan.core.errors import ValidationFailed
 from zhiyuan.projects.access import shift_for
 from zhiyuan.service import access, selectors, services
 from zhiyuan.stations.access import station_for
-from zhiyuan.stations.selectors import may_manage as may_manage_station
 from zhiyuan.volunteers.models import Volunteer
 
 router = Router(tags=["service hours"])
@@ -24,6 +23,17 @@ class ScanIn(Schema):
     longitude: float | None = None
     latitude: float | None = None
     coord_system: str = "wgs84"
+    scanned_at: dt.datetime | None = Field(
+        None, description="The phone's time of a scan kept offline and sent late."
+    )
+    client_id: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_-]{8,64}$",
+        description="Made by the phone for each scan: a scan sent twice counts once.",
+    )
+    action: str | None = Field(
+        None, pattern="^(in|out)$", description="What the phone showed: check in or out."
+    )
 
 
 class AttendanceOut(Schema):
@@ -37,13 +47,15 @@ class AttendanceOut(Schema):
     in_distance_m: int | None
     auto_checked_out: bool
     position_verified: bool
+    in_received_at: dt.datetime | None
+    out_received_at: dt.datetime | None
 
     @staticmethod
     def resolve_volunteer_no(obj) -> str:
         return obj.volunteer.volunteer_no
 
 
-class AttendanceIn(Schema):
+class OrganiserAttendanceIn(Schema):
     action: str = Field(..., pattern="^(check_in|check_out|confirm)$")
     volunteer_nos: list[str] | None = None
 
@@ -132,13 +144,23 @@ def _volunteers(numbers: list[str] | None) -> list[int] | None:
 
 @router.post("/checkins", response=AttendanceOut)
 def scan(request, payload: ScanIn):
-    """What scanning a station's poster does: check in, or check out when checked in."""
+    """What scanning a station's poster does: check in, or check out when checked in.
+
+    The check-in page keeps scans made without network and sends them later with the
+    phone's time and its own id for each scan (see ScanIn)."""
     position = services.position_from(payload.longitude, payload.latitude, payload.coord_system)
-    return services.scan(actor=request.auth, token=payload.token, position=position)
+    return services.scan(
+        actor=request.auth,
+        token=payload.token,
+        position=position,
+        scanned_at=payload.scanned_at,
+        client_id=payload.client_id,
+        action=payload.action,
+    )
 
 
 @router.post("/shifts/{shift_id}/attendance", response=list[AttendanceOut])
-def organiser_attendance(request, shift_id: int, payload: AttendanceIn):
+def organiser_attendance(request, shift_id: int, payload: OrganiserAttendanceIn):
     """Organisers check volunteers in or out, or confirm attendances scanned without a
     position (all confirmed volunteers, or all unverified attendances, when no numbers are
     given)."""
@@ -246,9 +268,5 @@ def answer_correction(request, request_id: int, payload: AnswerIn):
 @router.get("/stations/{station_id}/present", response=list[AttendanceOut])
 def present(request, station_id: int):
     """Who is checked in at the station now: its managers and the office."""
-    station = station_for(request.auth, station_id)
-    if not may_manage_station(request.auth, station):
-        raise ValidationFailed(
-            {"station": [_("Only this station's managers may see who is here.")]}
-        )
+    station = station_for(request.auth, station_id, manage=True)
     return list(selectors.present_at(station))

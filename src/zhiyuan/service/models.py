@@ -3,6 +3,7 @@ and each volunteer's running total of approved hours with their star level."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from decimal import Decimal
 
@@ -70,6 +71,13 @@ class Attendance(models.Model):
         related_name="+",
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # A phone without network keeps its scans and sends them later: each carries an id
+    # made by the phone (a scan sent twice is found by it) and the phone's time, which
+    # becomes the check-in or check-out time; the server's time of receipt is kept beside.
+    in_client_id = models.CharField(_("check-in scan id"), max_length=64, null=True, blank=True)
+    out_client_id = models.CharField(_("check-out scan id"), max_length=64, null=True, blank=True)
+    in_received_at = models.DateTimeField(_("check-in received at"), null=True, blank=True)
+    out_received_at = models.DateTimeField(_("check-out received at"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -92,6 +100,12 @@ class Attendance(models.Model):
                 condition=Q(checked_out_at__isnull=True),
                 name="attendance_one_open_per_volunteer",
             ),
+            models.UniqueConstraint(
+                fields=["volunteer", "in_client_id"], name="attendance_in_scan_once"
+            ),
+            models.UniqueConstraint(
+                fields=["volunteer", "out_client_id"], name="attendance_out_scan_once"
+            ),
         ]
         indexes = [
             models.Index(fields=["station", "checked_out_at"], name="attendance_station_open")
@@ -103,6 +117,19 @@ class Attendance(models.Model):
     @property
     def is_open(self) -> bool:
         return self.checked_out_at is None
+
+    @property
+    def sent_late(self) -> bool:
+        """A scan kept on the phone and received more than a few minutes after it was made."""
+        late = dt.timedelta(minutes=5)
+        return bool(
+            (self.in_received_at and self.in_received_at - self.checked_in_at > late)
+            or (
+                self.out_received_at
+                and self.checked_out_at
+                and self.out_received_at - self.checked_out_at > late
+            )
+        )
 
 
 class ServiceRecord(models.Model):
@@ -204,13 +231,11 @@ class ServiceRecord(models.Model):
             ),
             models.Index(fields=["team", "state", "is_current"], name="record_team_queue"),
             models.Index(fields=["served_on"], name="record_served_on"),
-            # The hours queue, oldest first, and its project filter, from the index alone:
-            # walking record_served_on through a million records to find the pending ones
-            # took seconds.
+            # The hours queue: the few pending records among a district's hundreds of thousands.
             models.Index(
-                fields=["served_on", "id", "team", "project", "volunteer"],
-                condition=Q(is_current=True, state="pending"),
-                name="record_pending_by_day",
+                fields=["served_on", "id"],
+                condition=Q(state="pending", is_current=True),
+                name="record_pending_queue",
             ),
         ]
 
@@ -345,6 +370,12 @@ class Certificate(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("handler"),
+    )
+    handler_name = models.CharField(
+        _("handled by (name)"),
+        max_length=50,
+        blank=True,
+        help_text=_("The real name of the person who handled it (经办人), as printed."),
     )
     contact = models.CharField(_("contact"), max_length=50, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)

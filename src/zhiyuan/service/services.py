@@ -12,23 +12,29 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.accounts.models import Actor, User
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.places import geo
+from zhiyuan.places.models import Region
+from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.models import Shift, SignUp
-from zhiyuan.projects.services import may_organise
+from zhiyuan.service import access
 from zhiyuan.service.models import Attendance, CorrectionRequest, HoursTotal, ServiceRecord
 from zhiyuan.stations.models import Station
-from zhiyuan.teams.selectors import may_manage as may_manage_team
+from zhiyuan.teams.access import may_manage as may_manage_team
+from zhiyuan.teams.models import Team
 from zhiyuan.volunteers.models import Volunteer
 
 HOUR = Decimal("0.01")
 OPENS_BEFORE = dt.timedelta(minutes=30)
 GRACE = dt.timedelta(minutes=30)
+# A phone's clock may run a little fast; a scan dated further ahead than this is refused.
+CLOCK_AHEAD = dt.timedelta(minutes=5)
 
 
 class CheckInRefused(DomainError):
@@ -56,7 +62,7 @@ def refresh_total(volunteer_id: int) -> HoursTotal:
     return row
 
 
-def _volunteer_of(actor) -> Volunteer:
+def _volunteer_of(actor: Actor) -> Volunteer:
     volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
     if volunteer is None or not volunteer.is_active:
         raise PermissionDenied(_("Only active volunteers can check in."))
@@ -122,13 +128,46 @@ def position_from(longitude, latitude, coord_system="wgs84"):
         raise ValidationFailed({"position": [gettext("The position could not be read.")]}) from None
 
 
-def scan(*, actor, token: str, position=None, now: dt.datetime | None = None) -> Attendance:
+def _scan_time(scanned_at: dt.datetime | None, received: dt.datetime) -> dt.datetime:
+    """When the scan was made: the phone's time for a scan sent late, else its receipt."""
+    if scanned_at is None:
+        return received
+    if timezone.is_naive(scanned_at):
+        scanned_at = timezone.make_aware(scanned_at)
+    if scanned_at > received + CLOCK_AHEAD:
+        raise CheckInRefused(
+            _("Your phone's clock is ahead of the right time: set it right and scan again."),
+            field="scanned_at",
+            code="clock_ahead",
+        )
+    return scanned_at
+
+
+def scan(
+    *,
+    actor: User,
+    token: str,
+    position=None,
+    now: dt.datetime | None = None,
+    scanned_at: dt.datetime | None = None,
+    client_id: str | None = None,
+    action: str | None = None,
+) -> Attendance:
     """A scan of the station's poster: checks in, or checks out if already checked in.
 
     Repeating a scan never makes a second record: the open attendance is found and
     closed once; a scan after check-out returns the closed attendance unchanged.
+
+    A scan kept on a phone without network arrives late with `scanned_at` (the phone's
+    time, taken as the check-in or check-out time when it falls in the shift and the
+    position is within the radius), `client_id` (a scan sent twice is answered with the
+    attendance it made, unchanged) and `action` ("in" or "out": what the phone showed,
+    so a queued check-out never becomes a check-in when its check-in was refused).
+    All of it is decided on the volunteer's locked row.
     """
-    now = now or timezone.now()
+    received = now or timezone.now()
+    when = _scan_time(scanned_at, received)
+    late = received if scanned_at is not None else None
     volunteer = _volunteer_of(actor)
     station = Station.objects.filter(checkin_token=token, status=Station.Status.OPEN).first()
     if station is None:
@@ -137,6 +176,12 @@ def scan(*, actor, token: str, position=None, now: dt.datetime | None = None) ->
         )
     with transaction.atomic():
         Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
+        if client_id:
+            sent_before = Attendance.objects.filter(
+                Q(in_client_id=client_id) | Q(out_client_id=client_id), volunteer=volunteer
+            ).first()
+            if sent_before is not None:
+                return sent_before
         open_here = (
             Attendance.objects.select_for_update()
             .filter(volunteer=volunteer, checked_out_at__isnull=True, station=station)
@@ -144,8 +189,19 @@ def scan(*, actor, token: str, position=None, now: dt.datetime | None = None) ->
             .first()
         )
         if open_here is not None:
-            return _check_out(open_here, actor=actor, position=position, now=now, station=station)
-        shift = _shift_here(volunteer, station, now)
+            if action == "in":
+                return open_here
+            if when < open_here.checked_in_at:
+                raise CheckInRefused(
+                    _("This check-out was made before the check-in: it is not taken."),
+                    code="out_before_in",
+                )
+            open_here.out_client_id = client_id or None
+            open_here.out_received_at = late
+            return _check_out(open_here, actor=actor, position=position, now=when, station=station)
+        if action == "out":
+            raise CheckInRefused(_nothing_to_check_out(volunteer, station, when), code="not_in")
+        shift = _shift_here(volunteer, station, when)
         done = Attendance.objects.filter(volunteer=volunteer, shift=shift).first()
         if done is not None:
             return done
@@ -156,14 +212,46 @@ def scan(*, actor, token: str, position=None, now: dt.datetime | None = None) ->
             station=station,
             actor=actor,
             method=Attendance.Method.QR,
-            now=now,
+            now=when,
             distance=distance,
             verified=verified,
+            client_id=client_id,
+            received=late,
         )
 
 
+def _nothing_to_check_out(volunteer: Volunteer, station: Station, when: dt.datetime) -> str:
+    """Why a check-out sent late finds no open check-in here."""
+    closed = (
+        Attendance.objects.filter(
+            volunteer=volunteer,
+            station=station,
+            checked_in_at__lte=when,
+            auto_checked_out=True,
+        )
+        .order_by("-checked_in_at")
+        .first()
+    )
+    if closed is not None:
+        return gettext(
+            "Your check-in was closed automatically at the shift's end before this check-out "
+            "arrived: ask the organiser to correct the hours."
+        )
+    return gettext("You are not checked in here, so there is nothing to check out of.")
+
+
 def _check_in(
-    volunteer, shift, *, station, actor, method, now, distance=None, verified=True
+    volunteer,
+    shift,
+    *,
+    station,
+    actor: User,
+    method,
+    now,
+    distance=None,
+    verified=True,
+    client_id=None,
+    received=None,
 ) -> Attendance:
     if Attendance.objects.filter(volunteer=volunteer, checked_out_at__isnull=True).exists():
         raise CheckInRefused(_("You are still checked in elsewhere: check out there first."))
@@ -177,6 +265,8 @@ def _check_in(
                 checked_in_at=now,
                 in_distance_m=distance,
                 position_verified=verified,
+                in_client_id=client_id or None,
+                in_received_at=received,
                 recorded_by=actor,
             )
     except IntegrityError:
@@ -184,9 +274,10 @@ def _check_in(
 
 
 def _check_out(
-    attendance: Attendance, *, actor, position, now, station=None, auto=False
+    attendance: Attendance, *, actor: User, position, now, station=None, auto=False
 ) -> Attendance:
     fields = ["checked_out_at", "out_distance_m", "auto_checked_out"]
+    fields += ["out_client_id", "out_received_at"]
     if station is not None and not auto:
         attendance.out_distance_m, verified = _distance(station, position)
         if not verified and attendance.position_verified:
@@ -204,9 +295,10 @@ def _check_out(
     return attendance
 
 
-def _record_measured(attendance: Attendance, *, actor, reason="") -> None:
+def _record_measured(attendance: Attendance, *, actor: User, reason="") -> None:
     """The measured record of a closed, verified attendance: its time within the shift."""
     shift = attendance.shift
+    assert attendance.checked_out_at is not None, "only a closed attendance is measured"
     start = max(attendance.checked_in_at, shift.starts_at)
     end = min(attendance.checked_out_at, shift.ends_at)
     if end > start and _hours(end - start) > 0:
@@ -226,7 +318,7 @@ def _record(
     shift: Shift,
     hours: Decimal,
     source,
-    actor,
+    actor: User,
     reason="",
     persons_served=0,
     content="",
@@ -247,12 +339,14 @@ def _record(
     )
 
 
-def _check_organiser(actor, shift: Shift) -> None:
+def _check_organiser(actor: User, shift: Shift) -> None:
     if not may_organise(actor, shift.activity.project):
         raise PermissionDenied(_("Only the organisers of this project may do this."))
 
 
-def organiser_check_in(*, actor, shift: Shift, volunteer_ids=None, now=None) -> list[Attendance]:
+def organiser_check_in(
+    *, actor: User, shift: Shift, volunteer_ids=None, now=None
+) -> list[Attendance]:
     """Check in the listed confirmed volunteers ("all present" when None)."""
     _check_organiser(actor, shift)
     now = now or timezone.now()
@@ -288,7 +382,9 @@ def organiser_check_in(*, actor, shift: Shift, volunteer_ids=None, now=None) -> 
     return done
 
 
-def organiser_check_out(*, actor, shift: Shift, volunteer_ids=None, now=None) -> list[Attendance]:
+def organiser_check_out(
+    *, actor: User, shift: Shift, volunteer_ids=None, now=None
+) -> list[Attendance]:
     _check_organiser(actor, shift)
     now = now or timezone.now()
     rows = Attendance.objects.filter(shift=shift, checked_out_at__isnull=True)
@@ -307,7 +403,9 @@ def organiser_check_out(*, actor, shift: Shift, volunteer_ids=None, now=None) ->
     return done
 
 
-def confirm_attendance(*, actor, shift: Shift, volunteer_ids=None, now=None) -> list[Attendance]:
+def confirm_attendance(
+    *, actor: User, shift: Shift, volunteer_ids=None, now=None
+) -> list[Attendance]:
     """An organiser vouches for attendances recorded without a position (all when None).
 
     A confirmed attendance that is already closed gets its measured record now; an open
@@ -371,9 +469,54 @@ def close_stale(*, now: dt.datetime | None = None) -> int:
     return count
 
 
+def hours_of(delta: dt.timedelta) -> Decimal:
+    """Service hours in a stretch of time, to the hundredth: the one hours arithmetic."""
+    return _hours(delta)
+
+
+def parse_hours(value) -> Decimal | None:
+    """Hours as given (text, number), to the hundredth; None if not a number."""
+    try:
+        return Decimal(str(value)).quantize(HOUR, ROUND_HALF_UP)
+    except ArithmeticError:
+        return None
+
+
+def record_outside_shift(
+    *,
+    actor: User,
+    volunteer_id: int,
+    team: Team,
+    region: Region,
+    served_on: dt.date,
+    hours: Decimal,
+    persons_served: int,
+    content: str,
+    reason: str,
+) -> ServiceRecord:
+    """An entered record for service given outside any shift (a help request's visits), by
+    the team's admins or the office of the region where it was given; pending approval by
+    the team, as every entered record is. Caller holds a transaction."""
+    if not access.may_enter_outside_shift(actor, team, region):
+        raise PermissionDenied(_("Only the team's admins or the office may enter these hours."))
+    if hours <= 0:
+        raise ValidationFailed({"hours": [gettext("Hours must be more than zero.")]})
+    return ServiceRecord.objects.create(
+        volunteer_id=volunteer_id,
+        team=team,
+        served_on=served_on,
+        hours=hours,
+        persons_served=persons_served,
+        content=content[:300],
+        source=ServiceRecord.Source.ENTERED,
+        recorded_by=actor,
+        reason=reason[:300],
+    )
+
+
 def enter_hours(
     *,
-    actor,
+    actor: User,
     shift: Shift,
     volunteer: Volunteer,
     hours,
@@ -399,7 +542,9 @@ def enter_hours(
         errors["reason"] = [gettext("Say why the hours are entered by hand.")]
     if persons_served is None or persons_served < 0:
         errors["persons_served"] = [gettext("Persons served cannot be negative.")]
-    if shift.starts_at > timezone.now():
+    # A shift of today may be entered already (the organiser enters the day's hours at
+    # once, within the shift's length); a shift of a later day has not happened yet.
+    if timezone.localtime(shift.starts_at).date() > timezone.localdate():
         errors["hours"] = [gettext("The shift has not happened yet.")]
     if errors:
         raise ValidationFailed(errors)
@@ -425,14 +570,14 @@ def enter_hours(
         )
 
 
-def _check_approver(actor, record: ServiceRecord) -> None:
+def _check_approver(actor: User, record: ServiceRecord) -> None:
     if not may_manage_team(actor, record.team):
         raise PermissionDenied(_("Only admins of the recording team may approve its records."))
     if record.volunteer.user_id is not None and record.volunteer.user_id == actor.pk:
         raise PermissionDenied(_("Nobody approves their own hours."))
 
 
-def decide_records(*, actor, records, approve: bool, reason: str = "") -> list[ServiceRecord]:
+def decide_records(*, actor: User, records, approve: bool, reason: str = "") -> list[ServiceRecord]:
     """Approve (or reject, with a reason) pending current records; totals follow at once."""
     if not approve and len((reason or "").strip()) < 2:
         raise ValidationFailed({"reason": [gettext("Say why the hours are rejected.")]})
@@ -461,7 +606,7 @@ def decide_records(*, actor, records, approve: bool, reason: str = "") -> list[S
 
 
 def correct_record(
-    *, actor, record: ServiceRecord, hours, reason: str, persons_served=None, content=None
+    *, actor: User, record: ServiceRecord, hours, reason: str, persons_served=None, content=None
 ) -> ServiceRecord:
     """A new version with the corrected hours, approved by the corrector; the old one stays."""
     with transaction.atomic():
@@ -514,7 +659,12 @@ def correct_record(
 
 
 def ask_correction(
-    *, actor, hours, message: str, record: ServiceRecord | None = None, shift: Shift | None = None
+    *,
+    actor: User,
+    hours,
+    message: str,
+    record: ServiceRecord | None = None,
+    shift: Shift | None = None,
 ) -> CorrectionRequest:
     """The volunteer asks about a wrong record, or a shift with no record at all."""
     volunteer = _volunteer_of(actor)
@@ -535,7 +685,11 @@ def ask_correction(
         errors["message"] = [gettext("Say what is wrong or missing.")]
     if errors:
         raise ValidationFailed(errors)
-    team = record.team if record is not None else shift.activity.project.organiser
+    if record is not None:
+        team = record.team
+    else:
+        assert shift is not None  # "Name the record or the shift." was raised otherwise
+        team = shift.activity.project.organiser
     return CorrectionRequest.objects.create(
         volunteer=volunteer,
         record=record,
@@ -547,7 +701,7 @@ def ask_correction(
 
 
 def answer_correction(
-    *, actor, request: CorrectionRequest, accept: bool, answer: str = ""
+    *, actor: User, request: CorrectionRequest, accept: bool, answer: str = ""
 ) -> CorrectionRequest:
     """Accepting corrects the record (or enters the missing hours); refusing needs a reason."""
     if not may_manage_team(actor, request.team):
@@ -578,6 +732,7 @@ def answer_correction(
             if current is not None:
                 correct_record(actor=actor, record=current, hours=row.hours, reason=reason[:300])
             else:
+                assert row.shift is not None  # a request names a record or a shift
                 record = enter_hours(
                     actor=actor,
                     shift=row.shift,

@@ -1,19 +1,21 @@
-"""Service-hour pages: the scan page behind a station's poster, my hours, the approval queue,
-a shift's attendance for organisers, a record's history, and who is at a station now."""
+"""Service-hour pages: the scan page behind a station's poster (and its service worker), my
+hours, the approval queue, a shift's attendance for organisers, a record's history, and who
+is at a station now."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
@@ -23,11 +25,17 @@ from zhiyuan.projects.models import SignUp
 from zhiyuan.service import access, selectors, services
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.stations.access import station_by_token, station_for
-from zhiyuan.stations.selectors import may_manage as may_manage_station
-from zhiyuan.teams.selectors import may_manage as may_manage_team
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Volunteer
 
 QUEUE_PAGE = 50
+WORKER = Path(__file__).resolve().parent.parent / "static" / "js" / "checkin-sw.js"
+
+
+@cache_control(no_cache=True)
+def checkin_worker(request):
+    """The check-in pages' service worker, served from /s/ so that its scope covers them."""
+    return HttpResponse(WORKER.read_bytes(), content_type="text/javascript; charset=utf-8")
 
 
 def scan_page(request, token: str):
@@ -42,12 +50,13 @@ def scan_page(request, token: str):
             position = services.position_from(
                 request.POST.get("longitude"), request.POST.get("latitude"), "wgs84"
             )
+            was_open = selectors.open_attendance(volunteer, station)
             result = services.scan(actor=request.user, token=token, position=position)
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
             if result.checked_out_at:
-                messages.success(request, _("Checked out. Thank you for your service!"))
+                _report_check_out(request, result, repeated=was_open is None)
             else:
                 messages.success(request, _("Checked in. Scan again when you leave."))
             if not result.position_verified:
@@ -67,6 +76,42 @@ def scan_page(request, token: str):
             "volunteer": volunteer,
             "here": selectors.open_attendance(volunteer, station) if volunteer else None,
         },
+    )
+
+
+def _report_check_out(request, attendance, *, repeated: bool) -> None:
+    """Say what the check-out did: a repeat changes nothing, a check-out before the shift
+    began records no hours, otherwise the hours now waiting for approval."""
+    shift = attendance.shift
+    times = {
+        "out": timezone.localtime(attendance.checked_out_at).strftime("%H:%M"),
+        "start": timezone.localtime(shift.starts_at).strftime("%H:%M"),
+    }
+    if repeated:
+        messages.info(
+            request, _("You already checked out at %(out)s: nothing has changed.") % times
+        )
+        return
+    if attendance.checked_out_at <= shift.starts_at:
+        messages.warning(
+            request,
+            _(
+                "Checked out at %(out)s, before the shift began at %(start)s: no service hours "
+                "are recorded."
+            )
+            % times,
+        )
+        return
+    record = ServiceRecord.objects.filter(
+        volunteer_id=attendance.volunteer_id, shift=shift, is_current=True
+    ).first()
+    if record is None:
+        messages.success(request, _("Checked out at %(out)s.") % times)
+        return
+    messages.success(
+        request,
+        _("Checked out. %(hours)s hours are recorded and wait for approval. Thank you!")
+        % {"hours": record.hours},
     )
 
 
@@ -288,9 +333,7 @@ def shift_attendance(request, shift_id: int):
 
 @login_required
 def station_live(request, station_id: int):
-    station = get_or_page_error(station_for, request.user, station_id)
-    if not may_manage_station(request.user, station):
-        raise DjangoPermissionDenied(_("Only this station's managers may see who is here."))
+    station = get_or_page_error(station_for, request.user, station_id, manage=True)
     return render(
         request, "service/live.html", {"station": station, "present": selectors.present_at(station)}
     )

@@ -7,15 +7,14 @@ region, needs a reason, and writes one audit event with the number of people in 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from zhiyuan.accounts import scopes
 from zhiyuan.accounts.models import AuditEvent
 from zhiyuan.accounts.services import record_reveal
 from zhiyuan.core import crypto
@@ -23,6 +22,9 @@ from zhiyuan.core.errors import PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
 from zhiyuan.service.models import HoursTotal, ServiceRecord
 from zhiyuan.spreadsheets import selectors
+from zhiyuan.spreadsheets.writing import XlsxBook, export_title
+from zhiyuan.teams.models import Team
+from zhiyuan.teams.selectors import managed_team_paths
 from zhiyuan.volunteers.idcard import Gender, IdType
 from zhiyuan.volunteers.models import PoliticalStatus, Skill, Volunteer
 from zhiyuan.volunteers.selectors import communities_under
@@ -88,10 +90,22 @@ def _identity(row: dict, reveal, communities) -> tuple[str, str]:
     return row["id_number_masked"], row["phone_masked"]
 
 
-def _save(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def _scope_label(actor, request: ExportRequest) -> str:
+    """The title's scope: the chosen region, or the regions the caller may see."""
+    if request.region_id:
+        region = Region.objects.filter(pk=request.region_id).first()
+        if region is not None:
+            return _("Scope: %(scope)s") % {"scope": region.name}
+    paths = scopes.admin_region_paths(actor)
+    if "/" in paths:
+        names = list(Region.objects.filter(parent__isnull=True).values_list("name", flat=True))
+    elif paths:
+        names = list(Region.objects.filter(path__in=paths).values_list("name", flat=True))
+    else:
+        names = list(
+            Team.objects.filter(path__in=managed_team_paths(actor)).values_list("name", flat=True)
+        )
+    return _("Scope: %(scope)s") % {"scope": "、".join(sorted(names))}
 
 
 def _regions() -> dict[int, tuple[str, str]]:
@@ -139,9 +153,9 @@ def export_roster(*, actor, request: ExportRequest) -> Export:
     skills = _skill_names(qs.values("pk"))
     genders, id_types = dict(Gender.choices), dict(IdType.choices)
     political, statuses = dict(PoliticalStatus.choices), dict(Volunteer.Status.choices)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Volunteers"))
-    sheet.append(
+    book = XlsxBook()
+    sheet = book.sheet(
+        _("Volunteers"),
         [
             _("Volunteer number"),
             _("Real name"),
@@ -156,7 +170,8 @@ def export_roster(*, actor, request: ExportRequest) -> Export:
             _("Political status"),
             _("Status"),
             _("Registered on"),
-        ]
+        ],
+        title=export_title(_("Volunteer roster"), _scope_label(actor, request)),
     )
     count = 0
     for row in qs.order_by("volunteer_no").values(*ROSTER_FIELDS).iterator(chunk_size=CHUNK):
@@ -181,7 +196,7 @@ def export_roster(*, actor, request: ExportRequest) -> Export:
         )
         count += 1
     stamp = dt.date.today().strftime("%Y%m%d")
-    return Export(f"roster-{stamp}.xlsx", _save(book), count)
+    return Export(f"roster-{stamp}.xlsx", book.save(), count)
 
 
 def export_hours(*, actor, request: ExportRequest, date_from: dt.date, date_to: dt.date) -> Export:
@@ -223,9 +238,14 @@ def export_hours(*, actor, request: ExportRequest, date_from: dt.date, date_to: 
             "volunteer_id", "star_level"
         )
     )
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Hours by volunteer"))
-    sheet.append(
+    title = export_title(
+        _("Service hours"),
+        _scope_label(actor, request),
+        _("Period: %(start)s to %(end)s") % {"start": date_from, "end": date_to},
+    )
+    book = XlsxBook()
+    sheet = book.sheet(
+        _("Hours by volunteer"),
         [
             _("Volunteer number"),
             _("Real name"),
@@ -241,7 +261,8 @@ def export_hours(*, actor, request: ExportRequest, date_from: dt.date, date_to: 
             _("Persons served"),
             _("Approved hours, all time"),
             _("Star level"),
-        ]
+        ],
+        title=title,
     )
     people = (
         qs.filter(pk__in=list(totals))
@@ -275,8 +296,8 @@ def export_hours(*, actor, request: ExportRequest, date_from: dt.date, date_to: 
             ]
         )
         count += 1
-    detail = book.create_sheet(_("Service records"))
-    detail.append(
+    detail = book.sheet(
+        _("Service records"),
         [
             _("Date of service"),
             _("Volunteer number"),
@@ -288,7 +309,8 @@ def export_hours(*, actor, request: ExportRequest, date_from: dt.date, date_to: 
             _("Persons served"),
             _("Source"),
             _("State"),
-        ]
+        ],
+        title=title,
     )
     sources, states = dict(ServiceRecord.Source.choices), dict(ServiceRecord.State.choices)
     for r in (
@@ -321,4 +343,4 @@ def export_hours(*, actor, request: ExportRequest, date_from: dt.date, date_to: 
                 str(states.get(r["state"], r["state"])),
             ]
         )
-    return Export(f"hours-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx", _save(book), count)
+    return Export(f"hours-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx", book.save(), count)

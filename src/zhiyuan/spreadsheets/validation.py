@@ -1,8 +1,9 @@
-"""Checking one roster row with the rules of volunteer registration, in plain Python.
+"""Reading one roster row's cells and checking them with the registration's rules.
 
-The look-ups (communities in scope, skills, statuses) are loaded once per import, so a row
-costs no query. The ID number and phone rules are the registration's own
-(`volunteers.idcard`), and so are the name length and minimum age.
+This module only turns cells into values (names of communities, skills and statuses,
+dates as offices write them) and reports each problem against its column; every rule on
+the values is `volunteers.validation`'s, as for the registration page and API. The look-ups
+are loaded once per import, so a row costs no query.
 """
 
 from __future__ import annotations
@@ -18,16 +19,10 @@ from django.utils.translation import gettext as _
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.masking import mask_identifier
 from zhiyuan.places.models import Region
-from zhiyuan.spreadsheets import columns
-from zhiyuan.volunteers.idcard import (
-    Gender,
-    IdDocument,
-    IdType,
-    parse_document,
-    parse_mobile,
-)
-from zhiyuan.volunteers.models import PoliticalStatus, Skill
-from zhiyuan.volunteers.services import MIN_AGE
+from zhiyuan.spreadsheets import columns, values
+from zhiyuan.volunteers import validation as rules
+from zhiyuan.volunteers.idcard import Gender, IdDocument, IdType
+from zhiyuan.volunteers.models import PoliticalStatus
 
 ID_TYPE_NAMES = {
     "居民身份证": IdType.RESIDENT_ID,
@@ -43,20 +38,7 @@ ID_TYPE_NAMES = {
     "护照": IdType.PASSPORT,
 }
 GENDER_NAMES = {"男": Gender.MALE, "女": Gender.FEMALE, "m": Gender.MALE, "f": Gender.FEMALE}
-POLITICAL_NAMES = {
-    "中共党员": PoliticalStatus.CPC_MEMBER,
-    "党员": PoliticalStatus.CPC_MEMBER,
-    "中国共产党党员": PoliticalStatus.CPC_MEMBER,
-    "中共预备党员": PoliticalStatus.CPC_PROBATIONARY,
-    "预备党员": PoliticalStatus.CPC_PROBATIONARY,
-    "共青团员": PoliticalStatus.CYL_MEMBER,
-    "团员": PoliticalStatus.CYL_MEMBER,
-    "民主党派": PoliticalStatus.DEMOCRATIC_PARTY,
-    "民主党派成员": PoliticalStatus.DEMOCRATIC_PARTY,
-    "群众": PoliticalStatus.MASSES,
-}
 ID_TYPES = frozenset(IdType.values)
-POLITICAL_STATUSES = frozenset(PoliticalStatus.values)
 SKILL_SEPARATORS = re.compile(r"[、,;/|\s]+")
 COMMUNITY_SUFFIXES = ("居民委员会", "居委会", "村民委员会", "村委会")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
@@ -71,6 +53,8 @@ class Problem:
     column: str
     value: str
     reason: str
+    # A warning: the row is imported without this value.
+    warning: bool = False
 
 
 @dataclass
@@ -92,6 +76,10 @@ class RowResult:
     clean: CleanRow | None = None
     problems: list[Problem] = field(default_factory=list)
 
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
+
 
 class RowValidator:
     """Validates rows of one import: `validate(cells) -> RowResult`."""
@@ -112,7 +100,8 @@ class RowValidator:
         communities = list(
             Region.objects.filter(level=Region.Level.COMMUNITY).select_related("parent")
         )
-        self.in_scope = {c.pk for c in communities if c.path.startswith(scope.path)}
+        self.scope_path = scope.path
+        self.communities = {c.pk: c for c in communities}
         # name -> ids (names may repeat across subdistricts), code -> id,
         # "subdistrict name + community name" -> id.
         self.by_name: dict[str, set[int]] = {}
@@ -123,10 +112,8 @@ class RowValidator:
             self.by_code[c.code] = c.pk
             if c.parent is not None:
                 self.by_full_name[_key(c.parent.name) + _key(c.name)] = c.pk
-        self.skills: dict[str, Skill] = {}
-        for skill in Skill.objects.all():
-            self.skills[_key(skill.name)] = skill
-            self.skills[_key(skill.code)] = skill
+        self.skill_words, self.skills_by_id = values.skills()
+        self.political_words = values.political_statuses()
         order = (
             "real_name",
             "id_type",
@@ -161,10 +148,10 @@ class RowValidator:
         problems = result.problems
         titles = self._titles
 
-        def problem(field_name: str, value: str, reason) -> None:
+        def problem(field_name: str, value: str, reason, warning: bool = False) -> None:
             if field_name in {"id_number", "phone"}:
                 value = mask_identifier(_key(value).upper())
-            problems.append(Problem(titles[field_name], value[:200], str(reason)))
+            problems.append(Problem(titles[field_name], value[:200], str(reason), warning))
 
         count = len(cells)
         (
@@ -178,16 +165,28 @@ class RowValidator:
             gender_cell,
             birth_cell,
         ) = (cells[i] if i is not None and i < count else "" for i in self._columns)
-        real_name = " ".join(name_cell.split())
-        if not 2 <= len(real_name) <= 50:
-            problem("real_name", real_name, _("Enter the real name (2 to 50 characters)."))
+        try:
+            real_name = rules.real_name(name_cell)
+        except DomainError as exc:
+            real_name = ""
+            problem("real_name", " ".join(name_cell.split()), exc.message)
         id_type = self._id_type(type_cell, problem) if type_cell else IdType.RESIDENT_ID
         document = None
         if id_type is not None:
             document = self._plain_resident_id(id_type, raw_id)
-            if document is None:
+            if document is None and "E+" in raw_id:
+                problem(
+                    "id_number",
+                    raw_id,
+                    _(
+                        "The ID number was typed into a number cell and Excel kept only its "
+                        "first 15 digits: format the column as text (文本) and enter the "
+                        "numbers again."
+                    ),
+                )
+            elif document is None:
                 try:
-                    document = parse_document(id_type, raw_id, today=self.today)
+                    document = rules.document(id_type, raw_id, today=self.today)
                 except DomainError as exc:
                     problem("id_number", raw_id, exc.message)
         if (
@@ -201,7 +200,7 @@ class RowValidator:
             phone = None
         if phone is None:
             try:
-                phone = parse_mobile(raw_phone)
+                phone = rules.phone(raw_phone)
             except DomainError as exc:
                 problem("phone", raw_phone, exc.message)
         community_id = self._replay(self._community, self._community_memo, community_cell, problem)
@@ -209,32 +208,20 @@ class RowValidator:
         political = self._replay(self._political, self._political_memo, political_cell, problem)
         gender = GENDER_NAMES.get(_key(gender_cell)) if gender_cell else None
         if gender_cell and gender is None:
-            problem("gender", gender_cell, _("Write the gender as 男 or 女."))
+            # Only a warning: the ID number holds the gender (or the rule below says so).
+            problem("gender", gender_cell, _("Write the gender as 男 or 女."), True)
         birth = _parse_date(birth_cell) if birth_cell else None
         if birth_cell and birth is None:
             problem("birth_date", birth_cell, _("Write the birth date as YYYY-MM-DD."))
         if document is not None:
-            if document.gender and gender and gender != document.gender:
-                problem(
-                    "gender",
-                    gender_cell,
-                    _("The gender does not match the ID number: please check both."),
+            try:
+                birth, gender = rules.birth_and_gender(
+                    document, birth_date=birth, gender=gender, today=self.today
                 )
-            gender = document.gender or gender
-            birth = document.birth_date or birth
-            if birth is None:
-                problem(
-                    "birth_date", birth_cell, _("Enter the birth date for this type of document.")
-                )
-            elif (self.today - birth).days < MIN_AGE * 365:
-                problem(
-                    "id_number",
-                    raw_id,
-                    _("Volunteers must be at least %(age)d years old.") % {"age": MIN_AGE},
-                )
-            if gender is None:
-                problem("gender", gender_cell, _("Enter the gender for this type of document."))
-        if problems:
+            except DomainError as exc:
+                cell = {"gender": gender_cell, "birth_date": birth_cell}.get(exc.field, raw_id)
+                problem(exc.field, cell, exc.message)
+        if problems and not all(p.warning for p in problems):
             return result
         result.clean = CleanRow(
             real_name=real_name,
@@ -321,9 +308,17 @@ class RowValidator:
         if not candidates:
             problem("community", value, _("No community of this name exists."))
             return None
-        in_scope = candidates & self.in_scope
+        in_scope = set()
+        refusal = None
+        for pk in candidates:
+            try:
+                rules.community_in(self.communities[pk], self.scope_path)
+            except DomainError as exc:
+                refusal = exc
+            else:
+                in_scope.add(pk)
         if not in_scope:
-            problem("community", value, _("This community is outside the region of the import."))
+            problem("community", value, refusal.message)
             return None
         if len(in_scope) > 1:
             problem(
@@ -337,41 +332,59 @@ class RowValidator:
         return next(iter(in_scope))
 
     def _skills(self, value: str, problem) -> list[int]:
+        """The skills a cell names; a word that means none, or a skill that needs training,
+        is a warning and the person is imported without it."""
         ids: list[int] = []
         for part in SKILL_SEPARATORS.split(value or ""):
             if not part:
                 continue
-            skill = self.skills.get(_key(part))
-            if skill is None:
-                problem("skills", part, _("Unknown skill: %(skill)s.") % {"skill": part})
-            elif skill.requires_training:
-                problem(
-                    "skills",
-                    part,
-                    _("The skill %(skill)s needs a training record and cannot be set by import.")
-                    % {"skill": skill.name},
-                )
-            elif skill.pk not in ids:
+            found = self.skill_words.match(part)
+            if found.value is None:
+                if found.how == "unknown":
+                    problem(
+                        "skills",
+                        part,
+                        _("Unknown skill %(skill)s: imported without it.") % {"skill": part},
+                        True,
+                    )
+                continue
+            skill = self.skills_by_id[found.value]
+            try:
+                rules.declarable_skills([skill])
+            except DomainError as exc:
+                problem("skills", part, exc.message, True)
+                continue
+            if skill.pk not in ids:
                 ids.append(skill.pk)
         return ids
 
     def _political(self, value: str, problem) -> str:
         if not value:
             return PoliticalStatus.MASSES
-        key = _key(value)
-        status = POLITICAL_NAMES.get(key) or (key if key in POLITICAL_STATUSES else None)
-        if status is None:
-            problem(
-                "political_status",
-                value,
-                _("Unknown political status: write e.g. 中共党员, 共青团员 or 群众."),
-            )
+        found = self.political_words.match(value)
+        if found.value is None:
+            if found.how == "unknown":
+                problem(
+                    "political_status",
+                    value,
+                    _(
+                        "Unknown political status: imported as 群众; write e.g. 中共党员 or 共青团员."
+                    ),
+                    True,
+                )
             return PoliticalStatus.MASSES
-        return status
+        return rules.political_status(found.value)
+
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def _parse_date(text: str) -> dt.date | None:
+    """A date as offices write it: 1990-01-02, 1990/1/2, 1990.1.2, 19900102, 1990年1月2日,
+    or Excel's day number when the cell was not formatted as a date (32875)."""
     text = text.strip()
+    if text.isdigit() and 4 <= len(text) <= 5:
+        return EXCEL_EPOCH + dt.timedelta(days=int(text))
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()

@@ -4,13 +4,39 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import NotFound, PermissionDenied
 from zhiyuan.stations.models import Station
-from zhiyuan.stations.selectors import may_manage
+from zhiyuan.teams.access import may_manage as may_manage_team
 
 
-def station_for(user, station_id, *, manage: bool = False) -> Station:
-    """Open stations are public; closed ones only for their managers. `manage` → 403 if not."""
+def may_manage(user, station: Station) -> bool:
+    """The region's office, the station's managers, and admins of its managing team."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if scopes.administers_region(user, station.region):
+        return True
+    if station.managers.filter(pk=user.pk).exists():
+        return True
+    if station.managing_team_id is not None:
+        return may_manage_team(user, station.managing_team)
+    return False
+
+
+def may_audit(user, station: Station) -> bool:
+    """Audits against the eight standards are the office's of the station's region."""
+    return scopes.administers_region(user, station.region)
+
+
+def check_may_open(user) -> None:
+    """Stations are opened by the offices (each in its own region: the service checks that)."""
+    if not scopes.is_district_admin(user):
+        raise PermissionDenied(_("Only office admins may open stations."))
+
+
+def station_for(user, station_id, *, manage: bool = False, audit: bool = False) -> Station:
+    """Open stations are public; closed ones only for their managers. `manage` → 403 if not;
+    `audit` → 403 unless the office of the station's region."""
     try:
         station = Station.objects.select_related("region", "managing_team").get(pk=int(station_id))
     except (Station.DoesNotExist, ValueError, TypeError):
@@ -20,6 +46,8 @@ def station_for(user, station_id, *, manage: bool = False) -> Station:
         raise NotFound(_("No such station."))
     if manage and not allowed:
         raise PermissionDenied(_("Only this station's managers may do this."))
+    if audit and not may_audit(user, station):
+        raise PermissionDenied(_("Only the office of this region may audit its stations."))
     return station
 
 

@@ -9,26 +9,12 @@ from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, V
 from zhiyuan.accounts import scopes
 from zhiyuan.places.models import Region
 from zhiyuan.stations.models import Audit, AuditItem, Station
-from zhiyuan.teams.selectors import may_manage as may_manage_team
 
 
 class Compliance:
     COMPLIANT = "compliant"
     SHORT = "short"
     UNAUDITED = "unaudited"
-
-
-def may_manage(user, station: Station) -> bool:
-    """The region's office, the station's managers, and admins of its managing team."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if scopes.administers_region(user, station.region):
-        return True
-    if station.managers.filter(pk=user.pk).exists():
-        return True
-    if station.managing_team_id is not None:
-        return may_manage_team(user, station.managing_team)
-    return False
 
 
 def with_compliance(qs: QuerySet[Station]) -> QuerySet[Station]:

@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from zhiyuan.core.errors import NotFound
+from zhiyuan.accounts import scopes
+from zhiyuan.core.errors import NotFound, PermissionDenied
 from zhiyuan.teams.models import Membership, Team
-from zhiyuan.teams.selectors import may_manage
-from zhiyuan.teams.services import NotAllowed
+
+
+class NotAllowed(PermissionDenied):
+    default_message = _("Only an admin of this team or of a team above it may do this.")
+
+
+def may_manage(user, team: Team | None) -> bool:
+    """District/subdistrict office admins of the team's region, or an admin of it or an ancestor."""
+    if team is None:
+        return False
+    if scopes.administers_region(user, team.region):
+        return True
+    return any(team.path.startswith(path) for path in scopes.team_paths(user))
+
+
+def check_manage(user, team: Team) -> None:
+    if not may_manage(user, team):
+        raise NotAllowed()
 
 
 def team_for(user, team_id, *, manage: bool = False) -> Team:

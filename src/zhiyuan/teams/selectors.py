@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from zhiyuan.accounts import scopes
+from zhiyuan.teams.access import may_manage  # noqa: F401 (service/certificates.py's import)
 from zhiyuan.teams.models import Membership, Specialty, Team
 from zhiyuan.volunteers.models import Volunteer
 
@@ -45,13 +46,6 @@ def managed_team_paths(user) -> tuple[str, ...]:
         )
         user._zhiyuan_team_paths = cached
     return cached
-
-
-def may_manage(user, team: Team) -> bool:
-    """District/subdistrict office admins of the team's region, or an admin of it or an ancestor."""
-    if scopes.administers_region(user, team.region):
-        return True
-    return any(team.path.startswith(path) for path in managed_team_paths(user))
 
 
 def managed_teams(user) -> QuerySet[Team]:
@@ -145,11 +139,13 @@ def ancestors(team: Team) -> list[Team]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def members(team: Team, *, states=(Membership.State.ACTIVE,)) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(team=team, state__in=states)
-        .select_related("volunteer", "volunteer__community")
-        .order_by("state", "-role", "volunteer__real_name")
+def members(team: Team, *, states=(Membership.State.ACTIVE,), q: str = "") -> QuerySet[Membership]:
+    """A team's memberships in these states; `q` a name (part) or a volunteer number."""
+    qs = Membership.objects.filter(team=team, state__in=states)
+    if q:
+        qs = qs.filter(Q(volunteer__real_name__contains=q) | Q(volunteer__volunteer_no=q.upper()))
+    return qs.select_related("volunteer", "volunteer__community").order_by(
+        "state", "-role", "volunteer__real_name", "id"
     )
 
 

@@ -7,28 +7,23 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import Actor, User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
+from zhiyuan.teams.access import check_manage
 from zhiyuan.teams.models import Membership, Specialty, Team
-from zhiyuan.teams.selectors import may_manage
 from zhiyuan.volunteers.models import Volunteer
-
-
-class NotAllowed(PermissionDenied):
-    default_message = _("Only an admin of this team or of a team above it may do this.")
+from zhiyuan.volunteers.notices import notify_volunteer
 
 
 def _district_code(region: Region) -> str:
     return region.path.split("/")[1]
-
-
-def _check_manage(actor, team: Team) -> None:
-    if not may_manage(actor, team):
-        raise NotAllowed()
 
 
 def _placement_errors(*, level: str, parent: Team | None, region: Region | None, team=None):
@@ -79,7 +74,7 @@ def _validate_fields(errors, *, name, kind, specialty, join_mode, contact_phone,
 
 def create_team(
     *,
-    actor,
+    actor: User,
     name: str,
     level: str,
     kind: str,
@@ -95,7 +90,7 @@ def create_team(
 ) -> Team:
     """Found a team under `parent` (its admins may) or a root corps (the region's office may)."""
     if parent is not None:
-        _check_manage(actor, parent)
+        check_manage(actor, parent)
     elif region is None or not scopes.administers_region(actor, region):
         raise PermissionDenied(_("Only the district office may found a top-level corps."))
     errors = _placement_errors(level=level, parent=parent, region=region)
@@ -146,9 +141,9 @@ EDITABLE = (
 )
 
 
-def update_team(*, actor, team: Team, **changes) -> Team:
+def update_team(*, actor: User, team: Team, **changes) -> Team:
     """Edit a team's details; its place in the tree changes only through move_team."""
-    _check_manage(actor, team)
+    check_manage(actor, team)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationFailed(
@@ -184,10 +179,10 @@ def update_team(*, actor, team: Team, **changes) -> Team:
     return team
 
 
-def move_team(*, actor, team: Team, new_parent: Team) -> Team:
+def move_team(*, actor: User, team: Team, new_parent: Team) -> Team:
     """Re-attach a team and its whole subtree under `new_parent` (both must be the actor's)."""
-    _check_manage(actor, team)
-    _check_manage(actor, new_parent)
+    check_manage(actor, team)
+    check_manage(actor, new_parent)
     errors = _placement_errors(level=team.level, parent=new_parent, region=team.region, team=team)
     if errors:
         raise ValidationFailed(errors)
@@ -202,9 +197,9 @@ def move_team(*, actor, team: Team, new_parent: Team) -> Team:
     return team
 
 
-def dissolve_team(*, actor, team: Team, reason: str) -> Team:
+def dissolve_team(*, actor: User, team: Team, reason: str) -> Team:
     """Close a team with no active sub-teams; its memberships end, their history stays."""
-    _check_manage(actor, team)
+    check_manage(actor, team)
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationFailed({"reason": [str(_("Give a reason for dissolving the team."))]})
@@ -221,7 +216,7 @@ def dissolve_team(*, actor, team: Team, reason: str) -> Team:
     return team
 
 
-def _volunteer_of(actor) -> Volunteer:
+def _volunteer_of(actor: Actor) -> Volunteer:
     volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
     if volunteer is None:
         raise PermissionDenied(_("Register as a volunteer first."))
@@ -230,7 +225,7 @@ def _volunteer_of(actor) -> Volunteer:
     return volunteer
 
 
-def join_team(*, actor, team: Team) -> Membership:
+def join_team(*, actor: User, team: Team) -> Membership:
     """Join by the team's mode: open → member at once; approval → waiting; invitation → accept."""
     volunteer = _volunteer_of(actor)
     if not team.is_active:
@@ -271,8 +266,8 @@ def _activate(membership: Membership, *, decided_by) -> Membership:
     return membership
 
 
-def invite(*, actor, team: Team, volunteer: Volunteer) -> Membership:
-    _check_manage(actor, team)
+def invite(*, actor: User, team: Team, volunteer: Volunteer) -> Membership:
+    check_manage(actor, team)
     if not volunteer.is_active:
         raise ValidationFailed({"volunteer": [str(_("Only active volunteers can be invited."))]})
     try:
@@ -292,9 +287,11 @@ def _locked(membership: Membership) -> Membership:
     )
 
 
-def decide_request(*, actor, membership: Membership, approve: bool, note: str = "") -> Membership:
+def decide_request(
+    *, actor: User, membership: Membership, approve: bool, note: str = ""
+) -> Membership:
     """Approve or refuse a join request, under a row lock so two admins cannot both decide."""
-    _check_manage(actor, membership.team)
+    check_manage(actor, membership.team)
     if not approve and len((note or "").strip()) < 2:
         raise ValidationFailed({"note": [str(_("Tell the volunteer why the request is refused."))]})
     with transaction.atomic():
@@ -302,15 +299,35 @@ def decide_request(*, actor, membership: Membership, approve: bool, note: str = 
         if row.state != Membership.State.PENDING:
             raise Conflict(_("This request has already been decided."))
         if approve:
-            return _activate(row, decided_by=actor)
-        row.state = Membership.State.REJECTED
-        row.decided_by = actor
-        row.note = note.strip()[:300]
-        row.save(update_fields=["state", "decided_by", "note"])
+            row = _activate(row, decided_by=actor)
+        else:
+            row.state = Membership.State.REJECTED
+            row.decided_by = actor
+            row.note = note.strip()[:300]
+            row.save(update_fields=["state", "decided_by", "note"])
+        _tell_decision(row)
         return row
 
 
-def accept_invitation(*, actor, membership: Membership) -> Membership:
+def _tell_decision(row: Membership) -> None:
+    names = {"team": row.team.name, "note": row.note}
+    if row.state == Membership.State.ACTIVE:
+        subject = gettext("You have joined %(team)s") % names
+        body = gettext("Your request to join %(team)s is approved.") % names
+    else:
+        subject = gettext("Your request to join %(team)s is not accepted") % names
+        body = gettext("Reason: %(note)s") % names
+    notify_volunteer(
+        row.volunteer,
+        kind=f"membership_{row.state}",
+        key=f"membership:{row.pk}:{row.state}",
+        subject=subject,
+        body=body,
+        link=reverse("teams:detail", args=[row.team_id]),
+    )
+
+
+def accept_invitation(*, actor: User, membership: Membership) -> Membership:
     volunteer = _volunteer_of(actor)
     with transaction.atomic():
         row = _locked(membership)
@@ -321,7 +338,7 @@ def accept_invitation(*, actor, membership: Membership) -> Membership:
         return _activate(row, decided_by=actor)
 
 
-def _close(row: Membership, *, actor, note: str) -> Membership:
+def _close(row: Membership, *, actor: User, note: str) -> Membership:
     row.state = Membership.State.LEFT
     row.left_at = timezone.now()
     row.decided_by = actor
@@ -330,7 +347,7 @@ def _close(row: Membership, *, actor, note: str) -> Membership:
     return row
 
 
-def leave_team(*, actor, team: Team) -> Membership:
+def leave_team(*, actor: User, team: Team) -> Membership:
     """The volunteer leaves (or withdraws a request / declines an invitation); history stays."""
     volunteer = getattr(actor, "volunteer", None)
     with transaction.atomic():
@@ -346,8 +363,8 @@ def leave_team(*, actor, team: Team) -> Membership:
         return _close(row, actor=actor, note="")
 
 
-def remove_member(*, actor, membership: Membership, reason: str) -> Membership:
-    _check_manage(actor, membership.team)
+def remove_member(*, actor: User, membership: Membership, reason: str) -> Membership:
+    check_manage(actor, membership.team)
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationFailed({"reason": [str(_("Give a reason for removing the member."))]})
@@ -358,9 +375,9 @@ def remove_member(*, actor, membership: Membership, reason: str) -> Membership:
         return _close(row, actor=actor, note=reason)
 
 
-def set_role(*, actor, membership: Membership, role: str) -> Membership:
+def set_role(*, actor: User, membership: Membership, role: str) -> Membership:
     """Make a member a leader or admin (or back). Nobody changes their own role."""
-    _check_manage(actor, membership.team)
+    check_manage(actor, membership.team)
     if role not in Membership.Role.values:
         raise ValidationFailed({"role": [str(_("Choose member, leader or admin."))]})
     if membership.volunteer.user_id == actor.pk:
@@ -374,7 +391,7 @@ def set_role(*, actor, membership: Membership, role: str) -> Membership:
     return row
 
 
-def create_specialty(*, actor, code: str, name: str) -> Specialty:
+def create_specialty(*, actor: User, code: str, name: str) -> Specialty:
     if not scopes.is_district_admin(actor):
         raise PermissionDenied(_("Only the district office may add specialties."))
     errors = {}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +20,8 @@ from zhiyuan.teams import access, selectors, services
 from zhiyuan.teams.forms import InviteForm, RoleForm, TeamFilterForm, TeamForm
 from zhiyuan.teams.models import Membership, Team
 from zhiyuan.volunteers.models import Volunteer
+
+MEMBERS_PAGE = 30
 
 
 def team_tree(request):
@@ -50,7 +56,7 @@ def team_detail(request, team_id: int):
             "member_count": selectors.members(team).count(),
             "membership": selectors.open_membership(team, volunteer),
             "volunteer": volunteer,
-            "may_manage": selectors.may_manage(request.user, team),
+            "may_manage": access.may_manage(request.user, team),
         },
     )
 
@@ -180,17 +186,24 @@ def team_members(request, team_id: int):
             else:
                 messages.success(request, _("%(name)s is invited.") % {"name": volunteer.real_name})
                 return redirect("teams:members", team_id=team.pk)
+    q = request.GET.get("q", "").strip()[:50]
+    pending = selectors.members(team, states=(Membership.State.PENDING,), q=q)
+    page = Paginator(selectors.members(team, q=q), MEMBERS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "teams/members.html",
         {
             "team": team,
-            "pending": selectors.members(team, states=(Membership.State.PENDING,)),
-            "invited": selectors.members(team, states=(Membership.State.INVITED,)),
-            "active": selectors.members(team),
+            "q": q,
+            "query": urlencode({"q": q}) if q else "",
+            "pending": pending[:MEMBERS_PAGE],
+            "pending_count": pending.count(),
+            "invited": selectors.members(team, states=(Membership.State.INVITED,))[:MEMBERS_PAGE],
+            "page": page,
+            "active": page.object_list,
             "history": selectors.members(
                 team, states=(Membership.State.LEFT, Membership.State.REJECTED)
-            )[:50],
+            )[:20],
             "invite_form": invite_form,
             "roles": Membership.Role.choices,
         },
@@ -225,7 +238,22 @@ def membership_action(request, membership_id: int, action: str):
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, _membership_done(action, row))
     if action == "accept":
         return redirect("teams:detail", team_id=row.team_id)
-    return redirect("teams:members", team_id=row.team_id)
+    back = request.POST.get("next", "")
+    keep = back if back.startswith("?") and len(back) > 1 else ""
+    return redirect(reverse("teams:members", args=[row.team_id]) + keep)
+
+
+def _membership_done(action: str, row: Membership) -> str:
+    """What was done, naming the person and the team."""
+    names = {"name": row.volunteer.real_name, "team": row.team.name}
+    texts = {
+        "approve": _("%(name)s has joined %(team)s and is told so."),
+        "reject": _("The request of %(name)s to join %(team)s is refused; they are told why."),
+        "remove": _("%(name)s is removed from %(team)s."),
+        "accept": _("You have joined %(team)s."),
+        "role": _("The role of %(name)s in %(team)s is changed."),
+    }
+    return texts[action] % names

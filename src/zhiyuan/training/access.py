@@ -4,15 +4,32 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import NotFound, PermissionDenied
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.training.models import Course, Enrolment, Session
-from zhiyuan.training.services import may_manage
 
 MANAGE_DENIED = _("Only office admins of the region or admins of the organiser team may do this.")
 
 
+def may_manage(user, course: Course) -> bool:
+    """Office admins of the course's region, or admins of its organiser team (or above it)."""
+    if scopes.administers_region(user, course.region):
+        return True
+    return course.organiser_id is not None and may_manage_team(user, course.organiser)
+
+
+def may_create_courses(user) -> bool:
+    return scopes.is_district_admin(user) or bool(scopes.team_paths(user))
+
+
+def check_may_create_courses(user) -> None:
+    if not may_create_courses(user):
+        raise PermissionDenied(_("Only office admins and team admins set up courses."))
+
+
 def course_for(user, course_id, *, manage: bool = False) -> Course:
-    """Courses are public; managing one needs `services.may_manage` (403)."""
+    """Courses are public; managing one needs `may_manage` (403)."""
     try:
         course = Course.objects.select_related("organiser", "region", "skill").get(
             pk=int(course_id)

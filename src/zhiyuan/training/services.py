@@ -25,12 +25,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import Actor, User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
 from zhiyuan.stations.models import Station
+from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
-from zhiyuan.teams.selectors import managed_teams
-from zhiyuan.teams.selectors import may_manage as may_manage_team
+from zhiyuan.training.access import may_manage
 from zhiyuan.training.models import Certification, Course, Enrolment, Session
 from zhiyuan.volunteers.models import Skill, Volunteer
 
@@ -63,25 +64,14 @@ MAX_CAPACITY = 10000
 # Who may manage ---------------------------------------------------------------------
 
 
-def may_manage(user, course: Course) -> bool:
-    """Office admins of the course's region, or admins of its organiser team (or above it)."""
-    if scopes.administers_region(user, course.region):
-        return True
-    return course.organiser_id is not None and may_manage_team(user, course.organiser)
-
-
-def may_create_courses(user) -> bool:
-    return scopes.is_district_admin(user) or managed_teams(user).exists()
-
-
-def _check_manages(actor, course: Course) -> None:
+def _check_manages(actor: User, course: Course) -> None:
     if not may_manage(actor, course):
         raise PermissionDenied(
             _("Only office admins of the region or admins of the organiser team may do this.")
         )
 
 
-def _volunteer_of(actor) -> Volunteer:
+def _volunteer_of(actor: Actor) -> Volunteer:
     volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
     if volunteer is None:
         raise PermissionDenied(_("Register as a volunteer first."))
@@ -107,7 +97,7 @@ def _parse_hours(errors: dict, hours) -> Decimal | None:
 
 def create_course(
     *,
-    actor,
+    actor: User,
     title: str,
     hours,
     kind: str = Course.Kind.GENERAL,
@@ -180,7 +170,7 @@ def _int(value) -> int:
 
 def schedule_session(
     *,
-    actor,
+    actor: User,
     course: Course,
     starts_at: dt.datetime | None,
     ends_at: dt.datetime | None,
@@ -236,7 +226,7 @@ def schedule_session(
 # Enrolment ----------------------------------------------------------------------------
 
 
-def enrol(*, actor, session: Session) -> Enrolment:
+def enrol(*, actor: User, session: Session) -> Enrolment:
     """Take a place in `session`; refused when it is full, started, or already held.
 
     Locks the session's row, then counts the live enrolments: two volunteers racing for
@@ -260,7 +250,7 @@ def enrol(*, actor, session: Session) -> Enrolment:
     return enrolment
 
 
-def cancel_enrolment(*, actor, enrolment: Enrolment) -> Enrolment:
+def cancel_enrolment(*, actor: User, enrolment: Enrolment) -> Enrolment:
     """The volunteer gives the place back before the session starts."""
     own = enrolment.volunteer.user_id is not None and enrolment.volunteer.user_id == actor.pk
     if not own:
@@ -280,7 +270,7 @@ def cancel_enrolment(*, actor, enrolment: Enrolment) -> Enrolment:
 # Attendance and completion ------------------------------------------------------------
 
 
-def _locked_for_marking(actor, enrolment: Enrolment) -> Enrolment:
+def _locked_for_marking(actor: User, enrolment: Enrolment) -> Enrolment:
     """Caller holds a transaction; the enrolment's row is locked and checked."""
     _check_manages(actor, enrolment.session.course)
     locked = (
@@ -297,7 +287,7 @@ def _locked_for_marking(actor, enrolment: Enrolment) -> Enrolment:
     return locked
 
 
-def mark_attendance(*, actor, enrolment: Enrolment, attended: bool) -> Enrolment:
+def mark_attendance(*, actor: User, enrolment: Enrolment, attended: bool) -> Enrolment:
     """Present or absent; being present credits the course's training hours."""
     with transaction.atomic():
         locked = _locked_for_marking(actor, enrolment)
@@ -316,7 +306,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def complete(*, actor, enrolment: Enrolment, passed: bool) -> Enrolment:
+def complete(*, actor: User, enrolment: Enrolment, passed: bool) -> Enrolment:
     """Record the result. A pass marks attendance if unmarked and, when the course certifies
     a skill, records a Certification and adds the skill to the volunteer's skills.
     """
@@ -365,7 +355,7 @@ def _certify(enrolment: Enrolment, course: Course, *, granted_on: dt.date, today
         expires_on=expires_on,
         lapsed_at=None if valid else timezone.now(),
     )
-    if valid:
+    if valid and course.skill_id is not None:
         enrolment.volunteer.skills.add(course.skill_id)
 
 

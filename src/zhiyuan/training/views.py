@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -45,15 +44,14 @@ def course_list(request):
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "may_create": request.user.is_authenticated
-            and services.may_create_courses(request.user),
+            "may_create": request.user.is_authenticated and access.may_create_courses(request.user),
         },
     )
 
 
 def course_detail(request, course_id: int):
     course = get_or_page_error(access.course_for, request.user, course_id)
-    manager = services.may_manage(request.user, course)
+    manager = access.may_manage(request.user, course)
     sessions = list(selectors.sessions_of(course, upcoming_only=not manager))
     volunteer = _volunteer(request)
     held = selectors.held_enrolments(volunteer, [s.pk for s in sessions])
@@ -104,8 +102,7 @@ def my_training(request):
 
 @login_required
 def course_create(request):
-    if not services.may_create_courses(request.user):
-        raise DjangoPermissionDenied(_("Only office admins and team admins set up courses."))
+    get_or_page_error(access.check_may_create_courses, request.user)
     form = CourseForm(
         request.POST or None,
         teams=managed_teams(request.user).order_by("path"),

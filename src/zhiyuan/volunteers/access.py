@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import NotFound, PermissionDenied
+from zhiyuan.places.models import Region
 from zhiyuan.volunteers.models import Volunteer
 from zhiyuan.volunteers.selectors import visible_volunteers
 
@@ -29,5 +30,17 @@ def volunteer_for(user, volunteer_no: str, *, manage: bool = False) -> Volunteer
     return volunteer
 
 
+def check_roster(user) -> None:
+    """The roster is the offices' (each sees its own region's volunteers: the selector scopes)."""
+    if not scopes.is_district_admin(user):
+        raise PermissionDenied(_("Only office admins may see the roster."))
+
+
 def may_manage(user, volunteer: Volunteer) -> bool:
     return scopes.administers_region(user, volunteer.community)
+
+
+def may_register_in(user, community: Region) -> bool:
+    """An office admin registers (and so approves) volunteers only in their own region;
+    anyone else registers themselves, anywhere, and waits for that region's office."""
+    return not scopes.is_district_admin(user) or scopes.administers_region(user, community)

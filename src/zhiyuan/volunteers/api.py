@@ -5,15 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from zhiyuan.accounts.apiauth import OPTIONAL
-from zhiyuan.core.errors import ValidationFailed
 from zhiyuan.core.security import client_ip, throttle_registration
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
-from zhiyuan.volunteers.models import Skill, Volunteer
+from zhiyuan.volunteers.models import Volunteer
 
 router = Router(tags=["volunteers"])
 
@@ -89,16 +87,16 @@ class ProfilePatch(Schema):
     political_status: str | None = None
 
 
-class ReasonIn(Schema):
+class VolunteerReasonIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
-class RevealIn(Schema):
+class VolunteerRevealIn(Schema):
     field: str
     reason: str = Field(..., max_length=300)
 
 
-class RevealOut(Schema):
+class VolunteerRevealOut(Schema):
     field: str
     value: str
 
@@ -110,30 +108,6 @@ class RosterQuery(Schema):
     skill: str = Field("", max_length=40)
     page: int = Field(1, ge=1, le=100000)
     page_size: int = Field(20, ge=1, le=100)
-
-
-def _declarable(codes: list[str] | None, volunteer: Volunteer | None = None) -> list[str] | None:
-    """The skills a profile may list: one that needs training (Art. 16) only if already
-    certified, and certified ones are kept even when the request leaves them out."""
-    if codes is None:
-        return None
-    trained = set(Skill.objects.filter(requires_training=True).values_list("code", flat=True))
-    held = (
-        set()
-        if volunteer is None
-        else set(volunteer.skills.filter(requires_training=True).values_list("code", flat=True))
-    )
-    refused = sorted((set(codes) & trained) - held)
-    if refused:
-        raise ValidationFailed(
-            {
-                "skills": [
-                    _("Only a completed training course certifies: %(codes)s.")
-                    % {"codes": ", ".join(refused)}
-                ]
-            }
-        )
-    return list(dict.fromkeys([*codes, *sorted(held)]))
 
 
 @router.get("/skills", auth=OPTIONAL, response=list[SkillOut])
@@ -166,9 +140,7 @@ def register(request, payload: RegisterIn):
     """Register a volunteer. Anonymous callers must choose a password (their account's)."""
     if not request.auth.is_authenticated:
         throttle_registration(request)
-    fields = payload.dict()
-    fields["skills"] = _declarable(fields["skills"])
-    volunteer = services.register_volunteer(actor=request.auth, **fields)
+    volunteer = services.register_volunteer(actor=request.auth, **payload.dict())
     return Status(201, volunteer)
 
 
@@ -181,8 +153,6 @@ def get_volunteer(request, volunteer_no: str):
 def update_volunteer(request, volunteer_no: str, payload: ProfilePatch):
     volunteer = access.volunteer_for(request.auth, volunteer_no)
     fields = payload.dict(exclude_unset=True)
-    if "skills" in fields:
-        fields["skills"] = _declarable(fields["skills"], volunteer)
     return services.update_profile(actor=request.auth, volunteer=volunteer, **fields)
 
 
@@ -193,13 +163,13 @@ def approve(request, volunteer_no: str):
 
 
 @router.post("/volunteers/{volunteer_no}/reject", response=VolunteerOut)
-def reject(request, volunteer_no: str, payload: ReasonIn):
+def reject(request, volunteer_no: str, payload: VolunteerReasonIn):
     volunteer = access.volunteer_for(request.auth, volunteer_no, manage=True)
     return services.reject_volunteer(actor=request.auth, volunteer=volunteer, reason=payload.reason)
 
 
 @router.post("/volunteers/{volunteer_no}/suspend", response=VolunteerOut)
-def suspend(request, volunteer_no: str, payload: ReasonIn):
+def suspend(request, volunteer_no: str, payload: VolunteerReasonIn):
     volunteer = access.volunteer_for(request.auth, volunteer_no, manage=True)
     return services.suspend_volunteer(
         actor=request.auth, volunteer=volunteer, reason=payload.reason
@@ -212,8 +182,8 @@ def reinstate(request, volunteer_no: str):
     return services.reinstate_volunteer(actor=request.auth, volunteer=volunteer)
 
 
-@router.post("/volunteers/{volunteer_no}/reveal", response=RevealOut)
-def reveal(request, volunteer_no: str, payload: RevealIn):
+@router.post("/volunteers/{volunteer_no}/reveal", response=VolunteerRevealOut)
+def reveal(request, volunteer_no: str, payload: VolunteerRevealIn):
     """The full ID number or phone; the reason and the caller are written to the audit log."""
     volunteer = access.volunteer_for(request.auth, volunteer_no, manage=True)
     value = services.reveal(

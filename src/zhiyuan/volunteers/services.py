@@ -13,32 +13,38 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
-from zhiyuan.accounts.models import User
-from zhiyuan.accounts.services import record_reveal
+from zhiyuan.accounts.models import Actor, ApiToken, User
+from zhiyuan.accounts.services import record_reveal, revoke_all_api_tokens
 from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.core.masking import mask_identifier, mask_phone
 from zhiyuan.core.models import reserve
 from zhiyuan.places.models import Region
 from zhiyuan.volunteers import availability as avail
-from zhiyuan.volunteers.idcard import Gender, IdDocument, parse_document, parse_mobile
+from zhiyuan.volunteers import validation
+from zhiyuan.volunteers.access import may_register_in
+from zhiyuan.volunteers.idcard import IdDocument
 from zhiyuan.volunteers.models import PoliticalStatus, Skill, Volunteer
+from zhiyuan.volunteers.validation import DuplicateIdNumber
 
 PRIVACY_NOTICE_VERSION = "2026-1"
 REVEALABLE_FIELDS = {"id_number": _("ID number"), "phone": _("phone")}
-MIN_AGE = 8
 
 
-class DuplicateIdNumber(Conflict):
-    code = "duplicate_id_number"
-    # Says only that the number is taken, never by whom.
+class AlreadyRegistered(Conflict):
+    """What a caller other than an office admin hears when the ID number or the phone is
+    taken: the same words for both, so registering cannot test whose number is on file."""
+
+    code = "registration_refused"
     default_message = _(
-        "This ID number is already registered. If it is yours, sign in, or ask the district "
-        "office for help."
+        "These details cannot be registered. If you have registered before, sign in with your "
+        "phone or volunteer number; otherwise ask the district office for help."
     )
 
-    def __init__(self):
-        super().__init__(field="id_number")
+
+def _taken(is_admin: bool, specific: DomainError) -> DomainError:
+    """The specific reason for an office admin, the neutral one for anyone else."""
+    return specific if is_admin else AlreadyRegistered()
 
 
 class WrongStatus(Conflict):
@@ -114,7 +120,7 @@ def _resolve_availability(errors: dict, slots: Iterable[str]) -> int:
 
 def register_volunteer(
     *,
-    actor,
+    actor: Actor,
     real_name: str,
     id_type: str,
     id_number: str,
@@ -138,29 +144,29 @@ def register_volunteer(
     """
     is_admin = scopes.is_district_admin(actor)
     errors: dict[str, list[str]] = {}
-    real_name = " ".join((real_name or "").split())
-    if not 2 <= len(real_name) <= 50:
-        errors["real_name"] = [str(_("Enter your real name (2 to 50 characters)."))]
-    document = _collect(errors, "id_number", parse_document, id_type, id_number)
-    phone_number = _collect(errors, "phone", parse_mobile, phone)
+    real_name = _collect(errors, "real_name", validation.real_name, real_name)
+    document = _collect(errors, "id_number", validation.document, id_type, id_number)
+    phone_number = _collect(errors, "phone", validation.phone, phone)
     community = _resolve_community(errors, community_id)
-    skill_rows = _resolve_skills(errors, skills)
+    if community is not None and not may_register_in(actor, community):
+        errors["community"] = [str(_("You may register volunteers only in your own region."))]
+    skill_rows = _collect(
+        errors, "skills", validation.declarable_skills, _resolve_skills(errors, skills)
+    )
     availability_mask = _resolve_availability(errors, availability)
-    if political_status not in PoliticalStatus.values:
-        errors["political_status"] = [str(_("Choose a political status."))]
+    _collect(errors, "political_status", validation.political_status, political_status)
     if not consent:
         errors["consent"] = [str(_("You must agree to the privacy notice to register."))]
     if document is not None:
-        birth_date = document.birth_date or birth_date
-        gender = document.gender or gender
-        if birth_date is None:
-            errors["birth_date"] = [str(_("Enter the birth date for this type of document."))]
-        elif (timezone.localdate() - birth_date).days < MIN_AGE * 365:
-            errors["birth_date"] = [
-                str(_("Volunteers must be at least %(age)d years old.") % {"age": MIN_AGE})
-            ]
-        if gender not in Gender.values:
-            errors["gender"] = [str(_("Choose a gender for this type of document."))]
+        birth_date, gender = _collect(
+            errors,
+            "birth_date",
+            validation.birth_and_gender,
+            document,
+            birth_date=birth_date,
+            gender=gender,
+            today=timezone.localdate(),
+        ) or (None, None)
     account = None
     if actor.is_authenticated and not is_admin:
         if hasattr(actor, "volunteer"):
@@ -176,8 +182,10 @@ def register_volunteer(
                 errors["password"] = [str(m) for m in exc.messages]
     if errors:
         raise ValidationFailed(errors)
-    if Volunteer.objects.filter(id_number_index=id_number_index(document)).exists():
-        raise DuplicateIdNumber()
+    try:
+        validation.not_registered(id_number_index(document))
+    except DuplicateIdNumber as exc:
+        raise _taken(is_admin, exc) from None
     now = timezone.now()
     phone_index = crypto.blind_index("phone", phone_number)
     try:
@@ -185,14 +193,13 @@ def register_volunteer(
             number = volunteer_numbers(1)[0]
             if not actor.is_authenticated:
                 if User.objects.filter(phone_index=phone_index).exists():
-                    raise Conflict(
-                        _("This phone number already belongs to an account: sign in instead."),
-                        field="phone",
-                    )
+                    raise AlreadyRegistered()
                 account = User(username=number, full_name=real_name, phone_index=phone_index)
                 account.set_password(password)
                 account.save()
             elif account is not None and not account.phone_index:
+                if User.objects.filter(phone_index=phone_index).exists():
+                    raise AlreadyRegistered()
                 account.phone_index = phone_index
                 account.full_name = account.full_name or real_name
                 account.save(update_fields=["phone_index", "full_name"])
@@ -215,17 +222,19 @@ def register_volunteer(
             volunteer.skills.set(skill_rows)
     except IntegrityError:
         if Volunteer.objects.filter(id_number_index=id_number_index(document)).exists():
-            raise DuplicateIdNumber() from None
+            raise _taken(is_admin, DuplicateIdNumber()) from None
+        if User.objects.filter(phone_index=phone_index).exists():
+            raise AlreadyRegistered() from None
         raise
     return volunteer
 
 
-def _check_manages(actor, volunteer: Volunteer) -> None:
+def _check_manages(actor: User, volunteer: Volunteer) -> None:
     if not scopes.administers_region(actor, volunteer.community):
         raise PermissionDenied(_("Only an office admin of the volunteer's region may do this."))
 
 
-def _transition(actor, volunteer_id: int, allowed_from: set[str], to: str, reason: str):
+def _transition(actor: User, volunteer_id: int, allowed_from: set[str], to: str, reason: str):
     """Move a volunteer's status under a row lock, so two reviewers cannot both act."""
     with transaction.atomic():
         volunteer = (
@@ -252,7 +261,7 @@ def _required_reason(reason: str, message) -> str:
     return reason[:300]
 
 
-def approve_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
+def approve_volunteer(*, actor: User, volunteer: Volunteer) -> Volunteer:
     return _transition(
         actor,
         volunteer.pk,
@@ -262,7 +271,7 @@ def approve_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
     )
 
 
-def reject_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
+def reject_volunteer(*, actor: User, volunteer: Volunteer, reason: str) -> Volunteer:
     _check_manages(actor, volunteer)
     reason = _required_reason(reason, _("Give the applicant a reason for the rejection."))
     return _transition(
@@ -270,15 +279,20 @@ def reject_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
     )
 
 
-def suspend_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
+def suspend_volunteer(*, actor: User, volunteer: Volunteer, reason: str) -> Volunteer:
+    """Suspend an active volunteer; every API token of their account ends with it."""
     _check_manages(actor, volunteer)
     reason = _required_reason(reason, _("Give a reason for the suspension."))
-    return _transition(
-        actor, volunteer.pk, {Volunteer.Status.ACTIVE}, Volunteer.Status.SUSPENDED, reason
-    )
+    with transaction.atomic():
+        volunteer = _transition(
+            actor, volunteer.pk, {Volunteer.Status.ACTIVE}, Volunteer.Status.SUSPENDED, reason
+        )
+        if volunteer.user is not None:
+            revoke_all_api_tokens(user=volunteer.user, reason=ApiToken.Revoked.SUSPENDED, by=actor)
+    return volunteer
 
 
-def reinstate_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
+def reinstate_volunteer(*, actor: User, volunteer: Volunteer) -> Volunteer:
     return _transition(
         actor, volunteer.pk, {Volunteer.Status.SUSPENDED}, Volunteer.Status.ACTIVE, ""
     )
@@ -286,7 +300,7 @@ def reinstate_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
 
 def update_profile(
     *,
-    actor,
+    actor: User,
     volunteer: Volunteer,
     phone: str | None = None,
     community_id=None,
@@ -305,7 +319,7 @@ def update_profile(
     fields: list[str] = []
     updates: dict = {}
     if phone is not None:
-        number = _collect(errors, "phone", parse_mobile, phone)
+        number = _collect(errors, "phone", validation.phone, phone)
         if number:
             cipher = crypto.field_cipher()
             updates.update(
@@ -317,12 +331,22 @@ def update_profile(
         community = _resolve_community(errors, community_id)
         if community is not None:
             updates["community"] = community
-    skill_rows = _resolve_skills(errors, skills) if skills is not None else None
+    skill_rows = None
+    if skills is not None:
+        # Certified skills stay whatever the request lists; others must be declarable.
+        held = list(volunteer.skills.filter(requires_training=True))
+        declared = _collect(
+            errors,
+            "skills",
+            validation.declarable_skills,
+            _resolve_skills(errors, skills),
+            held=held,
+        )
+        skill_rows = [*(declared or []), *held]
     if availability is not None:
         updates["availability"] = _resolve_availability(errors, availability)
     if political_status is not None:
-        if political_status not in PoliticalStatus.values:
-            errors["political_status"] = [str(_("Choose a political status."))]
+        _collect(errors, "political_status", validation.political_status, political_status)
         updates["political_status"] = political_status
     if errors:
         raise ValidationFailed(errors)
@@ -338,7 +362,7 @@ def update_profile(
 
 
 def reveal(
-    *, actor, volunteer: Volunteer, field: str, reason: str, ip_address: str | None = None
+    *, actor: User, volunteer: Volunteer, field: str, reason: str, ip_address: str | None = None
 ) -> str:
     """The full value of `field` ("id_number" or "phone"), written to the audit log first."""
     if field not in REVEALABLE_FIELDS:

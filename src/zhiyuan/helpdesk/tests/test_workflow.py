@@ -292,26 +292,33 @@ def test_outsider_cannot_reveal_and_handler_reveal_is_audited(desk, client_for):
 
 
 def test_submit_page_round_trip(desk, client):
-    response = client.post(
-        "/help/",
-        {
-            "kind": "errands",
-            "title": "买菜",
-            "category": "disabled",
-            "community": desk.a1.pk,
-            "address": "新兴街1号",
-            "starts_at": at(3, 9).strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": at(3, 10).strftime("%Y-%m-%dT%H:%M"),
-            "repeat": "once",
-            "urgency": "normal",
-            "contact_name": "李",
-            "phone": "13912345678",
-            "truth_confirmed": "on",
-        },
-    )
-    assert response.status_code == 200
+    key = client.get("/help/").context["idempotency_key"]
+    form = {
+        "idempotency_key": key,
+        "kind": "errands",
+        "title": "买菜",
+        "category": "disabled",
+        "community": desk.a1.pk,
+        "address": "新兴街1号",
+        "starts_at": at(3, 9).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": at(3, 10).strftime("%Y-%m-%dT%H:%M"),
+        "repeat": "once",
+        "urgency": "normal",
+        "contact_name": "李",
+        "phone": "13912345678",
+        "truth_confirmed": "on",
+    }
+    response = client.post("/help/", form)
+    # Redirect after the POST: refreshing the page shows the code again, it files nothing.
+    assert response.status_code == 302 and response["Location"] == "/help/received/"
     request = HelpRequest.objects.get()
-    assert request.code in response.content.decode()
+    page = client.get("/help/received/").content.decode()
+    assert request.code in page and 'class="qr"' in page
+    assert client.get("/help/received/").status_code == 200
+    # The same form sent again (back button, double tap) files no second request.
+    again = client.post("/help/", form)
+    assert again.status_code == 302
+    assert HelpRequest.objects.count() == 1
     response = client.post("/help/", {"kind": "errands", "title": "x", "community": desk.a1.pk})
     assert (
         'id="id_truth_confirmed_errors"' in response.content.decode() or response.status_code == 200

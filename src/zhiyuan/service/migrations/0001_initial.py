@@ -8,149 +8,514 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('projects', '0002_default_categories'),
-        ('stations', '0001_initial'),
-        ('teams', '0002_default_specialties'),
-        ('volunteers', '0003_volunteer_insured_until'),
+        ("projects", "0002_default_categories"),
+        ("stations", "0001_initial"),
+        ("teams", "0002_default_specialties"),
+        ("volunteers", "0003_volunteer_insured_until"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HoursTotal',
+            name="HoursTotal",
             fields=[
-                ('volunteer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='hours_total', serialize=False, to='volunteers.volunteer')),
-                ('approved_hours', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=9, verbose_name='approved hours')),
-                ('star_level', models.PositiveSmallIntegerField(db_index=True, default=0, verbose_name='star level')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "volunteer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="hours_total",
+                        serialize=False,
+                        to="volunteers.volunteer",
+                    ),
+                ),
+                (
+                    "approved_hours",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=9,
+                        verbose_name="approved hours",
+                    ),
+                ),
+                (
+                    "star_level",
+                    models.PositiveSmallIntegerField(
+                        db_index=True, default=0, verbose_name="star level"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'hours total',
-                'verbose_name_plural': 'hours totals',
+                "verbose_name": "hours total",
+                "verbose_name_plural": "hours totals",
             },
         ),
         migrations.CreateModel(
-            name='ServiceRecord',
+            name="ServiceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('served_on', models.DateField(verbose_name='date of service')),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='hours')),
-                ('persons_served', models.PositiveIntegerField(default=0, verbose_name='persons served')),
-                ('content', models.CharField(max_length=300, verbose_name='service content')),
-                ('source', models.CharField(choices=[('measured', 'Measured by check-in and check-out'), ('entered', 'Entered by the organiser')], max_length=10, verbose_name='source')),
-                ('state', models.CharField(choices=[('pending', 'Waiting for approval'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10, verbose_name='state')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('version', models.PositiveSmallIntegerField(default=1, verbose_name='version')),
-                ('is_current', models.BooleanField(default=True, verbose_name='current version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='service_records', to='projects.project', verbose_name='project')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('shift', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='service_records', to='projects.shift', verbose_name='shift')),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='service.servicerecord', verbose_name='corrects')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_records', to='teams.team', verbose_name='recording team')),
-                ('volunteer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_records', to='volunteers.volunteer', verbose_name='volunteer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("served_on", models.DateField(verbose_name="date of service")),
+                (
+                    "hours",
+                    models.DecimalField(decimal_places=2, max_digits=6, verbose_name="hours"),
+                ),
+                (
+                    "persons_served",
+                    models.PositiveIntegerField(default=0, verbose_name="persons served"),
+                ),
+                ("content", models.CharField(max_length=300, verbose_name="service content")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("measured", "Measured by check-in and check-out"),
+                            ("entered", "Entered by the organiser"),
+                        ],
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                ("version", models.PositiveSmallIntegerField(default=1, verbose_name="version")),
+                ("is_current", models.BooleanField(default=True, verbose_name="current version")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_records",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "shift",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_records",
+                        to="projects.shift",
+                        verbose_name="shift",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="service.servicerecord",
+                        verbose_name="corrects",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_records",
+                        to="teams.team",
+                        verbose_name="recording team",
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_records",
+                        to="volunteers.volunteer",
+                        verbose_name="volunteer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service record',
-                'verbose_name_plural': 'service records',
-                'ordering': ['-served_on', '-id'],
+                "verbose_name": "service record",
+                "verbose_name_plural": "service records",
+                "ordering": ["-served_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CorrectionRequest',
+            name="CorrectionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='hours claimed')),
-                ('message', models.CharField(max_length=500, verbose_name='message')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('accepted', 'Accepted'), ('refused', 'Refused')], default='open', max_length=10, verbose_name='state')),
-                ('answer', models.CharField(blank=True, max_length=300, verbose_name='answer')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='asked at')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
-                ('shift', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.shift', verbose_name='shift')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='teams.team', verbose_name='team')),
-                ('volunteer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='correction_requests', to='volunteers.volunteer', verbose_name='volunteer')),
-                ('record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='correction_requests', to='service.servicerecord', verbose_name='record')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=6, verbose_name="hours claimed"
+                    ),
+                ),
+                ("message", models.CharField(max_length=500, verbose_name="message")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("accepted", "Accepted"),
+                            ("refused", "Refused"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("answer", models.CharField(blank=True, max_length=300, verbose_name="answer")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="asked at")),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="answered by",
+                    ),
+                ),
+                (
+                    "shift",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="projects.shift",
+                        verbose_name="shift",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="teams.team",
+                        verbose_name="team",
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="correction_requests",
+                        to="volunteers.volunteer",
+                        verbose_name="volunteer",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="correction_requests",
+                        to="service.servicerecord",
+                        verbose_name="record",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'correction request',
-                'verbose_name_plural': 'correction requests',
-                'ordering': ['-id'],
+                "verbose_name": "correction request",
+                "verbose_name_plural": "correction requests",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('qr', "Scanned the station's code"), ('organiser', 'Checked in by the organiser')], max_length=10, verbose_name='method')),
-                ('checked_in_at', models.DateTimeField(verbose_name='checked in at')),
-                ('checked_out_at', models.DateTimeField(blank=True, null=True, verbose_name='checked out at')),
-                ('in_distance_m', models.PositiveIntegerField(blank=True, null=True, verbose_name='distance at check-in (m)')),
-                ('out_distance_m', models.PositiveIntegerField(blank=True, null=True, verbose_name='distance at check-out (m)')),
-                ('auto_checked_out', models.BooleanField(default=False, help_text="Still checked in after the shift's end and grace period.", verbose_name='checked out automatically')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('shift', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='projects.shift', verbose_name='shift')),
-                ('station', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='stations.station', verbose_name='station')),
-                ('volunteer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='volunteers.volunteer', verbose_name='volunteer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("qr", "Scanned the station's code"),
+                            ("organiser", "Checked in by the organiser"),
+                        ],
+                        max_length=10,
+                        verbose_name="method",
+                    ),
+                ),
+                ("checked_in_at", models.DateTimeField(verbose_name="checked in at")),
+                (
+                    "checked_out_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="checked out at"),
+                ),
+                (
+                    "in_distance_m",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="distance at check-in (m)"
+                    ),
+                ),
+                (
+                    "out_distance_m",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="distance at check-out (m)"
+                    ),
+                ),
+                (
+                    "auto_checked_out",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Still checked in after the shift's end and grace period.",
+                        verbose_name="checked out automatically",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "shift",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendances",
+                        to="projects.shift",
+                        verbose_name="shift",
+                    ),
+                ),
+                (
+                    "station",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendances",
+                        to="stations.station",
+                        verbose_name="station",
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendances",
+                        to="volunteers.volunteer",
+                        verbose_name="volunteer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance',
-                'verbose_name_plural': 'attendances',
-                'ordering': ['-checked_in_at'],
-                'indexes': [models.Index(fields=['station', 'checked_out_at'], name='attendance_station_open')],
-                'constraints': [models.UniqueConstraint(fields=('volunteer', 'shift'), name='attendance_once_per_shift'), models.UniqueConstraint(condition=models.Q(('checked_out_at__isnull', True)), fields=('volunteer',), name='attendance_one_open_per_volunteer')],
+                "verbose_name": "attendance",
+                "verbose_name_plural": "attendances",
+                "ordering": ["-checked_in_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["station", "checked_out_at"], name="attendance_station_open"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("volunteer", "shift"), name="attendance_once_per_shift"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("checked_out_at__isnull", True)),
+                        fields=("volunteer",),
+                        name="attendance_one_open_per_volunteer",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_from', models.DateField(verbose_name='from')),
-                ('period_to', models.DateField(verbose_name='until')),
-                ('state', models.CharField(choices=[('requested', 'Requested'), ('issued', 'Issued'), ('refused', 'Refused')], default='requested', max_length=10, verbose_name='state')),
-                ('number', models.CharField(blank=True, max_length=30, null=True, unique=True, verbose_name='certificate number')),
-                ('total_hours', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='total hours')),
-                ('content', models.CharField(blank=True, max_length=500, verbose_name='service content')),
-                ('responsible_person', models.CharField(blank=True, max_length=50, verbose_name='responsible person')),
-                ('contact', models.CharField(blank=True, max_length=50, verbose_name='contact')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='issued on')),
-                ('refuse_reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('verify_token', models.CharField(default=zhiyuan.service.models.new_verify_token, editable=False, max_length=40, unique=True)),
-                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='requested at')),
-                ('handler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handler')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='teams.team', verbose_name='issuing team')),
-                ('volunteer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='volunteers.volunteer', verbose_name='volunteer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_from", models.DateField(verbose_name="from")),
+                ("period_to", models.DateField(verbose_name="until")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("issued", "Issued"),
+                            ("refused", "Refused"),
+                        ],
+                        default="requested",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True,
+                        max_length=30,
+                        null=True,
+                        unique=True,
+                        verbose_name="certificate number",
+                    ),
+                ),
+                (
+                    "total_hours",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="total hours",
+                    ),
+                ),
+                (
+                    "content",
+                    models.CharField(blank=True, max_length=500, verbose_name="service content"),
+                ),
+                (
+                    "responsible_person",
+                    models.CharField(blank=True, max_length=50, verbose_name="responsible person"),
+                ),
+                ("contact", models.CharField(blank=True, max_length=50, verbose_name="contact")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="issued on")),
+                (
+                    "refuse_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="reason"),
+                ),
+                (
+                    "verify_token",
+                    models.CharField(
+                        default=zhiyuan.service.models.new_verify_token,
+                        editable=False,
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="requested at"),
+                ),
+                (
+                    "handler",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="handler",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="teams.team",
+                        verbose_name="issuing team",
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="volunteers.volunteer",
+                        verbose_name="volunteer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certificate',
-                'verbose_name_plural': 'certificates',
-                'ordering': ['-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('period_to__gte', models.F('period_from'))), name='certificate_period_in_order')],
+                "verbose_name": "certificate",
+                "verbose_name_plural": "certificates",
+                "ordering": ["-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("period_to__gte", models.F("period_from"))),
+                        name="certificate_period_in_order",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='servicerecord',
-            index=models.Index(fields=['volunteer', 'is_current', 'state', 'served_on'], name='record_volunteer'),
+            model_name="servicerecord",
+            index=models.Index(
+                fields=["volunteer", "is_current", "state", "served_on"], name="record_volunteer"
+            ),
         ),
         migrations.AddIndex(
-            model_name='servicerecord',
-            index=models.Index(fields=['team', 'state', 'is_current'], name='record_team_queue'),
+            model_name="servicerecord",
+            index=models.Index(fields=["team", "state", "is_current"], name="record_team_queue"),
         ),
         migrations.AddIndex(
-            model_name='servicerecord',
-            index=models.Index(fields=['served_on'], name='record_served_on'),
+            model_name="servicerecord",
+            index=models.Index(fields=["served_on"], name="record_served_on"),
         ),
         migrations.AddConstraint(
-            model_name='servicerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gt', 0)), name='record_hours_positive'),
+            model_name="servicerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours__gt", 0)), name="record_hours_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicerecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True), ('shift__isnull', False)), fields=('volunteer', 'shift'), name='record_one_current_per_shift'),
+            model_name="servicerecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True), ("shift__isnull", False)),
+                fields=("volunteer", "shift"),
+                name="record_one_current_per_shift",
+            ),
         ),
     ]

@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('service', '0001_initial'),
-        ('teams', '0002_default_specialties'),
-        ('volunteers', '0003_volunteer_insured_until'),
+        ("service", "0001_initial"),
+        ("teams", "0002_default_specialties"),
+        ("volunteers", "0003_volunteer_insured_until"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='certificate',
-            index=models.Index(fields=['team', 'state'], name='certificate_team_queue'),
+            model_name="certificate",
+            index=models.Index(fields=["team", "state"], name="certificate_team_queue"),
         ),
     ]

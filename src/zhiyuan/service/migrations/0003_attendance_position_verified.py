@@ -6,26 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('service', '0002_certificate_queue_index'),
+        ("service", "0002_certificate_queue_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attendance',
-            name='confirmed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='confirmed at'),
+            model_name="attendance",
+            name="confirmed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="confirmed at"),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='confirmed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by'),
+            model_name="attendance",
+            name="confirmed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="confirmed by",
+            ),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='position_verified',
-            field=models.BooleanField(default=True, help_text='False when a scan came without a position (allowed by a setting): its hours are not measured until an organiser confirms the attendance.', verbose_name='position verified'),
+            model_name="attendance",
+            name="position_verified",
+            field=models.BooleanField(
+                default=True,
+                help_text="False when a scan came without a position (allowed by a setting): its hours are not measured until an organiser confirms the attendance.",
+                verbose_name="position verified",
+            ),
         ),
     ]

@@ -188,3 +188,55 @@ def test_entered_hours_page_refuses_a_bad_persons_served_without_a_500(plan, cli
     )
     assert response.status_code == 302
     assert not ServiceRecord.objects.exists()
+
+
+def test_hours_can_be_entered_for_a_shift_of_today_but_not_of_a_later_day(plan, client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhiyuan.projects.models import Shift, SignUp
+
+    later_today = timezone.now() + dt.timedelta(minutes=30)
+    if timezone.localtime(later_today).date() != timezone.localdate():
+        later_today = timezone.now() - dt.timedelta(minutes=90)
+    Shift.objects.filter(pk=plan.guide.pk).update(
+        starts_at=later_today, ends_at=later_today + dt.timedelta(hours=1)
+    )
+    SignUp.objects.create(
+        shift=plan.guide,
+        volunteer=plan.gina,
+        state="confirmed",
+        starts_at=later_today,
+        ends_at=later_today + dt.timedelta(hours=1),
+    )
+    carol = client_for(plan.carol_user)
+    too_long = post(
+        carol,
+        f"/api/v1/shifts/{plan.guide.pk}/hours",
+        {"volunteer_no": plan.gina.volunteer_no, "hours": 2, "reason": "当天补录"},
+    )
+    assert too_long.status_code == 400
+    today = post(
+        carol,
+        f"/api/v1/shifts/{plan.guide.pk}/hours",
+        {"volunteer_no": plan.gina.volunteer_no, "hours": 1, "reason": "当天补录"},
+    )
+    assert today.status_code == 201, today.content
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+    Shift.objects.filter(pk=plan.rescue.pk).update(
+        starts_at=tomorrow, ends_at=tomorrow + dt.timedelta(hours=1)
+    )
+    SignUp.objects.create(
+        shift=plan.rescue,
+        volunteer=plan.gina,
+        state="confirmed",
+        starts_at=tomorrow,
+        ends_at=tomorrow + dt.timedelta(hours=1),
+    )
+    refused = post(
+        carol,
+        f"/api/v1/shifts/{plan.rescue.pk}/hours",
+        {"volunteer_no": plan.gina.volunteer_no, "hours": 1, "reason": "提前补录"},
+    )
+    assert refused.status_code == 400

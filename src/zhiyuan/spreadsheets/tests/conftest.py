@@ -41,8 +41,9 @@ def csv_bytes(rows: list[list[str]], encoding: str) -> bytes:
     return text.encode(encoding)
 
 
-def read_xlsx(data: bytes) -> list[tuple]:
+def read_xlsx(data: bytes, sheet: int = 0) -> list[tuple]:
+    """The rows of a written sheet under its title row: the header first, then the data."""
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(data), read_only=True)
-    return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    return [tuple(row) for row in book.worksheets[sheet].iter_rows(values_only=True)][1:]

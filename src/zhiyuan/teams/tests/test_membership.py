@@ -137,7 +137,7 @@ def test_admin_makes_a_member_leader_but_not_themselves(corps, client_for):
 
 
 def test_a_new_leader_manages_the_team(corps):
-    from zhiyuan.teams.selectors import may_manage
+    from zhiyuan.teams.access import may_manage
 
     member(corps.squad_2a, corps.gina, role="leader")
     corps.gina.user.refresh_from_db()

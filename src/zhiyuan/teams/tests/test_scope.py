@@ -2,7 +2,8 @@
 
 import pytest
 
-from zhiyuan.teams.selectors import managed_teams, may_manage
+from zhiyuan.teams.access import may_manage
+from zhiyuan.teams.selectors import managed_teams
 
 pytestmark = pytest.mark.django_db
 

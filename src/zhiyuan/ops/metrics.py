@@ -1,0 +1,44 @@
+"""Prometheus metrics at /metrics: request latency (django-prometheus) and the task queue.
+
+Under gunicorn every worker process writes its counters to PROMETHEUS_MULTIPROC_DIR (set
+by zhiyuan.config.gunicorn) and a scrape adds them up. The queue's depth, the age of its
+oldest task and the failures on record are read when scraped, from the database or Redis.
+"""
+
+from __future__ import annotations
+
+import os
+
+import prometheus_client
+from prometheus_client import multiprocess
+from prometheus_client.core import GaugeMetricFamily
+
+from zhiyuan.ops.health import queue_state
+
+
+class TaskQueueCollector:
+    def collect(self):
+        state = queue_state()
+        yield GaugeMetricFamily(
+            "zhiyuan_tasks_queued", "Background tasks waiting for a worker", value=state.queued
+        )
+        yield GaugeMetricFamily(
+            "zhiyuan_tasks_oldest_queued_seconds",
+            "Age of the oldest task waiting for a worker",
+            value=state.oldest_seconds,
+        )
+        yield GaugeMetricFamily(
+            "zhiyuan_tasks_failed", "Failed background tasks on record", value=state.failed
+        )
+
+
+def exposition() -> bytes:
+    """The metrics in Prometheus' text format (families from both registries, one after another)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        requests = prometheus_client.CollectorRegistry()
+        multiprocess.MultiProcessCollector(requests)
+    else:
+        requests = prometheus_client.REGISTRY
+    tasks = prometheus_client.CollectorRegistry()
+    tasks.register(TaskQueueCollector())
+    return prometheus_client.generate_latest(requests) + prometheus_client.generate_latest(tasks)
