@@ -58,7 +58,7 @@ ROWS = [
     Row("home page", "/", 'id="headline-figures"'),
     Row("coverage page", "/coverage/", "<details>"),
     Row("project list page", "/projects/", 'id="project-q"'),
-    Row("busy project page", "/projects/{project}/", 'id="activities"'),
+    Row("busy project page", "/projects/{project}/", 'id="shifts"'),
     Row("news page", "/news/", 'id="news-list"'),
     Row("news article", "/news/{article}/", 'id="article-{article}"'),
     Row("honour roll", "/honours/", 'id="roll-filters"'),
