@@ -21,7 +21,7 @@ install: $(BIN)/zhiyuan
 run: install
 	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan migrate --no-input -v0
 	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan demo --if-empty
-	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan db_worker & worker=$$!; \
+	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	ZHIYUAN_DEBUG=1 $(BIN)/zhiyuan runserver $(HOST)
 
@@ -45,6 +45,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=src $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -38,6 +38,7 @@ def _test_settings(settings):
     # A production hash costs ~0.5 s; the cast alone hashes five passwords per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.FIGURES_CACHE_SECONDS = 0  # each test sees the figures of its own rows
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Tests render pages without running collectstatic first: plain, unhashed names.
     settings.STORAGES = {

@@ -186,8 +186,7 @@ def run(rows, *, cookies: dict, bearer: str, seconds: float) -> dict:
         raise SystemExit(
             "wrk is not installed: `apt-get install wrk` (Debian), or skip this part with --no-e2e"
         )
-    collect_static()
-    connection.close()  # the servers' workers take the database from here
+    connection.close()  # the servers' workers take the database from here (static: run.py)
     app_port, bare_port = free_port(), free_port()
     servers = [
         start("zhiyuan.config.wsgi:application", app_port),

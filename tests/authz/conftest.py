@@ -193,6 +193,22 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     w.present_a = signup(w.shift_now, w.carol, "confirmed")
     w.present_b = signup(w.shift_now_b, w.dave, "confirmed")
 
+    # Evaluations: a shift two days ago on each side, carol (A) and dave (B) served in it.
+    from zhiyuan.service.models import Attendance
+
+    w.rated_a = shift(w.project_a, w.station_a, at(-2, 8), 3)
+    w.rated_b = shift(w.project_b, w.station_b, at(-2, 8), 3)
+    for rated, volunteer in ((w.rated_a, w.carol), (w.rated_b, w.dave)):
+        Attendance.objects.create(
+            volunteer=volunteer,
+            shift=rated,
+            station=rated.activity.station,
+            method="organiser",
+            checked_in_at=rated.starts_at,
+            checked_out_at=rated.ends_at,
+            recorded_by=w.alice,
+        )
+
     # Service records: approved and pending hours of carol (squad_1a) and dave (squad_2a).
     def record(volunteer, team, proj, days, state, hours="3.00"):
         return ServiceRecord.objects.create(
@@ -343,6 +359,24 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     w.enrolment_a = Enrolment.objects.create(session=w.held, volunteer=w.carol)
     w.enrolment_b = Enrolment.objects.create(session=w.held_b, volunteer=w.dave)
 
+    # Complaints filed anonymously about squad_1a (A1) and squad_2a (B1).
+    from django.contrib.auth.models import AnonymousUser
+
+    from zhiyuan.feedback.services import file_complaint
+
+    def complaint(team):
+        return file_complaint(
+            actor=AnonymousUser(),
+            subject_type="team",
+            subject=team.pk,
+            what="服务态度生硬",
+            happened_on=today,
+            contact="13912345678",
+        )
+
+    w.complaint_a = complaint(w.squad_1a)
+    w.complaint_b = complaint(w.squad_2a)
+
     w.users = {
         "anonymous": None,
         "resident": w.erin,
@@ -360,6 +394,11 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         for role, user in w.users.items()
         if user is not None
     }
+    # Tokens the token rows list and revoke (never the ones the cells sign in with).
+    w.spare_a = issue_api_token(actor=w.carol_user, name="spare")[0]
+    w.spare_b = issue_api_token(actor=w.dave_user, name="spare")[0]
+    w.spare_a_page = issue_api_token(actor=w.carol_user, name="spare page")[0]
+    w.spare_b_page = issue_api_token(actor=w.dave_user, name="spare page")[0]
     return w
 
 

@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    API rows: 89, roles: 10, cells: 890
+    API rows: 106, roles: 10, cells: 1060
 
 Each row names the object it acts on, so scope is in the table: squad_1a's objects
 (its admin, the detachment above, the offices over A1), the sibling squad_1b's (never
@@ -66,6 +66,17 @@ def _state(model_path: str, pk_of, field: str, value):
     return check
 
 
+def _token_revoked(attr: str):
+    """An effect: the world's token `attr` is revoked."""
+
+    def check(w, user) -> bool:
+        from zhiyuan.accounts.models import ApiToken
+
+        return ApiToken.objects.filter(pk=getattr(w, attr).pk, revoked_at__isnull=False).exists()
+
+    return check
+
+
 def _audited(w, user) -> bool:
     from zhiyuan.accounts.models import AuditEvent
 
@@ -89,6 +100,39 @@ AUDIT = [
 ROWS: list[Row] = [
     # accounts -----------------------------------------------------------------------
     Row("accounts", "me", "GET", lambda w: f"{API}/auth/me", SIGNED_IN),
+    Row("accounts", "own tokens", "GET", lambda w: f"{API}/auth/tokens", SIGNED_IN),
+    Row(
+        "accounts",
+        "carol's tokens",
+        "GET",
+        lambda w: f"{API}/auth/users/{w.carol_user.username}/tokens",
+        {"volunteer"} | OFFICE_A,
+        sees=lambda w: w.spare_a.prefix,
+    ),
+    Row(
+        "accounts",
+        "dave's tokens (B1)",
+        "GET",
+        lambda w: f"{API}/auth/users/{w.dave_user.username}/tokens",
+        {"other_volunteer"} | DISTRICT,
+        sees=lambda w: w.spare_b.prefix,
+    ),
+    Row(
+        "accounts",
+        "revoke carol's token",
+        "POST",
+        lambda w: f"{API}/auth/tokens/{w.spare_a.pk}/revoke",
+        {"volunteer"} | OFFICE_A,
+        effect=_token_revoked("spare_a"),
+    ),
+    Row(
+        "accounts",
+        "revoke dave's token (B1)",
+        "POST",
+        lambda w: f"{API}/auth/tokens/{w.spare_b.pk}/revoke",
+        {"other_volunteer"} | DISTRICT,
+        effect=_token_revoked("spare_b"),
+    ),
     # volunteers ---------------------------------------------------------------------
     Row(
         "volunteers",
@@ -449,6 +493,109 @@ ROWS: list[Row] = [
         sees=lambda w: w.certificate.number,
     ),
     # help requests ------------------------------------------------------------------
+    # evaluations and complaints ------------------------------------------------------
+    Row(
+        "ratings",
+        "rate activity A (carol served)",
+        "POST",
+        lambda w: f"{API}/activities/{w.rated_a.activity_id}/ratings",
+        {"volunteer"},
+        payload=lambda w: {"score": 5, "team_score": 4},
+    ),
+    Row(
+        "ratings",
+        "rate carol's service in A",
+        "POST",
+        lambda w: f"{API}/activities/{w.rated_a.activity_id}/service-ratings",
+        SQUAD_A,
+        payload=lambda w: {"volunteer_no": w.carol.volunteer_no, "score": 4},
+    ),
+    Row(
+        "ratings",
+        "rate dave's service in B",
+        "POST",
+        lambda w: f"{API}/activities/{w.rated_b.activity_id}/service-ratings",
+        DISTRICT,
+        payload=lambda w: {"volunteer_no": w.dave.volunteer_no, "score": 4},
+    ),
+    Row(
+        "complaints",
+        "file",
+        "POST",
+        lambda w: f"{API}/complaints",
+        ALL,
+        payload=lambda w: {
+            "subject_type": "team",
+            "subject": str(w.squad_1a.pk),
+            "what": "活动现场秩序混乱",
+            "happened_on": _days(0),
+        },
+    ),
+    Row(
+        "complaints",
+        "track by code",
+        "GET",
+        lambda w: f"{API}/complaints/track/{w.complaint_a.code}",
+        ALL,
+    ),
+    Row(
+        "complaints",
+        "list sees A1 complaint",
+        "GET",
+        lambda w: f"{API}/complaints",
+        SQUAD_A,
+        sees=lambda w: w.complaint_a.code,
+        note="squad_1a's admins are told and may answer",
+    ),
+    Row(
+        "complaints",
+        "list sees B1 complaint",
+        "GET",
+        lambda w: f"{API}/complaints",
+        DISTRICT,
+        sees=lambda w: w.complaint_b.code,
+    ),
+    Row(
+        "complaints",
+        "read A1",
+        "GET",
+        lambda w: f"{API}/complaints/{w.complaint_a.pk}",
+        SQUAD_A,
+    ),
+    Row(
+        "complaints",
+        "move A1",
+        "POST",
+        lambda w: f"{API}/complaints/{w.complaint_a.pk}/move",
+        OFFICE_A,
+        payload=lambda w: {"to": "investigating"},
+    ),
+    Row(
+        "complaints",
+        "move B1",
+        "POST",
+        lambda w: f"{API}/complaints/{w.complaint_b.pk}/move",
+        DISTRICT,
+        payload=lambda w: {"to": "investigating"},
+    ),
+    Row(
+        "complaints",
+        "answer A1",
+        "POST",
+        lambda w: f"{API}/complaints/{w.complaint_a.pk}/answer",
+        SQUAD_A,
+        note="the offices over A1 manage squad_1a too",
+        payload=lambda w: {"answer": "已批评教育"},
+    ),
+    Row(
+        "complaints",
+        "reveal contact A1",
+        "POST",
+        lambda w: f"{API}/complaints/{w.complaint_a.pk}/reveal",
+        OFFICE_A,
+        payload=lambda w: {"reason": "回访投诉人"},
+        effect=_audited,
+    ),
     Row(
         "help requests",
         "submit",

@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    page rows: 75, roles: 10, cells: 750
+    page rows: 87, roles: 10, cells: 870
 
 Pages answer a refused write with a redirect and a message as often as with a 403, so every
 write row names its effect (the state it must change) and a cell counts as allowed only if
@@ -21,6 +21,7 @@ from tests.authz.matrix import (
     DISTRICT,
     OFFICE_A,
     SIBLING,
+    SIGNED_IN,
     SQUAD_A,
     STATION_A,
     TEAM_ADMINS,
@@ -40,6 +41,23 @@ def _state(model_path: str, pk_of, **values):
         return apps.get_model(model_path).objects.filter(pk=pk_of(w).pk, **values).exists()
 
     return check
+
+
+def _token_revoked(attr: str):
+    """An effect: the world's token `attr` is revoked."""
+
+    def check(w, user) -> bool:
+        from zhiyuan.accounts.models import ApiToken
+
+        return ApiToken.objects.filter(pk=getattr(w, attr).pk, revoked_at__isnull=False).exists()
+
+    return check
+
+
+def _service_rated(w, user) -> bool:
+    from zhiyuan.feedback.models import ServiceRating
+
+    return ServiceRating.objects.filter(volunteer=w.carol).exists()
 
 
 def _audited(w, user) -> bool:
@@ -82,6 +100,40 @@ ROWS: list[Row] = [
     # public pages -------------------------------------------------------------------
     Row("portal", "home", "GET", lambda w: "/", ALL),
     Row("portal", "coverage", "GET", lambda w: "/coverage/", ALL),
+    # accounts -----------------------------------------------------------------------
+    Row("accounts", "own tokens", "GET", lambda w: "/accounts/tokens/", SIGNED_IN),
+    Row(
+        "accounts",
+        "carol's tokens",
+        "GET",
+        lambda w: f"/accounts/users/{w.carol_user.username}/tokens/",
+        {"volunteer"} | OFFICE_A,
+        sees=lambda w: w.spare_a_page.prefix,
+    ),
+    Row(
+        "accounts",
+        "dave's tokens (B1)",
+        "GET",
+        lambda w: f"/accounts/users/{w.dave_user.username}/tokens/",
+        {"other_volunteer"} | DISTRICT,
+        sees=lambda w: w.spare_b_page.prefix,
+    ),
+    Row(
+        "accounts",
+        "revoke carol's token",
+        "POST",
+        lambda w: f"/accounts/tokens/{w.spare_a_page.pk}/revoke/",
+        {"volunteer"} | OFFICE_A,
+        effect=_token_revoked("spare_a_page"),
+    ),
+    Row(
+        "accounts",
+        "revoke dave's token (B1)",
+        "POST",
+        lambda w: f"/accounts/tokens/{w.spare_b_page.pk}/revoke/",
+        {"other_volunteer"} | DISTRICT,
+        effect=_token_revoked("spare_b_page"),
+    ),
     # volunteers ---------------------------------------------------------------------
     Row(
         "volunteers",
@@ -352,6 +404,55 @@ ROWS: list[Row] = [
         lambda w: f"/service/certificates/verify/{w.certificate.verify_token}/",
         ALL,
         sees=lambda w: w.certificate.number,
+    ),
+    # evaluations and complaints ------------------------------------------------------
+    Row(
+        "ratings",
+        "activity A's ratings page",
+        "GET",
+        lambda w: f"/feedback/activities/{w.rated_a.activity_id}/",
+        SIGNED_IN,
+    ),
+    Row(
+        "ratings",
+        "rate carol's service in A",
+        "POST",
+        lambda w: f"/feedback/activities/{w.rated_a.activity_id}/",
+        SQUAD_A,
+        payload=lambda w: {"action": "rate_service", "volunteer": w.carol.pk, "score": "4"},
+        effect=_service_rated,
+    ),
+    Row("complaints", "file form", "GET", lambda w: "/feedback/complaints/new/", ALL),
+    Row(
+        "complaints",
+        "track",
+        "GET",
+        lambda w: f"/feedback/complaints/track/?code={w.complaint_a.code}",
+        ALL,
+    ),
+    Row(
+        "complaints",
+        "list sees B1 complaint",
+        "GET",
+        lambda w: "/feedback/complaints/",
+        DISTRICT,
+        sees=lambda w: w.complaint_b.code,
+    ),
+    Row(
+        "complaints",
+        "read A1",
+        "GET",
+        lambda w: f"/feedback/complaints/{w.complaint_a.pk}/",
+        SQUAD_A,
+    ),
+    Row(
+        "complaints",
+        "dismiss A1",
+        "POST",
+        lambda w: f"/feedback/complaints/{w.complaint_a.pk}/",
+        OFFICE_A,
+        payload=lambda w: {"action": "move", "to": "dismissed", "note": "不属实"},
+        effect=_state("feedback.Complaint", lambda w: w.complaint_a, status="dismissed"),
     ),
     # help requests ------------------------------------------------------------------
     Row("help requests", "submit form", "GET", lambda w: "/help/", ALL),

@@ -361,3 +361,39 @@ def test_healthz_answers_503_while_the_database_is_down_and_recovers(topology):
     while requests.get(f"{PROXY}/healthz", timeout=30).status_code != 200:
         assert time.monotonic() < deadline, "/healthz did not recover with the database"
         time.sleep(0.5)
+
+
+def test_each_request_is_one_json_log_line_with_its_id_and_real_client(topology):
+    response = requests.get(
+        f"{PROXY}/healthz", headers={"X-Forwarded-For": "198.51.100.7"}, timeout=10
+    )
+    request_id = response.headers["X-Request-ID"]
+    port = response.headers["X-Upstream"].rsplit(":", 1)[1]
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [
+            json.loads(line)
+            for line in (topology["tmp"] / f"web-{port}.log").read_text().splitlines()
+            if line.startswith("{")
+        ]
+        logged = [line for line in lines if line["request_id"] == request_id]
+        if logged or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(logged) == 1
+    assert logged[0]["client"] == "198.51.100.7"
+    assert logged[0]["path"] == "/healthz"
+    assert logged[0]["status"] == 200
+
+
+def test_prometheus_reads_metrics_summed_over_the_workers_and_no_one_else(topology):
+    for _request in range(4):
+        requests.get(f"{PROXY}/healthz", timeout=10)
+    metrics = requests.get(f"http://127.0.0.1:{APP_PORTS[0]}/metrics", timeout=10)
+    assert metrics.status_code == 200
+    assert "django_http_requests_latency_seconds_by_view_method_bucket" in metrics.text
+    assert "zhiyuan_tasks_queued" in metrics.text
+    outsider = requests.get(
+        f"{PROXY}/metrics", headers={"X-Forwarded-For": "198.51.100.9"}, timeout=10
+    )
+    assert outsider.status_code == 403

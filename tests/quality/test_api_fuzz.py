@@ -39,6 +39,7 @@ TAGS = {
     "certificates",
     "privacy",
     "helpdesk",
+    "evaluations and complaints",
     "honours",
     "news",
     "training",

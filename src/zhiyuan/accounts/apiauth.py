@@ -17,7 +17,8 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         row = (
-            ApiToken.objects.select_related("user")
+            ApiToken.objects.usable()
+            .select_related("user")
             .filter(key_hash=ApiToken.hash_key(token), user__is_active=True)
             .first()
         )

@@ -3,8 +3,9 @@
 import hashlib
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,6 +31,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        # A new password, set by whatever path (a page, the admin, `changepassword`), ends
+        # every API token made under the old one. Django's hash upgrades at sign-in leave
+        # `_password` unset, so they are not password changes.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.revoke_all(self, reason=ApiToken.Revoked.PASSWORD_CHANGED)
 
 
 class RoleGrant(models.Model):
@@ -68,8 +78,32 @@ class RoleGrant(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.region}"
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self):
+        """Neither revoked nor expired (the owner's account must be active too)."""
+        return self.filter(revoked_at=None, expires_at__gt=timezone.now())
+
+    def revoke_all(self, user, *, reason: str, by=None) -> int:
+        return (
+            self.filter(user=user)
+            .usable()
+            .update(revoked_at=timezone.now(), revoked_reason=reason, revoked_by=by)
+        )
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
+    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once.
+
+    It ends at `expires_at` (ZHIYUAN_API_TOKEN_DAYS after it is made), when its owner or an
+    office admin over them revokes it, or when the owner's password changes, the volunteer
+    is suspended or anonymised.
+    """
+
+    class Revoked(models.TextChoices):
+        BY_OWNER = "owner", _("Revoked by its owner")
+        BY_ADMIN = "admin", _("Revoked by an office admin")
+        PASSWORD_CHANGED = "password", _("The password was changed")
+        SUSPENDED = "suspended", _("The volunteer was suspended")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -81,11 +115,27 @@ class ApiToken(models.Model):
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("prefix"), max_length=8, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("why revoked"), max_length=10, choices=Revoked.choices, blank=True
+    )
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
@@ -93,6 +143,14 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
 
 
 class AuditEvent(models.Model):
@@ -125,3 +183,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.subject_label}"
+
+
+# Whoever calls a use case: a signed-in user, or (registration, help requests) the anonymous
+# visitor Django gives a page. Services take it as `actor` and check it through access.py.
+Actor = User | AnonymousUser

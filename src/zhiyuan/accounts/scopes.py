@@ -19,11 +19,18 @@ RoleProvider = Callable[[object], bool]
 TeamPaths = Callable[[object], tuple[str, ...]]
 _role_providers: dict[Role, RoleProvider] = {}
 _team_paths: list[TeamPaths] = []
+HomeProvider = Callable[[object], Iterable[str]]
+_home_providers: list[HomeProvider] = []
 
 
 def register_role_provider(role: Role, provider: RoleProvider) -> None:
     """`provider(user)` answers whether an authenticated user holds `role`."""
     _role_providers[role] = provider
+
+
+def register_home_provider(provider: HomeProvider) -> None:
+    """`provider(user)` gives paths of regions the user belongs to (a volunteer's community)."""
+    _home_providers.append(provider)
 
 
 def register_team_paths(provider: TeamPaths) -> None:
@@ -100,6 +107,19 @@ def is_district_admin(user) -> bool:
 def administers_region(user, region) -> bool:
     """True if `region` lies in (or is) a subtree the user administers."""
     return any(region.path.startswith(path) for path in admin_region_paths(user))
+
+
+def administers_user(actor, user) -> bool:
+    """True if `actor` is an office admin over a region `user` belongs to: a region they
+    hold an office role in, or one a registered provider names (a volunteer's community).
+    A superuser's account is only the superuser's business."""
+    paths = admin_region_paths(actor)
+    if not paths or (user.is_superuser and "/" not in paths):
+        return False
+    homes = set(RoleGrant.objects.filter(user=user).values_list("region__path", flat=True))
+    for provider in _home_providers:
+        homes.update(provider(user))
+    return any(home.startswith(path) for home in homes for path in paths)
 
 
 def roles_of(user) -> frozenset[Role]:

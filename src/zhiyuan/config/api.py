@@ -7,13 +7,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhiyuan.accounts.api import router as accounts_router
 from zhiyuan.accounts.apiauth import REQUIRED
+from zhiyuan.config.openapi import DocumentedAPI
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.security import RateLimited
+from zhiyuan.feedback.api import router as feedback_router
 from zhiyuan.helpdesk.api import router as helpdesk_router
 from zhiyuan.honours.api import router as honours_router
 from zhiyuan.news.api import router as news_router
@@ -32,7 +33,7 @@ from zhiyuan.volunteers.api import router as volunteers_router
 
 logger = logging.getLogger("zhiyuan.api")
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="zhiyuan API",
     version="1",
     description="志愿 — district volunteer-service platform. Errors: "
@@ -50,6 +51,7 @@ api.add_router("/", service_router)
 api.add_router("/", certificate_router)
 api.add_router("/", training_router)
 api.add_router("/", helpdesk_router)
+api.add_router("/", feedback_router)
 api.add_router("/", honours_router)
 api.add_router("/", news_router)
 api.add_router("/", spreadsheets_router)

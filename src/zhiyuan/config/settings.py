@@ -29,9 +29,14 @@ VOLUNTEER_NUMBER_PREFIX = envstr("ZHIYUAN_VOLUNTEER_PREFIX", "ZY")
 STAR_THRESHOLDS = [
     int(v) for v in envlist("ZHIYUAN_STAR_THRESHOLDS", ["100", "300", "600", "1000", "1500"])
 ]
+# How long the dashboard keeps a scope's figures (seconds; 0: computed on every request).
+# A refresh of the rollups (a record changed) shows at once: it is part of the cache key.
+FIGURES_CACHE_SECONDS = envint("ZHIYUAN_FIGURES_CACHE_SECONDS", 300)
 # A scan without the phone's position is refused; a district may instead take it as
 # unverified, its hours held back until an organiser confirms the attendance.
 CHECKIN_ALLOW_UNVERIFIED = envbool("ZHIYUAN_CHECKIN_ALLOW_UNVERIFIED", False)
+# Days the office has to handle a complaint (the district's rule); the deadline is shown.
+COMPLAINT_DAYS = envint("ZHIYUAN_COMPLAINT_DAYS", 15)
 
 ALLOWED_HOSTS = envlist("ZHIYUAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("ZHIYUAN_CSRF_TRUSTED_ORIGINS", [])
@@ -57,6 +62,7 @@ INSTALLED_APPS = [
     "zhiyuan.projects",
     "zhiyuan.service",
     "zhiyuan.helpdesk",
+    "zhiyuan.feedback",
     "zhiyuan.honours",
     "zhiyuan.news",
     "zhiyuan.spreadsheets",
@@ -165,6 +171,8 @@ AUTHENTICATION_BACKENDS = ["zhiyuan.accounts.backends.PhoneOrUsernameBackend"]
 LOGIN_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_ADDRESS_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 LOGIN_COOLOFF = dt.timedelta(minutes=envint("ZHIYUAN_LOGIN_COOLOFF_MINUTES", 15))
+# API tokens end this many days after they are made (or earlier: revoked, password changed).
+API_TOKEN_DAYS = envint("ZHIYUAN_API_TOKEN_DAYS", 30)
 # Registrations and help requests accepted from one address per hour.
 REGISTRATIONS_PER_HOUR = envint("ZHIYUAN_REGISTRATIONS_PER_HOUR", 20)
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("service/", include("zhiyuan.service.urls")),
     path("training/", include("zhiyuan.training.urls")),
     path("help/", include("zhiyuan.helpdesk.urls")),
+    path("feedback/", include("zhiyuan.feedback.urls")),
     path("honours/", include("zhiyuan.honours.urls")),
     path("news/", include("zhiyuan.news.urls")),
     path("imports/", include("zhiyuan.spreadsheets.urls")),

@@ -172,7 +172,9 @@ def add_help_requests(ctx: DemoContext) -> None:
                 repeat=HelpRequest.Repeat.WEEKLY if weekly else HelpRequest.Repeat.ONCE,
                 repeat_until=(start + dt.timedelta(weeks=3)).date() if weekly else None,
                 urgency=rng.choices(list(Urgency), weights=[30, 60, 10])[0],
-                persons_served=rng.choice([1, 1, 1, 2, 3]),
+                # One recipient is one person served; a request without one (a neighbour's
+                # call) may cover a couple.
+                persons_served=1 if recipient else rng.choice([1, 1, 2]),
                 contact_name=rng.choice(SURNAMES) + "女士",
                 phone_encrypted=cipher.encrypt(phone),
                 phone_masked=mask_phone(phone),

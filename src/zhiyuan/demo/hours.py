@@ -59,6 +59,20 @@ RECORD_FIELDS = [
     "is_current",
     "created_at",
 ]
+
+
+def persons_served(rng, content: str) -> int:
+    """Persons served by one regular record: a home visit serves the one person visited; duty
+    and clean-ups serve nobody in particular; guidance and services reach a few now and then
+    (about 0.3 a record: about one a resident a year at the demo's scale, where 0–20 a record
+    made 23)."""
+    if content == "助老探访":
+        return 1
+    if content in ("社区值守", "环境清整"):
+        return 0
+    return rng.randint(1, 3) if rng.random() < 0.1 else 0
+
+
 HOURS = [Decimal(h).quantize(Decimal("0.01")) for h in (1, 1.5, 2, 2, 2.5, 3, 3, 4)]
 
 
@@ -85,7 +99,7 @@ def add_service_records(ctx: DemoContext) -> None:
                 project.organiser_id,
                 timezone.localtime(shift.starts_at).date(),
                 hours,
-                rng.randint(0, 30),
+                rng.randint(0, 12),  # passers-by guided or helped on the shift
                 f"{shift.activity.title} · {shift.role}",
                 "measured",
                 "",
@@ -122,6 +136,7 @@ def add_service_records(ctx: DemoContext) -> None:
             for _ in range(min(400, round(weight * scale))):
                 day = days[rng.randint(0, 364)]
                 pending = day >= pending_since and rng.random() < 0.6
+                content = rng.choice(CONTENTS)
                 yield (
                     volunteer_id,
                     None,
@@ -129,8 +144,8 @@ def add_service_records(ctx: DemoContext) -> None:
                     team_id,
                     day,
                     rng.choice(HOURS),
-                    rng.randint(0, 20),
-                    rng.choice(CONTENTS),
+                    persons_served(rng, content),
+                    content,
                     "measured" if rng.random() < 0.85 else "entered",
                     "" if rng.random() < 0.9 else "补录",
                     "pending" if pending else "approved",

@@ -103,14 +103,25 @@ def add_projects(ctx: DemoContext) -> None:
         return
     stations = list(Station.objects.filter(status="open").order_by("id"))
     corps = Team.objects.filter(level="corps").first() or teams[0]
-    year_start, year_end = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    year_end = dt.date(today.year, 12, 31)
+    # The service records reach a year back (demo/hours.py): the standing projects and the
+    # civility day ran since the start of last year, so last year's report has the projects
+    # and activities that explain its hours.
+    since = dt.date(today.year - 1, 1, 1)
+    year_ago = today - dt.timedelta(days=365)
+    civility_months = [
+        dt.date(y, m, 12)
+        for y in (today.year - 1, today.year)
+        for m in range(1, 13)
+        if dt.date(y, m, 12) >= year_ago.replace(day=1)
+    ]
 
     # The civility day: one brand project of the corps, a series at 40 stations.
     civility = Project.objects.create(
         name="文明礼让日",
         category=categories["civility_guidance"],
         organiser=corps,
-        starts_on=year_start,
+        starts_on=since,
         ends_on=year_end,
         state="published",
         is_brand=True,
@@ -127,7 +138,7 @@ def add_projects(ctx: DemoContext) -> None:
         day=12,
         start_time=dt.time(8),
         end_time=dt.time(11),
-        first_date=year_start,
+        first_date=since,
         last_date=year_end,
         shift_template=CIVILITY_SHIFTS,
         created_by=ctx.office_admin,
@@ -140,10 +151,10 @@ def add_projects(ctx: DemoContext) -> None:
             title="文明礼让日",
             station=station,
             address=station.address,
-            starts_at=_at(dt.date(today.year, month, 12), 8),
-            ends_at=_at(dt.date(today.year, month, 12), 11),
+            starts_at=_at(day, 8),
+            ends_at=_at(day, 11),
         )
-        for month in range(1, 13)
+        for day in civility_months
         for station in civility_stations
     ]
 
@@ -157,7 +168,7 @@ def add_projects(ctx: DemoContext) -> None:
                     name=name,
                     category=categories[code],
                     organiser=squads[index * 7 % len(squads)],
-                    starts_on=year_start,
+                    starts_on=since,
                     ends_on=year_end,
                     state="published",
                     is_brand=brand,
@@ -177,7 +188,7 @@ def add_projects(ctx: DemoContext) -> None:
                     name=f"{squad.name}·{categories[code].name}",
                     category=categories[code],
                     organiser=squad,
-                    starts_on=today - dt.timedelta(days=180),
+                    starts_on=year_ago,
                     ends_on=today + dt.timedelta(days=180),
                     state=rng.choice(["published"] * 8 + ["draft", "closed"]),
                     published_at=ctx.now,
@@ -195,7 +206,7 @@ def add_projects(ctx: DemoContext) -> None:
         place = (
             rng.choice(by_region.get(project.organiser.region_id) or stations) if stations else None
         )
-        first = max(project.starts_on, today - dt.timedelta(days=120))
+        first = max(project.starts_on, year_ago)
         last = min(project.ends_on, today + dt.timedelta(days=60))
         day = first + dt.timedelta(days=(weekday - 1 - first.weekday()) % 7)
         while day <= last:

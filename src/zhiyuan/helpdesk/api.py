@@ -112,7 +112,7 @@ class RequestOut(Schema):
         ]
 
 
-class ReasonIn(Schema):
+class HelpRequestReasonIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
@@ -134,12 +134,12 @@ class CompleteIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class RevealIn(Schema):
+class HelpRequestRevealIn(Schema):
     field: str = Field(..., max_length=20)
     reason: str = Field(..., max_length=300)
 
 
-class RevealOut(Schema):
+class HelpRequestRevealOut(Schema):
     field: str
     value: str
 
@@ -261,7 +261,7 @@ def rate(request, code: str, payload: RateIn):
 
 
 @router.post("/help-requests/track/{code}/cancel", response=TrackOut, auth=OPTIONAL)
-def cancel_by_code(request, code: str, payload: ReasonIn):
+def cancel_by_code(request, code: str, payload: HelpRequestReasonIn):
     throttle("track", client_ip(request), limit=120, window=3600)
     help_request = services.request_by_code(code)
     return services.cancel_request(
@@ -295,7 +295,7 @@ def verify(request, request_id: int, payload: VerifyIn):
 
 
 @router.post("/help-requests/{request_id}/reject", response=RequestOut)
-def reject(request, request_id: int, payload: ReasonIn):
+def reject(request, request_id: int, payload: HelpRequestReasonIn):
     help_request = access.request_for(request.auth, request_id, verify=True)
     return services.reject_request(actor=request.auth, request=help_request, reason=payload.reason)
 
@@ -362,13 +362,13 @@ def complete(request, request_id: int, payload: CompleteIn):
 
 
 @router.post("/help-requests/{request_id}/cancel", response=RequestOut)
-def cancel(request, request_id: int, payload: ReasonIn):
+def cancel(request, request_id: int, payload: HelpRequestReasonIn):
     help_request = access.request_for(request.auth, request_id)
     return services.cancel_request(actor=request.auth, request=help_request, reason=payload.reason)
 
 
-@router.post("/help-requests/{request_id}/reveal", response=RevealOut)
-def reveal_request(request, request_id: int, payload: RevealIn):
+@router.post("/help-requests/{request_id}/reveal", response=HelpRequestRevealOut)
+def reveal_request(request, request_id: int, payload: HelpRequestRevealIn):
     help_request = access.request_for(request.auth, request_id)
     value = services.reveal_request(
         actor=request.auth,
@@ -407,8 +407,8 @@ def update_recipient(request, recipient_id: int, payload: RecipientPatch):
     return services.update_recipient(actor=request.auth, recipient=recipient, **changes)
 
 
-@router.post("/recipients/{recipient_id}/reveal", response=RevealOut)
-def reveal_recipient(request, recipient_id: int, payload: RevealIn):
+@router.post("/recipients/{recipient_id}/reveal", response=HelpRequestRevealOut)
+def reveal_recipient(request, recipient_id: int, payload: HelpRequestRevealIn):
     recipient = access.recipient_for(request.auth, recipient_id, manage=True)
     value = services.reveal_recipient(
         actor=request.auth,

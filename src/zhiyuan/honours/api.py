@@ -7,7 +7,6 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhiyuan.accounts import scopes
 from zhiyuan.accounts.apiauth import OPTIONAL
 from zhiyuan.core.errors import NotFound, ValidationFailed
 from zhiyuan.honours import access, selectors, services
@@ -83,11 +82,11 @@ class AwardQuery(Schema):
     page_size: int = Field(20, ge=1, le=100)
 
 
-class ReasonIn(Schema):
+class NominationReasonIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
-class NoteIn(Schema):
+class NominationNoteIn(Schema):
     note: str = Field("", max_length=300)
 
 
@@ -202,7 +201,7 @@ def create_award(request, payload: AwardIn):
 
 
 @router.post("/awards/{award_id}/withdraw", response=AwardOut)
-def withdraw_award(request, award_id: int, payload: ReasonIn):
+def withdraw_award(request, award_id: int, payload: NominationReasonIn):
     award = access.award_for(request.auth, award_id)
     return services.withdraw_award(actor=request.auth, award=award, reason=payload.reason)
 
@@ -222,7 +221,7 @@ def open_round(request, payload: RoundIn):
         if region is None:
             raise ValidationFailed({"region_id": [_("No such region.")]})
     else:
-        region = _own_region(request.auth)
+        region = selectors.office_region(request.auth)
     round_ = services.open_round(
         actor=request.auth,
         kind=_kind(payload.kind),
@@ -230,13 +229,6 @@ def open_round(request, payload: RoundIn):
         **payload.dict(exclude={"kind", "region_id"}),
     )
     return Status(201, round_)
-
-
-def _own_region(user) -> Region | None:
-    paths = scopes.admin_region_paths(user)
-    if "/" in paths:
-        return Region.objects.filter(parent__isnull=True).first()
-    return Region.objects.filter(path__in=paths).order_by("path").first()
 
 
 @router.get("/nomination-rounds/{round_id}", response=RoundOut)
@@ -276,19 +268,19 @@ def create_nomination(request, round_id: int, payload: NominationIn):
 
 
 @router.post("/nominations/{nomination_id}/approve", response=NominationOut)
-def approve(request, nomination_id: int, payload: NoteIn):
+def approve(request, nomination_id: int, payload: NominationNoteIn):
     row = access.nomination_for(request.auth, nomination_id)
     return services.approve_nomination(actor=request.auth, nomination=row, note=payload.note)
 
 
 @router.post("/nominations/{nomination_id}/reject", response=NominationOut)
-def reject(request, nomination_id: int, payload: ReasonIn):
+def reject(request, nomination_id: int, payload: NominationReasonIn):
     row = access.nomination_for(request.auth, nomination_id)
     return services.reject_nomination(actor=request.auth, nomination=row, reason=payload.reason)
 
 
 @router.post("/nominations/{nomination_id}/remove", response=NominationOut)
-def remove(request, nomination_id: int, payload: ReasonIn):
+def remove(request, nomination_id: int, payload: NominationReasonIn):
     row = access.nomination_for(request.auth, nomination_id)
     return services.remove_candidate(actor=request.auth, nomination=row, reason=payload.reason)
 

@@ -16,7 +16,7 @@ from zhiyuan.volunteers.access import volunteer_for
 router = Router(tags=["privacy"])
 
 
-class ExportIn(Schema):
+class PrivacyExportIn(Schema):
     reason: str = Field(
         ..., max_length=300, description="Why the office exports this person's data"
     )
@@ -55,7 +55,7 @@ def my_export(request):
 
 
 @router.post("/privacy/volunteers/{volunteer_no}/export", response=dict[str, Any])
-def volunteer_export(request, volunteer_no: str, payload: ExportIn):
+def volunteer_export(request, volunteer_no: str, payload: PrivacyExportIn):
     """An office admin of the volunteer's region exports their data, with a reason; audited."""
     volunteer = volunteer_for(request.user, volunteer_no, manage=True)
     return privacy.export_for(

@@ -174,7 +174,7 @@ class CapacityIn(Schema):
     capacity: int
 
 
-class ReasonIn(Schema):
+class ProjectReasonIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
@@ -338,7 +338,7 @@ def update_activity(request, activity_id: int, payload: ActivityPatch):
 
 
 @router.post("/activities/{activity_id}/cancel", response=ActivityOut)
-def cancel_activity(request, activity_id: int, payload: ReasonIn):
+def cancel_activity(request, activity_id: int, payload: ProjectReasonIn):
     activity = access.activity_for(request.auth, activity_id, organise=True)
     return services.cancel_activity(actor=request.auth, activity=activity, reason=payload.reason)
 
@@ -394,7 +394,7 @@ def confirm_signup(request, signup_id: int):
 
 
 @router.post("/signups/{signup_id}/remove", response=SignUpOut)
-def remove_signup(request, signup_id: int, payload: ReasonIn):
+def remove_signup(request, signup_id: int, payload: ProjectReasonIn):
     signup = access.signup_for(request.auth, signup_id)
     return services.remove_signup(actor=request.auth, signup=signup, reason=payload.reason)
 

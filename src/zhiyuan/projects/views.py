@@ -154,8 +154,17 @@ def my_shifts(request):
 
 def calendar_feed(request, token: str):
     feed = get_object_or_404(CalendarFeed.objects.select_related("volunteer"), token=token)
-    signups = selectors.my_signups(feed.volunteer).filter(state__in=("confirmed", "waitlisted"))
-    body = ics.feed(signups, host=request.get_host(), name=_("My volunteer shifts"))
+    signups = (
+        selectors.my_signups(feed.volunteer)
+        .filter(state__in=("confirmed", "waitlisted"))
+        .select_related("shift__activity__project__organiser", "shift__activity__station")
+    )
+    body = ics.feed(
+        signups,
+        host=request.get_host(),
+        name=_("My volunteer shifts"),
+        base_url=request.build_absolute_uri("/"),
+    )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 

@@ -4,13 +4,74 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import translation
 from ninja import Router, Schema, Status
+from pydantic import ConfigDict, Field, create_model
 
-from zhiyuan.reports import access, services
+from zhiyuan.reports import access, glossary, services
 from zhiyuan.reports.models import ReportFile
 from zhiyuan.reports.statistics import compute
 
 router = Router(tags=["reports"])
+
+
+class CoverageRow(Schema):
+    code: str
+    name: str
+    population: int
+    volunteers: int
+    one_in_every: int | None
+    per_resident: float
+
+
+class TopRow(Schema):
+    id: int
+    name: str
+    hours: float
+    persons_served: int
+    person_times: int
+
+
+PROVIDED = ("helpdesk_", "honours_", "news_", "training_")
+FLOATS = {"volunteers_per_resident", "helpdesk_average_rating", "helpdesk_help_hours"}
+
+
+def _figure_type(key: str):
+    """The JSON type of a figure, by its kind in the glossary."""
+    if key.startswith("coverage_by_"):
+        return list[CoverageRow]
+    if key.startswith("top_"):
+        return list[TopRow]
+    if key == "brand_project_names":
+        return list[str]
+    if key == "hours_by_month":
+        return dict[str, float]
+    if "_by_" in key or key == "star_distribution":
+        return dict[str, int]
+    if key.startswith("hours_") or key.endswith("_hours") or key in FLOATS:
+        return float
+    if key == "one_in_every":
+        return int | None
+    return int
+
+
+def _figures_schema():
+    """Every figure of the glossary with its type and definition; the figures other apps
+    provide are present for region scopes only."""
+    fields = {}
+    with translation.override("en"):
+        for key, d in glossary.GLOSSARY.items():
+            kind = _figure_type(key)
+            described = Field(description=f"{d.label} ({d.unit}). {d.tooltip}")
+            if key.startswith(PROVIDED):
+                kind = kind | None
+                described = Field(None, description=described.description)
+            fields[key] = (kind, described)
+    # Extra keys pass: a new provider's figures appear before their definition does.
+    return create_model("StatisticsFigures", __config__=ConfigDict(extra="allow"), **fields)
+
+
+StatisticsFigures = _figures_schema()
 
 
 class FiguresOut(Schema):
@@ -19,7 +80,7 @@ class FiguresOut(Schema):
     start: dt.date
     end: dt.date
     frozen: bool
-    figures: dict
+    figures: StatisticsFigures
 
 
 class PeriodIn(Schema):

@@ -1,28 +1,60 @@
-"""Chinese labels for the stable codes in the figures, for the Word report's charts and the
-workbook (both are Chinese documents, like the seed report)."""
+"""Names of the stable codes in the figures (age bands, team levels, station kinds …), in
+the active language: the Word report renders them in Chinese, the dashboard and workbook in
+the user's language."""
 
 from __future__ import annotations
 
-AGE_BANDS = {"under_18": "18岁以下", "18_35": "18–35岁", "36_59": "36–59岁", "60_plus": "60岁以上"}
-TEAM_LEVELS = {"corps": "总队", "detachment": "支队", "squad": "分队", "group": "小组"}
-TEAM_KINDS = {"department": "部门", "community": "社区", "unit": "单位", "professional": "专业"}
+from django.utils.translation import gettext_lazy as _
+
+AGE_BANDS = {
+    "under_18": _("Under 18"),
+    "18_35": _("18–35"),
+    "36_59": _("36–59"),
+    "60_plus": _("60 and over"),
+}
+TEAM_LEVELS = {
+    "corps": _("Corps"),
+    "detachment": _("Detachment"),
+    "squad": _("Squad"),
+    "group": _("Group"),
+}
+TEAM_LEVEL_ORDER = ("corps", "detachment", "squad", "group")
+TEAM_KINDS = {
+    "department": _("Department"),
+    "community": _("Community"),
+    "unit": _("Unit"),
+    "professional": _("Professional"),
+}
 STATION_KINDS = {
-    "community": "社区服务站",
-    "public_place": "公共场所服务站",
-    "point": "服务点",
-    "base": "志愿服务基地",
+    "community": _("Community station"),
+    "public_place": _("Public-place station"),
+    "point": _("Service point"),
+    "base": _("Volunteer-service base"),
 }
-AUDIT_STATES = {"compliant": "达标", "short": "未达标", "unaudited": "未检查"}
+AUDIT_STATES = {
+    "compliant": _("Meets the standards"),
+    "short": _("Short of the standards"),
+    "unaudited": _("Not audited"),
+}
 POLITICAL = {
-    "cpc_member": "中共党员",
-    "cpc_probationary": "预备党员",
-    "cyl_member": "共青团员",
-    "democratic_party": "民主党派",
-    "masses": "群众",
+    "cpc_member": _("CPC member"),
+    "cpc_probationary": _("CPC probationary member"),
+    "cyl_member": _("CYL member"),
+    "democratic_party": _("Democratic party member"),
+    "masses": _("The masses"),
 }
-GENDER = {"M": "男", "F": "女"}
-STARS = {str(n): ("未评星" if n == 0 else f"{n}星") for n in range(6)}
+GENDER = {"M": _("Male"), "F": _("Female")}
+STARS = {
+    "0": _("No star"),
+    "1": _("1 star"),
+    "2": _("2 stars"),
+    "3": _("3 stars"),
+    "4": _("4 stars"),
+    "5": _("5 stars"),
+}
 
 
-def relabel(values: dict, names: dict) -> dict:
-    return {names.get(k, k): v for k, v in values.items()}
+def relabel(values: dict, names: dict, order: tuple[str, ...] = ()) -> dict:
+    """The values under their names, in `order` first (codes missing from it after)."""
+    codes = [c for c in order if c in values] + [c for c in values if c not in order]
+    return {str(names.get(c, c)): values[c] for c in codes}

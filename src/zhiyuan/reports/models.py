@@ -106,7 +106,9 @@ class ReportFile(models.Model):
 
 class DailyServiceRollup(models.Model):
     """One day's current, live service records summed by recording team, project, station,
-    source and state: the service figures of any period are sums of these rows."""
+    place of service, source and state: the service figures of any period are sums of these
+    rows. The place (`region`) is where the service happened: the activity's station's region,
+    else the volunteer's home community (scope.record_place)."""
 
     day = models.DateField(_("day"))
     team = models.ForeignKey(
@@ -127,6 +129,14 @@ class DailyServiceRollup(models.Model):
     station = models.ForeignKey(
         "stations.Station",
         verbose_name=_("station"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "places.Region",
+        verbose_name=_("place of service"),
         null=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
@@ -170,6 +180,14 @@ class ActiveMonthsRollup(models.Model):
     station = models.ForeignKey(
         "stations.Station",
         verbose_name=_("station"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        "places.Region",
+        verbose_name=_("place of service"),
         null=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,

@@ -1,11 +1,12 @@
 """Rollup tables of the service records, so that statistics over years never scan them.
 
 Two tables, both derived from the current versions of the records and rebuilt, never edited:
-- `DailyServiceRollup`: per day × recording team × project × station × source × state (live
+- `DailyServiceRollup`: per day × recording team × project × station × place of service
+  (scope.record_place) × source × state (live
   states only), the number of records, their hours and persons served. Additive, so the
   service figures of any period of whole days are sums of its rows (≈50,000 rows for a year
   of a million records).
-- `ActiveMonthsRollup`: per volunteer × recording team × station × year, a 12-bit mask of
+- `ActiveMonthsRollup`: per volunteer × recording team × station × place × year, a 12-bit mask of
   the months with approved records. The distinct active volunteers of a month-aligned
   period are one count over it (≈60,000 rows a year); other periods count the records.
 
@@ -42,6 +43,7 @@ from zhiyuan.reports.models import (
     RollupDirty,
     RollupState,
 )
+from zhiyuan.reports.scope import record_place
 from zhiyuan.service.models import ServiceRecord
 
 LIVE_RECORD_STATES = ("approved", "pending")
@@ -55,6 +57,11 @@ STATE_PK = 1
 
 def is_built() -> bool:
     return RollupState.objects.filter(pk=STATE_PK, built_at__isnull=False).exists()
+
+
+def last_refresh():
+    """When the rollups were last rebuilt or refreshed (None before the first time)."""
+    return RollupState.objects.filter(pk=STATE_PK).values_list("refreshed_at", flat=True).first()
 
 
 def is_month_aligned(start: dt.date, end: dt.date) -> bool:
@@ -72,8 +79,10 @@ def month_masks(start: dt.date, end: dt.date) -> dict[int, int]:
 
 
 def _scoped(model, scope) -> QuerySet:
+    """The rows of the scope: by place of service for a region (scope.record_place), by
+    recording team for a team, by station for a station."""
     return model.objects.filter(
-        scope.q(region="team__region__path", team="team__path", station="station")
+        scope.q(region="region__path", team="team__path", station="station")
     )
 
 
@@ -101,11 +110,13 @@ def active_volunteers(scope, start: dt.date, end: dt.date) -> int:
 def _daily_select(records: QuerySet) -> QuerySet:
     return (
         records.filter(is_current=True, state__in=LIVE_RECORD_STATES)
+        .annotate(place=record_place())
         .values(
             "served_on",
             "team_id",
             "project_id",
             "shift__activity__station_id",
+            "place",
             "source",
             "state",
         )
@@ -119,6 +130,7 @@ DAILY_COLUMNS = (
     "team_id",
     "project_id",
     "station_id",
+    "region_id",
     "source",
     "state",
     "records",
@@ -133,15 +145,15 @@ def _active_select(records: QuerySet) -> QuerySet:
     )
     return (
         records.filter(is_current=True, state="approved")
-        .annotate(served_year=ExtractYear("served_on"), month_bit=month_bit)
-        .values("volunteer_id", "team_id", "shift__activity__station_id", "served_year")
+        .annotate(served_year=ExtractYear("served_on"), month_bit=month_bit, place=record_place())
+        .values("volunteer_id", "team_id", "shift__activity__station_id", "place", "served_year")
         # The sum of the distinct powers of two is their bitwise OR, in any SQL dialect.
         .annotate(mask=Sum("month_bit", distinct=True))
         .order_by()
     )
 
 
-ACTIVE_COLUMNS = ("volunteer_id", "team_id", "station_id", "year", "months")
+ACTIVE_COLUMNS = ("volunteer_id", "team_id", "station_id", "region_id", "year", "months")
 
 
 def _insert_select(model, columns: tuple[str, ...], select: QuerySet) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from zhiyuan.accounts import scopes
 from zhiyuan.places.models import Region
@@ -12,6 +13,18 @@ from zhiyuan.stations.models import Station
 from zhiyuan.teams.models import Team
 
 KINDS = ("region", "team", "station")
+
+
+def record_place(prefix: str = "", field: str = "id") -> Coalesce:
+    """Where a service record's service happened, for region scopes: the region of its
+    activity's station, else the volunteer's home community. Every record lands in exactly
+    one community or station region, so the figures of a district's subdistricts add up to
+    the district's (a record made by a district-level team counts where it was served).
+    `field` is "id" for the region's key or "path" for its path."""
+    return Coalesce(
+        f"{prefix}shift__activity__station__region__{field}",
+        f"{prefix}volunteer__community__{field}",
+    )
 
 
 @dataclass(frozen=True)

@@ -9,20 +9,28 @@ have been built, and from the records themselves (two grouped scans and one dist
 before that or with `use_rollups=False`. Active volunteers come from the rollups only for
 month-aligned periods; other periods count them from the records.
 
-Which rows belong to a scope:
-- a region subtree: volunteers by home community, teams by home region, stations by
-  region, projects by their organiser's region, service records by the recording team's
-  region, stars by the volunteer's home community;
+Which rows belong to a scope (each figure's rule is written out in glossary.py):
+- a region subtree: volunteers and stars by home community, teams by home region, stations
+  by region, service records by their place of service (scope.record_place: the station's
+  region, else the volunteer's home community), activities by their station's region (else
+  their organiser's), projects organised in it or that had activities or records in it;
 - a team subtree: its members, its teams, the stations it manages, its projects and records;
 - a station: the records of activities held there and the volunteers who served there.
+
+Figures of a past period are what was true then: registrations, teams and stations that
+existed by its end, projects and activities that ran in it, star levels from the hours
+approved before its end.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import BooleanField, Case, CharField, Count, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -35,8 +43,9 @@ from zhiyuan.projects.models import Activity, Project
 from zhiyuan.reports import rollups
 from zhiyuan.reports.models import Snapshot
 from zhiyuan.reports.providers import provided_figures
-from zhiyuan.reports.scope import Scope
+from zhiyuan.reports.scope import Scope, record_place
 from zhiyuan.service.models import HoursTotal, ServiceRecord
+from zhiyuan.service.services import star_level
 from zhiyuan.stations.models import Station
 from zhiyuan.stations.selectors import with_compliance
 from zhiyuan.teams.models import Membership, Team
@@ -104,15 +113,42 @@ def compute(
     data.update(_coverage(scope, by_community, data["volunteers_total"]))
     data.update(_teams(scope, start, end, bounds))
     data.update(_stations(scope, bounds))
-    data.update(_projects(scope, start, end, bounds))
+    data.update(_projects(scope, start, end, bounds, rolled))
     data.update(_service(scope, start, end, rolled))
-    data.update(_stars(scope))
+    data.update(_stars(scope, end))
     data["new_volunteers_by_month"] = _new_by_month(scope, start, end, bounds)
     if scope.kind == "region":
         for name, figures in provided_figures(start, end, scope.obj).items():
             for key, value in figures.items():
                 data[f"{name}_{key}"] = _plain(value)
     return Figures(scope.key, scope.label, start, end, data)
+
+
+def cached_compute(scope: Scope, start: dt.date, end: dt.date) -> Figures:
+    """compute() for pages, kept in the cache for FIGURES_CACHE_SECONDS (a dashboard at a
+    million records answers from it in milliseconds). The key holds the rollups' last
+    refresh, so a changed record shows as soon as its refresh has run; other changes (a new
+    volunteer, a team) show within the cache's time."""
+    seconds = settings.FIGURES_CACHE_SECONDS
+    if seconds <= 0:
+        return compute(scope, start, end)
+    refreshed = rollups.last_refresh()
+    key = f"figures:v1:{scope.key}:{start}:{end}:{refreshed.timestamp() if refreshed else 0}"
+    found = cache.get(key)
+    if found is not None:
+        return Figures(**found)
+    figures = compute(scope, start, end)
+    cache.set(key, dataclasses.asdict(figures), seconds)
+    return figures
+
+
+def warm_figures() -> None:
+    """Put each district's figures of the current year in the cache (after a refresh)."""
+    if settings.FIGURES_CACHE_SECONDS <= 0:
+        return
+    year = timezone.localdate().year
+    for district in Region.objects.filter(parent__isnull=True):
+        cached_compute(Scope.of(district), dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
 
 
 def _aware(day: dt.date) -> dt.datetime:
@@ -361,25 +397,34 @@ def _top_category():
     return Coalesce("category__parent__code", "category__code")
 
 
-def _projects(scope: Scope, start, end, bounds) -> dict:
-    if scope.kind == "station":
-        held_here = Activity.objects.filter(station=scope.obj).values("project_id")
-        projects = Project.objects.filter(pk__in=held_here)
-        activities = Activity.objects.filter(station=scope.obj)
-    else:
-        projects = Project.objects.filter(
-            scope.q(region="organiser__region__path", team="organiser__path")
+def _projects(scope: Scope, start, end, bounds, rolled: bool) -> dict:
+    activities = Activity.objects.all()
+    if scope.kind == "region" and not scope.is_everything:
+        activities = activities.annotate(
+            place_path=Coalesce("station__region__path", "project__organiser__region__path")
         )
-        activities = Activity.objects.filter(
-            scope.q(region="project__organiser__region__path", team="project__organiser__path")
-        )
-    projects = projects.filter(
-        state__in=[Project.State.PUBLISHED, Project.State.CLOSED],
-        starts_on__lt=end,
-        ends_on__gte=start,
-    )
     activities = activities.filter(
-        status=Activity.Status.SCHEDULED, starts_at__gte=bounds[0], starts_at__lt=bounds[1]
+        scope.q(region="place_path", team="project__organiser__path", station="station"),
+        status=Activity.Status.SCHEDULED,
+        starts_at__gte=bounds[0],
+        starts_at__lt=bounds[1],
+    )
+    if rolled:
+        served = rollups.daily(scope, start, end).filter(state="approved")
+    else:
+        served = _records(scope).filter(served_on__gte=start, served_on__lt=end, state="approved")
+    ran_here = Q(pk__in=activities.values("project_id")) | Q(
+        pk__in=served.exclude(project_id=None).values("project_id")
+    )
+    if scope.kind != "station":
+        organised_here = Q(
+            scope.q(region="organiser__region__path", team="organiser__path"),
+            starts_on__lt=end,
+            ends_on__gte=start,
+        )
+        ran_here |= organised_here
+    projects = Project.objects.filter(
+        ran_here, state__in=[Project.State.PUBLISHED, Project.State.CLOSED]
     )
     brand = projects.filter(is_brand=True)
     return {
@@ -401,9 +446,12 @@ def _projects(scope: Scope, start, end, bounds) -> dict:
 
 
 def _records(scope: Scope):
-    return ServiceRecord.objects.filter(
-        scope.q(region="team__region__path", team="team__path", station="shift__activity__station"),
-        is_current=True,
+    """The scope's current record versions (a region's by place of service)."""
+    records = ServiceRecord.objects.filter(is_current=True)
+    if scope.kind == "region" and not scope.is_everything:
+        records = records.annotate(place_path=record_place(field="path"))
+    return records.filter(
+        scope.q(region="place_path", team="team__path", station="shift__activity__station")
     )
 
 
@@ -508,14 +556,26 @@ def _top(rows: list[dict], key: str, model, limit: int = 10) -> list[dict]:
     ]
 
 
-def _stars(scope: Scope) -> dict:
-    totals = HoursTotal.objects.all()
-    if not scope.is_everything:
-        totals = totals.filter(volunteer__in=scoped_volunteers(scope))
-    found = {
-        row["star_level"]: row["n"]
-        for row in totals.values("star_level").annotate(n=Count("pk")).order_by()
-    }
+def _stars(scope: Scope, end: dt.date) -> dict:
+    """Star levels at the period's end: the kept totals for a period running into today or
+    later, else each volunteer's hours approved before `end` against today's thresholds."""
+    volunteers = None if scope.is_everything else scoped_volunteers(scope)
+    if end > timezone.localdate():
+        totals = HoursTotal.objects.all()
+        if volunteers is not None:
+            totals = totals.filter(volunteer__in=volunteers)
+        found = {
+            row["star_level"]: row["n"]
+            for row in totals.values("star_level").annotate(n=Count("pk")).order_by()
+        }
+    else:
+        records = ServiceRecord.objects.filter(is_current=True, state="approved", served_on__lt=end)
+        if volunteers is not None:
+            records = records.filter(volunteer__in=volunteers)
+        found = {}
+        for row in records.values("volunteer_id").annotate(hours=Sum("hours")).order_by():
+            level = star_level(row["hours"])
+            found[level] = found.get(level, 0) + 1
     return {
         "star_distribution": {str(level): found.get(level, 0) for level in range(0, 6)},
         "starred_volunteers": sum(n for level, n in found.items() if level > 0),

@@ -14,7 +14,12 @@ def generate_report(report_id: int) -> None:
 
 @task()
 def refresh_rollups() -> int:
-    """Rebuild the rollup rows of the days and volunteers whose records changed."""
+    """Rebuild the rollup rows of the days and volunteers whose records changed, then compute
+    the districts' figures of the year into the cache, so the next dashboard opens at once."""
     from zhiyuan.reports.rollups import refresh_changed
+    from zhiyuan.reports.statistics import warm_figures
 
-    return refresh_changed()
+    changed = refresh_changed()
+    if changed:
+        warm_figures()
+    return changed

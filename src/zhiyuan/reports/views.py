@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from zhiyuan.core.errors import DomainError, ValidationFailed
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.places.models import Region
-from zhiyuan.reports import access, labels, services, wording, workbook, yearly
+from zhiyuan.reports import access, glossary, labels, services, wording, workbook, yearly
 from zhiyuan.reports.models import ReportFile, ReportTemplate, Snapshot
-from zhiyuan.reports.statistics import compute
+from zhiyuan.reports.statistics import cached_compute, compute
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -36,6 +36,37 @@ def _request(request, source):
         except ValidationFailed:
             fallback = get_or_page_error(access.figures_request, request.user, None, None, None)
         return fallback, exc
+
+
+# The dashboard's headline figures, in the order their definitions are listed.
+HEADLINE_FIGURES = (
+    "volunteers_total",
+    "volunteers_new",
+    "volunteers_active",
+    "population",
+    "one_in_every",
+    "hours_approved",
+    "hours_measured",
+    "hours_entered",
+    "person_times",
+    "persons_served",
+    "teams_total",
+    "stations_total",
+    "bases",
+    "projects_total",
+    "brand_projects",
+    "activities_total",
+    "civility_person_times",
+    "civility_persons_served",
+    "helpdesk_persons_served",
+    "helpdesk_requests_done",
+)
+
+
+def partial_month(start, end) -> str | None:
+    """The month of the period still running today ("2026-12"), if any: charts mark it."""
+    today = timezone.localdate()
+    return f"{today:%Y-%m}" if start <= today < end else None
 
 
 def _dashboard_url(scope, start, end) -> str:
@@ -68,11 +99,14 @@ def _chart_data(f, scope) -> dict:
         "stations": labels.relabel(f["stations_by_kind"], labels.STATION_KINDS),
         "audit": labels.relabel(f["stations_by_audit_state"], labels.AUDIT_STATES),
         "stars": labels.relabel(f["star_distribution"], labels.STARS),
-        "teams": labels.relabel(f["teams_by_level"], labels.TEAM_LEVELS),
+        "partial_from": partial_month(f.start, f.end),
+        "teams": labels.relabel(f["teams_by_level"], labels.TEAM_LEVELS, labels.TEAM_LEVEL_ORDER),
         "coverage": [
             {
                 "name": s["name"],
-                "value": s["per_resident"],
+                "value": round(100 * s["volunteers"] / s["population"], 2)
+                if s["population"]
+                else 0,
                 "volunteers": s["volunteers"],
                 "one_in_every": s["one_in_every"],
             }
@@ -87,7 +121,7 @@ def dashboard(request):
     (scope, start, end), error = _request(request, request.GET)
     if error is not None:
         messages.error(request, error.message)
-    f = compute(scope, start, end)
+    f = cached_compute(scope, start, end)
     today = timezone.localdate()
     closed = end <= today
     may_freeze = True
@@ -105,6 +139,9 @@ def dashboard(request):
             "end": end,
             "choices": access.scope_choices(request.user),
             "chart_data": _chart_data(f, scope),
+            "g": glossary.GLOSSARY,
+            "definitions": [glossary.GLOSSARY[k] for k in HEADLINE_FIGURES if k in f.data],
+            "period_rule": glossary.PERIOD,
             "may_freeze": may_freeze and closed,
             "may_edit_wording": access.may_edit_wording(request.user),
             "years": list(range(today.year, today.year - 5, -1)),

@@ -3,61 +3,84 @@ placeholders they may use, their validation, and filling them from a year's figu
 
 from __future__ import annotations
 
+import re
 import string
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from zhiyuan.core.errors import ValidationFailed
 
+# Section headings without their number: a section with nothing to say is left out and
+# the others are numbered 一、二、三 in order (yearly.py).
 HEADINGS = {
-    "teams": "一、抓队伍，积极构建志愿服务的组织结构。",
-    "stations": "二、抓阵地，不断拓展志愿服务的活动领域。",
-    "projects": "三、抓项目，努力做强志愿服务活动品牌。",
-    "guidance": "四、抓引导，大力普及志愿服务理念。",
+    "teams": "抓队伍，积极构建志愿服务的组织结构。",
+    "stations": "抓阵地，不断拓展志愿服务的活动领域。",
+    "projects": "抓项目，努力做强志愿服务活动品牌。",
+    "guidance": "抓引导，大力普及志愿服务理念。",
 }
+NUMERALS = "一二三四五六七八九十"
 
+# Each sentence says one thing: a sentence whose figure is zero or missing is left out rather
+# than printed with a 0 (fill()). {we}, {whole} and {office} follow the scope: 我区 / 我街道
+# / 本队, 全区 / 全街道 / 全队, 区文明办 / 街道办事处 / the team.
 DEFAULT_TITLE = "{district}{year}年志愿服务工作报告"
 DEFAULT = {
     "opening": (
-        "{district}辖{subdistricts}个街道、{communities}个社区，常住人口{population_wan}万。"
-        "{year}年，我区紧紧围绕中央和市、区文明委工作重点，以“学雷锋、三关爱”为主题，大力普及"
-        "“奉献他人、提升自己”的志愿服务理念，推动学雷锋活动志愿服务常态化。全区现有注册志愿者"
-        "{volunteers_total}人，今年新增{volunteers_new}人，{volunteers_active}人参加了志愿服务，"
-        "全年记录志愿服务{hours_approved}小时、{person_times}人次，服务群众{persons_served}人次。"
+        "{district}{area}，常住人口{population_wan}万。"
+        "{year}年，{we}紧紧围绕中央和市、区文明委工作重点，以“学雷锋、三关爱”为主题，大力普及"
+        "“奉献他人、提升自己”的志愿服务理念，推动学雷锋活动志愿服务常态化。"
+        "{whole}现有注册志愿者{volunteers_total}人。"
+        "{year}年新增志愿者{volunteers_new}人。"
+        "{volunteers_active}名志愿者参加了志愿服务，记录志愿服务{hours_approved}小时、"
+        "{person_times}人次。"
+        "{cutoff_note}"
         "主要做法是："
     ),
     "teams": (
-        "区文明办作为志愿服务工作牵头单位，始终把不断壮大志愿者队伍摆在重要位置来抓。全区现有"
-        "志愿服务队伍{teams_total}支，其中总队{teams_corps}支、支队{teams_detachment}支、分队"
-        "{teams_squad}支，形成了总队、支队和分队的三级志愿服务组织体系；科普、环保、平安、消防、"
-        "卫生、文化等专业志愿服务队{teams_professional}支，今年新成立队伍{teams_new}支。"
-        "全区注册志愿者{volunteers_total}人，平均每{one_in_every}人中就有一名志愿者；其中党员"
-        "{volunteers_cpc}人，35岁及以下青年{volunteers_young}人，60岁以上{volunteers_senior}人。"
-        "{starred_volunteers}名志愿者获得星级志愿者认定。今年以来，我区志愿者和志愿服务组织获各级"
-        "表彰{honours_awards}项，其中优秀志愿者{honours_awarded_volunteers}人、优秀志愿服务团队"
-        "{honours_awarded_teams}支。"
+        "{office}作为志愿服务工作牵头单位，始终把不断壮大志愿者队伍摆在重要位置来抓。"
+        "{whole}现有志愿服务队伍{teams_total}支。"
+        "其中总队{teams_corps}支、支队{teams_detachment}支、分队{teams_squad}支，形成了总队、"
+        "支队和分队的三级志愿服务组织体系。"
+        "科普、环保、平安、消防、卫生、文化等专业志愿服务队{teams_professional}支。"
+        "{year}年新成立队伍{teams_new}支。"
+        "{whole}平均每{one_in_every}名居民中就有一名志愿者。"
+        "注册志愿者中党员{volunteers_cpc}人。"
+        "35岁及以下青年{volunteers_young}人。"
+        "60岁以上{volunteers_senior}人。"
+        "{starred_volunteers}名志愿者获得星级志愿者认定。"
+        "{year}年{we}志愿者和志愿服务组织获各级表彰{honours_awards}项。"
+        "其中优秀志愿者{honours_awarded_volunteers}人。"
+        "优秀志愿服务团队{honours_awarded_teams}支。"
     ),
     "stations": (
         "依照“有场所、有标识、有队伍、有制度、有项目、有档案、勤管理、能服务”的标准，在"
-        "{communities_with_station}个社区设立学雷锋志愿服务站{stations_community}个；在公园、广场、"
-        "旅游景区、商业区、体育场馆、居民小区等{public_places}处公共场所建立志愿服务站"
-        "{stations_public_place}个、志愿服务点{service_points}个，其中{stations_compliant}个站点"
-        "经检查达到八有标准。全区现有志愿服务基地{bases}个。每月12日坚持开展“文明礼让日”活动，"
-        "各类志愿服务站与志愿者团队同步开展公共文明引导服务，全年志愿者上岗{civility_person_times}"
-        "人次，服务群众{civility_persons_served}人次。"
+        "{communities_with_station}个社区设立学雷锋志愿服务站{stations_community}个。"
+        "在公园、广场、旅游景区、商业区、体育场馆、居民小区等{public_places}处公共场所建立"
+        "志愿服务站{stations_public_place}个。"
+        "设立志愿服务点{service_points}个。"
+        "{stations_compliant}个站点经检查达到“八有”标准。"
+        "{whole}现有志愿服务基地{bases}个。"
+        "每月12日坚持开展“文明礼让日”活动，各类志愿服务站与志愿者团队同步开展公共文明引导"
+        "服务，{year}年志愿者上岗{civility_person_times}人次，受益群众{civility_persons_served}"
+        "人次。"
     ),
     "projects": (
-        "全年开展志愿服务项目{projects_total}个、志愿服务活动{activities_total}场，其中品牌项目"
-        "{brand_projects}个（{brand_project_names}）。志愿者累计服务{hours_approved}小时，其中签到"
-        "签退实测{hours_measured}小时、组织者补录{hours_entered}小时，受益受助群众{persons_served}"
-        "人次；办结群众求助{helpdesk_requests_done}件，服务困难群众{helpdesk_persons_served}人次。"
+        "{year}年开展志愿服务项目{projects_total}个。"
+        "开展志愿服务活动{activities_total}场。"
+        "其中品牌项目{brand_projects}个（{brand_project_names}）。"
+        "志愿者累计服务{hours_approved}小时，其中签到签退实测{hours_measured}小时。"
+        "组织者补录{hours_entered}小时。"
+        "服务记录登记受益群众{persons_served}人次。"
+        "办结群众求助{helpdesk_requests_done}件，服务群众{helpdesk_persons_served}人次。"
         "{honours_awarded_projects}个项目获评优秀志愿服务项目。"
     ),
     "guidance": (
-        "我们利用志愿服务网等媒体平台开设专栏，全年宣传学雷锋活动、志愿服务活动新闻消息"
-        "{news_articles_published}篇，{news_reprint_sites}家网站转载我区志愿服务信息"
-        "{news_reprints}条，树立了弘扬雷锋精神、参与志愿服务的正确舆论导向。全年开展志愿者培训"
-        "{training_sessions}期，{training_completions}人次完成培训。"
+        "我们利用志愿服务网等媒体平台开设专栏，{year}年宣传学雷锋活动、志愿服务活动新闻消息"
+        "{news_articles_published}篇。"
+        "{news_reprint_sites}家网站转载{we}志愿服务信息{news_reprints}条，树立了弘扬雷锋精神、"
+        "参与志愿服务的正确舆论导向。"
+        "{year}年开展志愿者培训{training_sessions}期，{training_completions}人次完成培训。"
     ),
     "closing": (
         "在推进志愿服务创新发展的实践中，我们也深刻地认识到，与上级的要求、与志愿服务工作先进"
@@ -69,7 +92,12 @@ DEFAULT = {
 # Every name a section may use, with what it stands for (shown on the edit page).
 PLACEHOLDERS = {
     "year": "report year",
-    "district": "district name",
+    "district": "name of the region, team or station reported on",
+    "we": "我区 / 我街道 / 我社区 / 本队 / 本站, by scope",
+    "whole": "全区 / 全街道 / 全社区 / 全队 / 全站, by scope",
+    "office": "the issuing office: 区文明办, the subdistrict's office, the team",
+    "area": "辖N个街道、N个社区 (regions only)",
+    "cutoff_note": "本报告数据截至… (the current year only)",
     "subdistricts": "subdistricts",
     "communities": "communities",
     "population": "resident population",
@@ -149,30 +177,47 @@ def validate(texts: dict[str, str]) -> None:
         raise ValidationFailed(errors)
 
 
-def _number(value) -> str:
-    if value is None:
+def number(value) -> str:
+    """A figure as printed: thousands separated, at most one decimal, no trailing ".0"
+    (1870844.0 → "1,870,844"; 2.25 → "2.3"); None as a dash."""
+    if value is None or value == "":
         return "—"
-    if isinstance(value, float):
-        return f"{value:.1f}".removesuffix(".0")
-    return str(value)
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{float(value):,.1f}".removesuffix(".0")
 
 
-def context(figures, *, year: int, district: str) -> dict[str, str]:
-    """The placeholder values for a year's figures (missing provider figures read 0)."""
+# Placeholders that never leave a sentence out (words, not figures).
+WORDS = {"year", "district", "we", "whole", "office", "cutoff_note"}
+
+
+def context(figures, *, year: int, district: str, words: dict[str, str] | None = None) -> dict:
+    """The placeholder values for a year's figures (missing provider figures read 0), as
+    printed; `words` gives the scope's we / whole / office / area / cutoff_note."""
     d = figures.data
     ages = d.get("volunteers_by_age_band", {})
     levels = d.get("teams_by_level", {})
+    political = d.get("volunteers_by_political_status", {})
+    subdistricts = len(d.get("coverage_by_subdistrict", []))
+    communities = len(d.get("coverage_by_community", []))
     values = {name: 0 for name in PLACEHOLDERS}
     values.update({k: v for k, v in d.items() if k in PLACEHOLDERS})
     values.update(
         {
-            "year": year,
+            "year": str(year),
             "district": district,
-            "subdistricts": len(d.get("coverage_by_subdistrict", [])),
-            "communities": len(d.get("coverage_by_community", [])),
+            "we": "我区",
+            "whole": "全区",
+            "office": "区文明办",
+            "cutoff_note": "",
+            "area": (f"辖{subdistricts}个街道、{communities}个社区" if subdistricts > 1 else "")
+            or (f"辖{communities}个社区" if communities else ""),
+            "subdistricts": subdistricts,
+            "communities": communities,
             "population_wan": round(d.get("population", 0) / 10000, 2),
-            "volunteers_cpc": d.get("volunteers_by_political_status", {}).get("cpc_member", 0)
-            + d.get("volunteers_by_political_status", {}).get("cpc_probationary", 0),
+            "volunteers_cpc": political.get("cpc_member", 0) + political.get("cpc_probationary", 0),
             "volunteers_young": ages.get("under_18", 0) + ages.get("18_35", 0),
             "volunteers_senior": ages.get("60_plus", 0),
             "teams_corps": levels.get("corps", 0),
@@ -180,11 +225,38 @@ def context(figures, *, year: int, district: str) -> dict[str, str]:
             "teams_squad": levels.get("squad", 0),
             "stations_compliant": d.get("stations_by_audit_state", {}).get("compliant", 0),
             "brand_project_names": "、".join(f"“{n}”" for n in d.get("brand_project_names", []))
-            or "—",
+            or "",
         }
     )
-    return {k: v if isinstance(v, str) else _number(v) for k, v in values.items()}
+    values.update(words or {})
+    return {k: v if isinstance(v, str) else number(v) for k, v in values.items()}
+
+
+def _says_nothing(value: str) -> bool:
+    return value in ("", "0", "—")
+
+
+def fill_counting(text: str, values: dict[str, str]) -> tuple[str, int]:
+    """The text with its placeholders filled, leaving out each sentence (up to 。) that names
+    a figure which is zero or missing (a report says what was done, not what was not), and
+    how many sentences with a figure were kept."""
+    kept, with_figures = [], 0
+    for sentence in re.findall(r"[^。]*。|[^。]+$", text):
+        try:
+            names = [n for n in placeholders_in(sentence) if n not in WORDS]
+        except ValueError:
+            names = []
+        if any(_says_nothing(values.get(n, "")) for n in names):
+            continue
+        with_figures += bool(names)
+        kept.append(sentence.format_map(values))
+    return "".join(kept), with_figures
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    return text.format_map(values)
+    return fill_counting(text, values)[0]
+
+
+def figures_in(text: str) -> list[str]:
+    """The figure placeholders (not words) in a text."""
+    return [n for n in placeholders_in(text) if n not in WORDS]

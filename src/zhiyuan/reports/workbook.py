@@ -3,97 +3,122 @@ the monthly trends and the coverage table. Figures only: no personal data."""
 
 from __future__ import annotations
 
-from zhiyuan.reports import labels
+from django.utils.translation import gettext as _
+
+from zhiyuan.reports import glossary, labels
 from zhiyuan.reports.statistics import Figures
 from zhiyuan.spreadsheets.writing import XlsxBook, export_title
 
 HEADLINE = [
-    ("volunteers_total", "注册志愿者"),
-    ("volunteers_new", "新增志愿者"),
-    ("volunteers_active", "参加服务的志愿者"),
-    ("population", "常住人口"),
-    ("one_in_every", "每N名居民一名志愿者"),
-    ("teams_total", "志愿服务队伍"),
-    ("teams_new", "新成立队伍"),
-    ("teams_professional", "专业志愿服务队"),
-    ("stations_total", "服务站点"),
-    ("stations_community", "社区服务站"),
-    ("stations_public_place", "公共场所服务站"),
-    ("service_points", "服务点"),
-    ("bases", "志愿服务基地"),
-    ("public_places", "设站公共场所"),
-    ("projects_total", "志愿服务项目"),
-    ("brand_projects", "品牌项目"),
-    ("activities_total", "志愿服务活动"),
-    ("hours_approved", "服务时长（小时，已审核）"),
-    ("hours_measured", "其中实测（小时）"),
-    ("hours_entered", "其中补录（小时）"),
-    ("hours_pending", "待审核时长（小时）"),
-    ("person_times", "志愿服务人次"),
-    ("persons_served", "服务群众人次"),
-    ("civility_person_times", "文明礼让日志愿服务人次"),
-    ("civility_persons_served", "文明礼让日服务群众人次"),
-    ("starred_volunteers", "星级志愿者"),
+    "volunteers_total",
+    "volunteers_new",
+    "volunteers_active",
+    "population",
+    "one_in_every",
+    "teams_total",
+    "teams_new",
+    "teams_professional",
+    "stations_total",
+    "stations_community",
+    "stations_public_place",
+    "service_points",
+    "bases",
+    "public_places",
+    "projects_total",
+    "brand_projects",
+    "activities_total",
+    "hours_approved",
+    "hours_measured",
+    "hours_entered",
+    "hours_pending",
+    "person_times",
+    "persons_served",
+    "civility_person_times",
+    "civility_persons_served",
+    "starred_volunteers",
 ]
 DISTRIBUTIONS = [
-    ("volunteers_by_age_band", "年龄", labels.AGE_BANDS),
-    ("volunteers_by_political_status", "政治面貌", labels.POLITICAL),
-    ("volunteers_by_gender", "性别", labels.GENDER),
-    ("volunteers_by_skill", "技能", {}),
-    ("teams_by_level", "队伍层级", labels.TEAM_LEVELS),
-    ("teams_by_kind", "队伍类型", labels.TEAM_KINDS),
-    ("teams_by_specialty", "专业领域", {}),
-    ("stations_by_kind", "站点类型", labels.STATION_KINDS),
-    ("stations_by_audit_state", "八有检查", labels.AUDIT_STATES),
-    ("bases_by_level", "基地级别", {}),
-    ("projects_by_category", "项目类别", {}),
-    ("activities_by_category", "活动类别", {}),
-    ("star_distribution", "星级", labels.STARS),
+    ("volunteers_by_age_band", labels.AGE_BANDS),
+    ("volunteers_by_political_status", labels.POLITICAL),
+    ("volunteers_by_gender", labels.GENDER),
+    ("volunteers_by_skill", {}),
+    ("teams_by_level", labels.TEAM_LEVELS),
+    ("teams_by_kind", labels.TEAM_KINDS),
+    ("teams_by_specialty", {}),
+    ("stations_by_kind", labels.STATION_KINDS),
+    ("stations_by_audit_state", labels.AUDIT_STATES),
+    ("bases_by_level", {}),
+    ("projects_by_category", {}),
+    ("activities_by_category", {}),
+    ("star_distribution", labels.STARS),
 ]
 MONTHLY = [
-    ("hours_by_month", "服务时长"),
-    ("person_times_by_month", "志愿服务人次"),
-    ("persons_served_by_month", "服务群众人次"),
-    ("new_volunteers_by_month", "新增志愿者"),
-    ("civility_person_times_by_month", "文明礼让日志愿服务人次"),
-    ("civility_persons_served_by_month", "文明礼让日服务群众人次"),
+    "hours_by_month",
+    "person_times_by_month",
+    "persons_served_by_month",
+    "new_volunteers_by_month",
+    "civility_person_times_by_month",
+    "civility_persons_served_by_month",
 ]
 
 
 def build(f: Figures) -> bytes:
-    # Through the one spreadsheet writer: names of projects and teams are user text.
+    """The workbook in the active language, through the one spreadsheet writer (names of
+    projects and teams are user text): every figure's name and definition from the glossary
+    (statistics.py's one definition of each)."""
     book = XlsxBook()
     title = export_title(
-        f"范围：{f.scope_label}", f"统计期间：{f.start.isoformat()} 至 {f.end.isoformat()}（不含）"
+        f"{_('Scope')}: {f.scope_label}",
+        f"{_('Period')}: "
+        + _("%(start)s to %(end)s (exclusive)")
+        % {"start": f.start.isoformat(), "end": f.end.isoformat()},
     )
-    sheet = book.sheet("主要数据", ["指标", "代码", "数值"], title=title)
-    for key, name in HEADLINE:
-        sheet.append([name, key, f.get(key)])
+    sheet = book.sheet(
+        _("Main figures"),
+        [_("Figure"), _("Code"), _("Value"), _("Unit"), _("Definition")],
+        title=title,
+    )
     provided = sorted(
         k
         for k, v in f.data.items()
-        if "_" in k
-        and k.split("_")[0] in ("helpdesk", "honours", "news", "training")
+        if k.split("_")[0] in ("helpdesk", "honours", "news", "training")
         and not isinstance(v, dict | list)
     )
-    for key in provided:
-        sheet.append([key, key, f[key]])
+    for key in [*HEADLINE, *provided]:
+        d = glossary.define(key)
+        sheet.append(
+            [glossary.label(key), key, f.get(key), str(d.unit) if d else "", d.tooltip if d else ""]
+        )
 
-    dist = book.sheet("分布", ["分布", "代码", "名称", "数量"], title=title)
-    for key, title, names in DISTRIBUTIONS:
+    dist = book.sheet(
+        _("Distributions"), [_("Distribution"), _("Code"), _("Name"), _("Count")], title=title
+    )
+    for key, names in DISTRIBUTIONS:
         for code, n in (f.get(key) or {}).items():
-            dist.append([title, code, names.get(code, code), n])
+            dist.append([glossary.label(key), code, str(names.get(code, code)), n])
 
-    months = book.sheet("按月", ["月份", *[name for _key, name in MONTHLY]], title=title)
+    months = book.sheet(
+        _("By month"), [_("Month"), *[glossary.label(key) for key in MONTHLY]], title=title
+    )
     for month in f.get("hours_by_month", {}):
-        months.append([month, *[f[key].get(month, 0) for key, _name in MONTHLY]])
+        months.append([month, *[f[key].get(month, 0) for key in MONTHLY]])
 
     coverage = book.sheet(
-        "覆盖率",
-        ["层级", "区划代码", "名称", "常住人口", "志愿者", "每N名居民一名志愿者"],
+        _("Coverage"),
+        [
+            _("Level"),
+            _("Region code"),
+            _("Name"),
+            glossary.label("population"),
+            glossary.label("volunteers_total"),
+            glossary.label("one_in_every"),
+        ],
         title=title,
     )
-    for level, key in (("街道", "coverage_by_subdistrict"), ("社区", "coverage_by_community")):
+    for level, key in (
+        (_("Subdistrict"), "coverage_by_subdistrict"),
+        (_("Community"), "coverage_by_community"),
+    ):
         for row in f.get(key, []):
             coverage.append(
                 [
@@ -107,9 +132,17 @@ def build(f: Figures) -> bytes:
             )
 
     top = book.sheet(
-        "排行", ["类别", "名称", "服务时长", "志愿服务人次", "服务群众人次"], title=title
+        _("Rankings"),
+        [
+            _("Kind"),
+            _("Name"),
+            glossary.label("hours_approved"),
+            glossary.label("person_times"),
+            glossary.label("persons_served"),
+        ],
+        title=title,
     )
-    for kind, key in (("项目", "top_projects"), ("队伍", "top_teams")):
+    for kind, key in ((_("Project"), "top_projects"), (_("Team"), "top_teams")):
         for row in f.get(key, []):
             top.append(
                 [kind, row["name"], row["hours"], row["person_times"], row["persons_served"]]

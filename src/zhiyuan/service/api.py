@@ -55,7 +55,7 @@ class AttendanceOut(Schema):
         return obj.volunteer.volunteer_no
 
 
-class AttendanceIn(Schema):
+class OrganiserAttendanceIn(Schema):
     action: str = Field(..., pattern="^(check_in|check_out|confirm)$")
     volunteer_nos: list[str] | None = None
 
@@ -160,7 +160,7 @@ def scan(request, payload: ScanIn):
 
 
 @router.post("/shifts/{shift_id}/attendance", response=list[AttendanceOut])
-def organiser_attendance(request, shift_id: int, payload: AttendanceIn):
+def organiser_attendance(request, shift_id: int, payload: OrganiserAttendanceIn):
     """Organisers check volunteers in or out, or confirm attendances scanned without a
     position (all confirmed volunteers, or all unverified attendances, when no numbers are
     given)."""

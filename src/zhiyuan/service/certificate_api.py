@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from zhiyuan.accounts.apiauth import OPTIONAL
 from zhiyuan.core.errors import NotFound
+from zhiyuan.core.security import client_ip
 from zhiyuan.service import certificates
 from zhiyuan.teams.access import team_for
 
@@ -64,7 +65,10 @@ class CertificateOut(Schema):
 
 class IssueIn(Schema):
     responsible_person: str = Field(..., max_length=50)
-    contact: str = Field(..., max_length=50)
+    contact: str = Field(..., max_length=50, description="A phone with area code, or an address")
+    handler_name: str = Field(
+        "", max_length=50, description="经办人; default: the caller's own real name"
+    )
 
 
 class RefuseIn(Schema):
@@ -130,6 +134,7 @@ def issue_certificate(request, certificate_id: int, payload: IssueIn):
         certificate=certificate,
         responsible_person=payload.responsible_person,
         contact=payload.contact,
+        handler_name=payload.handler_name,
     )
 
 
@@ -148,6 +153,7 @@ def verify_by_token(request, token: str):
 
 
 @router.get("/certificates/check", auth=OPTIONAL, response=VerifyOut)
-def verify_by_number(request, number: str):
-    """Public: is there an issued certificate with this number? 404 when there is not."""
-    return _genuine(certificates.genuine_by_number(number))
+def verify_by_number(request, number: str, volunteer_no: str):
+    """Public: is there an issued certificate with this number for this volunteer number?
+    404 when there is not; 429 past the hourly limit of checks per address."""
+    return _genuine(certificates.genuine_by_number(number, volunteer_no, client=client_ip(request)))

@@ -1,9 +1,14 @@
-"""The printable certificate of service: an A4 page drawn with Pillow, saved as PNG or PDF.
+"""The printable certificate of service (志愿服务记录证明): a vector A4 PDF, and a PNG preview.
 
-The page is drawn as an image with the CJK font the station poster uses, so the PDF shows
-Chinese without depending on the reader's fonts. Within a font collection (.ttc) we pick
-the Simplified Chinese face: the first face of Noto Sans CJK is the Japanese one, whose
-glyph forms differ for some characters.
+The PDF is drawn with fpdf2 in the CJK font the station poster uses, embedded as a subset, so
+its Chinese text is real text (selectable, searchable, sharp in print) whatever fonts the
+reader has; the QR code is drawn as vector squares. The PNG preview is drawn with Pillow from
+the same rows. Within a font collection (.ttc) we pick the Simplified Chinese face: the first
+face of Noto Sans CJK is the Japanese one, whose glyph forms differ for some characters.
+
+The items follow 志愿服务记录与证明出具办法: the volunteer's name, ID type and number
+(masked), the period, the hours, the content, the issuing organisation with a place for its
+seal (盖章), the responsible person, the handler (经办人) and a contact phone or address.
 """
 
 from __future__ import annotations
@@ -13,13 +18,20 @@ from dataclasses import dataclass
 
 import qrcode
 from django.utils.translation import gettext as _
+from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
 from zhiyuan.service.certificates import handler_name
 from zhiyuan.service.models import Certificate
-from zhiyuan.stations.poster import A4_150DPI, cjk_font, pdf_bytes, png_bytes
+from zhiyuan.stations.poster import (
+    A4_150DPI,
+    cjk_font,
+    cjk_font_path,
+    png_bytes,
+    simplified_face,
+)
 
-__all__ = ["pdf_bytes", "png_bytes", "render"]
+__all__ = ["pdf", "png_bytes", "render"]
 
 WIDTH, HEIGHT = A4_150DPI
 MARGIN = 110
@@ -174,6 +186,13 @@ def render(certificate: Certificate, *, verify_url: str) -> Image.Image:
         y += row.height
         draw.line([MARGIN, y - ROW_GAP // 2, WIDTH - MARGIN, y - ROW_GAP // 2], fill="#e0e0e0")
 
+    seal_font = cjk_font(28)
+    seal_x = WIDTH - MARGIN - 420
+    draw.ellipse([seal_x + 90, y + 10, seal_x + 330, y + 250], outline=RED, width=2)
+    for n, text in enumerate((certificate.team.name, _("(Seal)"))):
+        _x = seal_x + (420 - draw.textlength(text, font=seal_font)) // 2
+        draw.text((_x, y + 80 + n * 50), text, font=seal_font, fill=INK)
+
     page.paste(_qr(verify_url, QR_SIZE), (code_x, code_y))
     note_font = cjk_font(26)
     caption = _("Scan to verify")
@@ -202,3 +221,116 @@ def render(certificate: Certificate, *, verify_url: str) -> Image.Image:
         draw.text((MARGIN, note_y + 10), line, font=url_font, fill=MUTED)
         note_y += 28
     return page
+
+
+# --- the vector PDF ---------------------------------------------------------------------
+
+PDF_MARGIN = 22  # mm
+PDF_LABEL_W = 42
+PDF_RED = (183, 28, 28)
+PDF_INK = (34, 34, 34)
+PDF_MUTED = (102, 102, 102)
+
+
+def _vector_qr(page: FPDF, url: str, x: float, y: float, size: float) -> None:
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    qr.add_data(url)
+    qr.make(fit=True)
+    matrix = qr.get_matrix()
+    cell = size / len(matrix)
+    page.set_fill_color(0, 0, 0)
+    for row, line in enumerate(matrix):
+        for col, dark in enumerate(line):
+            if dark:
+                page.rect(x + col * cell, y + row * cell, cell + 0.01, cell + 0.01, style="F")
+
+
+def pdf(certificate: Certificate, *, verify_url: str) -> bytes:
+    """The certificate as a one-page vector A4 PDF with its text in an embedded CJK font."""
+    page = FPDF(orientation="P", unit="mm", format="A4")
+    page.set_auto_page_break(False)
+    page.add_font("cjk", fname=cjk_font_path(), collection_font_number=simplified_face())
+    page.set_lang("zh-CN")
+    title = _("Certificate of Volunteer Service Record")
+    page.set_title(f"{title} {certificate.number or ''}".strip())
+    page.set_author(certificate.team.name)
+    page.set_creator("zhiyuan")
+    page.add_page()
+    width, height = page.w, page.h
+
+    page.set_draw_color(*PDF_RED)
+    page.set_line_width(1.0)
+    page.rect(7, 7, width - 14, height - 14)
+    page.set_line_width(0.3)
+    page.rect(9.5, 9.5, width - 19, height - 19)
+
+    page.set_font("cjk", size=24)
+    page.set_text_color(*PDF_RED)
+    page.set_xy(PDF_MARGIN, 24)
+    page.cell(width - 2 * PDF_MARGIN, 14, title, align="C")
+
+    y = 50
+    value_x = PDF_MARGIN + PDF_LABEL_W
+    value_w = width - PDF_MARGIN - value_x
+    page.set_draw_color(224, 224, 224)
+    for label, value, may_shrink in _rows(certificate):
+        size = 12
+        page.set_font("cjk", size=size)
+        lines = page.multi_cell(value_w, 6.5, value or "—", dry_run=True, output="LINES")
+        while may_shrink and len(lines) > 6 and size > 9:
+            size -= 1
+            page.set_font("cjk", size=size)
+            lines = page.multi_cell(value_w, 5.5, value or "—", dry_run=True, output="LINES")
+        line_h = 6.5 if size == 12 else 5.5
+        page.set_font("cjk", size=10.5)
+        page.set_text_color(*PDF_MUTED)
+        page.set_xy(PDF_MARGIN, y + 0.5)
+        page.multi_cell(PDF_LABEL_W - 4, 6, label)
+        page.set_font("cjk", size=size)
+        page.set_text_color(*PDF_INK)
+        page.set_xy(value_x, y)
+        page.multi_cell(value_w, line_h, value or "—")
+        y = max(page.get_y(), y + 7) + 2.5
+        page.line(PDF_MARGIN, y - 1.2, width - PDF_MARGIN, y - 1.2)
+
+    # The seal's place: the issuing team, "（盖章）" and the date, with room for the seal.
+    seal_y = max(y + 8, 200)
+    seal_x = width - PDF_MARGIN - 70
+    page.set_draw_color(*PDF_RED)
+    page.set_dash_pattern(dash=1.2, gap=1.2)
+    page.ellipse(seal_x + 15, seal_y - 4, 40, 40)
+    page.set_dash_pattern()
+    page.set_text_color(*PDF_INK)
+    page.set_font("cjk", size=12)
+    for n, text in enumerate(
+        (
+            certificate.team.name,
+            _("(Seal)"),
+            f"{certificate.issued_on:%Y年%m月%d日}" if certificate.issued_on else "",
+        )
+    ):
+        page.set_xy(seal_x, seal_y + 6 + n * 9)
+        page.cell(70, 8, text, align="C")
+
+    qr_size = 36
+    qr_x, qr_y = PDF_MARGIN, height - PDF_MARGIN - qr_size - 8
+    _vector_qr(page, verify_url, qr_x, qr_y, qr_size)
+    page.set_font("cjk", size=9)
+    page.set_text_color(*PDF_MUTED)
+    page.set_xy(qr_x, qr_y + qr_size + 1)
+    page.cell(qr_size, 5, _("Scan to verify"), align="C")
+    note_x = qr_x + qr_size + 6
+    page.set_xy(note_x, qr_y + 2)
+    page.multi_cell(
+        width - PDF_MARGIN - note_x,
+        5,
+        _(
+            "This certificate states the volunteer service hours recorded and approved by "
+            "the issuing team. Scan the code, or enter the certificate number on the "
+            "district volunteer service platform, to check that it is genuine."
+        ),
+    )
+    page.set_font("cjk", size=7.5)
+    page.set_x(note_x)
+    page.multi_cell(width - PDF_MARGIN - note_x, 4, verify_url)
+    return bytes(page.output())

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.security import RateLimited, client_ip
 from zhiyuan.service import certificate_pdf, certificates
 from zhiyuan.service.models import Certificate
 from zhiyuan.teams.models import Team
@@ -64,6 +65,11 @@ class CheckForm(forms.Form):
         label=gettext_lazy("Certificate number"),
         max_length=30,
         widget=forms.TextInput(attrs={"placeholder": "ZYZM-2026-000123"}),
+    )
+    volunteer_no = forms.CharField(
+        label=gettext_lazy("Volunteer number"),
+        max_length=30,
+        help_text=gettext_lazy("As printed on the certificate."),
     )
 
 
@@ -178,6 +184,7 @@ def certificate_issue(request, certificate_id: int):
             certificate=certificate,
             responsible_person=request.POST.get("responsible_person", ""),
             contact=request.POST.get("contact", ""),
+            handler_name=request.POST.get("handler_name", ""),
         )
     except DomainError as exc:
         _report(request, exc)
@@ -214,10 +221,13 @@ def certificate_file(request, certificate_id: int, fmt: str):
     certificate = _certificate(request.user, certificate_id)
     if certificate.state != Certificate.State.ISSUED:
         raise Http404
-    image = certificate_pdf.render(certificate, verify_url=verify_url(request, certificate))
+    url = verify_url(request, certificate)
     if fmt == "pdf":
-        response = HttpResponse(certificate_pdf.pdf_bytes(image), content_type="application/pdf")
+        response = HttpResponse(
+            certificate_pdf.pdf(certificate, verify_url=url), content_type="application/pdf"
+        )
     else:
+        image = certificate_pdf.render(certificate, verify_url=url)
         response = HttpResponse(certificate_pdf.png_bytes(image), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="{certificate.number}.{fmt}"'
     return response
@@ -248,5 +258,15 @@ def certificate_check(request):
     form = CheckForm(request.GET or None)
     if not form.is_valid():
         return _verify_page(request, None, form=form, asked=False)
-    certificate = certificates.genuine_by_number(form.cleaned_data["number"])
+    try:
+        certificate = certificates.genuine_by_number(
+            form.cleaned_data["number"],
+            form.cleaned_data["volunteer_no"],
+            client=client_ip(request),
+        )
+    except RateLimited as exc:
+        form.add_error(None, exc.message)
+        response = _verify_page(request, None, form=form, asked=False)
+        response.status_code = 429
+        return response
     return _verify_page(request, certificate, form=form, asked=True)

@@ -8,6 +8,7 @@ in one period; the issuing team's admins compute and sign it, never the voluntee
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from zhiyuan.core.models import reserve
+from zhiyuan.core.security import throttle
 from zhiyuan.notifications.services import notify
 from zhiyuan.service.models import Certificate, ServiceRecord
 from zhiyuan.teams.models import Team
@@ -145,8 +147,39 @@ def summarise_content(records: QuerySet[ServiceRecord]) -> str:
     return text
 
 
-def issue_certificate(*, actor, certificate: Certificate, responsible_person: str, contact: str):
+# A phone: a mobile, a landline with its area code (022-23456789, extension allowed) or a
+# 400/800 service number. An address: Chinese text naming a road, street, number or building.
+PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|[48]00-?\d{3}-?\d{4})$")
+ADDRESS = re.compile(
+    r"^(?=.*[\u4e00-\u9fff].*[\u4e00-\u9fff]).*(?:路|街|道|巷|号|楼|室|院|区|村|里)"
+)
+
+
+def check_contact(contact: str) -> str | None:
+    """The error for a contact that is neither a phone number nor a postal address."""
+    compact = re.sub(r"[\s()（）]", "", contact)
+    if PHONE.match(compact) or (len(contact) >= 6 and ADDRESS.match(contact)):
+        return None
+    return gettext(
+        "Give a phone number with its area code (such as 022-23456789 or a mobile) or a "
+        "postal address (such as 新兴路12号)."
+    )
+
+
+def check_person_name(name: str, field_label: str) -> str | None:
+    """The error for a text that is not a person's name (2–20 characters, no digits or @)."""
+    if not 2 <= len(name) <= 20 or re.search(r"[\d@/\\:]", name):
+        return gettext("%(field)s: enter a person's real name.") % {"field": field_label}
+    return None
+
+
+def issue_certificate(
+    *, actor, certificate: Certificate, responsible_person: str, contact: str, handler_name=""
+):
     """Compute the hours, number and sign the certificate; the volunteer hears of it.
+
+    The handler (经办人) is a person: the name given, else the real name of the acting
+    admin's volunteer profile; an account's display name is never printed.
 
     The certificate row is locked first, so two admins issuing at once give one number and
     one Conflict; the number is reserved inside the same transaction, so a failed issue
@@ -156,14 +189,22 @@ def issue_certificate(*, actor, certificate: Certificate, responsible_person: st
     responsible_person = (responsible_person or "").strip()
     contact = (contact or "").strip()
     errors: dict[str, list[str]] = {}
+    own = getattr(actor, "volunteer", None)
+    handler_name = (handler_name or "").strip() or (own.real_name if own is not None else "")
     if not responsible_person:
         errors["responsible_person"] = [gettext("Name the person responsible for the team.")]
-    elif len(responsible_person) > 50:
-        errors["responsible_person"] = [gettext("At most 50 characters.")]
+    elif problem := check_person_name(responsible_person, gettext("Responsible person")):
+        errors["responsible_person"] = [problem]
+    if not handler_name:
+        errors["handler_name"] = [gettext("Name the person handling this certificate (经办人).")]
+    elif problem := check_person_name(handler_name, gettext("Handled by")):
+        errors["handler_name"] = [problem]
     if not contact:
         errors["contact"] = [gettext("Give a contact phone or address for enquiries.")]
     elif len(contact) > 50:
         errors["contact"] = [gettext("At most 50 characters.")]
+    elif problem := check_contact(contact):
+        errors["contact"] = [problem]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -182,6 +223,7 @@ def issue_certificate(*, actor, certificate: Certificate, responsible_person: st
         row.responsible_person = responsible_person
         row.contact = contact
         row.handler = actor
+        row.handler_name = handler_name
         row.state = Certificate.State.ISSUED
         row.save(
             update_fields=[
@@ -192,6 +234,7 @@ def issue_certificate(*, actor, certificate: Certificate, responsible_person: st
                 "responsible_person",
                 "contact",
                 "handler",
+                "handler_name",
                 "state",
             ]
         )
@@ -331,13 +374,27 @@ def genuine_by_token(token: str) -> Certificate | None:
     )
 
 
-def genuine_by_number(number: str) -> Certificate | None:
+# Public checks by number per client address per hour: numbers run in order, so without a
+# limit (and a second item only the holder knows) the register could be walked through.
+CHECKS_PER_HOUR = 30
+
+
+def genuine_by_number(number: str, volunteer_no: str, *, client: str) -> Certificate | None:
+    """The issued certificate with this number whose volunteer has this volunteer number, or
+    None: the number alone shows nothing. Each check counts against the client's hourly
+    limit (RateLimited past it), found or not."""
+    throttle("certificate_check", client, limit=CHECKS_PER_HOUR, window=3600)
     number = (number or "").strip().upper()
-    if not number or len(number) > 30:
+    volunteer_no = (volunteer_no or "").strip().upper()
+    if not number or len(number) > 30 or not volunteer_no or len(volunteer_no) > 30:
         return None
     return (
         _with_relations(Certificate.objects)
-        .filter(number=number, state=Certificate.State.ISSUED)
+        .filter(
+            number=number,
+            volunteer__volunteer_no=volunteer_no,
+            state=Certificate.State.ISSUED,
+        )
         .first()
     )
 
@@ -357,9 +414,9 @@ def public_facts(certificate: Certificate) -> dict:
 
 
 def handler_name(certificate: Certificate) -> str:
-    """The handler's real name when they are a volunteer, else their account's name."""
-    user = certificate.handler
-    if user is None:
-        return ""
-    volunteer = getattr(user, "volunteer", None)
-    return volunteer.real_name if volunteer is not None else str(user)
+    """The handler's name as entered at issue; for certificates issued before it was asked,
+    the real name of the handler's volunteer profile (never an account's display name)."""
+    if certificate.handler_name:
+        return certificate.handler_name
+    volunteer = getattr(certificate.handler, "volunteer", None) if certificate.handler else None
+    return volunteer.real_name if volunteer is not None else ""

@@ -371,6 +371,12 @@ class Certificate(models.Model):
         related_name="+",
         verbose_name=_("handler"),
     )
+    handler_name = models.CharField(
+        _("handled by (name)"),
+        max_length=50,
+        blank=True,
+        help_text=_("The real name of the person who handled it (经办人), as printed."),
+    )
     contact = models.CharField(_("contact"), max_length=50, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     refuse_reason = models.CharField(_("reason"), max_length=300, blank=True)

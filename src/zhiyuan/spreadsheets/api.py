@@ -35,6 +35,7 @@ class JobOut(Schema):
     imported: int
     duplicates: int
     errors: int
+    warnings: int
     failure: str
     created_at: dt.datetime
     finished_at: dt.datetime | None
@@ -67,7 +68,7 @@ class IssueOut(Schema):
     reason: str
 
 
-class ExportIn(Schema):
+class SpreadsheetExportIn(Schema):
     reveal: bool = False
     reason: str = Field("", max_length=300)
     status: str = ""
@@ -149,7 +150,7 @@ def _xlsx(result: exports.Export) -> HttpResponse:
     return response
 
 
-def _export_request(request, payload: ExportIn) -> exports.ExportRequest:
+def _export_request(request, payload: SpreadsheetExportIn) -> exports.ExportRequest:
     return exports.ExportRequest(
         reveal=payload.reveal,
         reason=payload.reason,
@@ -160,7 +161,7 @@ def _export_request(request, payload: ExportIn) -> exports.ExportRequest:
 
 
 @router.post("/exports/roster")
-def export_roster(request, payload: ExportIn):
+def export_roster(request, payload: SpreadsheetExportIn):
     """The caller's roster as .xlsx; `reveal` (office admins, with a reason) is audited."""
     return _xlsx(
         exports.export_roster(actor=request.auth, request=_export_request(request, payload))
@@ -168,7 +169,7 @@ def export_roster(request, payload: ExportIn):
 
 
 @router.post("/exports/hours")
-def export_hours(request, payload: ExportIn):
+def export_hours(request, payload: SpreadsheetExportIn):
     """Service hours in a period (default: this year) as .xlsx: totals and records."""
     today = timezone.localdate()
     return _xlsx(

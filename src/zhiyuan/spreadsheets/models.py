@@ -81,6 +81,18 @@ class ImportJob(models.Model):
     imported = models.PositiveIntegerField(_("imported"), default=0)
     duplicates = models.PositiveIntegerField(_("duplicates"), default=0)
     errors = models.PositiveIntegerField(_("rows with errors"), default=0)
+    warnings = models.PositiveIntegerField(_("rows imported with warnings"), default=0)
+
+    class Existing(models.TextChoices):
+        SKIP = "skip", _("Skip them")
+        FILL_BLANKS = "fill_blanks", _("Fill in their blank fields")
+
+    existing = models.CharField(
+        _("volunteers already registered"),
+        max_length=11,
+        choices=Existing.choices,
+        default=Existing.SKIP,
+    )
     error_report = models.FileField(
         _("error report"), storage=_private_storage, upload_to="imports/errors/", blank=True
     )
@@ -116,11 +128,13 @@ class ImportJob(models.Model):
 
 
 class ImportIssue(models.Model):
-    """A row that was not imported: a bad value or a duplicate. Written with its batch."""
+    """A row that was not imported (a bad value, a duplicate), or a value an imported row
+    went without (a warning). Written with its batch."""
 
     class Kind(models.TextChoices):
         ERROR = "error", _("Error")
         DUPLICATE = "duplicate", _("Duplicate")
+        WARNING = "warning", _("Imported without this value")
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="issues")
     row = models.PositiveIntegerField(_("row"))
@@ -137,3 +151,44 @@ class ImportIssue(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.job_id} row {self.row}: {self.reason}"
+
+
+class ValueSynonym(models.Model):
+    """What an office writes for a coded value ("法律" for the skill 法律咨询), matched after
+    the exact names and codes. Remembered from the import's value step; admin-editable.
+    An empty `value` means "ignore this word"."""
+
+    class Field(models.TextChoices):
+        SKILLS = "skills", _("Skills")
+        POLITICAL_STATUS = "political_status", _("Political status")
+
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices)
+    text = models.CharField(
+        _("written as"), max_length=100, help_text=_("Compared ignoring case, spaces and width.")
+    )
+    value = models.CharField(
+        _("means"),
+        max_length=40,
+        blank=True,
+        help_text=_("The skill's code or the political status; empty to ignore the word."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("value synonym")
+        verbose_name_plural = _("value synonyms")
+        ordering = ["field", "text"]
+        constraints = [
+            models.UniqueConstraint(fields=["field", "text"], name="valuesynonym_field_text")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.text} → {self.value or '—'}"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import unicodedata
+import zipfile
 
 from django.utils.translation import gettext_lazy as _
 from python_calamine import CalamineError, CalamineWorkbook
@@ -14,6 +16,24 @@ from zhiyuan.core.errors import ValidationFailed
 
 FORMATS = {"xlsx", "xls", "csv"}
 MAX_COLUMNS = 60
+# Limits checked before a spreadsheet is read (README, "Import limits"): a reader builds
+# the whole grid from the top-left to the farthest cell in memory, so one far-away cell in a
+# 5 KB file would cost gigabytes; and a small zip can unpack to far more than it weighs.
+MAX_SHEET_ROWS = 300_000
+MAX_SHEET_COLUMNS = 702  # ZZ
+MAX_SHEET_CELLS = 8_000_000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_PACKING_RATIO = 100  # unpacked / packed, for parts over a few MB
+_CHUNK = 4 * 1024 * 1024
+_DIMENSION = re.compile(
+    rb'<dimension ref="([A-Z]{1,3})?([0-9]{1,7})?(?::([A-Z]{1,3})([0-9]{1,7}))?"'
+)
+_ROW = re.compile(rb'<row r="([0-9]+)"')
+# Cell references past column Z or row 99,999: in most rosters there are none, so the scan
+# finds few matches; the conservative defaults below stand for everything nearer.
+_WIDE = re.compile(rb'r="([A-Z]{2,3})[0-9]')
+_DEEP = re.compile(rb'r="[A-Z]{0,3}([0-9]{6,})"')
+NEAR_COLUMNS, NEAR_ROWS = 26, 99_999
 
 
 def file_format(name: str) -> str:
@@ -36,6 +56,10 @@ def cell_text(value) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
+        if abs(value) >= 1e15:
+            # Past 15 digits Excel has already lost the rest (an ID number typed as a
+            # number): keep the form Excel shows, so the check can say what happened.
+            return f"{value:.15G}"
         if value.is_integer():
             return str(int(value))
         return repr(value)
@@ -58,6 +82,108 @@ def _text(text: str) -> str:
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     return " ".join(text.split())
+
+
+def column_number(letters: bytes | str) -> int:
+    """A -> 1, Z -> 26, AA -> 27: Excel's column letters as a number."""
+    number = 0
+    for ch in letters.decode() if isinstance(letters, bytes) else letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _too_big(detail) -> ValidationFailed:
+    return ValidationFailed(
+        {
+            "file": [
+                str(
+                    _(
+                        "The file is too large to read safely: %(detail)s. Delete empty rows and "
+                        "columns far from the data (or copy the table into a new file), or split it."
+                    )
+                    % {"detail": detail}
+                )
+            ]
+        }
+    )
+
+
+def _check_grid(rows: int, columns: int) -> None:
+    if rows > MAX_SHEET_ROWS:
+        raise _too_big(
+            _("a sheet reaches row %(rows)s (at most %(limit)s)")
+            % {"rows": f"{rows:,}", "limit": f"{MAX_SHEET_ROWS:,}"}
+        )
+    if columns > MAX_SHEET_COLUMNS:
+        raise _too_big(
+            _("a sheet reaches column %(columns)s (at most %(limit)s)")
+            % {"columns": f"{columns:,}", "limit": f"{MAX_SHEET_COLUMNS:,}"}
+        )
+    if rows * columns > MAX_SHEET_CELLS:
+        raise _too_big(
+            _("a sheet spans %(cells)s cells (at most %(limit)s)")
+            % {"cells": f"{rows * columns:,}", "limit": f"{MAX_SHEET_CELLS:,}"}
+        )
+
+
+def _sheet_extent(part) -> tuple[int, int]:
+    """(last row, last column) of a worksheet part, streamed, at least as far as the reader
+    will go: its declared dimension, every row number, and the references past column Z or
+    row 99,999 (rarely any); nearer cells count as column Z."""
+    rows = columns = 0
+    tail = b""
+    while chunk := part.read(_CHUNK):
+        text = tail + chunk
+        if not tail and (declared := _DIMENSION.search(text)):
+            end_col = declared.group(3) or declared.group(1) or b"A"
+            _check_grid(int(declared.group(4) or declared.group(2) or 1), column_number(end_col))
+        found = [int(n) for n in _ROW.findall(text) + _DEEP.findall(text)]
+        wide = [column_number(letters) for letters in _WIDE.findall(text)]
+        if found or wide or b"<c" in text:
+            rows = max(rows, *found, 1 if found else NEAR_ROWS)
+            columns = max(columns, *wide, NEAR_COLUMNS)
+            _check_grid(rows, columns)
+        # A reference cut by the chunk's end is whole in the next text.
+        tail = text[-32:]
+    return rows, columns
+
+
+def check_limits(data: bytes, fmt: str) -> None:
+    """Refuse, before reading it, a workbook whose grid or unpacked size passes the limits.
+
+    Checked once, on upload: the stored copy is the checked one.
+    """
+    if fmt != "xlsx":
+        return
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: the reader says what is wrong with it
+    unpacked = sum(p.file_size for p in parts)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _too_big(
+            _("it unpacks to %(size)s MB (at most %(limit)s MB)")
+            % {"size": unpacked // 2**20, "limit": MAX_UNPACKED_BYTES // 2**20}
+        )
+    for part in parts:
+        if part.file_size > 4 * 2**20 and part.file_size > MAX_PACKING_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise _too_big(
+                _("a part of it unpacks to %(ratio)s times its size (at most %(limit)s)")
+                % {
+                    "ratio": part.file_size // max(part.compress_size, 1),
+                    "limit": MAX_PACKING_RATIO,
+                }
+            )
+    for part in parts:
+        if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+            try:
+                with archive.open(part) as handle:
+                    _sheet_extent(handle)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+                return  # the reader reports a damaged file
 
 
 def _decode_csv(data: bytes) -> str:

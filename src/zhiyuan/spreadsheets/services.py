@@ -37,6 +37,7 @@ from zhiyuan.spreadsheets.writing import XlsxBook, export_title
 from zhiyuan.volunteers.idcard import Gender, IdType
 from zhiyuan.volunteers.models import PoliticalStatus, Volunteer
 from zhiyuan.volunteers.services import PRIVACY_NOTICE_VERSION
+from zhiyuan.volunteers.validation import registered_indexes
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +156,7 @@ def create_job(
     fmt = reading.file_format(name)
     scope = _resolve_scope(actor, scope_id)
     default_community = _resolve_default_community(scope, community_default)
+    reading.check_limits(data, fmt)
     rows = reading.read_rows(data, fmt)
     header_index = columns.find_header_row(rows)
     if header_index is None:
@@ -317,6 +319,7 @@ class BatchOutcome:
     imported: int
     duplicates: int
     errors: int
+    warnings: int = 0
 
 
 def _issue(job_id: int, row: int, kind: str, column: str, value: str, reason: str) -> ImportIssue:
@@ -415,30 +418,6 @@ def _chunks(items: list, size: int = 500):
         yield items[i : i + size]
 
 
-def _existing_indexes(indexes: list[str]) -> set[str]:
-    """The ID-number blind indexes among `indexes` that are already registered."""
-    quote = connection.ops.quote_name
-    table, column = quote(Volunteer._meta.db_table), quote("id_number_index")
-    found: set[str] = set()
-    # Only identifiers from the model's meta, quoted, go into the text; values are parameters.
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One array parameter: psycopg need not parse thousands of placeholders.
-            cursor.execute(
-                f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)",  # noqa: S608
-                [indexes],
-            )
-            return {value for (value,) in cursor.fetchall()}
-        for chunk in _chunks(indexes):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT {column} FROM {table} WHERE {column} IN ({marks})",  # noqa: S608
-                chunk,
-            )
-            found.update(value for (value,) in cursor.fetchall())
-    return found
-
-
 def _insert_volunteers(rows: list[tuple], skills: list[list[int]]) -> None:
     """INSERT the rows (see `_columns`), then their skills.
 
@@ -519,6 +498,7 @@ def _checkpoint(job: ImportJob, start: int, count: int, outcome: BatchOutcome) -
         imported=F("imported") + outcome.imported,
         duplicates=F("duplicates") + outcome.duplicates,
         errors=F("errors") + outcome.errors,
+        warnings=F("warnings") + outcome.warnings,
         heartbeat_at=timezone.now(),
     )
     if not moved:
@@ -590,7 +570,7 @@ def _prepare_batch(job, validator, cipher, batch, seen, now) -> PreparedBatch:
     """
     prepared = PreparedBatch([], [], [], [], BatchOutcome(0, 0, 0), {})
     issues, outcome = prepared.issues, prepared.outcome
-    candidates: list[tuple[int, CleanRow, str]] = []
+    candidates: list[tuple[int, CleanRow, str, list]] = []
     validate = validator.validate
     blind_index = cipher.blind_index
 
@@ -613,17 +593,18 @@ def _prepare_batch(job, validator, cipher, batch, seen, now) -> PreparedBatch:
         if clean is None:
             outcome.errors += 1
             for p in result.problems:
-                issues.append(
-                    _issue(job.pk, row_no, ImportIssue.Kind.ERROR, p.column, p.value, p.reason)
-                )
+                if not p.warning:
+                    issues.append(
+                        _issue(job.pk, row_no, ImportIssue.Kind.ERROR, p.column, p.value, p.reason)
+                    )
             continue
-        candidates.append((row_no, clean, index))
-    existing = _existing_indexes([index for _row, _clean, index in candidates])
+        candidates.append((row_no, clean, index, result.problems))
+    existing = registered_indexes([c[2] for c in candidates])
     shared = _job_values(job.created_by_id, now)
     adapt_date = connection.ops.adapt_datefield_value
     id_title = validator.title("id_number")
     batch_seen = prepared.seen
-    for row_no, clean, index in candidates:
+    for row_no, clean, index, warnings in candidates:
         earlier = seen.get(index) or batch_seen.get(index)
         if index in existing:
             reason = _("Already registered: skipped.")
@@ -640,6 +621,12 @@ def _prepare_batch(job, validator, cipher, batch, seen, now) -> PreparedBatch:
             prepared.skills.append(clean.skill_ids)
             prepared.row_numbers.append(row_no)
             outcome.imported += 1
+            if warnings:
+                outcome.warnings += 1
+                issues.extend(
+                    _issue(job.pk, row_no, ImportIssue.Kind.WARNING, p.column, p.value, p.reason)
+                    for p in warnings
+                )
             continue
         outcome.duplicates += 1
         masked = mask_identifier(clean.document.number)

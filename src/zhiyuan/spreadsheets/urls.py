@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.import_page, name="import"),
     path("<int:job_id>/", views.job_detail, name="job"),
     path("<int:job_id>/columns/", views.review, name="review"),
+    path("<int:job_id>/values/", views.choose_values, name="values"),
     path("<int:job_id>/progress/", views.job_progress, name="job_progress"),
     path("<int:job_id>/resume/", views.resume, name="resume"),
     path("<int:job_id>/errors.xlsx", views.error_report, name="error_report"),

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.masking import mask_identifier
 from zhiyuan.places.models import Region
-from zhiyuan.spreadsheets import columns
+from zhiyuan.spreadsheets import columns, values
 from zhiyuan.volunteers import validation as rules
 from zhiyuan.volunteers.idcard import Gender, IdDocument, IdType
-from zhiyuan.volunteers.models import PoliticalStatus, Skill
+from zhiyuan.volunteers.models import PoliticalStatus
 
 ID_TYPE_NAMES = {
     "居民身份证": IdType.RESIDENT_ID,
@@ -38,18 +38,6 @@ ID_TYPE_NAMES = {
     "护照": IdType.PASSPORT,
 }
 GENDER_NAMES = {"男": Gender.MALE, "女": Gender.FEMALE, "m": Gender.MALE, "f": Gender.FEMALE}
-POLITICAL_NAMES = {
-    "中共党员": PoliticalStatus.CPC_MEMBER,
-    "党员": PoliticalStatus.CPC_MEMBER,
-    "中国共产党党员": PoliticalStatus.CPC_MEMBER,
-    "中共预备党员": PoliticalStatus.CPC_PROBATIONARY,
-    "预备党员": PoliticalStatus.CPC_PROBATIONARY,
-    "共青团员": PoliticalStatus.CYL_MEMBER,
-    "团员": PoliticalStatus.CYL_MEMBER,
-    "民主党派": PoliticalStatus.DEMOCRATIC_PARTY,
-    "民主党派成员": PoliticalStatus.DEMOCRATIC_PARTY,
-    "群众": PoliticalStatus.MASSES,
-}
 ID_TYPES = frozenset(IdType.values)
 SKILL_SEPARATORS = re.compile(r"[、,;/|\s]+")
 COMMUNITY_SUFFIXES = ("居民委员会", "居委会", "村民委员会", "村委会")
@@ -65,6 +53,8 @@ class Problem:
     column: str
     value: str
     reason: str
+    # A warning: the row is imported without this value.
+    warning: bool = False
 
 
 @dataclass
@@ -85,6 +75,10 @@ class CleanRow:
 class RowResult:
     clean: CleanRow | None = None
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
 
 
 class RowValidator:
@@ -118,10 +112,8 @@ class RowValidator:
             self.by_code[c.code] = c.pk
             if c.parent is not None:
                 self.by_full_name[_key(c.parent.name) + _key(c.name)] = c.pk
-        self.skills: dict[str, Skill] = {}
-        for skill in Skill.objects.all():
-            self.skills[_key(skill.name)] = skill
-            self.skills[_key(skill.code)] = skill
+        self.skill_words, self.skills_by_id = values.skills()
+        self.political_words = values.political_statuses()
         order = (
             "real_name",
             "id_type",
@@ -156,10 +148,10 @@ class RowValidator:
         problems = result.problems
         titles = self._titles
 
-        def problem(field_name: str, value: str, reason) -> None:
+        def problem(field_name: str, value: str, reason, warning: bool = False) -> None:
             if field_name in {"id_number", "phone"}:
                 value = mask_identifier(_key(value).upper())
-            problems.append(Problem(titles[field_name], value[:200], str(reason)))
+            problems.append(Problem(titles[field_name], value[:200], str(reason), warning))
 
         count = len(cells)
         (
@@ -182,7 +174,17 @@ class RowValidator:
         document = None
         if id_type is not None:
             document = self._plain_resident_id(id_type, raw_id)
-            if document is None:
+            if document is None and "E+" in raw_id:
+                problem(
+                    "id_number",
+                    raw_id,
+                    _(
+                        "The ID number was typed into a number cell and Excel kept only its "
+                        "first 15 digits: format the column as text (文本) and enter the "
+                        "numbers again."
+                    ),
+                )
+            elif document is None:
                 try:
                     document = rules.document(id_type, raw_id, today=self.today)
                 except DomainError as exc:
@@ -206,7 +208,8 @@ class RowValidator:
         political = self._replay(self._political, self._political_memo, political_cell, problem)
         gender = GENDER_NAMES.get(_key(gender_cell)) if gender_cell else None
         if gender_cell and gender is None:
-            problem("gender", gender_cell, _("Write the gender as 男 or 女."))
+            # Only a warning: the ID number holds the gender (or the rule below says so).
+            problem("gender", gender_cell, _("Write the gender as 男 or 女."), True)
         birth = _parse_date(birth_cell) if birth_cell else None
         if birth_cell and birth is None:
             problem("birth_date", birth_cell, _("Write the birth date as YYYY-MM-DD."))
@@ -218,7 +221,7 @@ class RowValidator:
             except DomainError as exc:
                 cell = {"gender": gender_cell, "birth_date": birth_cell}.get(exc.field, raw_id)
                 problem(exc.field, cell, exc.message)
-        if problems:
+        if problems and not all(p.warning for p in problems):
             return result
         result.clean = CleanRow(
             real_name=real_name,
@@ -329,18 +332,27 @@ class RowValidator:
         return next(iter(in_scope))
 
     def _skills(self, value: str, problem) -> list[int]:
+        """The skills a cell names; a word that means none, or a skill that needs training,
+        is a warning and the person is imported without it."""
         ids: list[int] = []
         for part in SKILL_SEPARATORS.split(value or ""):
             if not part:
                 continue
-            skill = self.skills.get(_key(part))
-            if skill is None:
-                problem("skills", part, _("Unknown skill: %(skill)s.") % {"skill": part})
+            found = self.skill_words.match(part)
+            if found.value is None:
+                if found.how == "unknown":
+                    problem(
+                        "skills",
+                        part,
+                        _("Unknown skill %(skill)s: imported without it.") % {"skill": part},
+                        True,
+                    )
                 continue
+            skill = self.skills_by_id[found.value]
             try:
                 rules.declarable_skills([skill])
             except DomainError as exc:
-                problem("skills", part, exc.message)
+                problem("skills", part, exc.message, True)
                 continue
             if skill.pk not in ids:
                 ids.append(skill.pk)
@@ -349,21 +361,30 @@ class RowValidator:
     def _political(self, value: str, problem) -> str:
         if not value:
             return PoliticalStatus.MASSES
-        key = _key(value)
-        status = POLITICAL_NAMES.get(key) or key
-        try:
-            return rules.political_status(status)
-        except DomainError:
-            problem(
-                "political_status",
-                value,
-                _("Unknown political status: write e.g. 中共党员, 共青团员 or 群众."),
-            )
+        found = self.political_words.match(value)
+        if found.value is None:
+            if found.how == "unknown":
+                problem(
+                    "political_status",
+                    value,
+                    _(
+                        "Unknown political status: imported as 群众; write e.g. 中共党员 or 共青团员."
+                    ),
+                    True,
+                )
             return PoliticalStatus.MASSES
+        return rules.political_status(found.value)
+
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def _parse_date(text: str) -> dt.date | None:
+    """A date as offices write it: 1990-01-02, 1990/1/2, 1990.1.2, 19900102, 1990年1月2日,
+    or Excel's day number when the cell was not formatted as a date (32875)."""
     text = text.strip()
+    if text.isdigit() and 4 <= len(text) <= 5:
+        return EXCEL_EPOCH + dt.timedelta(days=int(text))
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()

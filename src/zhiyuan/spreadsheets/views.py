@@ -16,7 +16,7 @@ from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.core.security import client_ip
 from zhiyuan.places.models import Region
-from zhiyuan.spreadsheets import access, columns, exports, selectors, services
+from zhiyuan.spreadsheets import access, columns, exports, selectors, services, value_step
 from zhiyuan.spreadsheets.forms import ExportForm, MappingForm, UploadForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,9 +92,56 @@ def review(request, job_id: int):
     return render(
         request,
         "spreadsheets/review.html",
-        {"job": job, "form": form, "header": header, "samples": samples, "fields": fields},
+        {
+            "job": job,
+            "form": form,
+            "header": header,
+            "samples": samples,
+            "fields": fields,
+            "unknown": _unknown_rows(job),
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _unknown_rows(job) -> list[dict]:
+    """The value step's table: each unknown word with its rows and the choices for it."""
+    titles = {name: str(label) for name, label in columns.FIELDS.items()}
+    return [
+        {
+            "index": i,
+            "field": value.field,
+            "column": titles.get(value.field, value.field),
+            "word": value.word,
+            "rows": value.rows,
+            "options": value_step.options(value.field),
+        }
+        for i, value in enumerate(value_step.unknown_values(job, value_step.rows_of(job)))
+    ]
+
+
+@require_POST
+@login_required
+def choose_values(request, job_id: int):
+    _require_importer(request.user)
+    job = _job(request, job_id)
+    choices = {}
+    for key, word in request.POST.items():
+        if key.startswith("word_"):
+            index = key.removeprefix("word_")
+            field = request.POST.get(f"field_{index}", "")
+            choices[(field, word)] = request.POST.get(f"choice_{index}", "")
+    try:
+        stored = value_step.choose_values(actor=request.user, job=job, choices=choices)
+    except DomainError as exc:
+        for messages_ in exc.as_errors().values():
+            for message in messages_:
+                messages.error(request, message)
+    else:
+        messages.success(
+            request, _("%(n)d choices saved: they apply to every row.") % {"n": stored}
+        )
+    return redirect("spreadsheets:review", job_id=job.pk)
 
 
 @login_required

@@ -77,7 +77,7 @@ class ManagerIn(Schema):
     username: str = Field(..., max_length=150, description="a username or volunteer number")
 
 
-class TokenOut(Schema):
+class StationTokenOut(Schema):
     checkin_url: str
 
 
@@ -228,7 +228,7 @@ def add_manager(request, station_id: int, payload: ManagerIn):
     return selectors.with_compliance(Station.objects.filter(pk=station.pk)).get()
 
 
-@router.post("/stations/{station_id}/rotate-token", response=TokenOut)
+@router.post("/stations/{station_id}/rotate-token", response=StationTokenOut)
 def rotate_token(request, station_id: int):
     """Issue a new check-in code: posters printed before stop working."""
     station = access.station_for(request.auth, station_id, manage=True)

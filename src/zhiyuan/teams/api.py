@@ -87,11 +87,11 @@ class MoveIn(Schema):
     parent_id: int
 
 
-class ReasonIn(Schema):
+class TeamReasonIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
-class NoteIn(Schema):
+class TeamNoteIn(Schema):
     note: str = Field("", max_length=300)
 
 
@@ -234,7 +234,7 @@ def move_team(request, team_id: int, payload: MoveIn):
 
 
 @router.post("/teams/{team_id}/dissolve", response=TeamOut)
-def dissolve_team(request, team_id: int, payload: ReasonIn):
+def dissolve_team(request, team_id: int, payload: TeamReasonIn):
     team = access.team_for(request.auth, team_id, manage=True)
     return services.dissolve_team(actor=request.auth, team=team, reason=payload.reason)
 
@@ -283,7 +283,7 @@ def approve(request, membership_id: int):
 
 
 @router.post("/memberships/{membership_id}/reject", response=MembershipOut)
-def reject(request, membership_id: int, payload: NoteIn):
+def reject(request, membership_id: int, payload: TeamNoteIn):
     row = access.membership_for(request.auth, membership_id)
     return services.decide_request(
         actor=request.auth, membership=row, approve=False, note=payload.note
@@ -297,7 +297,7 @@ def accept(request, membership_id: int):
 
 
 @router.post("/memberships/{membership_id}/remove", response=MembershipOut)
-def remove(request, membership_id: int, payload: ReasonIn):
+def remove(request, membership_id: int, payload: TeamReasonIn):
     row = access.membership_for(request.auth, membership_id)
     return services.remove_member(actor=request.auth, membership=row, reason=payload.reason)
 

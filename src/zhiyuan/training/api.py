@@ -125,7 +125,7 @@ class EnrolmentOut(Schema):
         return obj.volunteer.real_name
 
 
-class AttendanceIn(Schema):
+class TrainingAttendanceIn(Schema):
     attended: bool
 
 
@@ -238,7 +238,7 @@ def cancel(request, enrolment_id: int):
 
 
 @router.post("/training/enrolments/{enrolment_id}/attendance", response=EnrolmentOut)
-def attendance(request, enrolment_id: int, payload: AttendanceIn):
+def attendance(request, enrolment_id: int, payload: TrainingAttendanceIn):
     enrolment = access.enrolment_for(request.auth, enrolment_id, manage=True)
     return services.mark_attendance(
         actor=request.auth, enrolment=enrolment, attended=payload.attended

@@ -87,16 +87,16 @@ class ProfilePatch(Schema):
     political_status: str | None = None
 
 
-class ReasonIn(Schema):
+class VolunteerReasonIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
-class RevealIn(Schema):
+class VolunteerRevealIn(Schema):
     field: str
     reason: str = Field(..., max_length=300)
 
 
-class RevealOut(Schema):
+class VolunteerRevealOut(Schema):
     field: str
     value: str
 
@@ -163,13 +163,13 @@ def approve(request, volunteer_no: str):
 
 
 @router.post("/volunteers/{volunteer_no}/reject", response=VolunteerOut)
-def reject(request, volunteer_no: str, payload: ReasonIn):
+def reject(request, volunteer_no: str, payload: VolunteerReasonIn):
     volunteer = access.volunteer_for(request.auth, volunteer_no, manage=True)
     return services.reject_volunteer(actor=request.auth, volunteer=volunteer, reason=payload.reason)
 
 
 @router.post("/volunteers/{volunteer_no}/suspend", response=VolunteerOut)
-def suspend(request, volunteer_no: str, payload: ReasonIn):
+def suspend(request, volunteer_no: str, payload: VolunteerReasonIn):
     volunteer = access.volunteer_for(request.auth, volunteer_no, manage=True)
     return services.suspend_volunteer(
         actor=request.auth, volunteer=volunteer, reason=payload.reason
@@ -182,8 +182,8 @@ def reinstate(request, volunteer_no: str):
     return services.reinstate_volunteer(actor=request.auth, volunteer=volunteer)
 
 
-@router.post("/volunteers/{volunteer_no}/reveal", response=RevealOut)
-def reveal(request, volunteer_no: str, payload: RevealIn):
+@router.post("/volunteers/{volunteer_no}/reveal", response=VolunteerRevealOut)
+def reveal(request, volunteer_no: str, payload: VolunteerRevealIn):
     """The full ID number or phone; the reason and the caller are written to the audit log."""
     volunteer = access.volunteer_for(request.auth, volunteer_no, manage=True)
     value = services.reveal(

@@ -10,6 +10,13 @@ def _is_volunteer(user) -> bool:
     return Volunteer.objects.filter(user=user, status=Volunteer.Status.ACTIVE).exists()
 
 
+def _home_of(user) -> list[str]:
+    """The volunteer's home community: where the offices over it manage their account."""
+    from zhiyuan.volunteers.models import Volunteer
+
+    return list(Volunteer.objects.filter(user=user).values_list("community__path", flat=True))
+
+
 def _phone_of(user) -> str | None:
     """The mobile number SMS notifications go to: the volunteer's, decrypted for sending."""
     volunteer = getattr(user, "volunteer", None)
@@ -23,9 +30,10 @@ class VolunteersConfig(AppConfig):
 
     def ready(self) -> None:
         from zhiyuan.accounts.models import Role
-        from zhiyuan.accounts.scopes import register_role_provider
+        from zhiyuan.accounts.scopes import register_home_provider, register_role_provider
 
         register_role_provider(Role.VOLUNTEER, _is_volunteer)
+        register_home_provider(_home_of)
 
         from zhiyuan.notifications.services import set_phone_lookup
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
-from zhiyuan.accounts.models import User
-from zhiyuan.accounts.services import record_reveal
+from zhiyuan.accounts.models import Actor, ApiToken, User
+from zhiyuan.accounts.services import record_reveal, revoke_all_api_tokens
 from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.core.masking import mask_identifier, mask_phone
@@ -32,6 +32,22 @@ from zhiyuan.volunteers.validation import DuplicateIdNumber
 
 PRIVACY_NOTICE_VERSION = "2026-1"
 REVEALABLE_FIELDS = {"id_number": _("ID number"), "phone": _("phone")}
+
+
+class AlreadyRegistered(Conflict):
+    """What a caller other than an office admin hears when the ID number or the phone is
+    taken: the same words for both, so registering cannot test whose number is on file."""
+
+    code = "registration_refused"
+    default_message = _(
+        "These details cannot be registered. If you have registered before, sign in with your "
+        "phone or volunteer number; otherwise ask the district office for help."
+    )
+
+
+def _taken(is_admin: bool, specific: DomainError) -> DomainError:
+    """The specific reason for an office admin, the neutral one for anyone else."""
+    return specific if is_admin else AlreadyRegistered()
 
 
 class WrongStatus(Conflict):
@@ -107,7 +123,7 @@ def _resolve_availability(errors: dict, slots: Iterable[str]) -> int:
 
 def register_volunteer(
     *,
-    actor,
+    actor: Actor,
     real_name: str,
     id_type: str,
     id_number: str,
@@ -169,7 +185,10 @@ def register_volunteer(
                 errors["password"] = [str(m) for m in exc.messages]
     if errors:
         raise ValidationFailed(errors)
-    validation.not_registered(id_number_index(document))
+    try:
+        validation.not_registered(id_number_index(document))
+    except DuplicateIdNumber as exc:
+        raise _taken(is_admin, exc) from None
     now = timezone.now()
     phone_index = crypto.blind_index("phone", phone_number)
     try:
@@ -177,14 +196,13 @@ def register_volunteer(
             number = volunteer_numbers(1)[0]
             if not actor.is_authenticated:
                 if User.objects.filter(phone_index=phone_index).exists():
-                    raise Conflict(
-                        _("This phone number already belongs to an account: sign in instead."),
-                        field="phone",
-                    )
+                    raise AlreadyRegistered()
                 account = User(username=number, full_name=real_name, phone_index=phone_index)
                 account.set_password(password)
                 account.save()
             elif account is not None and not account.phone_index:
+                if User.objects.filter(phone_index=phone_index).exists():
+                    raise AlreadyRegistered()
                 account.phone_index = phone_index
                 account.full_name = account.full_name or real_name
                 account.save(update_fields=["phone_index", "full_name"])
@@ -207,17 +225,19 @@ def register_volunteer(
             volunteer.skills.set(skill_rows)
     except IntegrityError:
         if Volunteer.objects.filter(id_number_index=id_number_index(document)).exists():
-            raise DuplicateIdNumber() from None
+            raise _taken(is_admin, DuplicateIdNumber()) from None
+        if User.objects.filter(phone_index=phone_index).exists():
+            raise AlreadyRegistered() from None
         raise
     return volunteer
 
 
-def _check_manages(actor, volunteer: Volunteer) -> None:
+def _check_manages(actor: User, volunteer: Volunteer) -> None:
     if not scopes.administers_region(actor, volunteer.community):
         raise PermissionDenied(_("Only an office admin of the volunteer's region may do this."))
 
 
-def _transition(actor, volunteer_id: int, allowed_from: set[str], to: str, reason: str):
+def _transition(actor: User, volunteer_id: int, allowed_from: set[str], to: str, reason: str):
     """Move a volunteer's status under a row lock, so two reviewers cannot both act."""
     with transaction.atomic():
         volunteer = (
@@ -244,7 +264,7 @@ def _required_reason(reason: str, message) -> str:
     return reason[:300]
 
 
-def approve_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
+def approve_volunteer(*, actor: User, volunteer: Volunteer) -> Volunteer:
     volunteer = _transition(
         actor,
         volunteer.pk,
@@ -256,7 +276,7 @@ def approve_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
     return volunteer
 
 
-def reject_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
+def reject_volunteer(*, actor: User, volunteer: Volunteer, reason: str) -> Volunteer:
     _check_manages(actor, volunteer)
     reason = _required_reason(reason, _("Give the applicant a reason for the rejection."))
     volunteer = _transition(
@@ -284,15 +304,20 @@ def _tell_registration(volunteer: Volunteer) -> None:
     )
 
 
-def suspend_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
+def suspend_volunteer(*, actor: User, volunteer: Volunteer, reason: str) -> Volunteer:
+    """Suspend an active volunteer; every API token of their account ends with it."""
     _check_manages(actor, volunteer)
     reason = _required_reason(reason, _("Give a reason for the suspension."))
-    return _transition(
-        actor, volunteer.pk, {Volunteer.Status.ACTIVE}, Volunteer.Status.SUSPENDED, reason
-    )
+    with transaction.atomic():
+        volunteer = _transition(
+            actor, volunteer.pk, {Volunteer.Status.ACTIVE}, Volunteer.Status.SUSPENDED, reason
+        )
+        if volunteer.user is not None:
+            revoke_all_api_tokens(user=volunteer.user, reason=ApiToken.Revoked.SUSPENDED, by=actor)
+    return volunteer
 
 
-def reinstate_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
+def reinstate_volunteer(*, actor: User, volunteer: Volunteer) -> Volunteer:
     return _transition(
         actor, volunteer.pk, {Volunteer.Status.SUSPENDED}, Volunteer.Status.ACTIVE, ""
     )
@@ -300,7 +325,7 @@ def reinstate_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
 
 def update_profile(
     *,
-    actor,
+    actor: User,
     volunteer: Volunteer,
     phone: str | None = None,
     community_id=None,
@@ -362,7 +387,7 @@ def update_profile(
 
 
 def reveal(
-    *, actor, volunteer: Volunteer, field: str, reason: str, ip_address: str | None = None
+    *, actor: User, volunteer: Volunteer, field: str, reason: str, ip_address: str | None = None
 ) -> str:
     """The full value of `field` ("id_number" or "phone"), written to the audit log first."""
     if field not in REVEALABLE_FIELDS:

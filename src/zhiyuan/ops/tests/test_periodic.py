@@ -55,3 +55,16 @@ def test_the_command_says_when_another_host_already_ran_it(capsys):
     call_command("periodic", "expire_certifications")
     call_command("periodic", "expire_certifications")
     assert "already run this period by another host" in capsys.readouterr().out
+
+
+def test_every_periodic_job_has_a_systemd_timer_and_every_timer_a_job():
+    from pathlib import Path
+
+    systemd = Path(__file__).resolve().parents[4] / "deploy" / "systemd"
+    timed = {
+        line.split("@", 1)[1].removesuffix(".service")
+        for timer in systemd.glob("*.timer")
+        for line in timer.read_text().splitlines()
+        if line.startswith("Unit=zhiyuan-periodic@")
+    }
+    assert timed == set(periodic.JOBS)

@@ -184,6 +184,28 @@ def test_calendar_feed(plan, client_for):
     assert client_for(None).get("/projects/calendar/not-a-token.ics").status_code == 404
 
 
+def test_calendar_feed_is_in_shanghai_time_with_a_description_and_a_link(plan, client_for):
+    import icalendar
+
+    client = client_for(plan.gina.user)
+    sign_up(client, plan.guide)
+    feed_url = client.get("/projects/mine/").context["feed_url"]
+    body = client_for(None).get(feed_url.replace("http://testserver", "")).content
+    calendar = icalendar.Calendar.from_ical(body)
+    zones = [c for c in calendar.walk("VTIMEZONE")]
+    assert [str(z["TZID"]) for z in zones] == ["Asia/Shanghai"]
+    event = calendar.walk("VEVENT")[0]
+    start = event.decoded("DTSTART")
+    assert event["DTSTART"].params["TZID"] == "Asia/Shanghai"
+    assert start.utcoffset() == dt.timedelta(hours=8)
+    assert start == plan.guide.starts_at
+    project = plan.guide.activity.project
+    assert project.name in str(event["DESCRIPTION"])
+    assert str(event["URL"]).endswith(f"/projects/{project.pk}/#shift-{plan.guide.pk}")
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert f'id="shift-{plan.guide.pk}"' in page
+
+
 def test_reminders_go_to_tomorrows_volunteers_once(plan, client_for):
     from django.core.management import call_command
 

@@ -33,7 +33,7 @@ def test_dashboard_shows_the_district_figures_to_its_admin(district, client_for)
 def test_subdistrict_admin_defaults_to_their_subdistrict(district, client_for):
     response = client_for(district.bob).get(f"/reports/?{YEAR_QUERY}")
     assert response.context["scope"].key == f"region:{district.sub_a.pk}"
-    assert response.context["f"]["hours_approved"] == 5.0
+    assert response.context["f"]["hours_approved"] == 6.5
 
 
 def test_subdistrict_admin_cannot_ask_for_another_subdistrict(district, client_for):
@@ -128,7 +128,7 @@ def test_statistics_workbook_holds_the_figures(district, client_for):
     assert headline["one_in_every"] == 2500
     months = list(book["按月"].iter_rows(values_only=True))
     assert months[2][:2] == ("2026-01", 7.5)  # under the title row and the header
-    coverage = [r for r in book["覆盖率"].iter_rows(values_only=True) if r[0] == "街道"]
+    coverage = [r for r in book["覆盖情况"].iter_rows(values_only=True) if r[0] == "街道"]
     assert [(r[2], r[4]) for r in coverage] == [("新兴街道", 4), ("南营门街道", 2)]
 
 
@@ -157,11 +157,12 @@ def test_yearly_report_from_the_dashboard_button(
     assert download.status_code == 200
     headings, text = _docx_text(download.content)
     assert headings[0] == "示范区2026年志愿服务工作报告"
-    for heading in ("一、抓队伍", "二、抓阵地", "三、抓项目", "四、抓引导"):
+    for heading in ("一、抓队伍", "二、抓阵地", "三、抓项目"):
         assert any(h.startswith(heading) for h in headings)
+    assert not any("抓引导" in h for h in headings)  # no news or training: left out, not zeros
     assert "注册志愿者6人" in text
-    assert "平均每2500人中就有一名志愿者" in text
-    assert "服务群众15人次" in text  # civility day
+    assert "平均每2,500名居民中就有一名志愿者" in text
+    assert "受益群众15人次" in text  # civility day
     assert "累计服务10.5小时" in text and "补录3小时" in text
     assert len(Document(io.BytesIO(download.content)).inline_shapes) >= 5  # the charts
 

@@ -5,6 +5,7 @@ import pytest
 from zhiyuan.reports import providers
 from zhiyuan.reports.scope import Scope
 from zhiyuan.reports.statistics import compute
+from zhiyuan.service.models import ServiceRecord
 
 from .conftest import END, START
 
@@ -107,7 +108,9 @@ def test_subdistrict_scope_keeps_only_its_subtree(district):
     sub = compute(Scope.of(district.sub_a), START, END)
     assert sub["volunteers_total"] == 4
     assert sub["population"] == 10000
-    assert sub["hours_approved"] == 5.0  # squad_1a only: det_1 is a district team
+    # Where it was served: squad_1a's 5 h and frank's 1.5 h for the district team det_1
+    # (no station, so his home community A1 is the place).
+    assert sub["hours_approved"] == 6.5
     assert sub["teams_total"] == 3
     assert sub["stations_total"] == 2
     assert sub["star_distribution"]["2"] == 0  # gina lives in B1
@@ -120,7 +123,7 @@ def test_team_scope_is_the_team_and_its_subteams(district):
     assert det["teams_total"] == 4
     assert det["volunteers_total"] == 2  # frank (det_1) and carol (squad_1a)
     assert det["stations_total"] == 1
-    assert det["projects_total"] == 1
+    assert det["projects_total"] == 2  # its civility project, and 爱心助空巢 it recorded hours for
     assert det["one_in_every"] is None
 
 
@@ -171,3 +174,16 @@ def test_an_empty_period_is_refused(district):
     with pytest.raises(ValidationFailed) as exc:
         compute(Scope.of(district.district), END, START)
     assert "end" in exc.value.errors
+
+
+def test_the_dashboard_keeps_figures_until_the_rollups_refresh(district, settings):
+    from zhiyuan.reports.statistics import cached_compute
+
+    settings.FIGURES_CACHE_SECONDS = 300
+    scope = Scope.of(district.district)
+    first = cached_compute(scope, START, END)
+    ServiceRecord.objects.filter(served_on__month=1).update(hours=1)  # no signal: no refresh
+    assert cached_compute(scope, START, END).data == first.data
+    record = ServiceRecord.objects.filter(served_on=START.replace(day=12), is_current=True).first()
+    record.save()  # a change the rollups see: refreshed, the key moves on
+    assert cached_compute(scope, START, END)["hours_approved"] != first["hours_approved"]

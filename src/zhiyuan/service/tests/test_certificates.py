@@ -3,6 +3,8 @@
 import datetime as dt
 import io
 import re
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -151,6 +153,35 @@ def test_an_outsider_cannot_download_a_certificate(issued, client_for, who):
     assert response.status_code in (403, 404)
 
 
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (pdftotext)")
+def test_the_pdf_is_vector_with_selectable_chinese_text_and_a_seal_place(
+    issued, client_for, tmp_path
+):
+    pdf = client_for(issued.gina.user).get(
+        reverse("service:certificate_pdf", args=[issued.certificate.pk])
+    )
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(  # noqa: S603 - fixed arguments
+        [shutil.which("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = re.sub(r"\s+", "", text)
+    for expected in (
+        "志愿服务记录证明",
+        "葛志愿",
+        issued.certificate.number,
+        issued.gina.volunteer_no,
+        "（盖章）",
+        "张卡洛",
+        "022-12345678",
+    ):
+        assert expected in flat, expected
+    images = subprocess.run(  # noqa: S603 - fixed arguments
+        [shutil.which("pdfimages"), "-list", str(path)], capture_output=True, text=True
+    ).stdout
+    assert len(images.strip().splitlines()) <= 2  # no page image: only the header lines
+
+
 def test_an_unissued_certificate_has_no_pdf(hours, client_for):
     ask(hours, client_for, hours.gina.user)
     url = reverse("service:certificate_pdf", args=[Certificate.objects.get().pk])
@@ -176,7 +207,10 @@ def test_the_public_check_says_genuine_and_shows_no_personal_data(issued, client
 
 def test_the_public_check_by_number_shows_the_same(issued, client_for):
     cert = issued.certificate
-    response = client_for(None).get(reverse("service:certificate_check"), {"number": cert.number})
+    response = client_for(None).get(
+        reverse("service:certificate_check"),
+        {"number": cert.number, "volunteer_no": issued.gina.volunteer_no},
+    )
     assert response.status_code == 200
     assert 'data-genuine="true"' in response.content.decode()
     assert "葛*愿" in response.content.decode()
@@ -184,7 +218,8 @@ def test_the_public_check_by_number_shows_the_same(issued, client_for):
 
 def test_an_unknown_number_is_not_genuine(issued, client_for):
     response = client_for(None).get(
-        reverse("service:certificate_check"), {"number": "ZYZM-1999-000001"}
+        reverse("service:certificate_check"),
+        {"number": "ZYZM-1999-000001", "volunteer_no": issued.gina.volunteer_no},
     )
     assert response.status_code == 404
     assert 'data-genuine="false"' in response.content.decode()
@@ -333,10 +368,39 @@ def test_the_total_counts_only_approved_current_hours_of_the_team_in_the_period(
         actor=hours.gina.user, team=hours.squad_1a, period_from=days_ago(30), period_to=days_ago(1)
     )
     cert = certificates.issue_certificate(
-        actor=hours.carol_user, certificate=cert, responsible_person="张卡洛", contact="022-1"
+        actor=hours.carol_user,
+        certificate=cert,
+        responsible_person="张卡洛",
+        contact="022-12345678",
     )
     assert cert.total_hours == Decimal("8.00")  # 3 + 2.5 + 1.5 + 1
     assert cert.content == "文明礼让日、助老服务"
+
+
+@pytest.mark.parametrize("contact", ["022-1", "110", "abc", "1234567", "联系我"])
+def test_a_contact_must_be_a_phone_or_an_address(hours, contact):
+    cert = certificates.request_certificate(
+        actor=hours.gina.user, team=hours.squad_1a, period_from=days_ago(30), period_to=days_ago(1)
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        certificates.issue_certificate(
+            actor=hours.carol_user, certificate=cert, responsible_person="张卡洛", contact=contact
+        )
+    assert set(caught.value.errors) == {"contact"}
+
+
+def test_the_handler_is_a_person_named_at_issue(hours):
+    cert = certificates.request_certificate(
+        actor=hours.gina.user, team=hours.squad_1a, period_from=days_ago(30), period_to=days_ago(1)
+    )
+    cert = certificates.issue_certificate(
+        actor=hours.carol_user,
+        certificate=cert,
+        responsible_person="张卡洛",
+        contact="新兴路12号",
+        handler_name="李经办",
+    )
+    assert certificates.handler_name(cert) == "李经办"
 
 
 def test_issuing_needs_a_responsible_person_and_a_contact(hours):

@@ -114,7 +114,9 @@ def test_every_kind_of_bad_row_is_reported_and_good_rows_imported(cast):
         ["好人丙", person_id(21), "13900000021", "朝阳社区", "摄影摄像"],  # 13
     ]
     job = run(cast.bob, "roster.xlsx", xlsx([header, *rows]))
-    assert (job.total, job.imported, job.errors, job.duplicates) == (12, 2, 8, 2)
+    # An unknown skill and one that needs training: imported without it (warnings).
+    assert (job.total, job.imported, job.errors, job.duplicates) == (12, 4, 6, 2)
+    assert job.warnings == 2
     found = issues(job)
     assert set(found) == {3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
     assert found[3] == [("error", "身份证号", bad_check[:3] + "*" * 11 + bad_check[-4:])]
@@ -122,17 +124,15 @@ def test_every_kind_of_bad_row_is_reported_and_good_rows_imported(cast):
     assert found[5] == [("error", "手机号", "*******")]
     assert found[6] == [("error", "所属社区", "月亮社区")]
     assert found[7] == [("error", "所属社区", "南营门社区")]
-    assert found[8] == [("error", "技能", "飞行")]
-    assert found[9] == [("error", "技能", "应急救助")]
+    assert found[8] == [("warning", "技能", "飞行")]
+    assert found[9] == [("warning", "技能", "应急救助")]
     assert found[10][0][:2] == ("error", "姓名")
     assert found[11][0][0] == "duplicate"
     assert found[12][0][0] == "duplicate"
     assert set(
         Volunteer.objects.filter(reviewed_by=cast.bob).values_list("real_name", flat=True)
-    ) == {
-        "好人甲",
-        "好人丙",
-    }
+    ) == {"好人甲", "好人丙", "怪技能", "需培训"}
+    assert not Volunteer.objects.get(real_name="需培训").skills.exists()
     report = read_xlsx(job.error_report.open("rb").read())
     assert len(report) == 1 + 10
     assert [r[0] for r in report[1:]] == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]

@@ -54,7 +54,7 @@ def test_same_id_registered_by_eight_people_at_once_is_saved_once(cast):
     refused = [r for r in results if isinstance(r, Conflict)]
     assert len(saved) == 1
     assert len(refused) == 7
-    assert all(r.code == "duplicate_id_number" for r in refused)
+    assert all(r.code == "registration_refused" for r in refused)
     assert Volunteer.objects.filter(real_name__startswith="并发").count() == 1
 
 

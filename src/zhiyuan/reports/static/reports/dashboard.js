@@ -13,6 +13,21 @@
 
   function title(el) { return { text: el.dataset.title, textStyle: { fontSize: 14 } }; }
 
+  // Room for the longest axis label (160,000 was clipped to "0,000"), numbers grouped by
+  // thousands, and the running month marked as partial.
+  var GRID = { left: 8, right: 8, top: 40, bottom: 36, containLabel: true };
+  function fmt(v) {
+    return Number(v).toLocaleString(document.documentElement.lang || undefined, { maximumFractionDigits: 1 });
+  }
+  function valueAxis() { return { type: "value", axisLabel: { formatter: fmt } }; }
+  function monthAxis(d, el) {
+    var partial = d.partial_from, mark = el.dataset.partial || "";
+    return {
+      type: "category",
+      data: d.months.map(function (m) { return m === partial ? m + mark : m; })
+    };
+  }
+
   function pie(id, values) {
     var c = chart(id);
     if (!c) { return; }
@@ -28,7 +43,7 @@
     if (!c) { return; }
     c.chart.setOption({
       title: title(c.el), tooltip: { trigger: "axis" },
-      xAxis: { type: "category", data: Object.keys(values) }, yAxis: { type: "value" },
+      grid: GRID, xAxis: { type: "category", data: Object.keys(values) }, yAxis: valueAxis(),
       series: [{ type: "bar", data: Object.values(values), itemStyle: { color: RED } }]
     });
   }
@@ -41,9 +56,9 @@
     var t = chart("chart-trends");
     if (t) {
       t.chart.setOption({
-        title: title(t.el), tooltip: { trigger: "axis" }, legend: { bottom: 0 },
-        xAxis: { type: "category", data: d.months },
-        yAxis: [{ type: "value" }, { type: "value" }],
+        title: title(t.el), tooltip: { trigger: "axis", valueFormatter: fmt }, legend: { bottom: 0 },
+        grid: GRID, xAxis: monthAxis(d, t.el),
+        yAxis: [valueAxis(), valueAxis()],
         series: [
           { name: t.el.dataset.hours, type: "bar", data: d.hours_by_month, itemStyle: { color: RED } },
           { name: t.el.dataset.times, type: "line", yAxisIndex: 1, data: d.person_times_by_month },
@@ -54,8 +69,8 @@
     var c = chart("chart-civility");
     if (c) {
       c.chart.setOption({
-        title: title(c.el), tooltip: { trigger: "axis" }, legend: { bottom: 0 },
-        xAxis: { type: "category", data: d.months }, yAxis: { type: "value" },
+        title: title(c.el), tooltip: { trigger: "axis", valueFormatter: fmt }, legend: { bottom: 0 },
+        grid: GRID, xAxis: monthAxis(d, c.el), yAxis: valueAxis(),
         series: [
           { name: c.el.dataset.served, type: "bar", data: d.civility_persons_served_by_month, itemStyle: { color: RED } },
           { name: c.el.dataset.times, type: "bar", data: d.civility_person_times_by_month }
@@ -64,26 +79,29 @@
     }
     var m = chart("chart-coverage");
     if (m) {
-      var values = d.coverage.map(function (s) { return s.value; });
+      var values = d.coverage.map(function (s) { return s.value; });  // per 100 residents
       var option = {
         title: title(m.el),
         tooltip: {
           trigger: "item",
           formatter: function (p) {
             var s = p.data || {};
-            return p.name + "<br>" + m.el.dataset.volunteers + ": " + (s.volunteers || 0) +
-              "<br>" + m.el.dataset.oneIn + ": " + (s.one_in_every || "—");
+            return p.name + "<br>" + m.el.dataset.volunteers + ": " + fmt(s.volunteers || 0) +
+              "<br>" + m.el.dataset.oneIn + ": " + (s.one_in_every ? fmt(s.one_in_every) : "—");
           }
         },
-        visualMap: { min: 0, max: Math.max.apply(null, values.concat([0.01])), left: 0, bottom: 0,
-                     calculable: true, inRange: { color: ["#ffebee", RED] } }
+        // Volunteers per 100 residents: a per-resident share such as 0.21 printed as "0 … 0".
+        visualMap: { min: 0, max: Math.max.apply(null, values.concat([1])), left: 0, bottom: 0,
+                     precision: 1, calculable: true, text: [m.el.dataset.legend || "", ""],
+                     inRange: { color: ["#ffebee", RED] } }
       };
       if (d.outlines.features.length) {
         echarts.registerMap("coverage", d.outlines);
         option.series = [{ type: "map", map: "coverage", roam: true, label: { show: true, fontSize: 11 }, data: d.coverage }];
       } else {
         option.xAxis = { type: "category", data: d.coverage.map(function (s) { return s.name; }) };
-        option.yAxis = { type: "value" };
+        option.yAxis = valueAxis();
+        option.grid = GRID;
         option.series = [{ type: "bar", data: d.coverage }];
       }
       m.chart.setOption(option);

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from zhiyuan.core.errors import DomainError
-from zhiyuan.spreadsheets import columns, services
+from zhiyuan.spreadsheets import columns, services, value_step
 
 
 class Command(BaseCommand):
@@ -31,6 +31,15 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--scope", metavar="CODE", default="", help="region code to import into"
+        )
+        parser.add_argument(
+            "--values",
+            metavar="PATH",
+            help=(
+                "choices for values the platform does not know, as on the import page: one "
+                "'field<TAB>word<TAB>choice' a line (choice: a skill code or political status, "
+                "'ignore', or 'create' for a new skill)"
+            ),
         )
         parser.add_argument(
             "--errors-out",
@@ -66,6 +75,17 @@ class Command(BaseCommand):
                 for field, index in job.mapping.items()
             )
             self.stdout.write(f"Header on row {job.header_row}; columns: {mapped}")
+            if options["values"]:
+                choices = value_step.read_choices(
+                    Path(options["values"]).read_text(encoding="utf-8-sig")
+                )
+                stored = value_step.choose_values(actor=actor, job=job, choices=choices)
+                self.stdout.write(f"{stored} value choices stored.")
+            for unknown in value_step.unknown_values(job, value_step.rows_of(job)):
+                self.stdout.write(
+                    f"Unknown {unknown.field} value {unknown.word!r}: {unknown.rows} rows "
+                    "(imported without it)"
+                )
             services.start_job(actor=actor, job=job)
             job = services.run_job(job.pk, progress=self._progress)
         except DomainError as exc:
@@ -76,7 +96,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             f"Import #{job.pk} {job.status}: {job.total} rows, {job.imported} imported, "
-            f"{job.duplicates} duplicates skipped, {job.errors} rows with errors."
+            f"{job.duplicates} duplicates skipped, {job.errors} rows with errors, "
+            f"{job.warnings} imported with warnings."
         )
         if job.error_report:
             target = Path(options["errors_out"] or path.with_name(f"{path.stem}-errors.xlsx"))
