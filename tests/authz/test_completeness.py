@@ -18,7 +18,7 @@ from tests.authz import test_api_matrix, test_page_matrix
 pytestmark = pytest.mark.django_db
 
 # Operations and pages with no row yet (issue 14.5): the debt, in the open (118 of
-# the API's operations, 65 page patterns). Write a row, then take the entry off.
+# the API's operations, 66 page patterns). Write a row, then take the entry off.
 API_WITHOUT_ROW: frozenset[str] = frozenset(
     {
         "DELETE /api/v1/news/articles/{}/cover",
@@ -148,6 +148,7 @@ PAGES_WITHOUT_ROW: frozenset[str] = frozenset(
         "/help/matching/",
         "/help/proposals/{}/{}/",
         "/help/recipients/new/",
+        "/help/received/",
         "/help/recommended/",
         "/help/requests/{}/accept/",
         "/help/requests/{}/{}/",
@@ -212,8 +213,11 @@ PAGES_WITHOUT_ROW: frozenset[str] = frozenset(
 )
 
 # Not pages of the platform: Django's admin, the API (its operations are counted above),
-# static files and the language switch.
-NOT_PAGES = re.compile(r"^/(admin/|api/|static/|media/|i18n/|__debug__/)")
+# static files, the language switch, the load balancer's and the monitor's probes, and the
+# check-in page's service worker script.
+NOT_PAGES = re.compile(
+    r"^/(admin/|api/|static/|media/|i18n/|__debug__/|healthz$|metrics$|s/sw\.js$)"
+)
 
 
 @pytest.fixture(autouse=True)

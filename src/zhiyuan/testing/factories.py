@@ -49,6 +49,8 @@ ROLES = (
     "subdistrict_admin",
     "district_admin",
 )
+# The code texted to carol's new phone in the authz world.
+PHONE_CODE = "424242"
 
 # Stations' points in A1 and B1 (about 9 km apart); NEAR/FAR of the plan's station.
 A1_POINT = (39.120000, 117.185000)
