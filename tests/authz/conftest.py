@@ -1,6 +1,6 @@
 """One world for the authorisation matrix, built once per module and rolled back at its end.
 
-The root `cast` and the corps tree of teams/tests/conftest.py, with carol made a plain
+The cast and the corps tree of zhiyuan.testing.factories, with carol made a plain
 member and an admin of her own for every rung:
 
     district 示范区 ── subdistrict A (新兴街道: A1, A2) ── subdistrict B (南营门街道: B1)
@@ -30,20 +30,17 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-import conftest as root
-
-PHONE_CODE = "424242"
-ROLES = (
-    "anonymous",
-    "resident",
-    "volunteer",
-    "other_volunteer",
-    "station_manager",
-    "squad_admin",
-    "detachment_admin",
-    "sibling_admin",
-    "subdistrict_admin",
-    "district_admin",
+from zhiyuan.testing.factories import (
+    PASSWORD,
+    PHONE_CODE,
+    at,
+    build_cast,
+    build_corps,
+    ensure_kinds,
+    id_number,
+    make_session,
+    make_volunteer,
+    submit,
 )
 
 # The settings the root conftest's autouse fixture gives each test, for the module's build.
@@ -56,19 +53,12 @@ WORLD_SETTINGS = {
 }
 
 
-def at(days: float, hour: int = 9) -> dt.datetime:
-    day = timezone.localdate() + dt.timedelta(days=days)
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
-
-
 def _build():  # noqa: PLR0915 - one world, written out in full
     from zhiyuan.accounts.models import User
     from zhiyuan.accounts.services import issue_api_token
     from zhiyuan.helpdesk import services as helpdesk
     from zhiyuan.helpdesk.models import MatchRun
-    from zhiyuan.helpdesk.tests.conftest import submit
     from zhiyuan.honours.models import AwardKind, Nomination, NominationRound
-    from zhiyuan.honours.tests.conftest import ensure_kinds
     from zhiyuan.news.models import Article, Column
     from zhiyuan.projects.models import Activity, Category, Project, Shift, SignUp
     from zhiyuan.service import certificates
@@ -76,13 +66,11 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     from zhiyuan.service.services import refresh_total
     from zhiyuan.stations.models import Station
     from zhiyuan.teams.models import Membership
-    from zhiyuan.teams.tests.conftest import corps, make_volunteer
     from zhiyuan.training.models import Course, Enrolment
-    from zhiyuan.training.tests.conftest import make_session
     from zhiyuan.volunteers.models import Skill, Volunteer
     from zhiyuan.volunteers.services import register_volunteer
 
-    w = corps._get_wrapped_function()(root.cast._get_wrapped_function()(None))
+    w = build_corps(build_cast())
     ensure_kinds()
 
     # carol: a plain member of squad_1a; sam runs it, hank runs the sibling squad_1b.
@@ -92,7 +80,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     w.hank = make_volunteer(w, "hank", 711, w.a2, name="韩分队")
     Membership.objects.create(team=w.squad_1b, volunteer=w.hank, role="admin", state="active")
     # dave (B1) gets an account and a place in squad_2a.
-    w.dave_user = User.objects.create_user("dave", password=root.PASSWORD)
+    w.dave_user = User.objects.create_user("dave", password=PASSWORD)
     Volunteer.objects.filter(pk=w.dave.pk).update(user=w.dave_user)
     w.dave.refresh_from_db()
     Membership.objects.create(team=w.squad_2a, volunteer=w.dave, role="member", state="active")
@@ -104,7 +92,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         actor=w.alice,
         real_name="潘待审",
         id_type="resident_id",
-        id_number=root.id_number(720),
+        id_number=id_number(720),
         phone="13800000720",
         community_id=w.a1.pk,
         consent=True,
@@ -113,7 +101,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         actor=w.alice,
         real_name="秦待审",
         id_type="resident_id",
-        id_number=root.id_number(721),
+        id_number=id_number(721),
         phone="13800000721",
         community_id=w.b1.pk,
         consent=True,
@@ -123,7 +111,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     Volunteer.objects.filter(pk__in=[w.pending_a.pk, w.pending_b.pk]).update(status="pending")
 
     # Stations: station_a (A1) run by squad_1a with stan as its manager; station_b (B1).
-    w.stan = User.objects.create_user("stan", password=root.PASSWORD, full_name="站长斯坦")
+    w.stan = User.objects.create_user("stan", password=PASSWORD, full_name="站长斯坦")
     w.station_a = Station.objects.create(
         name="新兴社区志愿服务站",
         kind="community",

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.authz.conftest import ROLES
+from zhiyuan.testing.factories import ROLES
 
 ALL = frozenset(ROLES)
 SIGNED_IN = ALL - {"anonymous"}

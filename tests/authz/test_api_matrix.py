@@ -19,7 +19,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.authz.conftest import PHONE_CODE, ROLES
 from tests.authz.matrix import (
     ALL,
     DISTRICT,
@@ -33,6 +32,7 @@ from tests.authz.matrix import (
     cells,
     judge,
 )
+from zhiyuan.testing.factories import PHONE_CODE, ROLES
 
 pytestmark = pytest.mark.django_db
 

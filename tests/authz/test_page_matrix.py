@@ -15,7 +15,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.authz.conftest import PHONE_CODE, ROLES
 from tests.authz.matrix import (
     ALL,
     DISTRICT,
@@ -30,6 +29,7 @@ from tests.authz.matrix import (
     cells,
     judge,
 )
+from zhiyuan.testing.factories import PHONE_CODE, ROLES
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Browser journeys: Debian's chromium driven by Playwright against pytest-django's live server.
 
 One browser for the whole session, a fresh context (cookies, viewport, locale) per test.
-The shared cast (alice, bob, carol, dave, erin) comes from the root conftest.py.
+The shared cast (alice, bob, carol, dave, erin) comes from zhiyuan.testing (the cast fixture).
 """
 
 from __future__ import annotations

@@ -16,11 +16,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from zhiyuan.helpdesk.models import HelpRequest
-from zhiyuan.helpdesk.tests.conftest import desk  # noqa: F401
 from zhiyuan.service.models import HoursTotal, ServiceRecord
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401
+from zhiyuan.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -15,10 +15,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from zhiyuan.honours.models import Award, NominationRound
-from zhiyuan.honours.tests.conftest import honours  # noqa: F401
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401
+from zhiyuan.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -14,8 +14,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, id_number
 from zhiyuan.spreadsheets.models import ImportJob
+from zhiyuan.testing.factories import PASSWORD, id_number
 from zhiyuan.volunteers.idcard import generate_gb11643
 from zhiyuan.volunteers.models import Volunteer
 

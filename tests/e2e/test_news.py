@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from zhiyuan.news.models import Article, Column
+from zhiyuan.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -16,12 +16,10 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from zhiyuan.notifications.models import Message
 from zhiyuan.projects import services
 from zhiyuan.projects.models import SignUp
-from zhiyuan.projects.tests.conftest import plan  # noqa: F401
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401
+from zhiyuan.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

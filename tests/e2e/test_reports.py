@@ -11,13 +11,11 @@ from docx import Document
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from zhiyuan.reports import rollups
 from zhiyuan.reports.models import ReportFile
-from zhiyuan.reports.tests.conftest import district  # noqa: F401
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.service.services import decide_records
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401
+from zhiyuan.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -22,11 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
-from zhiyuan.projects.tests.conftest import plan  # noqa: F401
 from zhiyuan.service.models import Attendance, Certificate, HoursTotal, ServiceRecord
-from zhiyuan.service.tests.conftest import NEAR, live  # noqa: F401
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401
+from zhiyuan.testing.factories import NEAR, PASSWORD
 
 pytestmark = pytest.mark.e2e
 

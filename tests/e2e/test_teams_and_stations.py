@@ -18,13 +18,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from zhiyuan.places.models import Region
 from zhiyuan.stations import services as station_services
 from zhiyuan.stations.models import Audit, Criterion, Station
-from zhiyuan.stations.tests.conftest import mapped, station_data  # noqa: F401
 from zhiyuan.teams.models import Membership
-from zhiyuan.teams.tests.conftest import corps, member  # noqa: F401
+from zhiyuan.testing.factories import PASSWORD, member, station_data
 
 pytestmark = pytest.mark.e2e
 

@@ -17,12 +17,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from zhiyuan.projects.models import SignUp
-from zhiyuan.projects.tests.conftest import plan  # noqa: F401
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401
+from zhiyuan.testing.factories import PASSWORD
 from zhiyuan.training.models import Certification, Enrolment
-from zhiyuan.training.tests.conftest import training  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 

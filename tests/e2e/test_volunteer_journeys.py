@@ -12,8 +12,8 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, id_number
 from zhiyuan.accounts.models import AuditEvent
+from zhiyuan.testing.factories import PASSWORD, id_number
 from zhiyuan.volunteers.models import Volunteer
 from zhiyuan.volunteers.services import register_volunteer
 

@@ -46,18 +46,21 @@ def world(served, settings, tmp_path):
     A help request, a draft and a published article, a course with a session and an enrolment,
     an award, an open nomination round with one candidate, an uploaded roster and a yearly report.
     """
-    from zhiyuan.helpdesk.tests.conftest import submit
     from zhiyuan.honours import services as honours
     from zhiyuan.honours.models import AwardKind
-    from zhiyuan.honours.tests.conftest import ensure_kinds
     from zhiyuan.news.models import Column
-    from zhiyuan.news.tests.conftest import make_article
     from zhiyuan.reports.access import default_scope
     from zhiyuan.reports.services import request_report
     from zhiyuan.spreadsheets.services import create_job
-    from zhiyuan.spreadsheets.tests.conftest import person_id, xlsx
+    from zhiyuan.testing.factories import (
+        ensure_kinds,
+        make_article,
+        make_session,
+        person_id,
+        submit,
+        xlsx,
+    )
     from zhiyuan.training.models import Course, Enrolment
-    from zhiyuan.training.tests.conftest import make_session
     from zhiyuan.volunteers.models import Skill
 
     settings.MEDIA_ROOT = tmp_path / "media"

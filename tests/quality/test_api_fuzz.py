@@ -22,8 +22,6 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.internal.result import Err
 
 from zhiyuan.accounts.services import issue_api_token
-from zhiyuan.ops.tests.conftest import plan, served  # noqa: F401 - fixtures
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401 - plan's dependency
 
 pytestmark = pytest.mark.django_db
 

@@ -84,8 +84,8 @@ def test_a_killed_postgres_connection_gives_503_then_reconnects(guarded):
     """Through the real WSGI handler, which closes failed connections when a request ends."""
     from werkzeug.test import Client
 
-    from conftest import ensure_reference_data
     from zhiyuan.config.wsgi import application
+    from zhiyuan.testing.factories import ensure_reference_data
 
     ensure_reference_data()
     browser = Client(application)

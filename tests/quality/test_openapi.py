@@ -14,8 +14,6 @@ from openapi_spec_validator import validate
 
 from zhiyuan.accounts.services import issue_api_token
 from zhiyuan.config.api import api
-from zhiyuan.ops.tests.conftest import plan, served  # noqa: F401 - fixtures
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401 - plan's dependency
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from conftest import PASSWORD
 from zhiyuan.core.crypto import blind_index
 from zhiyuan.notifications.channels import SmsGateway
+from zhiyuan.testing.factories import PASSWORD
 from zhiyuan.volunteers.models import PhoneChange
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ answer for both; office admins keep the specific one.
 
 import pytest
 
-from conftest import id_number
+from zhiyuan.testing.factories import id_number
 from zhiyuan.volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db

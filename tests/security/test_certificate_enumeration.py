@@ -10,10 +10,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from zhiyuan.projects.tests.conftest import plan  # noqa: F401 - the plan fixture
 from zhiyuan.service import certificates
 from zhiyuan.service.tests.test_certificates import hours, issued  # noqa: F401 - fixtures
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401 - plan's dependency
 
 
 @pytest.fixture(autouse=True)

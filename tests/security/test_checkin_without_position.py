@@ -15,10 +15,8 @@ from django.test import override_settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from zhiyuan.projects.tests.conftest import plan  # noqa: F401 - live's dependency
 from zhiyuan.service.models import Attendance, ServiceRecord
-from zhiyuan.service.tests.conftest import NEAR, live  # noqa: F401 - the live fixture
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401 - plan's dependency
+from zhiyuan.testing.factories import NEAR
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from conftest import PASSWORD, id_number
 from zhiyuan.spreadsheets import services
 from zhiyuan.spreadsheets.writing import XlsxBook, csv_bytes
+from zhiyuan.testing.factories import PASSWORD, id_number
 from zhiyuan.volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db

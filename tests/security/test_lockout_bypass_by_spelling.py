@@ -8,7 +8,7 @@ the lock. Failures now count per account and per address, on the page and the AP
 
 import pytest
 
-from conftest import PASSWORD
+from zhiyuan.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

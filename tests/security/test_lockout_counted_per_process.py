@@ -10,8 +10,8 @@ import pytest
 from django.core.cache import cache
 from django.core.cache.backends.filebased import FileBasedCache
 
-from conftest import PASSWORD
 from zhiyuan.core import security
+from zhiyuan.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ failures from one address across accounts are now limited too.
 
 import pytest
 
-from conftest import PASSWORD
+from zhiyuan.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

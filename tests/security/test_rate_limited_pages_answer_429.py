@@ -7,7 +7,7 @@ with a page that says to wait, and a Retry-After header.
 
 import pytest
 
-from conftest import id_number
+from zhiyuan.testing.factories import id_number
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import id_number
+from zhiyuan.testing.factories import id_number
 from zhiyuan.volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db

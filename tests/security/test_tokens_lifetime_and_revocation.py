@@ -12,8 +12,8 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.utils import timezone
 
-from conftest import PASSWORD
 from zhiyuan.accounts.models import ApiToken
+from zhiyuan.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

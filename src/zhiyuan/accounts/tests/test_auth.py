@@ -2,9 +2,9 @@
 
 import pytest
 
-from conftest import PASSWORD
 from zhiyuan.accounts import scopes
 from zhiyuan.accounts.models import ApiToken, Role
+from zhiyuan.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import PASSWORD
+from zhiyuan.testing.factories import PASSWORD
 from zhiyuan.volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_the_api_token_endpoint_is_locked_out_with_the_api_error_shape(cast, cli
 
 
 def test_anonymous_registrations_are_limited_per_address(cast, client, settings):
-    from conftest import id_number
+    from zhiyuan.testing.factories import id_number
 
     settings.REGISTRATIONS_PER_HOUR = 2
     statuses = []

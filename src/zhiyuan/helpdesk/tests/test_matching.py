@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from zhiyuan.helpdesk import proposals, services
 from zhiyuan.helpdesk.models import Assignment, MatchRun, Proposal
-from zhiyuan.helpdesk.tests.conftest import at, submit
 from zhiyuan.notifications.models import Message
 from zhiyuan.projects.models import Activity, Category, Project, Shift, SignUp
+from zhiyuan.testing.factories import at, submit
 
 API = "/api/v1"
 

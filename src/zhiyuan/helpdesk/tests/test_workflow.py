@@ -8,9 +8,9 @@ from django.db import connection
 from zhiyuan.helpdesk import services, statistics
 from zhiyuan.helpdesk.models import HelpEvent, HelpRequest
 from zhiyuan.helpdesk.services import TRANSITIONS, IllegalTransition
-from zhiyuan.helpdesk.tests.conftest import at, submit
 from zhiyuan.notifications.models import Message
 from zhiyuan.service.models import ServiceRecord
+from zhiyuan.testing.factories import at, submit
 
 API = "/api/v1"
 

@@ -1,4 +1,4 @@
-"""Candidate rules on the known year of service in conftest.py."""
+"""Candidate rules on the known year of service of the honours fixture (zhiyuan.testing.cast)."""
 
 import datetime as dt
 

@@ -4,7 +4,7 @@ import pytest
 
 from zhiyuan.news import services
 from zhiyuan.news.models import Article
-from zhiyuan.news.tests.conftest import image_bytes, make_article, upload
+from zhiyuan.testing.factories import image_bytes, make_article, upload
 
 
 def create(client, **data):

@@ -7,7 +7,7 @@ from PIL import Image
 
 from zhiyuan.news import images, services
 from zhiyuan.news.models import Article
-from zhiyuan.news.tests.conftest import image_bytes, make_article, upload
+from zhiyuan.testing.factories import image_bytes, make_article, upload
 
 
 def post_cover(client, article, data, name="cover.png", content_type="image/png"):

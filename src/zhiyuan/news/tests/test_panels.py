@@ -1,6 +1,6 @@
 """Stories linked to a volunteer, team, project or station show on that page."""
 
-from zhiyuan.news.tests.conftest import make_article
+from zhiyuan.testing.factories import make_article
 
 
 def test_team_page_lists_its_published_stories(news, client):

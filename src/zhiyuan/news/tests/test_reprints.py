@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from zhiyuan.news import statistics
 from zhiyuan.news.models import Reprint
-from zhiyuan.news.tests.conftest import make_article
+from zhiyuan.testing.factories import make_article
 
 
 def record(client, article, **data):

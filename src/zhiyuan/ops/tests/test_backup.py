@@ -83,7 +83,7 @@ def test_new_rows_after_a_restore_get_fresh_ids(served, tmp_path):
     top = ServiceRecord.objects.order_by("-pk").first().pk
     wipe()
     restore_backup(path)
-    from zhiyuan.ops.tests.conftest import record
+    from zhiyuan.testing.factories import record
 
     assert record(served, served.gina, hours="1.00", days=3).pk > top
 

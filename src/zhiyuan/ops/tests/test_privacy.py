@@ -15,7 +15,7 @@ from zhiyuan.ops.privacy import AlreadyAnonymised, anonymise_volunteer, export_v
 from zhiyuan.projects.models import SignUp
 from zhiyuan.service.models import Certificate, HoursTotal, ServiceRecord
 from zhiyuan.teams.models import Membership
-from zhiyuan.teams.tests.conftest import member
+from zhiyuan.testing.factories import member
 from zhiyuan.volunteers.models import Volunteer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("zhiyuan.ops.tests.urls")]
@@ -176,7 +176,7 @@ def test_the_public_certificate_check_still_says_genuine_after_anonymising(serve
 
 
 def test_anonymising_is_refused_while_records_await_approval(served, client_for):
-    from zhiyuan.ops.tests.conftest import record
+    from zhiyuan.testing.factories import record
 
     record(served, served.gina, hours="1.00", days=2, state="pending")
     response = anonymise(served, client_for)

@@ -10,7 +10,6 @@ from zhiyuan.honours.models import Award, AwardKind
 from zhiyuan.news.models import Article, Column
 from zhiyuan.projects.models import Activity, Category, Project, Shift
 from zhiyuan.stations.models import Station
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401 - the corps fixture
 
 
 def at(days: int, hour: int = 9) -> dt.datetime:

@@ -10,8 +10,6 @@ from zhiyuan.core import pagecache
 from zhiyuan.news import services as news
 from zhiyuan.news.models import Column
 from zhiyuan.projects.models import Project, SignUp
-from zhiyuan.projects.tests.conftest import plan  # noqa: F401 - the plan fixture
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401 - the corps fixture
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

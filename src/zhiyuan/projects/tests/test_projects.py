@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from zhiyuan.notifications.models import Message
 from zhiyuan.projects.models import Activity, Project, Shift
-from zhiyuan.projects.tests.conftest import at
+from zhiyuan.testing.factories import at
 
 pytestmark = pytest.mark.django_db
 

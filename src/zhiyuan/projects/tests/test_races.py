@@ -6,8 +6,7 @@ import pytest
 from zhiyuan.core.errors import Conflict
 from zhiyuan.projects.models import Shift, SignUp
 from zhiyuan.projects.services import sign_up
-from zhiyuan.projects.tests.conftest import at
-from zhiyuan.teams.tests.conftest import make_volunteer
+from zhiyuan.testing.factories import at, make_volunteer
 from zhiyuan.volunteers.tests.test_concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

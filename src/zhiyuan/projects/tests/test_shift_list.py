@@ -7,8 +7,8 @@ import pytest
 
 from zhiyuan.projects import views
 from zhiyuan.projects.models import Activity, Shift
-from zhiyuan.projects.tests.conftest import at
 from zhiyuan.stations.models import Station
+from zhiyuan.testing.factories import at
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core import mail
 
 from zhiyuan.notifications.models import Message
 from zhiyuan.projects.models import Shift, SignUp
-from zhiyuan.projects.tests.conftest import at
+from zhiyuan.testing.factories import at
 
 pytestmark = pytest.mark.django_db
 

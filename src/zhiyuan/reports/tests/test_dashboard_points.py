@@ -9,8 +9,7 @@ from django.utils import timezone
 from zhiyuan.reports import glossary
 from zhiyuan.reports.views import partial_month
 from zhiyuan.reports.wording import number
-
-from .conftest import END, START, YEAR
+from zhiyuan.testing.factories import END, START, YEAR
 
 YEAR_QUERY = f"start={YEAR}-01-01&end={YEAR + 1}-01-01"
 

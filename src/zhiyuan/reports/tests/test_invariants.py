@@ -17,8 +17,7 @@ from zhiyuan.reports import glossary
 from zhiyuan.reports.scope import Scope
 from zhiyuan.reports.statistics import compute
 from zhiyuan.service.models import ServiceRecord
-
-from .conftest import YEAR
+from zhiyuan.testing.factories import YEAR
 
 FIRST_DAY = dt.date(YEAR - 1, 10, 1)
 DAYS = 500

@@ -13,8 +13,7 @@ from zhiyuan.reports.models import ReportFile, ReportTemplate, Snapshot
 from zhiyuan.reports.scope import Scope
 from zhiyuan.reports.statistics import compute
 from zhiyuan.service.models import ServiceRecord
-
-from .conftest import END, START
+from zhiyuan.testing.factories import END, START
 
 YEAR_QUERY = f"start={START}&end={END}"
 

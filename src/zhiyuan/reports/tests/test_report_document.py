@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from zhiyuan.reports import yearly
 from zhiyuan.reports.scope import Scope
-
-from .conftest import YEAR
+from zhiyuan.testing.factories import YEAR
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 POPPLER = shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("pdfinfo")

@@ -16,8 +16,7 @@ from zhiyuan.reports.scope import Scope
 from zhiyuan.reports.statistics import compute
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.service.services import correct_record, decide_records
-
-from .conftest import END, START, YEAR
+from zhiyuan.testing.factories import END, START, YEAR
 
 PERIODS = [
     (START, END),  # the calendar year: month-aligned

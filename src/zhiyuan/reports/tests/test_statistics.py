@@ -1,4 +1,4 @@
-"""Each figure on the small known district (see conftest) against hand counts."""
+"""Each figure on the known district (the `district` fixture) against hand counts."""
 
 import pytest
 
@@ -6,8 +6,7 @@ from zhiyuan.reports import providers
 from zhiyuan.reports.scope import Scope
 from zhiyuan.reports.statistics import compute
 from zhiyuan.service.models import ServiceRecord
-
-from .conftest import END, START
+from zhiyuan.testing.factories import END, START
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from django.db import connection
 from zhiyuan.projects.models import SignUp
 from zhiyuan.service.models import Attendance
 from zhiyuan.service.services import scan
-from zhiyuan.service.tests.conftest import NEAR
-from zhiyuan.teams.tests.conftest import make_volunteer
+from zhiyuan.testing.factories import NEAR, make_volunteer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

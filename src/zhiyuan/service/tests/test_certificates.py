@@ -13,10 +13,8 @@ from django.utils import timezone
 from PIL import Image
 
 from zhiyuan.core.errors import ValidationFailed
-from zhiyuan.projects.tests.conftest import plan  # noqa: F401 - the plan fixture
 from zhiyuan.service import certificates
 from zhiyuan.service.models import Certificate, ServiceRecord
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401 - plan's dependency
 
 pytestmark = pytest.mark.django_db
 

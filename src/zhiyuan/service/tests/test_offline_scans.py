@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from zhiyuan.service.models import Attendance, ServiceRecord
 from zhiyuan.service.services import close_stale
-from zhiyuan.service.tests.conftest import FAR, NEAR
+from zhiyuan.testing.factories import FAR, NEAR
 
 pytestmark = pytest.mark.django_db
 

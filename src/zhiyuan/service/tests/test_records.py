@@ -26,7 +26,7 @@ def post(client, url, data):
 )
 def test_bad_entered_hours_are_refused(plan, client_for, hours, reason, field):
     from zhiyuan.projects.models import Shift, SignUp
-    from zhiyuan.projects.tests.conftest import at
+    from zhiyuan.testing.factories import at
 
     Shift.objects.filter(pk=plan.guide.pk).update(starts_at=at(-2, 8), ends_at=at(-2, 11))
     SignUp.objects.create(
@@ -48,7 +48,7 @@ def test_bad_entered_hours_are_refused(plan, client_for, hours, reason, field):
 
 def test_entered_hours_up_to_the_shift_length(plan, client_for):
     from zhiyuan.projects.models import Shift, SignUp
-    from zhiyuan.projects.tests.conftest import at
+    from zhiyuan.testing.factories import at
 
     Shift.objects.filter(pk=plan.guide.pk).update(starts_at=at(-2, 8), ends_at=at(-2, 11))
     SignUp.objects.create(
@@ -166,7 +166,7 @@ def test_my_hours_page_and_queue_page(records, client_for):
 
 def test_entered_hours_page_refuses_a_bad_persons_served_without_a_500(plan, client_for):
     from zhiyuan.projects.models import Shift, SignUp
-    from zhiyuan.projects.tests.conftest import at
+    from zhiyuan.testing.factories import at
 
     Shift.objects.filter(pk=plan.guide.pk).update(starts_at=at(-2, 8), ends_at=at(-2, 11))
     SignUp.objects.create(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from zhiyuan.projects.models import Shift
 from zhiyuan.service.models import Attendance, ServiceRecord
-from zhiyuan.service.tests.conftest import NEAR
+from zhiyuan.testing.factories import NEAR
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import id_number
 from zhiyuan.accounts.models import AuditEvent
 from zhiyuan.service.models import ServiceRecord
-from zhiyuan.spreadsheets.tests.conftest import read_xlsx
 from zhiyuan.teams.models import Membership, Team
+from zhiyuan.testing.factories import id_number, read_xlsx
 
 pytestmark = pytest.mark.django_db
 

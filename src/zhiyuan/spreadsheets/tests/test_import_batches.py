@@ -12,7 +12,7 @@ from django.db import transaction
 from zhiyuan.core.models import Counter
 from zhiyuan.spreadsheets import services
 from zhiyuan.spreadsheets.models import ImportIssue, ImportJob
-from zhiyuan.spreadsheets.tests.conftest import xlsx
+from zhiyuan.testing.factories import xlsx
 from zhiyuan.volunteers.idcard import generate_gb11643
 from zhiyuan.volunteers.models import Volunteer
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from zhiyuan.spreadsheets.models import ImportJob
-from zhiyuan.spreadsheets.tests.conftest import person_id, read_xlsx, xlsx
+from zhiyuan.testing.factories import person_id, read_xlsx, xlsx
 from zhiyuan.volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from zhiyuan.spreadsheets import services
 from zhiyuan.spreadsheets.models import ImportIssue, ImportJob
-from zhiyuan.spreadsheets.tests.conftest import csv_bytes, person_id
 from zhiyuan.spreadsheets.validation import RowValidator
+from zhiyuan.testing.factories import csv_bytes, person_id
 from zhiyuan.volunteers.models import Volunteer
 from zhiyuan.volunteers.tests.test_idcard_peers import id_like
 

@@ -6,11 +6,10 @@ import datetime as dt
 
 import pytest
 
-from conftest import id_number
 from zhiyuan.core import crypto
 from zhiyuan.spreadsheets import services
 from zhiyuan.spreadsheets.models import ImportIssue, ImportJob
-from zhiyuan.spreadsheets.tests.conftest import csv_bytes, person_id, read_xlsx, xlsx
+from zhiyuan.testing.factories import csv_bytes, id_number, person_id, read_xlsx, xlsx
 from zhiyuan.volunteers.idcard import check_digit
 from zhiyuan.volunteers.models import Skill, Volunteer
 

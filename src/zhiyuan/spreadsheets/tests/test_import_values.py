@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from zhiyuan.spreadsheets import services
 from zhiyuan.spreadsheets.models import ImportIssue, ImportJob, ValueSynonym
-from zhiyuan.spreadsheets.tests.conftest import person_id, xlsx
+from zhiyuan.testing.factories import person_id, xlsx
 from zhiyuan.volunteers.models import Skill, Volunteer
 
 pytestmark = pytest.mark.django_db

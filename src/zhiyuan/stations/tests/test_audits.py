@@ -3,7 +3,7 @@
 import pytest
 
 from zhiyuan.stations.models import Criterion, Station
-from zhiyuan.stations.tests.conftest import station_data
+from zhiyuan.testing.factories import station_data
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from PIL import Image
 
 from zhiyuan.places import geo
 from zhiyuan.stations.models import Station
-from zhiyuan.stations.tests.conftest import station_data
+from zhiyuan.testing.factories import station_data
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from zhiyuan.places import geo
 from zhiyuan.stations.models import Station
-from zhiyuan.stations.tests.conftest import station_data
+from zhiyuan.testing.factories import station_data
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from zhiyuan.notifications.models import Message
 from zhiyuan.teams import views
-from zhiyuan.teams.tests.conftest import member
+from zhiyuan.testing.factories import member
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from zhiyuan.teams.models import Membership
-from zhiyuan.teams.tests.conftest import member
+from zhiyuan.testing.factories import member
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from zhiyuan.service.models import HoursTotal
+from zhiyuan.testing.factories import at, make_session
 from zhiyuan.training.models import Certification, Enrolment
-from zhiyuan.training.tests.conftest import at, make_session
 
 pytestmark = pytest.mark.django_db
 

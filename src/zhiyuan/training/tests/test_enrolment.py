@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from zhiyuan.testing.factories import at, make_session
 from zhiyuan.training.models import Enrolment
-from zhiyuan.training.tests.conftest import at, make_session
 
 pytestmark = pytest.mark.django_db
 

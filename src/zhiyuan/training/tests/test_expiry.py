@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from zhiyuan.projects.eligibility import unmet_conditions
 from zhiyuan.projects.models import Activity, Category, Project, Shift
+from zhiyuan.testing.factories import at, make_session
 from zhiyuan.training.models import Certification, Enrolment
 from zhiyuan.training.services import _add_months, complete, expire_certifications
-from zhiyuan.training.tests.conftest import at, make_session
 
 pytestmark = pytest.mark.django_db
 

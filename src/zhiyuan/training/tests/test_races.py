@@ -3,7 +3,7 @@
 import pytest
 
 from zhiyuan.core.errors import Conflict
-from zhiyuan.teams.tests.conftest import make_volunteer
+from zhiyuan.testing.factories import make_volunteer
 from zhiyuan.training.models import Enrolment
 from zhiyuan.training.services import enrol
 from zhiyuan.volunteers.tests.test_concurrency import race

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import id_number
+from zhiyuan.testing.factories import id_number
 from zhiyuan.training.services import complete
 from zhiyuan.volunteers.models import Volunteer
 

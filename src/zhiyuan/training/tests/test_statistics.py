@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from zhiyuan.testing.factories import make_session
 from zhiyuan.training.models import Course, Enrolment
 from zhiyuan.training.services import complete, mark_attendance
 from zhiyuan.training.statistics import figures
-from zhiyuan.training.tests.conftest import make_session
 
 pytestmark = pytest.mark.django_db
 

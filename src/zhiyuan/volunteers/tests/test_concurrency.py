@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from conftest import id_number
 from zhiyuan.core.errors import Conflict
+from zhiyuan.testing.factories import id_number
 from zhiyuan.volunteers.models import Volunteer
 from zhiyuan.volunteers.services import register_volunteer, volunteer_numbers
 

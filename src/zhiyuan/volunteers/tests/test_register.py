@@ -2,9 +2,9 @@
 
 import pytest
 
-from conftest import PASSWORD, id_number
 from zhiyuan.accounts.models import User
 from zhiyuan.core.crypto import blind_index
+from zhiyuan.testing.factories import PASSWORD, id_number
 from zhiyuan.volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 
 import pytest
 
-from conftest import id_number
 from zhiyuan.accounts.models import AuditEvent
+from zhiyuan.testing.factories import id_number
 
 pytestmark = pytest.mark.django_db
 

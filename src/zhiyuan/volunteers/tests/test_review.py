@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import id_number
+from zhiyuan.testing.factories import id_number
 from zhiyuan.volunteers.models import Volunteer
 from zhiyuan.volunteers.services import register_volunteer
 

@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from conftest import id_number
 from zhiyuan.core.errors import DomainError, ValidationFailed
+from zhiyuan.testing.factories import id_number
 from zhiyuan.volunteers import validation
 from zhiyuan.volunteers.idcard import IdDocument, IdType
 from zhiyuan.volunteers.models import Skill
