@@ -22,15 +22,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from zhiyuan.helpdesk.models import Proposal
-from zhiyuan.helpdesk.tests.conftest import desk  # noqa: F401
 from zhiyuan.helpdesk.tests.test_matching import verified
 from zhiyuan.notifications.models import Message
 from zhiyuan.projects.models import SignUp
-from zhiyuan.projects.tests.conftest import plan  # noqa: F401
 from zhiyuan.service.models import ServiceRecord
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401
+from zhiyuan.testing.factories import PASSWORD
 from zhiyuan.volunteers.models import Volunteer
 
 pytestmark = pytest.mark.e2e

@@ -16,12 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
 from zhiyuan.feedback.models import ActivityRating, Complaint, ServiceRating
-from zhiyuan.projects.tests.conftest import plan  # noqa: F401
 from zhiyuan.service.services import organiser_check_in
-from zhiyuan.service.tests.conftest import live  # noqa: F401
-from zhiyuan.teams.tests.conftest import corps  # noqa: F401
+from zhiyuan.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -128,7 +128,7 @@ def test_public_pages_are_served_from_the_cache(plan, path, django_assert_num_qu
 
 
 def test_the_cached_sign_in_page_still_signs_a_visitor_in(plan):  # noqa: F811
-    from conftest import PASSWORD
+    from zhiyuan.testing.factories import PASSWORD
 
     Client().get("/accounts/login/")  # fills the cache
     visitor = Client(enforce_csrf_checks=True)
