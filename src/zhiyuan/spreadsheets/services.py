@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -194,7 +194,12 @@ def _check_owner(actor, job: ImportJob) -> None:
 
 
 def set_mapping(
-    *, actor, job: ImportJob, mapping: dict, header_row: int | None = None
+    *,
+    actor,
+    job: ImportJob,
+    mapping: dict,
+    header_row: int | None = None,
+    existing: str | None = None,
 ) -> ImportJob:
     """Correct the header row and which column fills which field, before the import starts.
 
@@ -247,8 +252,12 @@ def set_mapping(
         clean[field_name] = index
     if errors:
         raise ValidationFailed(errors)
+    if existing is not None:
+        if existing not in ImportJob.Existing.values:
+            raise ValidationFailed({"existing": [_("Choose what happens to registered people.")]})
+        job.existing = existing
     job.mapping = clean
-    job.save(update_fields=["mapping"])
+    job.save(update_fields=["mapping", "existing"])
     return job
 
 
@@ -513,6 +522,29 @@ def _numbered(volunteers: list[tuple]) -> list[tuple]:
     ]
 
 
+def _fill_blanks(fills: list[tuple[str, CleanRow]]) -> None:
+    """Registered people's empty fields from their rows: skills when they have none, the
+    political status when it is the default. Nothing they already hold is overwritten."""
+    by_index = dict(fills)
+    people = Volunteer.objects.filter(id_number_index__in=list(by_index)).values_list(
+        "pk", "id_number_index", "political_status"
+    )
+    through = Volunteer.skills.through
+    with_skills = set(
+        through.objects.filter(volunteer_id__in=[p[0] for p in people]).values_list(
+            "volunteer_id", flat=True
+        )
+    )
+    links = []
+    for pk, index, status in people:
+        clean = by_index[index]
+        if pk not in with_skills:
+            links += [through(volunteer_id=pk, skill_id=s) for s in clean.skill_ids]
+        if status == PoliticalStatus.MASSES and clean.political_status != PoliticalStatus.MASSES:
+            Volunteer.objects.filter(pk=pk).update(political_status=clean.political_status)
+    through.objects.bulk_create(links, ignore_conflicts=True)
+
+
 def _insert_batch(job: ImportJob, start: int, count: int, prepared: PreparedBatch) -> None:
     """One transaction: the job's checkpoint first (it guards against a second runner), then
     the volunteer numbers, the volunteers, their skills and the batch's bad rows."""
@@ -520,6 +552,8 @@ def _insert_batch(job: ImportJob, start: int, count: int, prepared: PreparedBatc
         _checkpoint(job, start, count, prepared.outcome)
         if prepared.volunteers:
             _insert_volunteers(_numbered(prepared.volunteers), prepared.skills)
+        if prepared.fills:
+            _fill_blanks(prepared.fills)
         if prepared.issues:
             ImportIssue.objects.bulk_create(prepared.issues, batch_size=1000)
 
@@ -560,6 +594,8 @@ class PreparedBatch:
     issues: list[ImportIssue]
     outcome: BatchOutcome
     seen: dict[str, int]
+    # Rows of people already registered whose blank fields the import fills in.
+    fills: list[tuple[str, CleanRow]] = field(default_factory=list)
 
 
 def _prepare_batch(job, validator, cipher, batch, seen, now) -> PreparedBatch:
@@ -606,7 +642,10 @@ def _prepare_batch(job, validator, cipher, batch, seen, now) -> PreparedBatch:
     batch_seen = prepared.seen
     for row_no, clean, index, warnings in candidates:
         earlier = seen.get(index) or batch_seen.get(index)
-        if index in existing:
+        if index in existing and job.existing == ImportJob.Existing.FILL_BLANKS:
+            prepared.fills.append((index, clean))
+            reason = _("Already registered: blank fields filled in from this row.")
+        elif index in existing:
             reason = _("Already registered: skipped.")
         elif earlier is not None:
             reason = _("The same ID number as row %(row)d: skipped.") % {"row": earlier}

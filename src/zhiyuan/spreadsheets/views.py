@@ -71,7 +71,12 @@ def review(request, job_id: int):
                 services.set_mapping(actor=request.user, job=job, mapping={}, header_row=header_row)
                 messages.info(request, _("The header row changed: check the columns again."))
                 return redirect("spreadsheets:review", job_id=job.pk)
-            services.set_mapping(actor=request.user, job=job, mapping=form.mapping())
+            services.set_mapping(
+                actor=request.user,
+                job=job,
+                mapping=form.mapping(),
+                existing=form.cleaned_data.get("existing") or None,
+            )
             if "start" in request.POST:
                 services.start_job(actor=request.user, job=job)
                 return redirect("spreadsheets:job", job_id=job.pk)
