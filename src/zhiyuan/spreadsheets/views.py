@@ -16,7 +16,15 @@ from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.core.security import client_ip
 from zhiyuan.places.models import Region
-from zhiyuan.spreadsheets import access, columns, exports, selectors, services, value_step
+from zhiyuan.spreadsheets import (
+    access,
+    columns,
+    exports,
+    selectors,
+    services,
+    stored,
+    value_step,
+)
 from zhiyuan.spreadsheets.forms import ExportForm, MappingForm, UploadForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,7 +99,7 @@ def review(request, job_id: int):
                 for message in msgs:
                     form.add_error(name if name in form.fields else None, message)
     width = len(job.columns)
-    samples = [(row + [""] * width)[:width] for row in services.preview(job)]
+    samples = [(row + [""] * width)[:width] for row in stored.preview(job)]
     header = [(columns.column_letter(i), title) for i, title in enumerate(job.columns)]
     fields = [(form[f"map_{name}"], name in columns.REQUIRED) for name in columns.FIELDS]
     return render(
