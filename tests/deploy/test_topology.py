@@ -384,3 +384,16 @@ def test_each_request_is_one_json_log_line_with_its_id_and_real_client(topology)
     assert logged[0]["client"] == "198.51.100.7"
     assert logged[0]["path"] == "/healthz"
     assert logged[0]["status"] == 200
+
+
+def test_prometheus_reads_metrics_summed_over_the_workers_and_no_one_else(topology):
+    for _request in range(4):
+        requests.get(f"{PROXY}/healthz", timeout=10)
+    metrics = requests.get(f"http://127.0.0.1:{APP_PORTS[0]}/metrics", timeout=10)
+    assert metrics.status_code == 200
+    assert "django_http_requests_latency_seconds_by_view_method_bucket" in metrics.text
+    assert "zhiyuan_tasks_queued" in metrics.text
+    outsider = requests.get(
+        f"{PROXY}/metrics", headers={"X-Forwarded-For": "198.51.100.9"}, timeout=10
+    )
+    assert outsider.status_code == 403

@@ -3,7 +3,7 @@
 import hashlib
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -183,3 +183,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.subject_label}"
+
+
+# Whoever calls a use case: a signed-in user, or (registration, help requests) the anonymous
+# visitor Django gives a page. Services take it as `actor` and check it through access.py.
+Actor = User | AnonymousUser

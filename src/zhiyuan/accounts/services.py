@@ -17,7 +17,7 @@ from zhiyuan.core.errors import PermissionDenied, ValidationFailed
 TOKEN_PREFIX = "zy_"  # noqa: S105 - a public prefix, not a secret
 
 
-def grant_district_admin(*, actor, user: User, region, note: str = "") -> RoleGrant:
+def grant_district_admin(*, actor: User, user: User, region, note: str = "") -> RoleGrant:
     """Make `user` an office admin over `region`; only an admin above it may do so."""
     if not scopes.administers_region(actor, region):
         raise PermissionDenied(_("Only an administrator of this region may grant roles in it."))
@@ -50,7 +50,7 @@ def issue_api_token(
     return token, key
 
 
-def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
+def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
     """End one token now: its owner's call, or an office admin's over the owner."""
     if not access.may_manage_tokens(actor, token.user):
         raise PermissionDenied(_("Only the token's owner or their office admin may revoke it."))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,7 +35,7 @@ class ValidationFailed(DomainError):
 
     code = "validation_failed"
 
-    def __init__(self, errors: dict[str, list[str]]):
+    def __init__(self, errors: Mapping[str, Sequence[str | Promise]]):
         self.errors = {field: [str(m) for m in msgs] for field, msgs in errors.items()}
         first_field, first_msgs = next(iter(self.errors.items()))
         super().__init__(first_msgs[0], field=first_field)

@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import NotFound
 from zhiyuan.feedback.models import Complaint
-from zhiyuan.feedback.services import may_read
+from zhiyuan.teams.access import may_manage as may_manage_team
+
+
+def may_handle(user, complaint: Complaint) -> bool:
+    """The office whose region covers the complaint's subject."""
+    return scopes.administers_region(user, complaint.region)
+
+
+def may_answer(user, complaint: Complaint) -> bool:
+    """Admins of the team concerned (and the teams above it)."""
+    return complaint.team_id is not None and may_manage_team(user, complaint.team)
+
+
+def may_read(user, complaint: Complaint) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    own = complaint.filed_by_id is not None and complaint.filed_by_id == user.pk
+    return own or may_handle(user, complaint) or may_answer(user, complaint)
 
 
 def complaint_for(user, complaint_id) -> Complaint:

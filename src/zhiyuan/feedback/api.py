@@ -62,7 +62,7 @@ class ComplaintIn(Schema):
     contact: str = Field("", max_length=20, description="A mobile number, optional")
 
 
-class TrackOut(Schema):
+class ComplaintTrackOut(Schema):
     code: str
     subject_type: str
     status: str
@@ -71,7 +71,7 @@ class TrackOut(Schema):
     outcome: str
 
 
-class ComplaintOut(TrackOut):
+class ComplaintOut(ComplaintTrackOut):
     id: int
     what: str
     happened_on: dt.date
@@ -84,12 +84,12 @@ class ComplaintOut(TrackOut):
     closed_at: dt.datetime | None
 
 
-class MoveIn(Schema):
+class ComplaintMoveIn(Schema):
     to: str = Field(..., pattern="^(investigating|resolved|dismissed)$")
     note: str = Field("", max_length=1000)
 
 
-class AnswerIn(Schema):
+class ComplaintAnswerIn(Schema):
     answer: str = Field(..., max_length=1000)
 
 
@@ -136,7 +136,7 @@ def rate_service(request, activity_id: int, payload: ServiceRatingIn):
     )
 
 
-@router.post("/complaints", response={201: TrackOut}, auth=OPTIONAL)
+@router.post("/complaints", response={201: ComplaintTrackOut}, auth=OPTIONAL)
 def file_complaint(request, payload: ComplaintIn):
     """Anyone, signed in or not, files a complaint; keep the code to follow it."""
     throttle_registration(request)
@@ -155,7 +155,7 @@ def file_complaint(request, payload: ComplaintIn):
     )
 
 
-@router.get("/complaints/track/{code}", response=TrackOut, auth=OPTIONAL)
+@router.get("/complaints/track/{code}", response=ComplaintTrackOut, auth=OPTIONAL)
 def track_complaint(request, code: str):
     throttle("track", client_ip(request), limit=120, window=3600)
     return services.complaint_by_code(code)
@@ -173,7 +173,7 @@ def read_complaint(request, complaint_id: int):
 
 
 @router.post("/complaints/{complaint_id}/move", response=ComplaintOut)
-def move_complaint(request, complaint_id: int, payload: MoveIn):
+def move_complaint(request, complaint_id: int, payload: ComplaintMoveIn):
     complaint = access.complaint_for(request.auth, complaint_id)
     return services.move_complaint(
         actor=request.auth, complaint=complaint, to=payload.to, note=payload.note
@@ -181,7 +181,7 @@ def move_complaint(request, complaint_id: int, payload: MoveIn):
 
 
 @router.post("/complaints/{complaint_id}/answer", response=ComplaintOut)
-def answer_complaint(request, complaint_id: int, payload: AnswerIn):
+def answer_complaint(request, complaint_id: int, payload: ComplaintAnswerIn):
     complaint = access.complaint_for(request.auth, complaint_id)
     return services.answer_complaint(actor=request.auth, complaint=complaint, answer=payload.answer)
 

@@ -19,19 +19,19 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import Actor, User
 from zhiyuan.accounts.services import record_reveal
 from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zhiyuan.core.masking import mask_phone
+from zhiyuan.feedback.access import may_answer, may_handle
 from zhiyuan.feedback.models import ActivityRating, Complaint, ComplaintEvent, ServiceRating
 from zhiyuan.notifications.services import notify
+from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.models import Activity, Project
-from zhiyuan.projects.services import may_organise
 from zhiyuan.service.models import Attendance, ServiceRecord
 from zhiyuan.stations.models import Station
 from zhiyuan.teams.models import Membership, Team
-from zhiyuan.teams.selectors import may_manage as may_manage_team
 from zhiyuan.volunteers.idcard import InvalidPhone, parse_mobile
 from zhiyuan.volunteers.models import Volunteer
 
@@ -81,7 +81,7 @@ def _score(value, field: str, errors: dict) -> int:
     return score
 
 
-def rate_activity(*, actor, activity: Activity, score, team_score, comment: str = ""):
+def rate_activity(*, actor: User, activity: Activity, score, team_score, comment: str = ""):
     """A volunteer who served in the activity rates it and its organising team, once."""
     volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
     if volunteer is None or not served_in(volunteer, activity):
@@ -105,7 +105,9 @@ def rate_activity(*, actor, activity: Activity, score, team_score, comment: str 
         raise Conflict(_("You have rated this activity already."), code="rated") from None
 
 
-def rate_service(*, actor, activity: Activity, volunteer: Volunteer, score, comment: str = ""):
+def rate_service(
+    *, actor: User, activity: Activity, volunteer: Volunteer, score, comment: str = ""
+):
     """The organiser rates one volunteer's service in the activity, once."""
     if not may_organise(actor, activity.project):
         raise PermissionDenied(_("Only the organisers of this project may do this."))
@@ -146,23 +148,6 @@ def rate_service(*, actor, activity: Activity, volunteer: Volunteer, score, comm
 
 def new_tracking_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
-
-
-def may_handle(user, complaint: Complaint) -> bool:
-    """The office whose region covers the complaint's subject."""
-    return scopes.administers_region(user, complaint.region)
-
-
-def may_answer(user, complaint: Complaint) -> bool:
-    """Admins of the team concerned (and the teams above it)."""
-    return complaint.team_id is not None and may_manage_team(user, complaint.team)
-
-
-def may_read(user, complaint: Complaint) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    own = complaint.filed_by_id is not None and complaint.filed_by_id == user.pk
-    return own or may_handle(user, complaint) or may_answer(user, complaint)
 
 
 def _first_team(volunteer: Volunteer) -> Team | None:
@@ -217,7 +202,7 @@ def _subject(subject_type: str, ref, errors: dict) -> dict:
 
 def file_complaint(
     *,
-    actor,
+    actor: Actor,
     subject_type: str,
     subject,
     what: str,
@@ -310,7 +295,7 @@ def _tell(complaint: Complaint, status: str, note: str) -> None:
             )
 
 
-def move_complaint(*, actor, complaint: Complaint, to: str, note: str = "") -> Complaint:
+def move_complaint(*, actor: User, complaint: Complaint, to: str, note: str = "") -> Complaint:
     """The office moves a complaint on; closing it (resolved or dismissed) needs the outcome."""
     if not may_handle(actor, complaint):
         raise PermissionDenied(_("Only the office in charge of this complaint may handle it."))
@@ -338,7 +323,7 @@ def move_complaint(*, actor, complaint: Complaint, to: str, note: str = "") -> C
     return locked
 
 
-def answer_complaint(*, actor, complaint: Complaint, answer: str) -> Complaint:
+def answer_complaint(*, actor: User, complaint: Complaint, answer: str) -> Complaint:
     """The team concerned gives its side while the complaint is open."""
     if not may_answer(actor, complaint):
         raise PermissionDenied(_("Only admins of the team concerned may answer."))
@@ -363,7 +348,7 @@ def answer_complaint(*, actor, complaint: Complaint, answer: str) -> Complaint:
 
 
 def reveal_contact(
-    *, actor, complaint: Complaint, reason: str, ip_address: str | None = None
+    *, actor: User, complaint: Complaint, reason: str, ip_address: str | None = None
 ) -> str:
     """The complainant's full contact, for the office in charge, written to the audit log first."""
     if not may_handle(actor, complaint):

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
+from zhiyuan.accounts import scopes
 from zhiyuan.feedback.models import ActivityRating, Complaint, ServiceRating
 
 
@@ -24,7 +25,7 @@ def figures(start: dt.date, end: dt.date, region=None) -> dict:
     period = Q(created_at__gte=since, created_at__lt=until)
 
     def area(lookup: str) -> Q:
-        return Q(**{f"{lookup}__startswith": region.path}) if region is not None else Q()
+        return scopes.within(lookup, region.path) if region is not None else Q()
 
     activity = ActivityRating.objects.filter(period, area("team__region__path")).aggregate(
         n=Count("pk"), score=Avg("score"), team_score=Avg("team_score")

@@ -197,8 +197,8 @@ def complaint_detail(request, complaint_id: int):
         {
             "complaint": complaint,
             "events": complaint.events.select_related("actor"),
-            "may_handle": services.may_handle(request.user, complaint),
-            "may_answer": services.may_answer(request.user, complaint) and complaint.is_open,
+            "may_handle": access.may_handle(request.user, complaint),
+            "may_answer": access.may_answer(request.user, complaint) and complaint.is_open,
             "moves": [
                 (to, Complaint.Status(to).label) for to in services.TRANSITIONS[complaint.status]
             ],

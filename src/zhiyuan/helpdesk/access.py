@@ -29,6 +29,12 @@ def may_handle(user, request: HelpRequest) -> bool:
     return request.team_id is not None and may_manage_team(user, request.team)
 
 
+def check_office(user) -> None:
+    """The recipients' pages are the offices' (district and subdistrict)."""
+    if not scopes.is_district_admin(user):
+        raise PermissionDenied(_("Only office admins manage recipients."))
+
+
 def may_manage_recipient(user, recipient: Recipient) -> bool:
     return scopes.administers_region(user, recipient.community)
 
@@ -104,9 +110,9 @@ def assigned_volunteer(request: HelpRequest, volunteer_no: str) -> Volunteer:
 
 
 def may_decide(user, proposal: Proposal) -> bool:
-    if proposal.help_request_id:
+    if proposal.help_request is not None:
         return may_handle(user, proposal.help_request) or may_run(user, proposal.run.region)
-    return may_organise(user, proposal.shift.activity.project)
+    return proposal.shift is not None and may_organise(user, proposal.shift.activity.project)
 
 
 def _pk(value) -> int:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan import matching as engine
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.helpdesk import services
 from zhiyuan.helpdesk.access import may_decide, may_run, takeable
@@ -381,7 +382,7 @@ def demands_for(
 
 def start_run(
     *,
-    actor,
+    actor: User,
     region: Region,
     days_ahead: int = 14,
     include_requests: bool = True,
@@ -509,14 +510,14 @@ def shift_refusals(volunteer: Volunteer, shift: Shift) -> list[str]:
 # Proposals -----------------------------------------------------------------------------------
 
 
-def _check_decide(actor, proposal: Proposal) -> None:
+def _check_decide(actor: User, proposal: Proposal) -> None:
     if not may_decide(actor, proposal):
         raise PermissionDenied(_("Only the organisers of this demand may decide."))
     if not proposal.is_open:
         raise Conflict(_("This proposal is already decided."), code="already_decided")
 
 
-def confirm_proposal(*, actor, proposal: Proposal) -> Proposal:
+def confirm_proposal(*, actor: User, proposal: Proposal) -> Proposal:
     """Assign the volunteer to the request (it becomes matched), or sign them up for the
     shift through the projects app with all of its rules. The organiser accepts on the
     volunteer's behalf, account or not; the volunteer is told (by SMS without an account)."""
@@ -541,7 +542,7 @@ def confirm_proposal(*, actor, proposal: Proposal) -> Proposal:
     return locked
 
 
-def drop_proposal(*, actor, proposal: Proposal) -> Proposal:
+def drop_proposal(*, actor: User, proposal: Proposal) -> Proposal:
     _check_decide(actor, proposal)
     proposal.state = Proposal.State.DROPPED
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
@@ -549,7 +550,7 @@ def drop_proposal(*, actor, proposal: Proposal) -> Proposal:
     return proposal
 
 
-def swap_proposal(*, actor, proposal: Proposal, volunteer: Volunteer) -> Proposal:
+def swap_proposal(*, actor: User, proposal: Proposal, volunteer: Volunteer) -> Proposal:
     """Put another volunteer on the proposal; refused, with the reasons, if not eligible."""
     _check_decide(actor, proposal)
     if not volunteer.is_active:
@@ -625,7 +626,7 @@ def recommended_for(volunteer: Volunteer, *, days_ahead: int = 30, limit: int = 
     return items
 
 
-def accept_request(*, actor, request: HelpRequest) -> Assignment:
+def accept_request(*, actor: User, request: HelpRequest) -> Assignment:
     """A volunteer takes a verified request themselves, if the matching rules allow."""
     volunteer = getattr(actor, "volunteer", None)
     if volunteer is None or not volunteer.is_active:

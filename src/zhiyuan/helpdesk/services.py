@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import Actor, User
 from zhiyuan.accounts.services import record_reveal
 from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -42,7 +43,7 @@ from zhiyuan.helpdesk.models import (
 from zhiyuan.notifications.services import notify
 from zhiyuan.places import geo
 from zhiyuan.places.models import Region
-from zhiyuan.service.models import ServiceRecord
+from zhiyuan.service import services as record_service
 from zhiyuan.teams.models import Team
 from zhiyuan.volunteers.idcard import InvalidPhone, parse_mobile
 from zhiyuan.volunteers.models import Volunteer
@@ -61,7 +62,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
 CODE_LENGTH = 10
-HOUR = Decimal("0.01")
 MAX_WINDOW = dt.timedelta(hours=12)
 RECIPIENT_FIELDS = {
     "address": _("address"),
@@ -166,7 +166,7 @@ def _choice(value, choices, field: str, errors: dict, message) -> str:
 
 def create_recipient(
     *,
-    actor,
+    actor: User,
     name: str,
     category: str,
     community_id,
@@ -215,7 +215,7 @@ def create_recipient(
     )
 
 
-def update_recipient(*, actor, recipient: Recipient, **changes) -> Recipient:
+def update_recipient(*, actor: User, recipient: Recipient, **changes) -> Recipient:
     """Change needs, contact, address, health or phone; encrypted fields are re-sealed."""
     _check(
         may_manage_recipient(actor, recipient), _("Only the office of this community may do this.")
@@ -263,7 +263,7 @@ def update_recipient(*, actor, recipient: Recipient, **changes) -> Recipient:
 
 
 def reveal_recipient(
-    *, actor, recipient: Recipient, field: str, reason: str, ip_address: str | None = None
+    *, actor: User, recipient: Recipient, field: str, reason: str, ip_address: str | None = None
 ) -> str:
     """The full address, health details or phone, written to the audit log first."""
     if field not in RECIPIENT_FIELDS:
@@ -311,7 +311,7 @@ def _window_errors(starts_at, ends_at, repeat, repeat_until, errors: dict) -> No
 
 def submit_request(
     *,
-    actor,
+    actor: Actor | None,
     kind: str,
     title: str,
     category: str,
@@ -451,7 +451,13 @@ def _tell(request: HelpRequest, status: str, note: str) -> None:
 
 
 def _move(
-    request: HelpRequest, to: str, *, actor, note: str = "", by_requester=False, **fields
+    request: HelpRequest,
+    to: str,
+    *,
+    actor: Actor | None,
+    note: str = "",
+    by_requester=False,
+    **fields,
 ) -> HelpRequest:
     """Lock the row, check the table, write the new status and the event; caller is atomic."""
     locked = HelpRequest.objects.select_for_update().get(pk=request.pk)
@@ -486,7 +492,7 @@ def default_team(community: Region) -> Team | None:
     """The team closest to the community: its own first, then its subdistrict's, the district's."""
     paths = [community.path]
     region = community
-    while region.parent_id:
+    while region.parent is not None:
         region = region.parent
         paths.append(region.path)
     teams = Team.objects.filter(region__path__in=paths, status=Team.Status.ACTIVE).select_related(
@@ -495,7 +501,7 @@ def default_team(community: Region) -> Team | None:
     return min(teams, key=lambda t: (-len(t.region.path), len(t.path), t.pk), default=None)
 
 
-def verify_request(*, actor, request: HelpRequest, team: Team | None = None) -> HelpRequest:
+def verify_request(*, actor: User, request: HelpRequest, team: Team | None = None) -> HelpRequest:
     """The community or district office confirms the need; a team takes it on."""
     _check(may_verify(actor, request), _("Only the office of this community may verify it."))
     team = team or request.team or default_team(request.community)
@@ -514,7 +520,7 @@ def verify_request(*, actor, request: HelpRequest, team: Team | None = None) -> 
         )
 
 
-def reject_request(*, actor, request: HelpRequest, reason: str) -> HelpRequest:
+def reject_request(*, actor: User, request: HelpRequest, reason: str) -> HelpRequest:
     _check(may_verify(actor, request), _("Only the office of this community may reject it."))
     reason = _reason(reason, _("Say why the request is rejected."))
     with transaction.atomic():
@@ -529,7 +535,7 @@ def reject_request(*, actor, request: HelpRequest, reason: str) -> HelpRequest:
 
 
 def assign_volunteer(
-    *, actor, request: HelpRequest, volunteer: Volunteer, check=None
+    *, actor: User, request: HelpRequest, volunteer: Volunteer, check=None
 ) -> Assignment:
     """Put a volunteer on a verified (or already matched) request; it becomes matched.
 
@@ -583,7 +589,7 @@ def assign_volunteer(
     return assignment
 
 
-def confirm_assignment(*, actor, request: HelpRequest, volunteer: Volunteer) -> Assignment:
+def confirm_assignment(*, actor: User, request: HelpRequest, volunteer: Volunteer) -> Assignment:
     """The handling team confirms a volunteer who took the request themselves; from then on
     the volunteer may see the recipient's full address and phone."""
     _check(may_handle(actor, request), _("Only the handling team or the office may do this."))
@@ -602,7 +608,7 @@ def confirm_assignment(*, actor, request: HelpRequest, volunteer: Volunteer) -> 
     return assignment
 
 
-def start_service(*, actor, request: HelpRequest) -> HelpRequest:
+def start_service(*, actor: User, request: HelpRequest) -> HelpRequest:
     """The handling team, or an assigned volunteer, says the service has begun."""
     assigned = _active_assignments(request).filter(volunteer__user=actor).exists()
     _check(
@@ -622,13 +628,12 @@ def _served_on(request: HelpRequest) -> dt.date:
 
 def _hour_limit(request: HelpRequest) -> Decimal:
     now = timezone.now()
-    held = [e - s for s, e in request.occurrences() if s <= now]
-    seconds = sum((d.total_seconds() for d in held), 0.0)
-    return (Decimal(seconds) / Decimal(3600)).quantize(HOUR, ROUND_HALF_UP)
+    held = sum((e - s for s, e in request.occurrences() if s <= now), dt.timedelta())
+    return record_service.hours_of(held)
 
 
 def complete_request(
-    *, actor, request: HelpRequest, hours: dict[int, Decimal] | None = None, note: str = ""
+    *, actor: User, request: HelpRequest, hours: dict[int, Decimal] | None = None, note: str = ""
 ) -> HelpRequest:
     """Done: each assigned volunteer gets a service record (entered hours, pending approval
     by the team as for any entered record); hours default to the visits held so far and
@@ -644,32 +649,29 @@ def complete_request(
     errors: dict[str, list[str]] = {}
     chosen: dict[int, Decimal] = {}
     for assignment in assignments:
-        raw = hours.get(assignment.volunteer_id, limit)
-        try:
-            value = Decimal(str(raw)).quantize(HOUR, ROUND_HALF_UP)
-        except ArithmeticError:
-            value = Decimal(-1)
-        if value <= 0 or value > limit:
+        value = record_service.parse_hours(hours.get(assignment.volunteer_id, limit))
+        if value is None or value <= 0 or value > limit:
             errors["hours"] = [
                 gettext("Hours must be more than zero and at most %(limit)s.") % {"limit": limit}
             ]
-        chosen[assignment.volunteer_id] = value
+        chosen[assignment.volunteer_id] = value or Decimal(0)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         done = _move(request, S.DONE, actor=actor, note=note, finished_at=timezone.now())
         served_on = _served_on(done)
         share = max(1, done.persons_served // len(assignments))
+        assert done.team is not None  # verifying a request gives it a team
         for assignment in assignments:
-            record = ServiceRecord.objects.create(
+            record = record_service.record_outside_shift(
+                actor=actor,
                 volunteer_id=assignment.volunteer_id,
                 team=done.team,
+                region=done.community,
                 served_on=served_on,
                 hours=chosen[assignment.volunteer_id],
                 persons_served=share,
-                content=f"{HelpKind(done.kind).label} · {done.title}"[:300],
-                source=ServiceRecord.Source.ENTERED,
-                recorded_by=actor,
+                content=f"{HelpKind(done.kind).label} · {done.title}",
                 reason=gettext("Help request %(code)s") % {"code": done.code},
             )
             assignment.record = record
@@ -699,7 +701,7 @@ def rate_request(*, code: str, rating, comment: str = "") -> HelpRequest:
 
 
 def cancel_request(
-    *, actor, request: HelpRequest, reason: str, by_requester: bool = False
+    *, actor: User, request: HelpRequest, reason: str, by_requester: bool = False
 ) -> HelpRequest:
     """Cancel before it is done, with a reason: the requester (by code), or the office/team."""
     if not by_requester:
@@ -729,7 +731,7 @@ def request_by_code(code: str) -> HelpRequest:
 
 
 def reveal_request(
-    *, actor, request: HelpRequest, field: str, reason: str, ip_address: str | None = None
+    *, actor: User, request: HelpRequest, field: str, reason: str, ip_address: str | None = None
 ) -> str:
     """The full address or phone of a request: its office, team and volunteers whose
     assignment is confirmed."""

@@ -7,7 +7,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -256,10 +255,7 @@ def request_accept(request, pk: int):
 
 
 def _require_office(user) -> None:
-    from zhiyuan.accounts import scopes
-
-    if not scopes.is_district_admin(user):
-        raise DjangoPermissionDenied(_("Only office admins manage recipients."))
+    get_or_page_error(access.check_office, user)
 
 
 @login_required

@@ -5,11 +5,21 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
-from zhiyuan.core.errors import NotFound
+from zhiyuan.core.errors import NotFound, PermissionDenied
 from zhiyuan.honours import selectors
 from zhiyuan.honours.models import Award, AwardKind, Nomination, NominationRound
 from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
+
+
+def is_office_admin(user) -> bool:
+    return scopes.is_district_admin(user)
+
+
+def check_office(user) -> None:
+    """Award kinds, awards and rounds are set up by the offices."""
+    if not is_office_admin(user):
+        raise PermissionDenied(_("Only office admins may do this."))
 
 
 def may_run(user, round_: NominationRound) -> bool:

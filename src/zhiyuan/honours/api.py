@@ -7,7 +7,6 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from zhiyuan.accounts import scopes
 from zhiyuan.accounts.apiauth import OPTIONAL
 from zhiyuan.core.errors import NotFound, ValidationFailed
 from zhiyuan.honours import access, selectors, services
@@ -222,7 +221,7 @@ def open_round(request, payload: RoundIn):
         if region is None:
             raise ValidationFailed({"region_id": [_("No such region.")]})
     else:
-        region = _own_region(request.auth)
+        region = selectors.office_region(request.auth)
     round_ = services.open_round(
         actor=request.auth,
         kind=_kind(payload.kind),
@@ -230,13 +229,6 @@ def open_round(request, payload: RoundIn):
         **payload.dict(exclude={"kind", "region_id"}),
     )
     return Status(201, round_)
-
-
-def _own_region(user) -> Region | None:
-    paths = scopes.admin_region_paths(user)
-    if "/" in paths:
-        return Region.objects.filter(parent__isnull=True).first()
-    return Region.objects.filter(path__in=paths).order_by("path").first()
 
 
 @router.get("/nomination-rounds/{round_id}", response=RoundOut)

@@ -8,8 +8,9 @@ from django.db.models import Count, Q, QuerySet
 
 from zhiyuan.accounts import scopes
 from zhiyuan.honours.models import Award, AwardKind, Nomination, NominationRound
+from zhiyuan.places.models import Region
 from zhiyuan.teams.models import Team
-from zhiyuan.teams.selectors import managed_team_paths
+from zhiyuan.teams.selectors import managed_team_paths, managed_teams
 
 AWARDEE_RELATED = (
     "kind",
@@ -130,3 +131,22 @@ def nominations_for(user, round_: NominationRound) -> QuerySet[Nomination]:
     if scopes.administers_region(user, round_.region):
         return qs
     return qs.filter(scopes.administered(user, team="nominating_team__path"))
+
+
+def office_region(user) -> Region | None:
+    """The broadest region the user runs as an office (a superuser: the first district)."""
+    paths = scopes.admin_region_paths(user)
+    if "/" in paths:
+        return Region.objects.filter(parent__isnull=True).order_by("path").first()
+    return Region.objects.filter(path__in=paths).order_by("path").first()
+
+
+def nominating_teams(user, round_: NominationRound) -> list[Team]:
+    """The active teams the user manages in an open round's region: those they may nominate for."""
+    if not round_.is_open:
+        return []
+    return list(
+        managed_teams(user)
+        .filter(scopes.within("region__path", round_.region.path), status=Team.Status.ACTIVE)
+        .order_by("path")[:200]
+    )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.honours import rules as candidate_rules
 from zhiyuan.honours.access import may_decide, may_run
@@ -89,7 +90,7 @@ def find_awardee(awardee_type: str, identifier) -> object:
         AwardeeType.STATION: (Station, _("No station has this number.")),
     }[AwardeeType(awardee_type)]
     related = {Team: ["region"], Project: ["organiser__region"], Station: ["region"]}[model]
-    found = model.objects.select_related(*related).filter(pk=int(text)).first()
+    found = model._default_manager.select_related(*related).filter(pk=int(text)).first()
     if found is None:
         raise ValidationFailed({"awardee": [message]})
     check_awardee(awardee_type, found)
@@ -152,7 +153,7 @@ def _awardee_fields(awardee) -> dict:
 
 
 def create_kind(
-    *, actor, code: str, name: str, awardee_type: str, description: str = ""
+    *, actor: User, code: str, name: str, awardee_type: str, description: str = ""
 ) -> AwardKind:
     if not scopes.is_district_admin(actor):
         raise NotOfficeAdmin()
@@ -194,7 +195,7 @@ def _check_year(errors: dict, year, field: str = "year") -> None:
 
 def create_award(
     *,
-    actor,
+    actor: User,
     kind: AwardKind,
     awardee,
     level: str,
@@ -251,7 +252,7 @@ def create_award(
         raise AlreadyAwarded(field="awardee") from None
 
 
-def withdraw_award(*, actor, award: Award, reason: str) -> Award:
+def withdraw_award(*, actor: User, award: Award, reason: str) -> Award:
     """Take an award off the roll (made in error, or revoked); the row stays with the reason."""
     if not scopes.administers_region(actor, award.region):
         raise NotOfficeAdmin()
@@ -270,14 +271,14 @@ def withdraw_award(*, actor, award: Award, reason: str) -> Award:
 # --- rounds ----------------------------------------------------------------------------------
 
 
-def _check_runs(actor, round_: NominationRound) -> None:
+def _check_runs(actor: User, round_: NominationRound) -> None:
     if not may_run(actor, round_):
         raise NotOfficeAdmin()
 
 
 def open_round(
     *,
-    actor,
+    actor: User,
     kind: AwardKind,
     year: int,
     level: str,
@@ -325,7 +326,7 @@ def _lock_open_round(round_: NominationRound) -> NominationRound:
     return row
 
 
-def propose_candidates(*, actor, round: NominationRound) -> int:
+def propose_candidates(*, actor: User, round: NominationRound) -> int:
     """Shortlist the candidates the rules find; those already in the round (or removed from
     it by the admin) stay as they are. Returns how many were added."""
     _check_runs(actor, round)
@@ -367,7 +368,7 @@ def _in_region(row: NominationRound, awardee) -> None:
         raise ValidationFailed({"awardee": [_("The candidate is outside this round's region.")]})
 
 
-def add_candidate(*, actor, round: NominationRound, awardee, reason: str) -> Nomination:
+def add_candidate(*, actor: User, round: NominationRound, awardee, reason: str) -> Nomination:
     """The office adds a candidate to the shortlist by hand, saying why."""
     _check_runs(actor, round)
     check_awardee(round.kind.awardee_type, awardee)
@@ -405,7 +406,9 @@ def _in_team(team: Team, awardee) -> bool:
     return awardee.managing_team_id is not None and awardee.managing_team.path.startswith(team.path)
 
 
-def nominate(*, actor, round: NominationRound, team: Team, awardee, reason: str) -> Nomination:
+def nominate(
+    *, actor: User, round: NominationRound, team: Team, awardee, reason: str
+) -> Nomination:
     """A team's admin puts forward one of its members, sub-teams, projects or stations; the
     nomination waits for the admin of the team above."""
     if not may_manage(actor, team):
@@ -447,7 +450,7 @@ def nominate(*, actor, round: NominationRound, team: Team, awardee, reason: str)
         raise AlreadyNominated(field="awardee") from None
 
 
-def _lock_pending(actor, nomination: Nomination) -> Nomination:
+def _lock_pending(actor: User, nomination: Nomination) -> Nomination:
     _lock_open_round(nomination.round)
     row = (
         Nomination.objects.select_for_update(of=("self",))
@@ -463,7 +466,7 @@ def _lock_pending(actor, nomination: Nomination) -> Nomination:
     return row
 
 
-def approve_nomination(*, actor, nomination: Nomination, note: str = "") -> Nomination:
+def approve_nomination(*, actor: User, nomination: Nomination, note: str = "") -> Nomination:
     if not may_decide(actor, nomination):
         raise NotNextLevelUp()
     with transaction.atomic():
@@ -476,7 +479,7 @@ def approve_nomination(*, actor, nomination: Nomination, note: str = "") -> Nomi
     return row
 
 
-def reject_nomination(*, actor, nomination: Nomination, reason: str) -> Nomination:
+def reject_nomination(*, actor: User, nomination: Nomination, reason: str) -> Nomination:
     if not may_decide(actor, nomination):
         raise NotNextLevelUp()
     if not (reason or "").strip():
@@ -490,7 +493,7 @@ def reject_nomination(*, actor, nomination: Nomination, reason: str) -> Nominati
     return row
 
 
-def remove_candidate(*, actor, nomination: Nomination, reason: str) -> Nomination:
+def remove_candidate(*, actor: User, nomination: Nomination, reason: str) -> Nomination:
     """The office takes a candidate off the shortlist, saying why; the row stays."""
     _check_runs(actor, nomination.round)
     if not (reason or "").strip():
@@ -508,7 +511,7 @@ def remove_candidate(*, actor, nomination: Nomination, reason: str) -> Nominatio
 
 
 def finalise_round(
-    *, actor, round: NominationRound, awarded_on: dt.date | None = None
+    *, actor: User, round: NominationRound, awarded_on: dt.date | None = None
 ) -> list[Award]:
     """Close the round: every shortlisted candidate receives the award, published on the roll.
 

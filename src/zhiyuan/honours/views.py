@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import DomainError, ValidationFailed
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
@@ -19,9 +17,6 @@ from zhiyuan.honours import access, selectors, services
 from zhiyuan.honours.forms import AwardForm, CandidateForm, KindForm, RollFilterForm, RoundForm
 from zhiyuan.honours.models import Nomination
 from zhiyuan.honours.rules import DEFAULT_RULES, RULE_LABELS
-from zhiyuan.places.models import Region
-from zhiyuan.teams.models import Team
-from zhiyuan.teams.selectors import managed_teams
 
 
 def honour_roll(request):
@@ -47,14 +42,13 @@ def honour_roll(request):
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "is_office_admin": scopes.is_district_admin(request.user),
+            "is_office_admin": access.is_office_admin(request.user),
         },
     )
 
 
 def _office_only(request) -> None:
-    if not scopes.is_district_admin(request.user):
-        raise DjangoPermissionDenied(_("Only office admins may do this."))
+    get_or_page_error(access.check_office, request.user)
 
 
 @login_required
@@ -125,15 +119,8 @@ def round_list(request):
     return render(
         request,
         "honours/rounds.html",
-        {"rounds": rounds, "is_office_admin": scopes.is_district_admin(request.user)},
+        {"rounds": rounds, "is_office_admin": access.is_office_admin(request.user)},
     )
-
-
-def _office_region(user) -> Region | None:
-    paths = scopes.admin_region_paths(user)
-    if "/" in paths:
-        return Region.objects.filter(parent__isnull=True).order_by("path").first()
-    return Region.objects.filter(path__in=paths).order_by("path").first()
 
 
 @login_required
@@ -148,7 +135,7 @@ def round_create(request):
                 kind=data["kind"],
                 year=data["year"],
                 level=data["level"],
-                region=_office_region(request.user),
+                region=selectors.office_region(request.user),
                 awarding_body=data["awarding_body"],
                 deadline=data["deadline"],
                 rules=form.rules(data["kind"].awardee_type),
@@ -166,21 +153,11 @@ def round_create(request):
     )
 
 
-def _nominating_teams(user, round_) -> list[Team]:
-    if not round_.is_open:
-        return []
-    return list(
-        managed_teams(user)
-        .filter(scopes.within("region__path", round_.region.path), status=Team.Status.ACTIVE)
-        .order_by("path")[:200]
-    )
-
-
 @login_required
 def round_detail(request, round_id: int, form: CandidateForm | None = None):
     round_ = get_or_page_error(access.round_for, request.user, round_id)
     runs = access.may_run(request.user, round_)
-    teams = _nominating_teams(request.user, round_)
+    teams = selectors.nominating_teams(request.user, round_)
     nominations = list(selectors.nominations_for(request.user, round_))
     for row in nominations:
         row.may_decide = row.is_pending and access.may_decide(request.user, row)
@@ -220,7 +197,7 @@ def round_propose(request, round_id: int):
 def round_nominate(request, round_id: int):
     round_ = get_or_page_error(access.round_for, request.user, round_id)
     runs = access.may_run(request.user, round_)
-    teams = _nominating_teams(request.user, round_)
+    teams = selectors.nominating_teams(request.user, round_)
     form = CandidateForm(request.POST, teams=teams, office=runs)
     if form.is_valid():
         data = form.cleaned_data

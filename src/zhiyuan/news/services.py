@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.news.access import may_edit, may_publish
 from zhiyuan.news.images import check_cover
@@ -89,7 +90,7 @@ def _set_links(article: Article, links: dict[str, list]) -> None:
 
 def create_article(
     *,
-    actor,
+    actor: User,
     column: Column | None,
     title: str,
     body: str,
@@ -113,7 +114,7 @@ def create_article(
         if region is None or not scopes.administers_region(actor, region):
             raise PermissionDenied(_("Only office admins of this region may write its articles."))
     body = sanitise(body)
-    links = {
+    links: dict[str, list] = {
         "projects": list(projects),
         "teams": list(teams),
         "volunteers": list(volunteers),
@@ -145,7 +146,7 @@ def create_article(
     return article
 
 
-def update_article(*, actor, article: Article, **changes) -> Article:
+def update_article(*, actor: User, article: Article, **changes) -> Article:
     """Change the text, column or links; keys: column, title, summary, body and LINK_FIELDS."""
     if not may_edit(actor, article):
         raise PermissionDenied(_("You may not edit this article."))
@@ -165,7 +166,7 @@ def update_article(*, actor, article: Article, **changes) -> Article:
     errors.update(_link_errors(links))
     if errors:
         raise ValidationFailed(errors)
-    fields = []
+    fields: list[str] = []
     for name in ("column", "title", "summary"):
         if name in changes:
             value = changes[name].strip() if isinstance(changes[name], str) else changes[name]
@@ -194,7 +195,7 @@ def _store_cover(article: Article, checked) -> None:
         transaction.on_commit(lambda: storage.delete(old))
 
 
-def set_cover(*, actor, article: Article, upload) -> Article:
+def set_cover(*, actor: User, article: Article, upload) -> Article:
     """Replace the cover with a checked, re-encoded image."""
     if not may_edit(actor, article):
         raise PermissionDenied(_("You may not edit this article."))
@@ -204,12 +205,12 @@ def set_cover(*, actor, article: Article, upload) -> Article:
     return article
 
 
-def remove_cover(*, actor, article: Article) -> Article:
+def remove_cover(*, actor: User, article: Article) -> Article:
     if not may_edit(actor, article):
         raise PermissionDenied(_("You may not edit this article."))
     if not article.cover:
         return article
-    old, storage = article.cover.name, article.cover.storage
+    old, storage = article.cover.name or "", article.cover.storage
     article.cover = ""
     article.cover_width = article.cover_height = None
     article.cover_type = ""
@@ -221,7 +222,7 @@ def remove_cover(*, actor, article: Article) -> Article:
     return article
 
 
-def publish_article(*, actor, article: Article) -> Article:
+def publish_article(*, actor: User, article: Article) -> Article:
     """Draft or withdrawn → published; the first publication date is kept on republishing."""
     if not may_publish(actor, article):
         raise PermissionDenied(_("Only office admins of the article's region may publish it."))
@@ -234,7 +235,7 @@ def publish_article(*, actor, article: Article) -> Article:
     return article
 
 
-def unpublish_article(*, actor, article: Article) -> Article:
+def unpublish_article(*, actor: User, article: Article) -> Article:
     """Published → withdrawn: off the public site, its reprints stay recorded."""
     if not may_publish(actor, article):
         raise PermissionDenied(_("Only office admins of the article's region may withdraw it."))
@@ -249,7 +250,7 @@ def unpublish_article(*, actor, article: Article) -> Article:
 
 
 def record_reprint(
-    *, actor, article: Article, site_name: str, url: str, reprinted_on: dt.date | None
+    *, actor: User, article: Article, site_name: str, url: str, reprinted_on: dt.date | None
 ) -> Reprint:
     """An outside site reprinted a published article (once per address)."""
     if not may_publish(actor, article):
@@ -296,7 +297,7 @@ def record_reprint(
         ) from None
 
 
-def delete_reprint(*, actor, reprint: Reprint) -> None:
+def delete_reprint(*, actor: User, reprint: Reprint) -> None:
     if not may_publish(actor, reprint.article):
         raise PermissionDenied(_("Only office admins of the article's region record reprints."))
     reprint.delete()
@@ -305,7 +306,7 @@ def delete_reprint(*, actor, reprint: Reprint) -> None:
 # Columns --------------------------------------------------------------------------------
 
 
-def create_column(*, actor, code: str, name: str, description: str = "") -> Column:
+def create_column(*, actor: User, code: str, name: str, description: str = "") -> Column:
     """A new column; district-wide, so only admins of a whole district may add one."""
     if not Region.objects.filter(parent=None).exists() or not any(
         scopes.administers_region(actor, region) for region in Region.objects.filter(parent=None)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from zhiyuan.accounts.models import User
 from zhiyuan.core import crypto
 from zhiyuan.notifications.models import Message
 
@@ -86,7 +87,7 @@ def _enqueue(ids: list[int]) -> None:
     deliver_messages.enqueue(ids)
 
 
-def mark_read(*, actor, message_ids: Iterable[int] | None = None) -> int:
+def mark_read(*, actor: User, message_ids: Iterable[int] | None = None) -> int:
     qs = Message.objects.filter(recipient=actor, channel=Message.Channel.SITE, read_at__isnull=True)
     if message_ids is not None:
         qs = qs.filter(pk__in=list(message_ids))

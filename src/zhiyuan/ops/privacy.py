@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
-from zhiyuan.accounts.models import ApiToken, AuditEvent, RoleGrant
+from zhiyuan.accounts.models import ApiToken, AuditEvent, RoleGrant, User
 from zhiyuan.accounts.services import record_reveal
 from zhiyuan.core.crypto import DecryptionError
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -181,7 +181,7 @@ def export_volunteer(volunteer: Volunteer) -> dict:
     return data
 
 
-def export_for(*, actor, volunteer: Volunteer, reason: str = "", ip_address=None) -> dict:
+def export_for(*, actor: User, volunteer: Volunteer, reason: str = "", ip_address=None) -> dict:
     """The export, for the volunteer themselves or an office admin of their region; audited."""
     if not may_export(actor, volunteer):
         raise PermissionDenied(
@@ -259,7 +259,7 @@ def _scrub_account(user) -> int:
     return deleted
 
 
-def anonymise_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Anonymisation:
+def anonymise_volunteer(*, actor: User, volunteer: Volunteer, reason: str) -> Anonymisation:
     """Erase the person behind `volunteer`, keeping their service in the statistics.
 
     Irreversible. Takes the volunteer's row lock first, so a check-in or a sign-up

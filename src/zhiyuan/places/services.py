@@ -8,20 +8,21 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
 
 CODE_RE = re.compile(r"^\d{6,12}$")
 
 
-def _check_may_administer(actor, region: Region | None) -> None:
+def _check_may_administer(actor: User, region: Region | None) -> None:
     allowed = actor.is_superuser if region is None else scopes.administers_region(actor, region)
     if not allowed:
         raise PermissionDenied(_("Only an administrator of this region may change it."))
 
 
 def create_region(
-    *, actor, code: str, name: str, level: str, parent: Region | None, population: int = 0
+    *, actor: User, code: str, name: str, level: str, parent: Region | None, population: int = 0
 ) -> Region:
     """Add a region under `parent` (a district needs no parent and only a superuser adds one)."""
     _check_may_administer(actor, parent)
@@ -36,12 +37,12 @@ def create_region(
         errors["level"] = [_("Unknown region level.")]
     elif parent is None and level != Region.Level.DISTRICT:
         errors["parent"] = [_("A subdistrict or community needs a parent region.")]
-    elif parent is not None and Region.CHILD_LEVEL.get(parent.level) != level:
+    elif parent is not None and Region.CHILD_LEVEL.get(Region.Level(parent.level)) != level:
         errors["level"] = [
             _("A %(parent)s can only contain a %(child)s.")
             % {
                 "parent": parent.get_level_display(),
-                "child": Region.Level(Region.CHILD_LEVEL[parent.level]).label
+                "child": Region.Level(Region.CHILD_LEVEL[Region.Level(parent.level)]).label
                 if parent.level in Region.CHILD_LEVEL
                 else "—",
             }
@@ -60,7 +61,7 @@ def create_region(
 
 
 def update_region(
-    *, actor, region: Region, name: str | None = None, population: int | None = None
+    *, actor: User, region: Region, name: str | None = None, population: int | None = None
 ) -> Region:
     """Rename a region or set its population; its code and place in the tree stay fixed."""
     _check_may_administer(actor, region)

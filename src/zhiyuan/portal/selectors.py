@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
@@ -21,7 +22,8 @@ NEARBY_BOX_DEGREES = 0.1
 
 def headline_counts() -> dict[str, int]:
     """Teams, stations and published projects, cached with the coverage figures."""
-    return cache.get_or_set("portal:headline-counts", _count_headline, HEADLINE_CACHE_SECONDS)
+    counts = cache.get_or_set("portal:headline-counts", _count_headline, HEADLINE_CACHE_SECONDS)
+    return cast(dict[str, int], counts)
 
 
 def _count_headline() -> dict[str, int]:

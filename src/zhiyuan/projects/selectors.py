@@ -159,7 +159,7 @@ def project_shifts(project: Project, volunteer=None, filters: ShiftFilter | None
     if filters.region_id:
         region = Region.objects.filter(pk=filters.region_id).only("path").first()
         qs = (
-            qs.filter(activity__station__region__path__startswith=region.path)
+            qs.filter(scopes.within("activity__station__region__path", region.path))
             if region
             else qs.none()
         )
@@ -211,7 +211,9 @@ def project_shifts(project: Project, volunteer=None, filters: ShiftFilter | None
             far=Case(
                 When(activity__station__region_id=volunteer.community_id, then=Value(0)),
                 When(
-                    activity__station__region__path__startswith=parent.path if parent else "-",
+                    scopes.within("activity__station__region__path", parent.path)
+                    if parent
+                    else Q(pk__in=[]),
                     then=Value(1),
                 ),
                 default=Value(2),

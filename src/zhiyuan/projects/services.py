@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import Actor, User
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.eligibility import unmet_conditions
@@ -52,7 +53,7 @@ class AlreadySignedUp(Conflict):
     default_message = _("You are already signed up for this shift.")
 
 
-def _check_organiser(actor, project: Project) -> None:
+def _check_organiser(actor: User, project: Project) -> None:
     if not may_organise(actor, project):
         raise PermissionDenied(_("Only admins of the organising team may do this."))
 
@@ -79,7 +80,7 @@ def _project_errors(*, name, category, starts_on, ends_on) -> dict:
 
 def create_project(
     *,
-    actor,
+    actor: User,
     name: str,
     category: Category | None,
     organiser: Team,
@@ -111,7 +112,7 @@ def create_project(
     )
 
 
-def update_project(*, actor, project: Project, **changes) -> Project:
+def update_project(*, actor: User, project: Project, **changes) -> Project:
     _check_organiser(actor, project)
     allowed = {
         "name",
@@ -145,7 +146,7 @@ def update_project(*, actor, project: Project, **changes) -> Project:
     return project
 
 
-def publish_project(*, actor, project: Project) -> Project:
+def publish_project(*, actor: User, project: Project) -> Project:
     _check_organiser(actor, project)
     if project.state != Project.State.DRAFT:
         raise Conflict(_("Only a draft can be published."))
@@ -155,7 +156,7 @@ def publish_project(*, actor, project: Project) -> Project:
     return project
 
 
-def close_project(*, actor, project: Project) -> Project:
+def close_project(*, actor: User, project: Project) -> Project:
     _check_organiser(actor, project)
     if project.state != Project.State.PUBLISHED:
         raise Conflict(_("Only a published project can be closed."))
@@ -189,7 +190,7 @@ def _activity_errors(project, *, title, station, address, starts_at, ends_at) ->
 
 def create_activity(
     *,
-    actor,
+    actor: User,
     project: Project,
     title: str,
     starts_at: dt.datetime,
@@ -239,7 +240,7 @@ def _tell(signups: Iterable[SignUp], *, kind: str, subject, body_for, key: str) 
 
 def update_activity(
     *,
-    actor,
+    actor: User,
     activity: Activity,
     title=None,
     starts_at=None,
@@ -252,23 +253,22 @@ def update_activity(
     _check_organiser(actor, activity.project)
     if activity.is_cancelled:
         raise Conflict(_("This activity is cancelled."))
+    starts = activity.starts_at if starts_at is None else starts_at
+    ends = activity.ends_at if ends_at is None else ends_at
     new = {
         "title": activity.title if title is None else title,
-        "starts_at": activity.starts_at if starts_at is None else starts_at,
-        "ends_at": activity.ends_at if ends_at is None else ends_at,
+        "starts_at": starts,
+        "ends_at": ends,
         "station": activity.station if station is None else station,
         "address": activity.address if address is None else address,
     }
     errors = _activity_errors(activity.project, **new)
-    moved = (new["starts_at"], new["ends_at"]) != (activity.starts_at, activity.ends_at)
+    moved = (starts, ends) != (activity.starts_at, activity.ends_at)
     if moved:
-        delta_start = new["starts_at"] - activity.starts_at
-        delta_end = new["ends_at"] - activity.ends_at
+        delta_start = starts - activity.starts_at
+        delta_end = ends - activity.ends_at
         for shift in activity.shifts.all():
-            if not (
-                new["starts_at"] <= shift.starts_at + delta_start
-                and shift.ends_at + delta_end <= new["ends_at"]
-            ):
+            if not (starts <= shift.starts_at + delta_start and shift.ends_at + delta_end <= ends):
                 errors["starts_at"] = [gettext("A shift would fall outside the activity.")]
                 break
     if errors:
@@ -306,7 +306,7 @@ def update_activity(
     return activity
 
 
-def cancel_activity(*, actor, activity: Activity, reason: str) -> Activity:
+def cancel_activity(*, actor: User, activity: Activity, reason: str) -> Activity:
     """Cancel one activity and its shifts; everyone signed up is told why."""
     _check_organiser(actor, activity.project)
     reason = (reason or "").strip()
@@ -388,7 +388,7 @@ def _template_errors(template) -> tuple[dict, list[tuple[str, int, list[Skill], 
 
 def create_series(
     *,
-    actor,
+    actor: User,
     project: Project,
     title: str,
     frequency: str,
@@ -487,7 +487,7 @@ def create_series(
 
 def create_shift(
     *,
-    actor,
+    actor: User,
     activity: Activity,
     role: str,
     starts_at: dt.datetime,
@@ -527,7 +527,7 @@ def create_shift(
     return shift
 
 
-def set_capacity(*, actor, shift: Shift, capacity: int) -> Shift:
+def set_capacity(*, actor: User, shift: Shift, capacity: int) -> Shift:
     """Change a shift's capacity; new places go to the waitlist in order."""
     _check_organiser(actor, shift.activity.project)
     if capacity is None or capacity < 1:
@@ -560,7 +560,7 @@ def register_presence_check(check: Callable[[int, int], bool]) -> None:
     _presence_checks.append(check)
 
 
-def _volunteer_of(actor) -> Volunteer:
+def _volunteer_of(actor: Actor) -> Volunteer:
     volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
     if volunteer is None:
         raise PermissionDenied(_("Register as a volunteer first."))
@@ -579,7 +579,7 @@ def _check_open(shift: Shift) -> None:
         raise ShiftUnavailable(_("This shift has already started."))
 
 
-def sign_up(*, actor, shift: Shift) -> SignUp:
+def sign_up(*, actor: User, shift: Shift) -> SignUp:
     """Take a place, or a place on the waitlist when the shift is full.
 
     Locks, in this order: the volunteer's row, then the shift's row. Holding the first,
@@ -591,7 +591,7 @@ def sign_up(*, actor, shift: Shift) -> SignUp:
     return _take_place(volunteer=_volunteer_of(actor), shift=shift)
 
 
-def sign_up_for(*, actor, shift: Shift, volunteer: Volunteer) -> SignUp:
+def sign_up_for(*, actor: User, shift: Shift, volunteer: Volunteer) -> SignUp:
     """An organiser of the project signs a volunteer up on their behalf (a confirmed matching
     proposal: most roster volunteers have no account); every rule of `sign_up` applies and
     the volunteer is told, by SMS when they have no account."""
@@ -694,7 +694,7 @@ def _promote(shift: Shift) -> list[SignUp]:
     return promoted
 
 
-def cancel_signup(*, actor, signup: SignUp) -> SignUp:
+def cancel_signup(*, actor: User, signup: SignUp) -> SignUp:
     """The volunteer withdraws; the first on the waitlist takes the place."""
     volunteer = _volunteer_of(actor)
     if signup.volunteer_id != volunteer.pk:
@@ -731,7 +731,7 @@ def withdraw_signup(*, signup: SignUp, note: str) -> SignUp:
     return _release(signup, to=SignUp.State.REMOVED, note=note)
 
 
-def remove_signup(*, actor, signup: SignUp, reason: str) -> SignUp:
+def remove_signup(*, actor: User, signup: SignUp, reason: str) -> SignUp:
     _check_organiser(actor, signup.shift.activity.project)
     reason = (reason or "").strip()
     if len(reason) < 2:
@@ -739,7 +739,7 @@ def remove_signup(*, actor, signup: SignUp, reason: str) -> SignUp:
     return _release(signup, to=SignUp.State.REMOVED, note=reason)
 
 
-def confirm_signup(*, actor, signup: SignUp) -> SignUp:
+def confirm_signup(*, actor: User, signup: SignUp) -> SignUp:
     """The organiser confirms someone from the waitlist, if a place is free."""
     _check_organiser(actor, signup.shift.activity.project)
     with transaction.atomic():
@@ -761,7 +761,7 @@ def confirm_signup(*, actor, signup: SignUp) -> SignUp:
     return row
 
 
-def mark_no_show(*, actor, signup: SignUp) -> SignUp:
+def mark_no_show(*, actor: User, signup: SignUp) -> SignUp:
     _check_organiser(actor, signup.shift.activity.project)
     with transaction.atomic():
         row = SignUp.objects.select_for_update().select_related("shift").get(pk=signup.pk)
@@ -807,7 +807,9 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
     return len(signups)
 
 
-def create_category(*, actor, code: str, name: str, parent: Category | None = None) -> Category:
+def create_category(
+    *, actor: User, code: str, name: str, parent: Category | None = None
+) -> Category:
     if not scopes.is_district_admin(actor):
         raise PermissionDenied(_("Only the district office may add categories."))
     code, name = (code or "").strip().lower(), (name or "").strip()

@@ -21,17 +21,22 @@ from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
 from zhiyuan.teams.selectors import managed_team_paths
 
-MODELS = {"region": Region, "team": Team, "station": Station}
+MODELS: dict[str, type[Region] | type[Team] | type[Station]] = {
+    "region": Region,
+    "team": Team,
+    "station": Station,
+}
 
 
 def may_see(user, scope: Scope) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    if scope.kind == "region":
-        return scopes.administers_region(user, scope.obj)
-    if scope.kind == "team":
-        return may_manage_team(user, scope.obj)
-    return may_manage_station(user, scope.obj)
+    obj = scope.obj
+    if isinstance(obj, Region):
+        return scopes.administers_region(user, obj)
+    if isinstance(obj, Team):
+        return may_manage_team(user, obj)
+    return may_manage_station(user, obj)
 
 
 def scope_for(user, kind: str, pk) -> Scope:
@@ -102,7 +107,7 @@ def scope_choices(user) -> list[Scope]:
 
 def check_may_freeze(user, scope: Scope) -> None:
     """Freezing figures is for the district office over the scope's region."""
-    region = scope.obj if scope.kind == "region" else scope.obj.region
+    region = scope.obj if isinstance(scope.obj, Region) else scope.obj.region
     if not scopes.administers_region(user, region):
         raise PermissionDenied(_("Only the district office may freeze or unfreeze figures."))
 

@@ -32,7 +32,7 @@ class TopRow(Schema):
     person_times: int
 
 
-PROVIDED = ("helpdesk_", "honours_", "news_", "training_")
+PROVIDED = ("helpdesk_", "honours_", "news_", "training_", "feedback_")
 FLOATS = {"volunteers_per_resident", "helpdesk_average_rating", "helpdesk_help_hours"}
 
 
@@ -48,7 +48,7 @@ def _figure_type(key: str):
         return dict[str, float]
     if "_by_" in key or key == "star_distribution":
         return dict[str, int]
-    if key.startswith("hours_") or key.endswith("_hours") or key in FLOATS:
+    if key.startswith("hours_") or key.endswith(("_hours", "_score", "_days")) or key in FLOATS:
         return float
     if key == "one_in_every":
         return int | None

@@ -56,6 +56,12 @@ SUBMITTED_IN = _("Help requests submitted within the period.")
 AWARDED_IN = _("Published awards dated within the period.")
 PUBLISHED_IN = _("Articles published, and reprints made, within the period.")
 TRAINED_IN = _("Scheduled training sessions starting within the period, and their enrolments.")
+RATED_IN = _("Ratings given within the period.")
+COMPLAINTS_FILED_IN = _("Complaints filed within the period, by their status today.")
+COMPLAINTS_CLOSED_IN = _("Complaints resolved or dismissed within the period.")
+COMPLAINTS_OVERDUE = _(
+    "Complaints still open whose deadline passed before the end of the period (or today)."
+)
 RECIPIENTS_BY_END = _("Active service recipients registered before the end of the period.")
 
 # Which rows belong to a scope.
@@ -768,6 +774,92 @@ _DEFINITIONS = [
         _("Articles published per column."),
         PUBLISHED_IN,
         PROVIDED_REGION,
+    ),
+    Definition(
+        "feedback_activity_ratings",
+        _("Activity ratings"),
+        ITEMS,
+        _("Volunteers' ratings of activities and their organisers."),
+        RATED_IN,
+        PROVIDED_REGION,
+        additive=True,
+    ),
+    Definition(
+        "feedback_activity_score",
+        _("Average activity rating"),
+        RATIO,
+        _("Volunteers' average rating of the activities (1–5)."),
+        RATED_IN,
+        PROVIDED_REGION,
+    ),
+    Definition(
+        "feedback_team_score",
+        _("Average organiser rating"),
+        RATIO,
+        _("Volunteers' average rating of the organising teams (1–5)."),
+        RATED_IN,
+        PROVIDED_REGION,
+    ),
+    Definition(
+        "feedback_service_ratings",
+        _("Service ratings"),
+        ITEMS,
+        _("Organisers' ratings of volunteers' service."),
+        RATED_IN,
+        PROVIDED_REGION,
+        additive=True,
+    ),
+    Definition(
+        "feedback_service_score",
+        _("Average service rating"),
+        RATIO,
+        _("Organisers' average rating of volunteers' service (1–5)."),
+        RATED_IN,
+        PROVIDED_REGION,
+    ),
+    Definition(
+        "feedback_complaints_filed",
+        _("Complaints filed"),
+        ITEMS,
+        _("Complaints about a volunteer, team, project or station."),
+        COMPLAINTS_FILED_IN,
+        PROVIDED_REGION,
+        additive=True,
+    ),
+    Definition(
+        "feedback_complaints_by_status",
+        _("Complaints by status"),
+        ITEMS,
+        _("Complaints filed, per their status today."),
+        COMPLAINTS_FILED_IN,
+        PROVIDED_REGION,
+        additive=True,
+    ),
+    Definition(
+        "feedback_complaints_closed",
+        _("Complaints closed"),
+        ITEMS,
+        _("Complaints resolved or dismissed."),
+        COMPLAINTS_CLOSED_IN,
+        PROVIDED_REGION,
+        additive=True,
+    ),
+    Definition(
+        "feedback_complaint_days",
+        _("Days to close a complaint"),
+        _("days"),
+        _("Average days from filing to closing, for the complaints closed."),
+        COMPLAINTS_CLOSED_IN,
+        PROVIDED_REGION,
+    ),
+    Definition(
+        "feedback_complaints_overdue",
+        _("Complaints overdue"),
+        ITEMS,
+        _("Open complaints past their deadline."),
+        COMPLAINTS_OVERDUE,
+        PROVIDED_REGION,
+        additive=True,
     ),
 ]
 

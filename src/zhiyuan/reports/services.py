@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zhiyuan.reports import access, wording, yearly
 from zhiyuan.reports.models import ReportFile, ReportTemplate, Snapshot
@@ -15,7 +16,7 @@ from zhiyuan.reports.scope import Scope
 from zhiyuan.reports.statistics import check_period, compute
 
 
-def freeze(*, actor, scope: Scope, start: dt.date, end: dt.date) -> Snapshot:
+def freeze(*, actor: User, scope: Scope, start: dt.date, end: dt.date) -> Snapshot:
     """Store the live figures of a closed period; compute() answers from them from now on."""
     access.check_may_freeze(actor, scope)
     check_period(start, end)
@@ -31,14 +32,14 @@ def freeze(*, actor, scope: Scope, start: dt.date, end: dt.date) -> Snapshot:
         raise Conflict(_("These figures are already frozen."), code="already_frozen") from None
 
 
-def unfreeze(*, actor, scope: Scope, start: dt.date, end: dt.date) -> None:
+def unfreeze(*, actor: User, scope: Scope, start: dt.date, end: dt.date) -> None:
     access.check_may_freeze(actor, scope)
     deleted, _rows = Snapshot.objects.filter(scope_key=scope.key, start=start, end=end).delete()
     if not deleted:
         raise NotFound(_("These figures are not frozen."))
 
 
-def save_wording(*, actor, texts: dict[str, str]) -> ReportTemplate:
+def save_wording(*, actor: User, texts: dict[str, str]) -> ReportTemplate:
     """Replace the report's wording; a text with an unknown placeholder changes nothing."""
     access.check_may_edit_wording(actor)
     fields = ("title", *ReportTemplate.SECTIONS)
@@ -56,7 +57,7 @@ def save_wording(*, actor, texts: dict[str, str]) -> ReportTemplate:
     return template
 
 
-def reset_wording(*, actor) -> ReportTemplate:
+def reset_wording(*, actor: User) -> ReportTemplate:
     return save_wording(actor=actor, texts={"title": wording.DEFAULT_TITLE, **wording.DEFAULT})
 
 
@@ -70,7 +71,7 @@ def check_year(year) -> int:
     return year
 
 
-def request_report(*, actor, scope: Scope, year) -> ReportFile:
+def request_report(*, actor: User, scope: Scope, year) -> ReportFile:
     """Queue the yearly report's generation; the file is kept for download when done."""
     from zhiyuan.reports.tasks import generate_report
 

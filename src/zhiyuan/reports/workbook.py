@@ -81,7 +81,7 @@ def build(f: Figures) -> bytes:
     provided = sorted(
         k
         for k, v in f.data.items()
-        if k.split("_")[0] in ("helpdesk", "honours", "news", "training")
+        if k.split("_")[0] in ("helpdesk", "honours", "news", "training", "feedback")
         and not isinstance(v, dict | list)
     )
     for key in [*HEADLINE, *provided]:

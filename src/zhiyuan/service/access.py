@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import NotFound
+from zhiyuan.places.models import Region
 from zhiyuan.service.models import CorrectionRequest, ServiceRecord
 from zhiyuan.teams.access import may_manage
+from zhiyuan.teams.models import Team
+
+
+def may_enter_outside_shift(user, team: Team, region: Region) -> bool:
+    """Hours given outside a shift: the admins of the team that served, or the office of the
+    region where the service was given."""
+    return may_manage(user, team) or scopes.administers_region(user, region)
 
 
 def record_for(user, record_id) -> ServiceRecord:

@@ -17,13 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.accounts.models import Actor, User
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.places import geo
+from zhiyuan.places.models import Region
 from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.models import Shift, SignUp
+from zhiyuan.service import access
 from zhiyuan.service.models import Attendance, CorrectionRequest, HoursTotal, ServiceRecord
 from zhiyuan.stations.models import Station
 from zhiyuan.teams.access import may_manage as may_manage_team
+from zhiyuan.teams.models import Team
 from zhiyuan.volunteers.models import Volunteer
 
 HOUR = Decimal("0.01")
@@ -58,7 +62,7 @@ def refresh_total(volunteer_id: int) -> HoursTotal:
     return row
 
 
-def _volunteer_of(actor) -> Volunteer:
+def _volunteer_of(actor: Actor) -> Volunteer:
     volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
     if volunteer is None or not volunteer.is_active:
         raise PermissionDenied(_("Only active volunteers can check in."))
@@ -141,7 +145,7 @@ def _scan_time(scanned_at: dt.datetime | None, received: dt.datetime) -> dt.date
 
 def scan(
     *,
-    actor,
+    actor: User,
     token: str,
     position=None,
     now: dt.datetime | None = None,
@@ -241,7 +245,7 @@ def _check_in(
     shift,
     *,
     station,
-    actor,
+    actor: User,
     method,
     now,
     distance=None,
@@ -270,7 +274,7 @@ def _check_in(
 
 
 def _check_out(
-    attendance: Attendance, *, actor, position, now, station=None, auto=False
+    attendance: Attendance, *, actor: User, position, now, station=None, auto=False
 ) -> Attendance:
     fields = ["checked_out_at", "out_distance_m", "auto_checked_out"]
     fields += ["out_client_id", "out_received_at"]
@@ -291,9 +295,10 @@ def _check_out(
     return attendance
 
 
-def _record_measured(attendance: Attendance, *, actor, reason="") -> None:
+def _record_measured(attendance: Attendance, *, actor: User, reason="") -> None:
     """The measured record of a closed, verified attendance: its time within the shift."""
     shift = attendance.shift
+    assert attendance.checked_out_at is not None, "only a closed attendance is measured"
     start = max(attendance.checked_in_at, shift.starts_at)
     end = min(attendance.checked_out_at, shift.ends_at)
     if end > start and _hours(end - start) > 0:
@@ -313,7 +318,7 @@ def _record(
     shift: Shift,
     hours: Decimal,
     source,
-    actor,
+    actor: User,
     reason="",
     persons_served=0,
     content="",
@@ -334,12 +339,14 @@ def _record(
     )
 
 
-def _check_organiser(actor, shift: Shift) -> None:
+def _check_organiser(actor: User, shift: Shift) -> None:
     if not may_organise(actor, shift.activity.project):
         raise PermissionDenied(_("Only the organisers of this project may do this."))
 
 
-def organiser_check_in(*, actor, shift: Shift, volunteer_ids=None, now=None) -> list[Attendance]:
+def organiser_check_in(
+    *, actor: User, shift: Shift, volunteer_ids=None, now=None
+) -> list[Attendance]:
     """Check in the listed confirmed volunteers ("all present" when None)."""
     _check_organiser(actor, shift)
     now = now or timezone.now()
@@ -375,7 +382,9 @@ def organiser_check_in(*, actor, shift: Shift, volunteer_ids=None, now=None) -> 
     return done
 
 
-def organiser_check_out(*, actor, shift: Shift, volunteer_ids=None, now=None) -> list[Attendance]:
+def organiser_check_out(
+    *, actor: User, shift: Shift, volunteer_ids=None, now=None
+) -> list[Attendance]:
     _check_organiser(actor, shift)
     now = now or timezone.now()
     rows = Attendance.objects.filter(shift=shift, checked_out_at__isnull=True)
@@ -394,7 +403,9 @@ def organiser_check_out(*, actor, shift: Shift, volunteer_ids=None, now=None) ->
     return done
 
 
-def confirm_attendance(*, actor, shift: Shift, volunteer_ids=None, now=None) -> list[Attendance]:
+def confirm_attendance(
+    *, actor: User, shift: Shift, volunteer_ids=None, now=None
+) -> list[Attendance]:
     """An organiser vouches for attendances recorded without a position (all when None).
 
     A confirmed attendance that is already closed gets its measured record now; an open
@@ -458,9 +469,54 @@ def close_stale(*, now: dt.datetime | None = None) -> int:
     return count
 
 
+def hours_of(delta: dt.timedelta) -> Decimal:
+    """Service hours in a stretch of time, to the hundredth: the one hours arithmetic."""
+    return _hours(delta)
+
+
+def parse_hours(value) -> Decimal | None:
+    """Hours as given (text, number), to the hundredth; None if not a number."""
+    try:
+        return Decimal(str(value)).quantize(HOUR, ROUND_HALF_UP)
+    except ArithmeticError:
+        return None
+
+
+def record_outside_shift(
+    *,
+    actor: User,
+    volunteer_id: int,
+    team: Team,
+    region: Region,
+    served_on: dt.date,
+    hours: Decimal,
+    persons_served: int,
+    content: str,
+    reason: str,
+) -> ServiceRecord:
+    """An entered record for service given outside any shift (a help request's visits), by
+    the team's admins or the office of the region where it was given; pending approval by
+    the team, as every entered record is. Caller holds a transaction."""
+    if not access.may_enter_outside_shift(actor, team, region):
+        raise PermissionDenied(_("Only the team's admins or the office may enter these hours."))
+    if hours <= 0:
+        raise ValidationFailed({"hours": [gettext("Hours must be more than zero.")]})
+    return ServiceRecord.objects.create(
+        volunteer_id=volunteer_id,
+        team=team,
+        served_on=served_on,
+        hours=hours,
+        persons_served=persons_served,
+        content=content[:300],
+        source=ServiceRecord.Source.ENTERED,
+        recorded_by=actor,
+        reason=reason[:300],
+    )
+
+
 def enter_hours(
     *,
-    actor,
+    actor: User,
     shift: Shift,
     volunteer: Volunteer,
     hours,
@@ -514,14 +570,14 @@ def enter_hours(
         )
 
 
-def _check_approver(actor, record: ServiceRecord) -> None:
+def _check_approver(actor: User, record: ServiceRecord) -> None:
     if not may_manage_team(actor, record.team):
         raise PermissionDenied(_("Only admins of the recording team may approve its records."))
     if record.volunteer.user_id is not None and record.volunteer.user_id == actor.pk:
         raise PermissionDenied(_("Nobody approves their own hours."))
 
 
-def decide_records(*, actor, records, approve: bool, reason: str = "") -> list[ServiceRecord]:
+def decide_records(*, actor: User, records, approve: bool, reason: str = "") -> list[ServiceRecord]:
     """Approve (or reject, with a reason) pending current records; totals follow at once."""
     if not approve and len((reason or "").strip()) < 2:
         raise ValidationFailed({"reason": [gettext("Say why the hours are rejected.")]})
@@ -550,7 +606,7 @@ def decide_records(*, actor, records, approve: bool, reason: str = "") -> list[S
 
 
 def correct_record(
-    *, actor, record: ServiceRecord, hours, reason: str, persons_served=None, content=None
+    *, actor: User, record: ServiceRecord, hours, reason: str, persons_served=None, content=None
 ) -> ServiceRecord:
     """A new version with the corrected hours, approved by the corrector; the old one stays."""
     with transaction.atomic():
@@ -603,7 +659,12 @@ def correct_record(
 
 
 def ask_correction(
-    *, actor, hours, message: str, record: ServiceRecord | None = None, shift: Shift | None = None
+    *,
+    actor: User,
+    hours,
+    message: str,
+    record: ServiceRecord | None = None,
+    shift: Shift | None = None,
 ) -> CorrectionRequest:
     """The volunteer asks about a wrong record, or a shift with no record at all."""
     volunteer = _volunteer_of(actor)
@@ -624,7 +685,11 @@ def ask_correction(
         errors["message"] = [gettext("Say what is wrong or missing.")]
     if errors:
         raise ValidationFailed(errors)
-    team = record.team if record is not None else shift.activity.project.organiser
+    if record is not None:
+        team = record.team
+    else:
+        assert shift is not None  # "Name the record or the shift." was raised otherwise
+        team = shift.activity.project.organiser
     return CorrectionRequest.objects.create(
         volunteer=volunteer,
         record=record,
@@ -636,7 +701,7 @@ def ask_correction(
 
 
 def answer_correction(
-    *, actor, request: CorrectionRequest, accept: bool, answer: str = ""
+    *, actor: User, request: CorrectionRequest, accept: bool, answer: str = ""
 ) -> CorrectionRequest:
     """Accepting corrects the record (or enters the missing hours); refusing needs a reason."""
     if not may_manage_team(actor, request.team):
@@ -667,6 +732,7 @@ def answer_correction(
             if current is not None:
                 correct_record(actor=actor, record=current, hours=row.hours, reason=reason[:300])
             else:
+                assert row.shift is not None  # a request names a record or a shift
                 record = enter_hours(
                     actor=actor,
                     shift=row.shift,

@@ -28,8 +28,15 @@ def may_audit(user, station: Station) -> bool:
     return scopes.administers_region(user, station.region)
 
 
-def station_for(user, station_id, *, manage: bool = False) -> Station:
-    """Open stations are public; closed ones only for their managers. `manage` → 403 if not."""
+def check_may_open(user) -> None:
+    """Stations are opened by the offices (each in its own region: the service checks that)."""
+    if not scopes.is_district_admin(user):
+        raise PermissionDenied(_("Only office admins may open stations."))
+
+
+def station_for(user, station_id, *, manage: bool = False, audit: bool = False) -> Station:
+    """Open stations are public; closed ones only for their managers. `manage` → 403 if not;
+    `audit` → 403 unless the office of the station's region."""
     try:
         station = Station.objects.select_related("region", "managing_team").get(pk=int(station_id))
     except (Station.DoesNotExist, ValueError, TypeError):
@@ -39,6 +46,8 @@ def station_for(user, station_id, *, manage: bool = False) -> Station:
         raise NotFound(_("No such station."))
     if manage and not allowed:
         raise PermissionDenied(_("Only this station's managers may do this."))
+    if audit and not may_audit(user, station):
+        raise PermissionDenied(_("Only the office of this region may audit its stations."))
     return station
 
 

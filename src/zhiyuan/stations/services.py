@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.places import geo
 from zhiyuan.places.models import Region
@@ -27,10 +29,13 @@ def _district_outline(region: Region) -> list[dict]:
         return []
     if district.outline:
         return [district.outline]
-    return list(
-        Region.objects.filter(parent=district, outline__isnull=False).values_list(
-            "outline", flat=True
-        )
+    return cast(
+        list[dict],
+        list(
+            Region.objects.filter(parent=district, outline__isnull=False).values_list(
+                "outline", flat=True
+            )
+        ),
     )
 
 
@@ -106,7 +111,9 @@ FIELDS = (
 )
 
 
-def create_station(*, actor, longitude, latitude, coord_system: str = "wgs84", **data) -> Station:
+def create_station(
+    *, actor: User, longitude, latitude, coord_system: str = "wgs84", **data
+) -> Station:
     """Open a station; the office of its region decides where stations are."""
     region = data.get("region")
     if region is None or not scopes.administers_region(actor, region):
@@ -122,6 +129,7 @@ def create_station(*, actor, longitude, latitude, coord_system: str = "wgs84", *
     )
     if errors:
         raise ValidationFailed(errors)
+    assert point is not None  # no error, so the place was read
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
     if values.get("kind") != Station.Kind.BASE:
         values.update(base_level="", base_year=None)
@@ -129,7 +137,13 @@ def create_station(*, actor, longitude, latitude, coord_system: str = "wgs84", *
 
 
 def update_station(
-    *, actor, station: Station, longitude=None, latitude=None, coord_system="wgs84", **changes
+    *,
+    actor: User,
+    station: Station,
+    longitude=None,
+    latitude=None,
+    coord_system="wgs84",
+    **changes,
 ) -> Station:
     """Edit a station. Its managers and managing team may; moving it is the office's call."""
     if not may_manage(actor, station):
@@ -168,7 +182,7 @@ def update_station(
     return station
 
 
-def set_status(*, actor, station: Station, status: str) -> Station:
+def set_status(*, actor: User, station: Station, status: str) -> Station:
     if not scopes.administers_region(actor, station.region):
         raise PermissionDenied(_("Only the office may close or reopen a station."))
     if status not in Station.Status.values:
@@ -178,21 +192,21 @@ def set_status(*, actor, station: Station, status: str) -> Station:
     return station
 
 
-def add_manager(*, actor, station: Station, user) -> Station:
+def add_manager(*, actor: User, station: Station, user) -> Station:
     if not scopes.administers_region(actor, station.region) and not may_manage(actor, station):
         raise PermissionDenied(_("Only this station's managers may add a manager."))
     station.managers.add(user)
     return station
 
 
-def remove_manager(*, actor, station: Station, user) -> Station:
+def remove_manager(*, actor: User, station: Station, user) -> Station:
     if not may_manage(actor, station):
         raise PermissionDenied(_("Only this station's managers may remove a manager."))
     station.managers.remove(user)
     return station
 
 
-def rotate_checkin_token(*, actor, station: Station) -> Station:
+def rotate_checkin_token(*, actor: User, station: Station) -> Station:
     """A new token for the poster's QR code; every poster printed before stops working."""
     if not may_manage(actor, station):
         raise PermissionDenied(_("Only this station's managers may renew its check-in code."))
@@ -203,7 +217,7 @@ def rotate_checkin_token(*, actor, station: Station) -> Station:
 
 def record_audit(
     *,
-    actor,
+    actor: User,
     station: Station,
     audited_on: dt.date,
     items: dict[str, tuple[bool, str]],

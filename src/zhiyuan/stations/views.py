@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhiyuan.accounts import scopes
 from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
@@ -71,8 +69,7 @@ def station_detail(request, station_id: int):
 
 @login_required
 def station_create(request):
-    if not scopes.is_district_admin(request.user):
-        raise DjangoPermissionDenied(_("Only office admins may open stations."))
+    get_or_page_error(access.check_may_open, request.user)
     form = StationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -94,9 +91,7 @@ def station_create(request):
 
 @login_required
 def station_audit(request, station_id: int):
-    station = get_or_page_error(access.station_for, request.user, station_id)
-    if not scopes.administers_region(request.user, station.region):
-        raise DjangoPermissionDenied(_("Only the office of this region may audit its stations."))
+    station = get_or_page_error(access.station_for, request.user, station_id, audit=True)
     form = AuditForm(request.POST or None, initial={"audited_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,8 +13,10 @@ class NotAllowed(PermissionDenied):
     default_message = _("Only an admin of this team or of a team above it may do this.")
 
 
-def may_manage(user, team: Team) -> bool:
+def may_manage(user, team: Team | None) -> bool:
     """District/subdistrict office admins of the team's region, or an admin of it or an ancestor."""
+    if team is None:
+        return False
     if scopes.administers_region(user, team.region):
         return True
     return any(team.path.startswith(path) for path in scopes.team_paths(user))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import Actor, User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
 from zhiyuan.teams.access import check_manage
@@ -73,7 +74,7 @@ def _validate_fields(errors, *, name, kind, specialty, join_mode, contact_phone,
 
 def create_team(
     *,
-    actor,
+    actor: User,
     name: str,
     level: str,
     kind: str,
@@ -140,7 +141,7 @@ EDITABLE = (
 )
 
 
-def update_team(*, actor, team: Team, **changes) -> Team:
+def update_team(*, actor: User, team: Team, **changes) -> Team:
     """Edit a team's details; its place in the tree changes only through move_team."""
     check_manage(actor, team)
     unknown = set(changes) - set(EDITABLE)
@@ -178,7 +179,7 @@ def update_team(*, actor, team: Team, **changes) -> Team:
     return team
 
 
-def move_team(*, actor, team: Team, new_parent: Team) -> Team:
+def move_team(*, actor: User, team: Team, new_parent: Team) -> Team:
     """Re-attach a team and its whole subtree under `new_parent` (both must be the actor's)."""
     check_manage(actor, team)
     check_manage(actor, new_parent)
@@ -196,7 +197,7 @@ def move_team(*, actor, team: Team, new_parent: Team) -> Team:
     return team
 
 
-def dissolve_team(*, actor, team: Team, reason: str) -> Team:
+def dissolve_team(*, actor: User, team: Team, reason: str) -> Team:
     """Close a team with no active sub-teams; its memberships end, their history stays."""
     check_manage(actor, team)
     reason = (reason or "").strip()
@@ -215,7 +216,7 @@ def dissolve_team(*, actor, team: Team, reason: str) -> Team:
     return team
 
 
-def _volunteer_of(actor) -> Volunteer:
+def _volunteer_of(actor: Actor) -> Volunteer:
     volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
     if volunteer is None:
         raise PermissionDenied(_("Register as a volunteer first."))
@@ -224,7 +225,7 @@ def _volunteer_of(actor) -> Volunteer:
     return volunteer
 
 
-def join_team(*, actor, team: Team) -> Membership:
+def join_team(*, actor: User, team: Team) -> Membership:
     """Join by the team's mode: open → member at once; approval → waiting; invitation → accept."""
     volunteer = _volunteer_of(actor)
     if not team.is_active:
@@ -265,7 +266,7 @@ def _activate(membership: Membership, *, decided_by) -> Membership:
     return membership
 
 
-def invite(*, actor, team: Team, volunteer: Volunteer) -> Membership:
+def invite(*, actor: User, team: Team, volunteer: Volunteer) -> Membership:
     check_manage(actor, team)
     if not volunteer.is_active:
         raise ValidationFailed({"volunteer": [str(_("Only active volunteers can be invited."))]})
@@ -286,7 +287,9 @@ def _locked(membership: Membership) -> Membership:
     )
 
 
-def decide_request(*, actor, membership: Membership, approve: bool, note: str = "") -> Membership:
+def decide_request(
+    *, actor: User, membership: Membership, approve: bool, note: str = ""
+) -> Membership:
     """Approve or refuse a join request, under a row lock so two admins cannot both decide."""
     check_manage(actor, membership.team)
     if not approve and len((note or "").strip()) < 2:
@@ -324,7 +327,7 @@ def _tell_decision(row: Membership) -> None:
     )
 
 
-def accept_invitation(*, actor, membership: Membership) -> Membership:
+def accept_invitation(*, actor: User, membership: Membership) -> Membership:
     volunteer = _volunteer_of(actor)
     with transaction.atomic():
         row = _locked(membership)
@@ -335,7 +338,7 @@ def accept_invitation(*, actor, membership: Membership) -> Membership:
         return _activate(row, decided_by=actor)
 
 
-def _close(row: Membership, *, actor, note: str) -> Membership:
+def _close(row: Membership, *, actor: User, note: str) -> Membership:
     row.state = Membership.State.LEFT
     row.left_at = timezone.now()
     row.decided_by = actor
@@ -344,7 +347,7 @@ def _close(row: Membership, *, actor, note: str) -> Membership:
     return row
 
 
-def leave_team(*, actor, team: Team) -> Membership:
+def leave_team(*, actor: User, team: Team) -> Membership:
     """The volunteer leaves (or withdraws a request / declines an invitation); history stays."""
     volunteer = getattr(actor, "volunteer", None)
     with transaction.atomic():
@@ -360,7 +363,7 @@ def leave_team(*, actor, team: Team) -> Membership:
         return _close(row, actor=actor, note="")
 
 
-def remove_member(*, actor, membership: Membership, reason: str) -> Membership:
+def remove_member(*, actor: User, membership: Membership, reason: str) -> Membership:
     check_manage(actor, membership.team)
     reason = (reason or "").strip()
     if len(reason) < 2:
@@ -372,7 +375,7 @@ def remove_member(*, actor, membership: Membership, reason: str) -> Membership:
         return _close(row, actor=actor, note=reason)
 
 
-def set_role(*, actor, membership: Membership, role: str) -> Membership:
+def set_role(*, actor: User, membership: Membership, role: str) -> Membership:
     """Make a member a leader or admin (or back). Nobody changes their own role."""
     check_manage(actor, membership.team)
     if role not in Membership.Role.values:
@@ -388,7 +391,7 @@ def set_role(*, actor, membership: Membership, role: str) -> Membership:
     return row
 
 
-def create_specialty(*, actor, code: str, name: str) -> Specialty:
+def create_specialty(*, actor: User, code: str, name: str) -> Specialty:
     if not scopes.is_district_admin(actor):
         raise PermissionDenied(_("Only the district office may add specialties."))
     errors = {}

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
+from zhiyuan.accounts.models import Actor, User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
 from zhiyuan.stations.models import Station
@@ -63,14 +64,14 @@ MAX_CAPACITY = 10000
 # Who may manage ---------------------------------------------------------------------
 
 
-def _check_manages(actor, course: Course) -> None:
+def _check_manages(actor: User, course: Course) -> None:
     if not may_manage(actor, course):
         raise PermissionDenied(
             _("Only office admins of the region or admins of the organiser team may do this.")
         )
 
 
-def _volunteer_of(actor) -> Volunteer:
+def _volunteer_of(actor: Actor) -> Volunteer:
     volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
     if volunteer is None:
         raise PermissionDenied(_("Register as a volunteer first."))
@@ -96,7 +97,7 @@ def _parse_hours(errors: dict, hours) -> Decimal | None:
 
 def create_course(
     *,
-    actor,
+    actor: User,
     title: str,
     hours,
     kind: str = Course.Kind.GENERAL,
@@ -169,7 +170,7 @@ def _int(value) -> int:
 
 def schedule_session(
     *,
-    actor,
+    actor: User,
     course: Course,
     starts_at: dt.datetime | None,
     ends_at: dt.datetime | None,
@@ -225,7 +226,7 @@ def schedule_session(
 # Enrolment ----------------------------------------------------------------------------
 
 
-def enrol(*, actor, session: Session) -> Enrolment:
+def enrol(*, actor: User, session: Session) -> Enrolment:
     """Take a place in `session`; refused when it is full, started, or already held.
 
     Locks the session's row, then counts the live enrolments: two volunteers racing for
@@ -249,7 +250,7 @@ def enrol(*, actor, session: Session) -> Enrolment:
     return enrolment
 
 
-def cancel_enrolment(*, actor, enrolment: Enrolment) -> Enrolment:
+def cancel_enrolment(*, actor: User, enrolment: Enrolment) -> Enrolment:
     """The volunteer gives the place back before the session starts."""
     own = enrolment.volunteer.user_id is not None and enrolment.volunteer.user_id == actor.pk
     if not own:
@@ -269,7 +270,7 @@ def cancel_enrolment(*, actor, enrolment: Enrolment) -> Enrolment:
 # Attendance and completion ------------------------------------------------------------
 
 
-def _locked_for_marking(actor, enrolment: Enrolment) -> Enrolment:
+def _locked_for_marking(actor: User, enrolment: Enrolment) -> Enrolment:
     """Caller holds a transaction; the enrolment's row is locked and checked."""
     _check_manages(actor, enrolment.session.course)
     locked = (
@@ -286,7 +287,7 @@ def _locked_for_marking(actor, enrolment: Enrolment) -> Enrolment:
     return locked
 
 
-def mark_attendance(*, actor, enrolment: Enrolment, attended: bool) -> Enrolment:
+def mark_attendance(*, actor: User, enrolment: Enrolment, attended: bool) -> Enrolment:
     """Present or absent; being present credits the course's training hours."""
     with transaction.atomic():
         locked = _locked_for_marking(actor, enrolment)
@@ -305,7 +306,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def complete(*, actor, enrolment: Enrolment, passed: bool) -> Enrolment:
+def complete(*, actor: User, enrolment: Enrolment, passed: bool) -> Enrolment:
     """Record the result. A pass marks attendance if unmarked and, when the course certifies
     a skill, records a Certification and adds the skill to the volunteer's skills.
     """
@@ -354,7 +355,7 @@ def _certify(enrolment: Enrolment, course: Course, *, granted_on: dt.date, today
         expires_on=expires_on,
         lapsed_at=None if valid else timezone.now(),
     )
-    if valid:
+    if valid and course.skill_id is not None:
         enrolment.volunteer.skills.add(course.skill_id)
 
 

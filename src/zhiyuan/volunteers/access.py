@@ -30,6 +30,12 @@ def volunteer_for(user, volunteer_no: str, *, manage: bool = False) -> Volunteer
     return volunteer
 
 
+def check_roster(user) -> None:
+    """The roster is the offices' (each sees its own region's volunteers: the selector scopes)."""
+    if not scopes.is_district_admin(user):
+        raise PermissionDenied(_("Only office admins may see the roster."))
+
+
 def may_manage(user, volunteer: Volunteer) -> bool:
     return scopes.administers_region(user, volunteer.community)
 

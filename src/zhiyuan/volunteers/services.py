@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
-from zhiyuan.accounts.models import ApiToken, User
+from zhiyuan.accounts.models import Actor, ApiToken, User
 from zhiyuan.accounts.services import record_reveal, revoke_all_api_tokens
 from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
@@ -120,7 +120,7 @@ def _resolve_availability(errors: dict, slots: Iterable[str]) -> int:
 
 def register_volunteer(
     *,
-    actor,
+    actor: Actor,
     real_name: str,
     id_type: str,
     id_number: str,
@@ -229,12 +229,12 @@ def register_volunteer(
     return volunteer
 
 
-def _check_manages(actor, volunteer: Volunteer) -> None:
+def _check_manages(actor: User, volunteer: Volunteer) -> None:
     if not scopes.administers_region(actor, volunteer.community):
         raise PermissionDenied(_("Only an office admin of the volunteer's region may do this."))
 
 
-def _transition(actor, volunteer_id: int, allowed_from: set[str], to: str, reason: str):
+def _transition(actor: User, volunteer_id: int, allowed_from: set[str], to: str, reason: str):
     """Move a volunteer's status under a row lock, so two reviewers cannot both act."""
     with transaction.atomic():
         volunteer = (
@@ -261,7 +261,7 @@ def _required_reason(reason: str, message) -> str:
     return reason[:300]
 
 
-def approve_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
+def approve_volunteer(*, actor: User, volunteer: Volunteer) -> Volunteer:
     return _transition(
         actor,
         volunteer.pk,
@@ -271,7 +271,7 @@ def approve_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
     )
 
 
-def reject_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
+def reject_volunteer(*, actor: User, volunteer: Volunteer, reason: str) -> Volunteer:
     _check_manages(actor, volunteer)
     reason = _required_reason(reason, _("Give the applicant a reason for the rejection."))
     return _transition(
@@ -279,7 +279,7 @@ def reject_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
     )
 
 
-def suspend_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
+def suspend_volunteer(*, actor: User, volunteer: Volunteer, reason: str) -> Volunteer:
     """Suspend an active volunteer; every API token of their account ends with it."""
     _check_manages(actor, volunteer)
     reason = _required_reason(reason, _("Give a reason for the suspension."))
@@ -287,12 +287,12 @@ def suspend_volunteer(*, actor, volunteer: Volunteer, reason: str) -> Volunteer:
         volunteer = _transition(
             actor, volunteer.pk, {Volunteer.Status.ACTIVE}, Volunteer.Status.SUSPENDED, reason
         )
-        if volunteer.user_id is not None:
+        if volunteer.user is not None:
             revoke_all_api_tokens(user=volunteer.user, reason=ApiToken.Revoked.SUSPENDED, by=actor)
     return volunteer
 
 
-def reinstate_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
+def reinstate_volunteer(*, actor: User, volunteer: Volunteer) -> Volunteer:
     return _transition(
         actor, volunteer.pk, {Volunteer.Status.SUSPENDED}, Volunteer.Status.ACTIVE, ""
     )
@@ -300,7 +300,7 @@ def reinstate_volunteer(*, actor, volunteer: Volunteer) -> Volunteer:
 
 def update_profile(
     *,
-    actor,
+    actor: User,
     volunteer: Volunteer,
     phone: str | None = None,
     community_id=None,
@@ -362,7 +362,7 @@ def update_profile(
 
 
 def reveal(
-    *, actor, volunteer: Volunteer, field: str, reason: str, ip_address: str | None = None
+    *, actor: User, volunteer: Volunteer, field: str, reason: str, ip_address: str | None = None
 ) -> str:
     """The full value of `field` ("id_number" or "phone"), written to the audit log first."""
     if field not in REVEALABLE_FIELDS:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -37,8 +36,7 @@ def _volunteer_or_404(user, volunteer_no: str, *, manage: bool = False):
 
 
 def _require_office_admin(user) -> None:
-    if not scopes.is_district_admin(user):
-        raise DjangoPermissionDenied(_("Only office admins may see the roster."))
+    get_or_page_error(access.check_roster, user)
 
 
 def register(request):
