@@ -32,6 +32,7 @@ from django.utils import timezone
 
 import conftest as root
 
+PHONE_CODE = "424242"
 ROLES = (
     "anonymous",
     "resident",
@@ -399,6 +400,20 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     w.spare_b = issue_api_token(actor=w.dave_user, name="spare")[0]
     w.spare_a_page = issue_api_token(actor=w.carol_user, name="spare page")[0]
     w.spare_b_page = issue_api_token(actor=w.dave_user, name="spare page")[0]
+    # carol asked for a new phone; the code texted to it is PHONE_CODE.
+    from django.contrib.auth.hashers import make_password
+
+    from zhiyuan.core import crypto
+    from zhiyuan.volunteers.models import PhoneChange
+
+    PhoneChange.objects.create(
+        volunteer=w.carol,
+        phone_encrypted=crypto.encrypt("13900000999"),
+        phone_index=crypto.blind_index("phone", "13900000999"),
+        phone_masked="139****0999",
+        code_hash=make_password(PHONE_CODE),
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
     return w
 
 

@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    API rows: 106, roles: 10, cells: 1060
+    API rows: 107, roles: 10, cells: 1070
 
 Each row names the object it acts on, so scope is in the table: squad_1a's objects
 (its admin, the detachment above, the offices over A1), the sibling squad_1b's (never
@@ -19,7 +19,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.authz.conftest import ROLES
+from tests.authz.conftest import PHONE_CODE, ROLES
 from tests.authz.matrix import (
     ALL,
     DISTRICT,
@@ -194,6 +194,16 @@ ROWS: list[Row] = [
         lambda w: f"{API}/volunteers/{w.dave.volunteer_no}/reveal",
         DISTRICT,
         payload=lambda w: {"field": "id_number", "reason": "核对身份"},
+    ),
+    Row(
+        "volunteers",
+        "confirm carol's new phone",
+        "POST",
+        lambda w: f"{API}/volunteers/{w.carol.volunteer_no}/phone/confirm",
+        {"volunteer"},
+        payload=lambda w: {"code": PHONE_CODE},
+        effect=_state("volunteers.Volunteer", lambda w: w.carol, "phone_masked", "139****0999"),
+        note="only carol, with the code texted to her new phone",
     ),
     # teams --------------------------------------------------------------------------
     Row("teams", "read", "GET", lambda w: f"{API}/teams/{w.squad_1a.pk}", ALL),
@@ -474,7 +484,11 @@ ROWS: list[Row] = [
         "POST",
         lambda w: f"{API}/certificates/{w.cert_request_a.pk}/issue",
         SQUAD_A,
-        payload=lambda w: {"responsible_person": "负责人", "contact": "022-1234567"},
+        payload=lambda w: {
+            "responsible_person": "负责人",
+            "contact": "022-1234567",
+            "handler_name": "王经办",
+        },
     ),
     Row(
         "certificates",
@@ -482,7 +496,11 @@ ROWS: list[Row] = [
         "POST",
         lambda w: f"{API}/certificates/{w.cert_request_b.pk}/issue",
         DISTRICT,
-        payload=lambda w: {"responsible_person": "负责人", "contact": "022-1234567"},
+        payload=lambda w: {
+            "responsible_person": "负责人",
+            "contact": "022-1234567",
+            "handler_name": "王经办",
+        },
     ),
     Row(
         "certificates",

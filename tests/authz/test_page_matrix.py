@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    page rows: 87, roles: 10, cells: 870
+    page rows: 88, roles: 10, cells: 880
 
 Pages answer a refused write with a redirect and a message as often as with a 403, so every
 write row names its effect (the state it must change) and a cell counts as allowed only if
@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.authz.conftest import ROLES
+from tests.authz.conftest import PHONE_CODE, ROLES
 from tests.authz.matrix import (
     ALL,
     DISTRICT,
@@ -198,6 +198,16 @@ ROWS: list[Row] = [
         DISTRICT,
         payload=lambda w: REVEAL,
         effect=_audited,
+    ),
+    Row(
+        "volunteers",
+        "confirm carol's new phone",
+        "POST",
+        lambda w: "/volunteers/me/phone/confirm/",
+        {"volunteer"},
+        payload=lambda w: {"code": PHONE_CODE},
+        effect=_state("volunteers.Volunteer", lambda w: w.carol, phone_masked="139****0999"),
+        note="only carol, with the code texted to her new phone",
     ),
     # teams --------------------------------------------------------------------------
     Row("teams", "tree", "GET", lambda w: "/teams/", ALL),
@@ -385,7 +395,11 @@ ROWS: list[Row] = [
         "POST",
         lambda w: f"/service/certificates/{w.cert_request_a.pk}/issue/",
         SQUAD_A,
-        payload=lambda w: {"responsible_person": "负责人", "contact": "022-1234567"},
+        payload=lambda w: {
+            "responsible_person": "负责人",
+            "contact": "022-1234567",
+            "handler_name": "王经办",
+        },
         effect=_state("service.Certificate", lambda w: w.cert_request_a, state="issued"),
     ),
     Row(
@@ -394,7 +408,11 @@ ROWS: list[Row] = [
         "POST",
         lambda w: f"/service/certificates/{w.cert_request_b.pk}/issue/",
         DISTRICT,
-        payload=lambda w: {"responsible_person": "负责人", "contact": "022-1234567"},
+        payload=lambda w: {
+            "responsible_person": "负责人",
+            "contact": "022-1234567",
+            "handler_name": "王经办",
+        },
         effect=_state("service.Certificate", lambda w: w.cert_request_b, state="issued"),
     ),
     Row(

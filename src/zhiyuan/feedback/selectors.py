@@ -43,3 +43,17 @@ def service_scores(volunteer_ids) -> dict[int, tuple[float, int]]:
         .annotate(mean=Avg("score"), n=Count("pk"))
     )
     return {row["volunteer_id"]: (float(row["mean"]), row["n"]) for row in rows}
+
+
+# Ratings count in matching only once there are a few of them.
+MIN_RATINGS = 2
+
+
+def reliability_factors(volunteer_ids) -> dict[int, float]:
+    """How the organisers' ratings weigh a volunteer's reliability in matching: a mean of 5
+    leaves it whole, a mean of 1 takes 40 % off; fewer than MIN_RATINGS count for nothing."""
+    return {
+        volunteer_id: 0.6 + 0.4 * (mean - 1) / 4
+        for volunteer_id, (mean, n) in service_scores(volunteer_ids).items()
+        if n >= MIN_RATINGS
+    }

@@ -2,7 +2,8 @@
 
 Volunteers come with their skills, age, home (their community's stations), weekly
 availability, busy windows (confirmed shifts and assigned requests), this month's hours
-and their reliability (shifts kept vs no-shows). Demands are verified help requests and
+and their reliability (shifts kept vs no-shows, weighed by any registered source such as the
+organisers' service ratings, see `register_reliability_source`). Demands are verified help requests and
 open shifts in a region. A run stores its pairs as proposals; nothing is assigned until an
 organiser confirms one.
 """
@@ -173,6 +174,25 @@ def _available(mask: int, start: dt.datetime, end: dt.datetime) -> tuple:
     return tuple(windows) or ((start, start),)
 
 
+# Sources that weigh each volunteer's reliability (0..1, 1 leaves it as it is), registered
+# by higher apps at start-up: feedback.apps registers the organisers' service ratings.
+_reliability_sources: list = []
+
+
+def register_reliability_source(source) -> None:
+    """`source(volunteer_ids) -> {volunteer_id: factor in 0..1}`; missing ids count as 1."""
+    if source not in _reliability_sources:
+        _reliability_sources.append(source)
+
+
+def _reliability_factors(ids: list[int]) -> dict[int, float]:
+    factors: dict[int, float] = {}
+    for source in _reliability_sources:
+        for volunteer_id, factor in source(ids).items():
+            factors[volunteer_id] = factors.get(volunteer_id, 1.0) * min(max(factor, 0.0), 1.0)
+    return factors
+
+
 def engine_volunteers(
     volunteers, *, start: dt.datetime, end: dt.datetime, places: Places | None = None
 ) -> list[engine.Volunteer]:
@@ -227,6 +247,7 @@ def engine_volunteers(
         .values_list("volunteer_id", "kept", "missed")
     }
     today = timezone.localdate()
+    weighed = _reliability_factors(ids)
     result = []
     for v in rows:
         home = places.of(v.community_id)
@@ -244,7 +265,7 @@ def engine_volunteers(
                 available=_available(v.availability, start, end),
                 busy=tuple(busy[v.pk]),
                 load_hours=float(load.get(v.pk) or 0),
-                reliability=(k / (k + n)) if (k + n) else 1.0,
+                reliability=((k / (k + n)) if (k + n) else 1.0) * weighed.get(v.pk, 1.0),
                 station_id=home[2],
             )
         )

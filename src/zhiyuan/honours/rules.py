@@ -1,4 +1,5 @@
-"""Candidate rules: who the system proposes for a round, from what projects and service recorded.
+"""Candidate rules: who the system proposes for a round, from what projects and service recorded
+(and, for volunteers, the organisers' service ratings and complaints upheld against them).
 
 Each rule reads a few grouped queries over the round's year and region and returns
 candidates best first, each with the evidence shown beside it on the round's page.
@@ -10,12 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import ValidationFailed
+from zhiyuan.feedback.models import Complaint, ServiceRating
 from zhiyuan.honours.models import AwardeeType, NominationRound
 from zhiyuan.projects.models import Activity, Project, SignUp
 from zhiyuan.service.models import HoursTotal, ServiceRecord
@@ -30,6 +32,8 @@ DEFAULT_RULES: dict[str, dict[str, int]] = {
         "min_stars": 0,
         "max_no_shows": 0,
         "max_rejected": 0,
+        "min_rating": 0,
+        "max_complaints": 0,
         "limit": 20,
     },
     AwardeeType.TEAM: {"min_hours": 100, "min_projects": 1, "limit": 10},
@@ -41,6 +45,8 @@ RULE_LABELS = {
     "min_stars": _("Minimum star level"),
     "max_no_shows": _("Most no-shows in the year"),
     "max_rejected": _("Most rejected service records in the year"),
+    "min_rating": _("Lowest mean service rating in the year (1–5; 0: not asked)"),
+    "max_complaints": _("Most complaints about the volunteer resolved against them in the year"),
     "min_projects": _("Minimum projects run in the year"),
     "min_activities": _("Minimum activities in the year"),
     "min_person_times": _("Minimum person-times served in the year"),
@@ -144,6 +150,25 @@ def volunteer_candidates(round_: NominationRound, rules: dict) -> list[Candidate
             "volunteer_id", "star_level"
         )
     )
+    ratings = dict(
+        ServiceRating.objects.filter(
+            volunteer_id__in=list(hours), created_at__gte=since, created_at__lt=until
+        )
+        .values_list("volunteer")
+        .annotate(mean=Avg("score"))
+        .order_by()
+    )
+    complaints = dict(
+        Complaint.objects.filter(
+            volunteer_id__in=list(hours),
+            status=Complaint.Status.RESOLVED,
+            filed_at__gte=since,
+            filed_at__lt=until,
+        )
+        .values_list("volunteer")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     found = []
     for volunteer_id, total in hours.items():
         evidence = {
@@ -152,10 +177,17 @@ def volunteer_candidates(round_: NominationRound, rules: dict) -> list[Candidate
             "no_shows": no_shows.get(volunteer_id, 0),
             "rejected": rejected.get(volunteer_id, 0),
         }
+        if complaints.get(volunteer_id):
+            evidence["complaints"] = complaints[volunteer_id]
+        rating = ratings.get(volunteer_id)
+        if rating is not None:
+            evidence["rating"] = round(float(rating), 2)
         if (
             evidence["stars"] >= rules["min_stars"]
             and evidence["no_shows"] <= rules["max_no_shows"]
             and evidence["rejected"] <= rules["max_rejected"]
+            and evidence.get("complaints", 0) <= rules["max_complaints"]
+            and (rating is None or rating >= rules["min_rating"])
         ):
             found.append((Decimal(total), volunteer_id, evidence))
     found.sort(key=lambda row: (-row[0], row[1]))

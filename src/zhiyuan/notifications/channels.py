@@ -54,5 +54,9 @@ def deliver(message: Message, *, phone_for) -> None:
         phone = phone_for(message.recipient)
     if not phone:
         raise NoAddress
-    gateway = import_string(settings.SMS_GATEWAY)()
-    gateway.send(phone=phone, text=f"{message.subject}：{message.body}"[:300])
+    send_sms(phone=phone, text=f"{message.subject}：{message.body}"[:300])
+
+
+def send_sms(*, phone: str, text: str) -> None:
+    """One text to one mobile number through the configured gateway (ZHIYUAN_SMS_GATEWAY)."""
+    import_string(settings.SMS_GATEWAY)().send(phone=phone, text=text)

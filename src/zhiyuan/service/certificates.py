@@ -24,8 +24,9 @@ from zhiyuan.core.models import reserve
 from zhiyuan.core.security import throttle
 from zhiyuan.notifications.services import notify
 from zhiyuan.service.models import Certificate, ServiceRecord
+from zhiyuan.teams.access import may_manage
 from zhiyuan.teams.models import Team
-from zhiyuan.teams.selectors import managed_teams, may_manage
+from zhiyuan.teams.selectors import managed_teams
 from zhiyuan.volunteers.models import Volunteer
 
 NUMBER_PREFIX = "ZYZM"

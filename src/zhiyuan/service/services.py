@@ -165,9 +165,6 @@ def scan(
     so a queued check-out never becomes a check-in when its check-in was refused).
     All of it is decided on the volunteer's locked row.
     """
-    received = now or timezone.now()
-    when = _scan_time(scanned_at, received)
-    late = received if scanned_at is not None else None
     volunteer = _volunteer_of(actor)
     station = Station.objects.filter(checkin_token=token, status=Station.Status.OPEN).first()
     if station is None:
@@ -176,6 +173,11 @@ def scan(
         )
     with transaction.atomic():
         Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
+        # The time is read once the lock is held: a scan that waited for a racing one of
+        # the same volunteer is not dated before the check-in that one made.
+        received = now or timezone.now()
+        when = _scan_time(scanned_at, received)
+        late = received if scanned_at is not None else None
         if client_id:
             sent_before = Attendance.objects.filter(
                 Q(in_client_id=client_id) | Q(out_client_id=client_id), volunteer=volunteer

@@ -8,7 +8,6 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from zhiyuan.accounts import scopes
-from zhiyuan.teams.access import may_manage  # noqa: F401 (service/certificates.py's import)
 from zhiyuan.teams.models import Membership, Specialty, Team
 
 

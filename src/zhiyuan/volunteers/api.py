@@ -87,6 +87,10 @@ class ProfilePatch(Schema):
     political_status: str | None = None
 
 
+class PhoneCodeIn(Schema):
+    code: str = Field(..., max_length=12, description="The code texted to the new phone")
+
+
 class VolunteerReasonIn(Schema):
     reason: str = Field(..., max_length=300)
 
@@ -154,6 +158,14 @@ def update_volunteer(request, volunteer_no: str, payload: ProfilePatch):
     volunteer = access.volunteer_for(request.auth, volunteer_no)
     fields = payload.dict(exclude_unset=True)
     return services.update_profile(actor=request.auth, volunteer=volunteer, **fields)
+
+
+@router.post("/volunteers/{volunteer_no}/phone/confirm", response=VolunteerOut)
+def confirm_phone(request, volunteer_no: str, payload: PhoneCodeIn):
+    """A new phone set through PATCH waits for the code texted to it; this makes it the
+    volunteer's phone and their login phone."""
+    volunteer = access.volunteer_for(request.auth, volunteer_no)
+    return services.confirm_phone_change(actor=request.auth, volunteer=volunteer, code=payload.code)
 
 
 @router.post("/volunteers/{volunteer_no}/approve", response=VolunteerOut)

@@ -110,7 +110,9 @@ class ProfileForm(ProfileFields):
         label=_("Mobile phone"),
         max_length=30,
         required=False,
-        help_text=_("Leave empty to keep the current number."),
+        help_text=_(
+            "Leave empty to keep the current number. A new number needs the code we text to it."
+        ),
     )
     field_order = ["phone", "community", "skills", "availability", "political_status"]
 
@@ -122,6 +124,10 @@ class ProfileForm(ProfileFields):
         ).values_list("code", flat=True)
         kwargs["phone"] = self.cleaned_data.get("phone") or None
         return kwargs
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(label=_("Code from the text message"), max_length=12)
 
 
 class RosterFilterForm(forms.Form):

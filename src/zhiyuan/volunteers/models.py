@@ -126,3 +126,32 @@ class Volunteer(models.Model):
     def decrypted(self, field: str) -> str:
         """The clear value of an encrypted field. Callers must audit: see services.reveal."""
         return crypto.decrypt(getattr(self, f"{field}_encrypted"))
+
+
+class PhoneChange(models.Model):
+    """A new phone a volunteer asked for, waiting for the code sent to it by SMS.
+
+    Only when the code is entered does the number become the volunteer's phone and their
+    account's login phone (see services.confirm_phone_change). One at a time per volunteer.
+    """
+
+    volunteer = models.OneToOneField(
+        Volunteer,
+        verbose_name=_("volunteer"),
+        on_delete=models.CASCADE,
+        related_name="phone_change",
+    )
+    phone_encrypted = models.TextField(_("new phone (encrypted)"), editable=False)
+    phone_index = models.CharField(max_length=64, editable=False)
+    phone_masked = models.CharField(_("new phone"), max_length=16, editable=False)
+    code_hash = models.CharField(max_length=128, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("wrong codes entered"), default=0)
+    expires_at = models.DateTimeField(_("code expires at"))
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phone change")
+        verbose_name_plural = _("phone changes")
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} → {self.phone_masked}"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -19,16 +21,21 @@ from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.core.masking import mask_identifier, mask_phone
 from zhiyuan.core.models import reserve
+from zhiyuan.core.security import throttle
+from zhiyuan.notifications.channels import send_sms
 from zhiyuan.places.models import Region
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers import validation
 from zhiyuan.volunteers.access import may_register_in
 from zhiyuan.volunteers.idcard import IdDocument
-from zhiyuan.volunteers.models import PoliticalStatus, Skill, Volunteer
+from zhiyuan.volunteers.models import PhoneChange, PoliticalStatus, Skill, Volunteer
 from zhiyuan.volunteers.validation import DuplicateIdNumber
 
 PRIVACY_NOTICE_VERSION = "2026-1"
 REVEALABLE_FIELDS = {"id_number": _("ID number"), "phone": _("phone")}
+PHONE_CODE_MINUTES = 10
+PHONE_CODE_ATTEMPTS = 5
+PHONE_CODES_PER_HOUR = 5
 
 
 class AlreadyRegistered(Conflict):
@@ -318,15 +325,15 @@ def update_profile(
     errors: dict[str, list[str]] = {}
     fields: list[str] = []
     updates: dict = {}
+    new_phone = None
     if phone is not None:
         number = _collect(errors, "phone", validation.phone, phone)
-        if number:
-            cipher = crypto.field_cipher()
-            updates.update(
-                phone_encrypted=cipher.encrypt(number),
-                phone_index=cipher.blind_index("phone", number),
-                phone_masked=mask_phone(number),
-            )
+        if number and crypto.blind_index("phone", number) != volunteer.phone_index:
+            _collect(errors, "phone", _check_phone_free, number, volunteer)
+            if is_self:
+                new_phone = number  # waits for the code sent to it
+            else:
+                updates.update(_phone_columns(number))
     if community_id is not None:
         community = _resolve_community(errors, community_id)
         if community is not None:
@@ -358,6 +365,100 @@ def update_profile(
             volunteer.save(update_fields=fields)
         if skill_rows is not None:
             volunteer.skills.set(skill_rows)
+        if new_phone is not None:
+            _send_phone_code(volunteer, new_phone)
+    return volunteer
+
+
+def _phone_columns(number: str) -> dict:
+    cipher = crypto.field_cipher()
+    return {
+        "phone_encrypted": cipher.encrypt(number),
+        "phone_index": cipher.blind_index("phone", number),
+        "phone_masked": mask_phone(number),
+    }
+
+
+def _check_phone_free(number: str, volunteer: Volunteer) -> None:
+    """A volunteer's phone is no other active account's login phone."""
+    taken = (
+        User.objects.filter(phone_index=crypto.blind_index("phone", number), is_active=True)
+        .exclude(pk=volunteer.user_id)
+        .exists()
+    )
+    if taken:
+        raise Conflict(_("This number is another account's phone: choose another."), field="phone")
+
+
+def _send_phone_code(volunteer: Volunteer, number: str) -> PhoneChange:
+    """Keep `number` as the volunteer's pending phone and text it a code (after commit).
+
+    The number becomes theirs, and their login phone, only through confirm_phone_change.
+    """
+    throttle("phone-code", str(volunteer.pk), limit=PHONE_CODES_PER_HOUR, window=3600)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    change, _created = PhoneChange.objects.update_or_create(
+        volunteer=volunteer,
+        defaults={
+            **_phone_columns(number),
+            "code_hash": make_password(code),
+            "attempts": 0,
+            "expires_at": timezone.now() + dt.timedelta(minutes=PHONE_CODE_MINUTES),
+        },
+    )
+    text = str(
+        _("zhiyuan: your code to confirm this phone is %(code)s (valid %(minutes)d minutes).")
+        % {"code": code, "minutes": PHONE_CODE_MINUTES}
+    )
+    transaction.on_commit(lambda: send_sms(phone=number, text=text))
+    return change
+
+
+def confirm_phone_change(*, actor, volunteer: Volunteer, code: str) -> Volunteer:
+    """Enter the code texted to the new phone: it becomes the volunteer's phone and their
+    login phone. Locks the pending change, so one code is used once; a wrong code counts,
+    and the fifth ends the change."""
+    if volunteer.user_id is None or volunteer.user_id != actor.pk:
+        raise PermissionDenied(_("Only the volunteer may confirm their new phone."))
+    error: DomainError | None = None
+    with transaction.atomic():
+        change = PhoneChange.objects.select_for_update().filter(volunteer=volunteer).first()
+        if change is None or change.expires_at <= timezone.now():
+            if change is not None:
+                change.delete()
+            raise DomainError(
+                _("No code is waiting for this phone, or it has expired: ask for a new one."),
+                field="code",
+                code="no_phone_code",
+            )
+        if not check_password((code or "").strip(), change.code_hash):
+            change.attempts += 1
+            if change.attempts >= PHONE_CODE_ATTEMPTS:
+                change.delete()
+                error = DomainError(
+                    _("Too many wrong codes: ask for a new one."), field="code", code="wrong_code"
+                )
+            else:
+                change.save(update_fields=["attempts"])
+                error = DomainError(_("The code is wrong."), field="code", code="wrong_code")
+        else:
+            number = crypto.decrypt(change.phone_encrypted)
+            _check_phone_free(number, volunteer)
+            for name, value in _phone_columns(number).items():
+                setattr(volunteer, name, value)
+            volunteer.save(update_fields=["phone_encrypted", "phone_index", "phone_masked"])
+            account = volunteer.user
+            account.phone_index = change.phone_index
+            try:
+                with transaction.atomic():
+                    account.save(update_fields=["phone_index"])
+            except IntegrityError:
+                raise Conflict(
+                    _("This number is another account's phone: choose another."), field="code"
+                ) from None
+            change.delete()
+    if error is not None:
+        raise error
     return volunteer
 
 

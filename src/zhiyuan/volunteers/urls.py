@@ -9,6 +9,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("me/", views.me, name="me"),
+    path("me/phone/confirm/", views.confirm_phone, name="confirm_phone"),
     path("manage/", views.manage_roster, name="manage_roster"),
     path("manage/<str:volunteer_no>/", views.manage_detail, name="manage_detail"),
     path("manage/<str:volunteer_no>/reveal/", views.manage_reveal, name="manage_reveal"),

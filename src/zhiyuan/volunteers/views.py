@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,12 +22,14 @@ from zhiyuan.places.models import Region
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.forms import (
+    PhoneCodeForm,
     ProfileForm,
     ReasonForm,
     RegistrationForm,
     RevealForm,
     RosterFilterForm,
 )
+from zhiyuan.volunteers.models import PhoneChange
 
 PAGE_SIZE = 20
 
@@ -92,15 +95,7 @@ def me(request):
     volunteer = getattr(request.user, "volunteer", None)
     if volunteer is None:
         return redirect("volunteers:register")
-    form = ProfileForm(
-        request.POST or None,
-        initial={
-            "community": volunteer.community_id,
-            "skills": [s.code for s in volunteer.skills.all()],
-            "availability": avail.to_slots(volunteer.availability),
-            "political_status": volunteer.political_status,
-        },
-    )
+    form = ProfileForm(request.POST or None, initial=_profile_initial(volunteer))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_profile(actor=request.user, volunteer=volunteer, **form.update_kwargs())
@@ -108,7 +103,28 @@ def me(request):
             add_domain_error(form, exc)
         else:
             messages.success(request, _("Your profile is saved."))
+            change = PhoneChange.objects.filter(volunteer=volunteer).first()
+            if change is not None and form.cleaned_data.get("phone"):
+                messages.info(
+                    request,
+                    _("A code was sent to %(phone)s: enter it below to make it your phone.")
+                    % {"phone": change.phone_masked},
+                )
             return redirect("volunteers:me")
+    return _me_page(request, volunteer, form, PhoneCodeForm())
+
+
+def _profile_initial(volunteer) -> dict:
+    return {
+        "community": volunteer.community_id,
+        "skills": [s.code for s in volunteer.skills.all()],
+        "availability": avail.to_slots(volunteer.availability),
+        "political_status": volunteer.political_status,
+    }
+
+
+def _me_page(request, volunteer, form, code_form, status=200):
+    pending = PhoneChange.objects.filter(volunteer=volunteer, expires_at__gt=timezone.now()).first()
     return render(
         request,
         "volunteers/me.html",
@@ -116,8 +132,33 @@ def me(request):
             "volunteer": volunteer,
             "form": form,
             "slots": avail.to_slots(volunteer.availability),
+            "pending_phone": pending,
+            "code_form": code_form,
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def confirm_phone(request):
+    volunteer = getattr(request.user, "volunteer", None)
+    if volunteer is None:
+        return redirect("volunteers:register")
+    code_form = PhoneCodeForm(request.POST)
+    if code_form.is_valid():
+        try:
+            services.confirm_phone_change(
+                actor=request.user, volunteer=volunteer, code=code_form.cleaned_data["code"]
+            )
+        except DomainError as exc:
+            add_domain_error(code_form, exc)
+        else:
+            messages.success(
+                request, _("Your new phone is confirmed: sign in with it from now on.")
+            )
+            return redirect("volunteers:me")
+    return _me_page(request, volunteer, ProfileForm(initial=_profile_initial(volunteer)), code_form)
 
 
 @login_required

@@ -83,3 +83,25 @@ def test_rating_pages_for_the_volunteer_and_the_organiser(served, client_for):
     assert served.gina.volunteer_no in carol.get(url).content.decode()
     carol.post(url, {"action": "rate_service", "volunteer": served.gina.pk, "score": "5"})
     assert ServiceRating.objects.get(volunteer=served.gina).score == 5
+
+
+def test_poor_service_ratings_weigh_down_reliability_in_matching(served):
+    from zhiyuan.helpdesk import proposals
+    from zhiyuan.projects.models import Activity
+
+    later = Activity.objects.create(
+        project=served.project,
+        title="第二次",
+        station=served.station,
+        starts_at=served.activity.starts_at,
+        ends_at=served.activity.ends_at,
+    )
+    ServiceRating.objects.create(
+        activity=served.activity, volunteer=served.gina, score=1, rated_by=served.carol_user
+    )
+    # One rating is not enough to judge anyone by.
+    assert proposals._reliability_factors([served.gina.pk]) == {}
+    ServiceRating.objects.create(
+        activity=later, volunteer=served.gina, score=1, rated_by=served.carol_user
+    )
+    assert proposals._reliability_factors([served.gina.pk]) == {served.gina.pk: 0.6}

@@ -121,3 +121,33 @@ def test_unknown_or_bad_rules_are_refused(honours):
     with pytest.raises(ValidationFailed) as caught:
         open_round(c, "outstanding_volunteer", min_activities=2, limit=0, min_hours="many")
     assert set(caught.value.errors) == {"min_activities", "limit", "min_hours"}
+
+
+def test_poor_service_ratings_and_upheld_complaints_keep_a_volunteer_off_the_list(honours):
+    from django.contrib.auth.models import AnonymousUser
+
+    from zhiyuan.feedback.models import Complaint, ServiceRating
+    from zhiyuan.feedback.services import file_complaint
+    from zhiyuan.projects.models import Activity
+
+    c = honours
+    in_the_year = timezone.make_aware(dt.datetime(c.year, 7, 1, 12))
+    rating = ServiceRating.objects.create(
+        activity=Activity.objects.first(), volunteer=c.carol, score=2, rated_by=c.alice
+    )
+    ServiceRating.objects.filter(pk=rating.pk).update(created_at=in_the_year)
+    found = rules.candidates(open_round(c, "outstanding_volunteer", min_hours=20))
+    assert found[0].evidence["rating"] == 2.0
+    assert (
+        rules.candidates(open_round(c, "outstanding_volunteer", min_hours=20, min_rating=3)) == []
+    )
+
+    complaint = file_complaint(
+        actor=AnonymousUser(),
+        subject_type="volunteer",
+        subject=c.carol.volunteer_no,
+        what="服务中态度恶劣",
+        happened_on=dt.date(c.year, 7, 1),
+    )
+    Complaint.objects.filter(pk=complaint.pk).update(status="resolved", filed_at=in_the_year)
+    assert rules.candidates(open_round(c, "outstanding_volunteer", min_hours=20)) == []
