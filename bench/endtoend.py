@@ -3,7 +3,8 @@
 Called by bench/run.py's child with its rows, the signed-in clients' cookies and a bearer
 token. It starts two gunicorns the same way (ENDTOEND_WORKERS sync workers, production
 settings: ZHIYUAN_DEBUG=0 and the child's database and data directory): the platform, and
-bench/bare.py, a Django project with one JSON view and no middleware. Each row is first
+bench/bare.py, a Django project with one JSON view and no middleware, both with the
+production gunicorn configuration (zhiyuan.config.gunicorn). Each row is first
 requested once and checked (status and marker), then driven by `wrk -t2 -c16` for
 `seconds`, with bench/wrk.lua checking every answer. The bare view is driven first and
 last; its mean is the 1 of the "× bare" column.
@@ -41,22 +42,32 @@ def free_port() -> int:
 
 
 def start(app: str, port: int) -> subprocess.Popen:
+    """gunicorn as `zhiyuan serve` runs it (zhiyuan.config.gunicorn), ENDTOEND_WORKERS workers.
+
+    Both servers get the same configuration: preloaded sync workers, persistent database
+    connections; the access log is off for both (it would flood the bench's output).
+    """
+    env = {
+        **os.environ,
+        "ZHIYUAN_DEBUG": "0",
+        "ZHIYUAN_WEB_WORKERS": str(ENDTOEND_WORKERS),
+        "ZHIYUAN_WEB_THREADS": "1",
+        "ZHIYUAN_BIND": f"{HOST}:{port}",
+        "ZHIYUAN_ACCESS_LOG": "",
+        "PYTHONPATH": pythonpath(),
+    }
     return subprocess.Popen(  # noqa: S603 (our own servers)
         [
             sys.executable,
             "-m",
             "gunicorn",
-            app,
-            "--workers",
-            str(ENDTOEND_WORKERS),
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"{HOST}:{port}",
+            "-c",
+            "python:zhiyuan.config.gunicorn",
             "--log-level",
             "warning",
+            app,
         ],
-        env={**os.environ, "ZHIYUAN_DEBUG": "0", "PYTHONPATH": pythonpath()},
+        env=env,
         cwd=ROOT,
     )
 
@@ -213,6 +224,7 @@ def run(rows, *, cookies: dict, bearer: str, seconds: float) -> dict:
                 check(label, status, body, marker)
             row = {"path": path, "bytes": len(body)}
             if seconds > 0:
+                wrk(label, port, path, marker, headers, 1)  # warms every worker (and its caches)
                 row |= wrk(label, port, path, marker, headers, seconds)
                 print(
                     f"  {label:32}{row['rps']:>9.0f} req/s  p99 {row['p99_ms']:>7.1f} ms",
@@ -272,6 +284,7 @@ def main() -> int:
     import django
 
     django.setup()
+    collect_static()
     from bench.clients import client
     from bench.run import ROWS, row_ids
     from zhiyuan.accounts.models import User

@@ -37,6 +37,9 @@ def main() -> int:
     from django.conf import settings
 
     settings.ROOT_URLCONF = "bench.urls"
+    from bench.endtoend import collect_static
+
+    collect_static()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
 
     from bench.clients import checked, client

@@ -1,10 +1,12 @@
-"""`make bench`: build the demo district in a fresh database, then time the roster against a bare view.
+"""`make bench`: build the demo district in a fresh database, then time its pages against a bare view.
 
 The parent process runs one child per database (SQLite always; PostgreSQL when
 BENCH_DATABASE_URL is set), because Django reads its settings once, at import. Each child
-migrates an empty database, times `zhiyuan demo`, then requests each page in-process
-through the full middleware stack with django.test.Client, signed in as the demo office
-admin. Results are printed and written to bench/results/ (not committed).
+migrates an empty database, times `zhiyuan demo`, then requests each row of ROWS in-process
+through the full middleware stack with django.test.Client (as an anonymous visitor, the
+office admin, the demo volunteer or a bearer token), then end to end through gunicorn and
+wrk (bench/endtoend.py). Every answer is checked (bench/clients.py) before its time counts.
+Results are printed and written to bench/results/ (not committed).
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ ROWS = [
     Row("home page", "/", 'id="headline-figures"'),
     Row("coverage page", "/coverage/", "<details>"),
     Row("project list page", "/projects/", 'id="project-q"'),
-    Row("busy project page", "/projects/{project}/", 'id="activities"'),
+    Row("busy project page", "/projects/{project}/", 'id="shifts"'),
     Row("news page", "/news/", 'id="news-list"'),
     Row("news article", "/news/{article}/", 'id="article-{article}"'),
     Row("honour roll", "/honours/", 'id="roll-filters"'),
@@ -173,7 +175,6 @@ def main() -> int:
                 str(args.warmup),
                 "--import-rows",
                 str(args.import_rows),
-                *([] if args.load else ["--no-load"]),
                 "--e2e-seconds",
                 str(args.e2e_seconds),
                 *([] if args.load else ["--no-load"]),

@@ -12,6 +12,8 @@ import urllib.request
 
 import pytest
 
+from .audit import PageAudit
+
 # Playwright's sync API runs an asyncio event loop in the main thread (driven through
 # greenlets) for as long as the browser is open. Django's ORM refuses to run from a thread
 # with a running event loop (SynchronousOnlyOperation), which would break the cast fixture
@@ -33,6 +35,8 @@ NO_CHROMIUM = "Debian's chromium is not installed: apt-get install -y chromium"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 TIMEOUT_MS = 5_000
+# Latin-letter data the cast types in (user names), not interface words.
+CAST_WORDS = {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "resident", "volunteer"}
 
 
 def chromium_path() -> str | None:
@@ -81,13 +85,15 @@ def new_page(browser, live_server):
     warm_up(live_server.url)
     contexts = []
 
-    def make(*, phone: bool = False):
+    def make(*, phone: bool = False, locale: str = "zh-CN"):
         context = browser.new_context(
-            base_url=live_server.url, locale="zh-CN", **(PHONE if phone else DESKTOP)
+            base_url=live_server.url, locale=locale, **(PHONE if phone else DESKTOP)
         )
         context.set_default_timeout(TIMEOUT_MS)
+        audit.attach(context)
         contexts.append(context)
         page = context.new_page()
+        pages.append(page)
         # The pages run under a strict Content-Security-Policy: anything it blocks (an
         # inline script or style) is a defect, so every journey fails on a violation.
         page.on(
@@ -99,10 +105,16 @@ def new_page(browser, live_server):
         return page
 
     violations: list[str] = []
+    pages: list = []
+    # Every page a journey visits is audited (axe-core, raw codes, untranslated words).
+    audit = PageAudit(data_words=CAST_WORDS)
     yield make
+    for page in pages:
+        audit.final(page)
     for context in contexts:
         context.close()
     assert not violations, violations
+    assert not audit.defects, "\n".join(dict.fromkeys(audit.defects))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
@@ -95,6 +95,10 @@ def test_a_cancelled_place_goes_to_the_waitlist_and_the_volunteer_is_told(
     assert promoted.status == Message.Status.SENT
     assert promoted.read_at is None
 
+    # (The welcome sent when his registration was approved, read long ago.)
+    Message.objects.filter(recipient=plan.dave_user, kind__startswith="registration_").update(
+        read_at=timezone.now()
+    )
     # dave2 signs in to an unread badge: the waitlist notice and the promotion.
     dave = new_page()
     sign_in(dave, "dave2", PASSWORD)

@@ -135,16 +135,16 @@ def test_visitor_browses_the_team_tree_on_a_phone(new_page, corps):  # noqa: F81
 
     page.goto("/teams/")
     tree = page.locator("#team-tree")
-    # The detachment's <details>: the one whose own <summary> links to it.
-    detachment = tree.locator(f"summary > a[href='/teams/{corps.det_1.pk}/']").locator(
-        "xpath=../.."
+    # The detachment's <details>: the one right after its link (no link inside a summary).
+    detachment = tree.locator(f"li > a[href='/teams/{corps.det_1.pk}/']").locator(
+        "xpath=following-sibling::details[1]"
     )
     squad_link = detachment.locator(f"a[href='/teams/{corps.squad_1b.pk}/']")
     expect(detachment).not_to_have_attribute("open", "")
     expect(squad_link).to_be_hidden()
 
-    # Tap the summary beside its link (on the level badge) to unfold the detachment.
-    detachment.locator("summary > small.badge").first.tap()
+    # Tap its summary ("teams below") to unfold the detachment.
+    detachment.locator("summary").first.tap()
     expect(detachment).to_have_attribute("open", "")
     expect(squad_link).to_be_visible()
     squad_link.tap()

@@ -41,10 +41,10 @@ def test_a_volunteer_trained_in_first_aid_can_take_the_rescue_shift(
     gina = new_page(phone=True)
     sign_in(gina, "gina", PASSWORD)
 
-    # Without the skill the rescue shift refuses her.
+    # Without the skill the rescue shift says why before any tap, and offers no 报名.
     gina.goto(f"/projects/{plan.project.pk}/")
-    gina.locator(f".shift[data-shift='{rescue.pk}'] button.sign-up").tap()
-    expect(gina.locator(f".shift[data-shift='{rescue.pk}'] .my-state")).to_have_count(0)
+    expect(gina.locator(f".shift[data-shift='{rescue.pk}'] .why-not")).to_be_visible()
+    expect(gina.locator(f".shift[data-shift='{rescue.pk}'] button.sign-up")).to_have_count(0)
     assert not SignUp.objects.filter(shift=rescue, volunteer=gina_row).exists()
 
     # She finds the first-aid course and enrols in its next session.

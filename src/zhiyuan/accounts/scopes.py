@@ -137,4 +137,20 @@ def roles_of(user) -> frozenset[Role]:
 
 
 def has_role(user, role: Role) -> bool:
-    return role in roles_of(user)
+    """Asks only the provider of `role` (the navigation asks on every page), cached per request."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_zhiyuan_roles", None)
+    if cached is not None:
+        return role in cached
+    if role == Role.RESIDENT:
+        return True
+    if role == Role.DISTRICT_ADMIN:
+        return is_district_admin(user)
+    answers = getattr(user, "_zhiyuan_role_answers", None)
+    if answers is None:
+        answers = user._zhiyuan_role_answers = {}
+    if role not in answers:
+        provider = _role_providers.get(role)
+        answers[role] = bool(provider and provider(user))
+    return answers[role]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import re
 import secrets
@@ -41,9 +42,15 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 
-# URL names of the pages served from the cache to visitors without a session.
+logger = logging.getLogger("zhiyuan.pagecache")
+
+# URL names of the pages served from the cache to visitors without a session: each shows
+# every such visitor the same page in their language (the CSRF token aside, which is put
+# back per visitor), so Cache-Control (the sign-in page's never_cache) is replayed to the
+# browser but does not keep the page out of this cache.
 PUBLIC_PAGES = frozenset(
     {
+        "accounts:login",
         "portal:home",
         "portal:coverage",
         "projects:list",
@@ -56,6 +63,10 @@ PUBLIC_PAGES = frozenset(
         "stations:list",
         "stations:map",
         "helpdesk:submit",
+        # Public API reads (anonymous callers: no session, no Authorization header).
+        "api:list_projects",
+        "api:get_project",
+        "api:list_skills",
     }
 )
 PAGE_SECONDS = 60
@@ -156,7 +167,7 @@ class _BumpOnCommit:
         self.table = table
 
     def __call__(self) -> None:
-        stamps().bump(self.table)
+        _bump(self.table)
 
     @classmethod
     def register(cls, db, table: str) -> None:
@@ -181,10 +192,23 @@ def watch_writes(execute, sql, params, many, context):
         return result
     db = context["connection"]
     for table in written:
-        stamps().bump(table)
+        _bump(table)
         if db.in_atomic_block:
             _BumpOnCommit.register(db, table)
     return result
+
+
+_serving = True
+
+
+def _bump(table: str) -> None:
+    """A stamp that cannot be renewed stops this process serving cached pages (never stale)."""
+    global _serving
+    try:
+        stamps().bump(table)
+    except OSError:
+        _serving = False
+        logger.exception("page cache: cannot renew the stamp of %s; serving no cached page", table)
 
 
 def install_write_watch(*, connection, **kwargs) -> None:
@@ -205,7 +229,7 @@ class CachedPage:
     content: bytes
 
     def is_fresh(self) -> bool:
-        if time.monotonic() > self.expires:
+        if time.time() > self.expires:
             return False
         store = stamps()
         return all(store.read(table) == stamp for table, stamp in self.stamps)
@@ -266,11 +290,11 @@ def _storable(request, response) -> bool:
     return (
         response.status_code == 200
         and not response.streaming
-        and not response.cookies
+        # A view with csrf_protect (the sign-in page) sets the CSRF cookie itself; a hit has
+        # CsrfViewMiddleware set the visitor's own.
+        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
         and not (session is not None and session.modified)
         and not queued
-        and "private" not in response.get("Cache-Control", "")
-        and "no-store" not in response.get("Cache-Control", "")
     )
 
 
@@ -282,7 +306,7 @@ class PageCacheMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or match.view_name not in PUBLIC_PAGES:
+        if not _serving or match is None or match.view_name not in PUBLIC_PAGES:
             return None
         if not _visitor_without_session(request):
             return None
@@ -306,7 +330,7 @@ class PageCacheMiddleware:
         if pending is not None and _storable(request, response):
             key, watch, _stack = pending
             page = CachedPage(
-                expires=time.monotonic() + PAGE_SECONDS,
+                expires=time.time() + PAGE_SECONDS,
                 stamps=tuple(watch.stamps.items()),
                 status=response.status_code,
                 headers=tuple(response.items()),

@@ -306,6 +306,11 @@ class HelpEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.request.code}: {self.from_status} → {self.to_status}"
 
+    @property
+    def to_label(self) -> str:
+        """The status reached, in the reader's language (the stored value is its code)."""
+        return str(HelpRequest.Status(self.to_status).label)
+
 
 class Assignment(models.Model):
     """A volunteer assigned to a help request; when it is done, the service record made for them."""

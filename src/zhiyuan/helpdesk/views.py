@@ -210,7 +210,15 @@ def request_action(request, pk: int, action: str):
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Done."))
+        done = {
+            "verify": _("Help request %(code)s is verified."),
+            "reject": _("Help request %(code)s is rejected; the requester is told why."),
+            "start": _("Service on help request %(code)s has begun."),
+            "complete": _("Help request %(code)s is done; the hours wait for approval."),
+            "cancel": _("Help request %(code)s is cancelled."),
+            "confirm": _("The volunteer is confirmed on help request %(code)s."),
+        }[action]
+        messages.success(request, done % {"code": help_request.code})
     return redirect("helpdesk:request_detail", pk=pk)
 
 

@@ -315,6 +315,23 @@ class Nomination(AwardeeMixin):
     def __str__(self) -> str:
         return f"{self.round}: {self.awardee_name} ({self.state})"
 
+    EVIDENCE_LABELS = {
+        "hours": _("Hours this year"),
+        "stars": _("Star level"),
+        "no_shows": _("No-shows"),
+        "rejected": _("Rejected records"),
+        "member_hours": _("Members' hours this year"),
+        "projects": _("Projects run"),
+    }
+
+    @property
+    def evidence_items(self) -> list[tuple[str, object]]:
+        """What the rules saw, each fact by its name in the reader's language."""
+        return [
+            (str(self.EVIDENCE_LABELS.get(key, key)), value)
+            for key, value in (self.evidence or {}).items()
+        ]
+
     @property
     def is_pending(self) -> bool:
         return self.state == self.State.PENDING

@@ -321,7 +321,14 @@ def shift_roster(request, shift_id: int):
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("Done."))
+            done = {
+                "confirm": _("%(name)s is confirmed for %(role)s."),
+                "remove": _("%(name)s is removed from %(role)s."),
+                "no_show": _("%(name)s is marked as not having come to %(role)s."),
+            }[action]
+            messages.success(
+                request, done % {"name": signup.volunteer.real_name, "role": shift.role}
+            )
         return redirect("projects:roster", shift_id=shift.pk)
     return render(
         request,

@@ -79,6 +79,26 @@ def scan_page(request, token: str):
     )
 
 
+def _attendance_done(action: str, ids, request) -> str:
+    """What the organiser's action did, naming the volunteers it touched."""
+    chosen = [request.POST.get("volunteer_id")] if action == "hours" else ids
+    if chosen is None:
+        names = _("everyone signed up")
+    else:
+        names = "、".join(
+            Volunteer.objects.filter(pk__in=[pk for pk in chosen if str(pk).isdigit()])
+            .order_by("real_name")
+            .values_list("real_name", flat=True)[:5]
+        )
+    texts = {
+        "check_in": _("Checked in: %(names)s."),
+        "check_out": _("Checked out: %(names)s."),
+        "confirm": _("Presence confirmed for %(names)s."),
+        "hours": _("Hours entered for %(names)s; they wait for approval."),
+    }
+    return texts.get(action, _("Saved for %(names)s.")) % {"names": names or "—"}
+
+
 def _report_check_out(request, attendance, *, repeated: bool) -> None:
     """Say what the check-out did: a repeat changes nothing, a check-out before the shift
     began records no hours, otherwise the hours now waiting for approval."""
@@ -316,7 +336,7 @@ def shift_attendance(request, shift_id: int):
                 for error in errors:
                     messages.error(request, error)
         else:
-            messages.success(request, _("Done."))
+            messages.success(request, _attendance_done(action, ids, request))
         return redirect("service:shift", shift_id=shift.pk)
     attendance = selectors.shift_attendance(shift)
     signups = list(

@@ -1,6 +1,7 @@
 """Forms that collect raw input for the station pages; the rules live in services.py."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.places.models import Region
@@ -70,8 +71,9 @@ class AuditForm(forms.Form):
         super().__init__(*args, **kwargs)
         for value, label in Criterion.choices:
             self.fields[f"met_{value}"] = forms.BooleanField(label=label, required=False)
+            # Each row's note is named after its standard, for screen readers too.
             self.fields[f"note_{value}"] = forms.CharField(
-                label=_("Note"), required=False, max_length=300
+                label=format_lazy("{}: {}", label, _("Note")), required=False, max_length=300
             )
 
     def criteria(self):

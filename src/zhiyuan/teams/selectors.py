@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from zhiyuan.accounts import scopes
 from zhiyuan.teams.models import Membership, Specialty, Team
+from zhiyuan.volunteers.models import Volunteer
 
 
 def active_member_count():
@@ -30,10 +31,13 @@ def managed_team_paths(user) -> tuple[str, ...]:
         return ()
     cached = getattr(user, "_zhiyuan_team_paths", None)
     if cached is None:
+        # The volunteer by its unique user first, then its memberships by index: joined
+        # from the user, SQLite scanned every membership (40 ms at 70,000 volunteers, on
+        # every page through the navigation).
+        volunteer = Volunteer.objects.filter(user=user, status="active").values("pk")
         cached = tuple(
             Membership.objects.filter(
-                volunteer__user=user,
-                volunteer__status="active",
+                volunteer__in=volunteer,
                 state=Membership.State.ACTIVE,
                 role__in=Membership.MANAGING_ROLES,
                 team__status=Team.Status.ACTIVE,

@@ -29,6 +29,12 @@ def to_slots(mask: int) -> list[str]:
     return [slot for slot, bit in SLOT_BITS.items() if mask & bit]
 
 
+def to_labels(mask: int) -> list[str]:
+    """The slots of a mask in words ("Sat Morning"), never as their codes."""
+    labels = dict(slot_choices())
+    return [labels[slot] for slot in to_slots(mask)]
+
+
 def slot_choices() -> list[tuple[str, str]]:
     return [
         (f"{day}_{period}", f"{day_label} {period_label}")

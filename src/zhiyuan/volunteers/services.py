@@ -11,7 +11,9 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
@@ -29,6 +31,7 @@ from zhiyuan.volunteers import validation
 from zhiyuan.volunteers.access import may_register_in
 from zhiyuan.volunteers.idcard import IdDocument
 from zhiyuan.volunteers.models import PhoneChange, PoliticalStatus, Skill, Volunteer
+from zhiyuan.volunteers.notices import notify_volunteer
 from zhiyuan.volunteers.validation import DuplicateIdNumber
 
 PRIVACY_NOTICE_VERSION = "2026-1"
@@ -269,20 +272,42 @@ def _required_reason(reason: str, message) -> str:
 
 
 def approve_volunteer(*, actor: User, volunteer: Volunteer) -> Volunteer:
-    return _transition(
+    volunteer = _transition(
         actor,
         volunteer.pk,
         {Volunteer.Status.PENDING, Volunteer.Status.REJECTED},
         Volunteer.Status.ACTIVE,
         "",
     )
+    _tell_registration(volunteer)
+    return volunteer
 
 
 def reject_volunteer(*, actor: User, volunteer: Volunteer, reason: str) -> Volunteer:
     _check_manages(actor, volunteer)
     reason = _required_reason(reason, _("Give the applicant a reason for the rejection."))
-    return _transition(
+    volunteer = _transition(
         actor, volunteer.pk, {Volunteer.Status.PENDING}, Volunteer.Status.REJECTED, reason
+    )
+    _tell_registration(volunteer)
+    return volunteer
+
+
+def _tell_registration(volunteer: Volunteer) -> None:
+    """The applicant hears the decision on their registration, with the reason if refused."""
+    if volunteer.status == Volunteer.Status.ACTIVE:
+        subject = gettext("Your volunteer registration is approved")
+        body = gettext("Welcome! Your volunteer number is %(no)s; you can now sign up for shifts.")
+    else:
+        subject = gettext("Your volunteer registration is not approved")
+        body = gettext("Reason: %(reason)s. You may correct your details and apply again.")
+    notify_volunteer(
+        volunteer,
+        kind=f"registration_{volunteer.status}",
+        key=f"registration:{volunteer.pk}:{volunteer.status}:{volunteer.reviewed_at:%Y%m%d%H%M%S}",
+        subject=subject,
+        body=body % {"no": volunteer.volunteer_no, "reason": volunteer.status_reason},
+        link=reverse("volunteers:me"),
     )
 
 

@@ -212,7 +212,7 @@ def manage_detail(request, volunteer_no: str):
             "may_manage": access.may_manage(request.user, volunteer),
             "reason_form": ReasonForm(),
             "reveal_form": RevealForm(),
-            "slots": avail.to_slots(volunteer.availability),
+            "slots": avail.to_labels(volunteer.availability),
         },
     )
 

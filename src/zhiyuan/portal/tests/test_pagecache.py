@@ -127,3 +127,46 @@ def test_public_pages_are_served_from_the_cache(plan, path, django_assert_num_qu
     assert visitor.get(path).status_code == 200
     with django_assert_num_queries(0):
         assert visitor.get(path).status_code == 200
+
+
+def test_the_cached_sign_in_page_still_signs_a_visitor_in(plan):  # noqa: F811
+    from conftest import PASSWORD
+
+    Client().get("/accounts/login/")  # fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/accounts/login/").content.decode()
+    token = TOKEN.search(page).group(1)
+
+    signed_in = visitor.post(
+        "/accounts/login/",
+        {"username": "carol", "password": PASSWORD, "csrfmiddlewaretoken": token},
+    )
+
+    assert signed_in.status_code == 302
+    assert visitor.get("/volunteers/me/").status_code == 200
+
+
+def test_a_stamp_that_cannot_be_renewed_stops_serving_cached_pages(plan, monkeypatch):  # noqa: F811
+    Client().get("/projects/")
+
+    def unwritable(self, table):
+        raise PermissionError(table)
+
+    monkeypatch.setattr(pagecache.FileStamps, "bump", unwritable)
+    monkeypatch.setattr(pagecache, "_serving", True)
+    Project.objects.filter(pk=plan.project.pk).update(name="周末文明引导")
+
+    assert "周末文明引导" in Client().get("/projects/").content.decode()
+
+
+def test_public_api_reads_come_from_the_cache_and_show_a_write_at_once(
+    plan,  # noqa: F811
+    django_assert_num_queries,
+):
+    Client().get("/api/v1/projects")
+    with django_assert_num_queries(0):
+        assert [p["name"] for p in Client().get("/api/v1/projects").json()] == ["文明礼让日"]
+
+    Project.objects.filter(pk=plan.project.pk).update(name="周末文明引导")
+
+    assert [p["name"] for p in Client().get("/api/v1/projects").json()] == ["周末文明引导"]

@@ -43,7 +43,7 @@ def test_cancelling_promotes_the_first_on_the_waitlist_and_tells_them(
 
 def test_notifications_are_delivered_only_after_commit(plan, client_for):
     sign_up(client_for(plan.gina.user), plan.guide)
-    message = Message.objects.get(recipient=plan.gina.user, channel="site")
+    message = Message.objects.get(recipient=plan.gina.user, channel="site", kind="signup_confirmed")
     assert message.kind == "signup_confirmed"
     assert message.status == "pending"  # the test's transaction never commits
 
