@@ -168,6 +168,7 @@ PAGES_WITHOUT_ROW: frozenset[str] = frozenset(
         "/imports/{}/errors.xlsx",
         "/imports/{}/progress/",
         "/imports/{}/resume/",
+        "/imports/{}/values/",
         "/messages/",
         "/messages/read/",
         "/nearby-stations.json",

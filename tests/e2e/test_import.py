@@ -3,6 +3,8 @@
 - the district office uploads its roster (a merged title row, Chinese titles, one bad
   check digit, one bad phone, one person already registered), checks the columns, starts
   the import, sees the result and downloads the error report.
+- a roster with skill words the platform does not know: the office maps two, ignores one,
+  imports, and downloads the report (the rest are imported without the value, warned).
 """
 
 from __future__ import annotations
@@ -78,6 +80,59 @@ def test_office_imports_a_roster_with_bad_rows_and_downloads_the_error_report(
         page.locator("#error-report-link").click()
     download = info.value
     report = load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True)
-    rows = list(report.worksheets[0].iter_rows(values_only=True))
-    assert [row[0] for row in rows[1:]] == [5, 6, 7]
-    assert [row[1] for row in rows[1:]] == ["证件号码", "联系电话", "证件号码"]
+    rows = list(report.worksheets[0].iter_rows(values_only=True))[2:]  # title, header
+    assert [row[0] for row in rows] == [5, 6, 7]
+    assert [row[1] for row in rows] == ["证件号码", "联系电话", "证件号码"]
+
+
+def test_office_maps_unknown_skill_words_then_imports_everyone(
+    cast, new_page, sign_in, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    people = [generate_gb11643("120101", dt.date(1979, 9, 9), n) for n in range(41, 46)]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "身份证号", "手机号", "社区", "技能"])
+    for n, (number, skills) in enumerate(
+        zip(people, ["飞行", "飞行、茶艺", "无", "摄像机", "义务指路"], strict=True)
+    ):
+        sheet.append([f"郑{n}", number, f"139000000{41 + n}", "新兴社区", skills])
+    path = tmp_path / "技能.xlsx"
+    book.save(path)
+
+    page = new_page()
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)
+    sign_in(page, "alice", PASSWORD)
+    page.goto("/imports/")
+    form = page.locator("#upload-form")
+    form.locator("input[type=file]").set_input_files(str(path))
+    form.locator("input[name=consent_confirmed]").check()
+    form.locator("button[type=submit]").click()
+
+    table = page.locator("#unknown-values")
+    expect(table.locator("tbody tr")).to_have_count(4)
+    expect(table.locator("tbody tr").first).to_contain_text("飞行")
+    expect(table.locator("tbody tr").first).to_contain_text("2")
+    page.get_by_label("处理方式: 飞行").select_option("driving")
+    page.get_by_label("处理方式: 茶艺").select_option("create")
+    page.get_by_label("处理方式: 无").select_option("ignore")
+    page.locator("#save-values").click()
+    # Only the word left without a choice is still listed.
+    expect(page.locator("#unknown-values tbody tr")).to_have_count(1)
+    expect(page.locator("#unknown-values")).to_contain_text("摄像机")
+    page.locator("#start-import").click()
+
+    expect(page.locator("#job-status")).to_have_attribute("data-status", "done")
+    expect(page.locator("#job-warnings")).to_be_visible()
+    job = ImportJob.objects.get()
+    assert (job.imported, job.errors, job.warnings) == (5, 0, 1)
+    assert set(Volunteer.objects.get(real_name="郑1").skills.values_list("name", flat=True)) == {
+        "驾驶",
+        "茶艺",
+    }
+    with page.expect_download() as info:
+        page.locator("#error-report-link").click()
+    report = load_workbook(io.BytesIO(info.value.path().read_bytes()), read_only=True)
+    rows = list(report.worksheets[0].iter_rows(values_only=True))[2:]
+    assert [(row[1], row[2]) for row in rows] == [("技能", "摄像机")]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.spreadsheets import columns
+from zhiyuan.spreadsheets.models import ImportJob
 from zhiyuan.volunteers.models import Volunteer
 
 
@@ -56,6 +57,12 @@ class MappingForm(forms.Form):
             )
             self.initial.setdefault(f"map_{name}", str(job.mapping.get(name, "")))
         self.initial.setdefault("header_row", job.header_row)
+        self.fields["existing"] = forms.ChoiceField(
+            label=_("People already registered (same ID number)"),
+            choices=ImportJob.Existing.choices,
+            required=False,
+        )
+        self.initial.setdefault("existing", job.existing)
 
     def mapping(self) -> dict:
         return {name: self.cleaned_data.get(f"map_{name}") or None for name in columns.FIELDS}

@@ -9,14 +9,12 @@ volunteer already in the database is skipped as a duplicate by the ID number's b
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
@@ -27,16 +25,20 @@ from django.utils.translation import gettext_lazy
 from zhiyuan.accounts import scopes
 from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
-from zhiyuan.core.masking import mask_identifier, mask_phone
-from zhiyuan.core.models import reserve
+from zhiyuan.core.masking import mask_identifier
 from zhiyuan.places.models import Region
 from zhiyuan.spreadsheets import columns, reading
+from zhiyuan.spreadsheets.inserts import (
+    fill_blanks,
+    insert_volunteers,
+    job_values,
+    numbered,
+    volunteer_values,
+)
 from zhiyuan.spreadsheets.models import ImportIssue, ImportJob
+from zhiyuan.spreadsheets.stored import data_rows, seal, source_bytes
 from zhiyuan.spreadsheets.validation import CleanRow, RowValidator
 from zhiyuan.spreadsheets.writing import XlsxBook, export_title
-from zhiyuan.volunteers.idcard import Gender, IdType
-from zhiyuan.volunteers.models import PoliticalStatus, Volunteer
-from zhiyuan.volunteers.services import PRIVACY_NOTICE_VERSION
 from zhiyuan.volunteers.validation import registered_indexes
 
 logger = logging.getLogger(__name__)
@@ -51,38 +53,6 @@ STALE_AFTER = dt.timedelta(minutes=2)
 
 class JobBusy(Conflict):
     code = "import_busy"
-
-
-# ---------------------------------------------------------------- stored file
-
-
-def _seal(data: bytes) -> bytes:
-    return crypto.encrypt(base64.b64encode(data).decode("ascii")).encode("ascii")
-
-
-def _unseal(token: bytes) -> bytes:
-    return base64.b64decode(crypto.decrypt(token.decode("ascii")))
-
-
-def source_bytes(job: ImportJob) -> bytes:
-    with job.source.open("rb") as handle:
-        return _unseal(handle.read())
-
-
-def _data_rows(job: ImportJob, rows: list[list[str]]) -> list[tuple[int, list[str]]]:
-    """(row number in the file, cells) for every non-blank row under the header."""
-    start = job.header_row  # 1-based header row: the data begin on the next line
-    return [(start + 1 + i, cells) for i, cells in enumerate(rows[start:]) if any(cells)]
-
-
-def preview(job: ImportJob, count: int = 3) -> list[list[str]]:
-    """The first data rows for the column check, ID numbers and phones masked."""
-    rows = _data_rows(job, reading.read_rows(source_bytes(job), job.file_format))
-    sensitive = {job.mapping.get("id_number"), job.mapping.get("phone")}
-    return [
-        [mask_identifier(cell) if i in sensitive else cell for i, cell in enumerate(cells)]
-        for _row, cells in rows[:count]
-    ]
 
 
 # ---------------------------------------------------------------- upload and mapping
@@ -180,10 +150,10 @@ def create_job(
         columns=rows[header_index],
         mapping=columns.guess_mapping(rows[header_index]),
     )
-    job.total = len(_data_rows(job, rows))
+    job.total = len(data_rows(job, rows))
     if not job.total:
         raise ValidationFailed({"file": [_("The file has a header but no rows under it.")]})
-    job.source.save(f"{timezone.now():%Y%m%d%H%M%S}.bin", ContentFile(_seal(data)), save=False)
+    job.source.save(f"{timezone.now():%Y%m%d%H%M%S}.bin", ContentFile(seal(data)), save=False)
     job.save()
     return job
 
@@ -194,7 +164,12 @@ def _check_owner(actor, job: ImportJob) -> None:
 
 
 def set_mapping(
-    *, actor, job: ImportJob, mapping: dict, header_row: int | None = None
+    *,
+    actor,
+    job: ImportJob,
+    mapping: dict,
+    header_row: int | None = None,
+    existing: str | None = None,
 ) -> ImportJob:
     """Correct the header row and which column fills which field, before the import starts.
 
@@ -218,7 +193,7 @@ def set_mapping(
         job.header_row = header_row
         job.columns = rows[header_row - 1]
         job.mapping = columns.guess_mapping(job.columns)
-        job.total = len(_data_rows(job, rows))
+        job.total = len(data_rows(job, rows))
         job.save(update_fields=["header_row", "columns", "mapping", "total"])
         return job
     clean: dict[str, int] = {}
@@ -247,8 +222,12 @@ def set_mapping(
         clean[field_name] = index
     if errors:
         raise ValidationFailed(errors)
+    if existing is not None:
+        if existing not in ImportJob.Existing.values:
+            raise ValidationFailed({"existing": [_("Choose what happens to registered people.")]})
+        job.existing = existing
     job.mapping = clean
-    job.save(update_fields=["mapping"])
+    job.save(update_fields=["mapping", "existing"])
     return job
 
 
@@ -333,158 +312,6 @@ def _issue(job_id: int, row: int, kind: str, column: str, value: str, reason: st
     )
 
 
-# The columns `_volunteer` fills per row, in the order of its tuple; the volunteer number
-# follows when the batch reserves its numbers, then the values shared by the whole import.
-ROW_COLUMNS = (
-    "real_name",
-    "id_type",
-    "id_number_encrypted",
-    "id_number_index",
-    "id_number_masked",
-    "birth_date",
-    "gender",
-    "phone_encrypted",
-    "phone_index",
-    "phone_masked",
-    "community_id",
-    "political_status",
-)
-JOB_COLUMNS = (
-    "consent_version",
-    "consented_at",
-    "status",
-    "reviewed_by_id",
-    "reviewed_at",
-    "created_at",
-)
-# Choices members as the plain strings they stand for (COPY and executemany want plain values).
-_PLAIN = {member: member.value for kind in (Gender, IdType, PoliticalStatus) for member in kind}
-
-
-def _volunteer(clean: CleanRow, cipher, index: str, adapt_date) -> tuple:
-    """The values of one new volunteer, in the order of ROW_COLUMNS."""
-    document = clean.document
-    number = document.number
-    phone = clean.phone
-    plain = _PLAIN.get
-    return (
-        clean.real_name,
-        plain(document.id_type, document.id_type),
-        cipher.encrypt(number),
-        index,
-        mask_identifier(number),
-        adapt_date(clean.birth_date),
-        plain(clean.gender, clean.gender),
-        cipher.encrypt(phone),
-        cipher.blind_index("phone", phone),
-        mask_phone(phone),
-        clean.community_id,
-        plain(clean.political_status, clean.political_status),
-    )
-
-
-def _job_values(actor_id: int, now) -> tuple:
-    """The values of JOB_COLUMNS and the defaulted fields, the same for every volunteer."""
-    fields = {f.attname: f for f in Volunteer._meta.concrete_fields}
-    stamp = fields["created_at"].get_db_prep_save(now, connection)
-    # An office import is the office vouching for each person, as when an office admin
-    # registers someone: active at once, reviewed by the importer.
-    shared = (PRIVACY_NOTICE_VERSION, stamp, Volunteer.Status.ACTIVE.value, actor_id, stamp, stamp)
-    return shared + tuple(f.get_db_prep_save(f.get_default(), connection) for f in _defaults())
-
-
-def _defaults() -> list:
-    """The fields the import does not set (their model defaults go in, so a new optional
-    field of Volunteer needs no change here)."""
-    taken = {*ROW_COLUMNS, "volunteer_no", *JOB_COLUMNS}
-    return [
-        f for f in Volunteer._meta.concrete_fields if not f.primary_key and f.attname not in taken
-    ]
-
-
-def _columns() -> list[str]:
-    """The inserted columns, in the order of a prepared row: ROW_COLUMNS, JOB_COLUMNS, the
-    defaulted fields, and the volunteer number (added when the batch reserves numbers)."""
-    fields = {f.attname: f for f in Volunteer._meta.concrete_fields}
-    return [
-        *(fields[name].column for name in (*ROW_COLUMNS, *JOB_COLUMNS)),
-        *(f.column for f in _defaults()),
-        fields["volunteer_no"].column,
-    ]
-
-
-def _chunks(items: list, size: int = 500):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def _insert_volunteers(rows: list[tuple], skills: list[list[int]]) -> None:
-    """INSERT the rows (see `_columns`), then their skills.
-
-    The ORM's bulk_create spent most of an import preparing 24 values per row through each
-    field; here each row is a ready tuple. On PostgreSQL the rows go in with COPY, under ids
-    drawn from the table's sequence; on SQLite with one executemany.
-    """
-    quote = connection.ops.quote_name
-    table = quote(Volunteer._meta.db_table)
-    names = _columns()
-    through = Volunteer.skills.through
-    skill_table = quote(through._meta.db_table)
-    skill_names = f"{quote('volunteer_id')}, {quote('skill_id')}"
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Volunteer._meta.db_table, len(rows)],
-            )
-            ids = [value for (value,) in cursor.fetchall()]
-            columns_sql = ", ".join(quote(name) for name in ["id", *names])
-            # Straight to psycopg, outside Django's cursor wrapper: translate its errors
-            # (a unique violation must reach run_job as IntegrityError).
-            with connection.wrap_database_errors:
-                raw = cursor.cursor
-                with raw.copy(f"COPY {table} ({columns_sql}) FROM STDIN") as copy:
-                    write = copy.write_row
-                    for pk, row in zip(ids, rows, strict=True):
-                        write((pk, *row))
-                links = [
-                    (pk, skill_id)
-                    for pk, skill_ids in zip(ids, skills, strict=True)
-                    for skill_id in skill_ids
-                ]
-                if links:
-                    with raw.copy(f"COPY {skill_table} ({skill_names}) FROM STDIN") as copy:
-                        write = copy.write_row
-                        for link in links:
-                            write(link)
-        return
-    columns_sql = ", ".join(quote(name) for name in names)
-    marks = ", ".join(["%s"] * len(names))
-    # Only identifiers from the model's meta, quoted, go into the text; values are parameters.
-    sql = f"INSERT INTO {table} ({columns_sql}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-        numbers = [row[-1] for row, skill_ids in zip(rows, skills, strict=True) if skill_ids]
-        if not numbers:
-            return
-        ids: dict[str, int] = {}
-        for chunk in _chunks(numbers):
-            cursor.execute(
-                f"SELECT {quote('volunteer_no')}, {quote('id')} FROM {table} "  # noqa: S608
-                f"WHERE {quote('volunteer_no')} IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
-            ids.update(cursor.fetchall())
-        cursor.executemany(
-            f"INSERT INTO {skill_table} ({skill_names}) VALUES (%s, %s)",  # noqa: S608
-            [
-                (ids[row[-1]], skill_id)
-                for row, skill_ids in zip(rows, skills, strict=True)
-                for skill_id in skill_ids
-            ],
-        )
-
-
 UNEXPECTED_ROW_ERROR = gettext_lazy(
     "This row could not be imported because of an unexpected error; the office's technical "
     "staff can find it in the log. Check the row or import it again."
@@ -505,21 +332,15 @@ def _checkpoint(job: ImportJob, start: int, count: int, outcome: BatchOutcome) -
         raise JobBusy(_("Another process is running this import."))
 
 
-def _numbered(volunteers: list[tuple]) -> list[tuple]:
-    prefix = settings.VOLUNTEER_NUMBER_PREFIX
-    return [
-        row + (f"{prefix}{number:08d}",)
-        for row, number in zip(volunteers, reserve("volunteer_no", len(volunteers)), strict=True)
-    ]
-
-
 def _insert_batch(job: ImportJob, start: int, count: int, prepared: PreparedBatch) -> None:
     """One transaction: the job's checkpoint first (it guards against a second runner), then
     the volunteer numbers, the volunteers, their skills and the batch's bad rows."""
     with transaction.atomic():
         _checkpoint(job, start, count, prepared.outcome)
         if prepared.volunteers:
-            _insert_volunteers(_numbered(prepared.volunteers), prepared.skills)
+            insert_volunteers(numbered(prepared.volunteers), prepared.skills)
+        if prepared.fills:
+            fill_blanks(prepared.fills)
         if prepared.issues:
             ImportIssue.objects.bulk_create(prepared.issues, batch_size=1000)
 
@@ -535,7 +356,7 @@ def _insert_rows_one_by_one(job: ImportJob, start: int, count: int, prepared: Pr
         ):
             try:
                 with transaction.atomic():
-                    _insert_volunteers(_numbered([row]), [skill_ids])
+                    insert_volunteers(numbered([row]), [skill_ids])
             except DatabaseError:
                 logger.exception("import job %s: row %s could not be written", job.pk, row_no)
                 outcome.imported -= 1
@@ -560,6 +381,8 @@ class PreparedBatch:
     issues: list[ImportIssue]
     outcome: BatchOutcome
     seen: dict[str, int]
+    # Rows of people already registered whose blank fields the import fills in.
+    fills: list[tuple[str, CleanRow]] = field(default_factory=list)
 
 
 def _prepare_batch(job, validator, cipher, batch, seen, now) -> PreparedBatch:
@@ -600,19 +423,22 @@ def _prepare_batch(job, validator, cipher, batch, seen, now) -> PreparedBatch:
             continue
         candidates.append((row_no, clean, index, result.problems))
     existing = registered_indexes([c[2] for c in candidates])
-    shared = _job_values(job.created_by_id, now)
+    shared = job_values(job.created_by_id, now)
     adapt_date = connection.ops.adapt_datefield_value
     id_title = validator.title("id_number")
     batch_seen = prepared.seen
     for row_no, clean, index, warnings in candidates:
         earlier = seen.get(index) or batch_seen.get(index)
-        if index in existing:
+        if index in existing and job.existing == ImportJob.Existing.FILL_BLANKS:
+            prepared.fills.append((index, clean))
+            reason = _("Already registered: blank fields filled in from this row.")
+        elif index in existing:
             reason = _("Already registered: skipped.")
         elif earlier is not None:
             reason = _("The same ID number as row %(row)d: skipped.") % {"row": earlier}
         else:
             try:
-                values = _volunteer(clean, cipher, index, adapt_date) + shared
+                values = volunteer_values(clean, cipher, index, adapt_date) + shared
             except Exception:
                 unexpected(row_no, "prepared")
                 continue
@@ -656,7 +482,7 @@ def run_job(
     )
     cache = _sqlite_cache(-SQLITE_CACHE_KIB)
     try:
-        rows = _data_rows(job, reading.read_rows(source_bytes(job), job.file_format))
+        rows = data_rows(job, reading.read_rows(source_bytes(job), job.file_format))
         validator = RowValidator(
             scope=job.scope,
             mapping={k: int(v) for k, v in job.mapping.items()},

@@ -16,7 +16,15 @@ from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.core.security import client_ip
 from zhiyuan.places.models import Region
-from zhiyuan.spreadsheets import access, columns, exports, selectors, services, value_step
+from zhiyuan.spreadsheets import (
+    access,
+    columns,
+    exports,
+    selectors,
+    services,
+    stored,
+    value_step,
+)
 from zhiyuan.spreadsheets.forms import ExportForm, MappingForm, UploadForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,7 +79,12 @@ def review(request, job_id: int):
                 services.set_mapping(actor=request.user, job=job, mapping={}, header_row=header_row)
                 messages.info(request, _("The header row changed: check the columns again."))
                 return redirect("spreadsheets:review", job_id=job.pk)
-            services.set_mapping(actor=request.user, job=job, mapping=form.mapping())
+            services.set_mapping(
+                actor=request.user,
+                job=job,
+                mapping=form.mapping(),
+                existing=form.cleaned_data.get("existing") or None,
+            )
             if "start" in request.POST:
                 services.start_job(actor=request.user, job=job)
                 return redirect("spreadsheets:job", job_id=job.pk)
@@ -86,7 +99,7 @@ def review(request, job_id: int):
                 for message in msgs:
                     form.add_error(name if name in form.fields else None, message)
     width = len(job.columns)
-    samples = [(row + [""] * width)[:width] for row in services.preview(job)]
+    samples = [(row + [""] * width)[:width] for row in stored.preview(job)]
     header = [(columns.column_letter(i), title) for i, title in enumerate(job.columns)]
     fields = [(form[f"map_{name}"], name in columns.REQUIRED) for name in columns.FIELDS]
     return render(

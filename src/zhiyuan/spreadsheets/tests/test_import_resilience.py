@@ -44,7 +44,7 @@ def test_an_unexpected_error_checking_or_writing_a_row_fails_that_row_only(
     cast, monkeypatch, caplog
 ):
     real_validate = RowValidator.validate
-    real_insert = services._insert_volunteers
+    real_insert = services.insert_volunteers
 
     def validate(self, cells):
         if cells[0] == "查不了":
@@ -57,7 +57,7 @@ def test_an_unexpected_error_checking_or_writing_a_row_fails_that_row_only(
         return real_insert(rows, skills)
 
     monkeypatch.setattr(RowValidator, "validate", validate)
-    monkeypatch.setattr(services, "_insert_volunteers", insert)
+    monkeypatch.setattr(services, "insert_volunteers", insert)
     rows = [HEADER]
     names = ["好甲", "查不了", "好乙", "写不进", "好丙"]
     for n, name in enumerate(names, start=1):

@@ -138,3 +138,37 @@ def test_excel_as_offices_fill_it(cast):
     )
     assert {str(b) for b in births} == {"1990-01-02"}
     assert Volunteer.objects.get(real_name="护照甲").decrypted("phone") == "13900000102"
+
+
+def test_registered_people_are_skipped_or_their_blanks_filled_in(cast, client_for):
+    from conftest import id_number
+
+    rows = [
+        HEADER,
+        ["张卡洛", id_number(1), "13800000001", "新兴社区", "法律咨询", "中共党员"],
+        [
+            "李大卫",
+            id_number(2, birth=__import__("datetime").date(1985, 1, 2)),
+            "13800000002",
+            "南营门社区",
+            "义务指路",
+            "群众",
+        ],
+    ]
+    job = upload(cast, xlsx(rows))
+    client = client_for(cast.alice)
+    form = {f"map_{name}": str(index) for name, index in job.mapping.items()}
+    response = client.post(
+        reverse("spreadsheets:review", args=[job.pk]),
+        {**form, "header_row": job.header_row, "existing": "fill_blanks", "start": "1"},
+    )
+    assert response.status_code == 302
+    job = services.run_job(job.pk)
+    assert (job.imported, job.duplicates) == (0, 2)
+    cast.carol.refresh_from_db()
+    assert cast.carol.political_status == "cpc_member"  # was the default
+    assert skills_of("张卡洛") == {"guide", "first_aid"}  # held skills stay as they were
+    assert skills_of("李大卫") == {"guide"}  # had none
+    assert "filled in" in ImportIssue.objects.filter(job=job).first().reason or "补" in (
+        ImportIssue.objects.filter(job=job).first().reason
+    )
