@@ -473,14 +473,15 @@ def confirm_phone_change(*, actor, volunteer: Volunteer, code: str) -> Volunteer
                 setattr(volunteer, name, value)
             volunteer.save(update_fields=["phone_encrypted", "phone_index", "phone_masked"])
             account = volunteer.user
-            account.phone_index = change.phone_index
-            try:
-                with transaction.atomic():
-                    account.save(update_fields=["phone_index"])
-            except IntegrityError:
-                raise Conflict(
-                    _("This number is another account's phone: choose another."), field="code"
-                ) from None
+            if account is not None:  # the sign-in phone follows; a profile without one has none
+                account.phone_index = change.phone_index
+                try:
+                    with transaction.atomic():
+                        account.save(update_fields=["phone_index"])
+                except IntegrityError:
+                    raise Conflict(
+                        _("This number is another account's phone: choose another."), field="code"
+                    ) from None
             change.delete()
     if error is not None:
         raise error

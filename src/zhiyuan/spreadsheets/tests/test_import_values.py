@@ -141,7 +141,7 @@ def test_excel_as_offices_fill_it(cast):
 
 
 def test_registered_people_are_skipped_or_their_blanks_filled_in(cast, client_for):
-    from conftest import id_number
+    from zhiyuan.testing.factories import id_number
 
     rows = [
         HEADER,
