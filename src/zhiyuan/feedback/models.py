@@ -242,3 +242,13 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint.code}: {self.from_status} → {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        """The status left, in the reader's language (the stored value is its code)."""
+        return str(Complaint.Status(self.from_status).label) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        """The status reached, in the reader's language."""
+        return str(Complaint.Status(self.to_status).label)

@@ -15,7 +15,7 @@ from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.honours import access, selectors, services
 from zhiyuan.honours.forms import AwardForm, CandidateForm, KindForm, RollFilterForm, RoundForm
-from zhiyuan.honours.models import Nomination
+from zhiyuan.honours.models import AwardeeType, Nomination
 from zhiyuan.honours.rules import DEFAULT_RULES, RULE_LABELS
 
 
@@ -148,8 +148,12 @@ def round_create(request):
         else:
             messages.success(request, _("The nomination round is open."))
             return redirect("honours:round", round_id=round_.pk)
+    default_rules = [
+        (AwardeeType(kind).label, [(RULE_LABELS[key], value) for key, value in rules.items()])
+        for kind, rules in DEFAULT_RULES.items()
+    ]
     return render(
-        request, "honours/round_form.html", {"form": form, "default_rules": DEFAULT_RULES}
+        request, "honours/round_form.html", {"form": form, "default_rules": default_rules}
     )
 
 
