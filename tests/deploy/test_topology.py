@@ -184,7 +184,13 @@ def topology():
     tmp = Path(tempfile.mkdtemp(prefix="zhiyuan-topology-"))
     user = urlsplit(os.environ["DATABASE_URL"]).username or "postgres"
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("ZHIYUAN_")},
+        # Not the browser tests' async flag (set in this process by tests/e2e/conftest.py):
+        # `zhiyuan serve` runs the deployment checks, which refuse it.
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("ZHIYUAN_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        },
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
         "DJANGO_SETTINGS_MODULE": "zhiyuan.config.settings",
         "DATABASE_URL": f"postgres://{user}@127.0.0.1:{DB_RELAY_PORT}/{DB_NAME}",
