@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import NotFound
 from zhiyuan.spreadsheets.models import ImportJob
+from zhiyuan.teams.selectors import managed_team_paths
 
 
 def job_for(user, job_id: int) -> ImportJob:
@@ -19,3 +20,8 @@ def job_for(user, job_id: int) -> ImportJob:
     if job is None or not scopes.administers_region(user, job.scope):
         raise NotFound(_("No such import."))
     return job
+
+
+def may_export(user) -> bool:
+    """Office admins (their region) and team admins (their members) may export rosters."""
+    return bool(scopes.admin_region_paths(user) or managed_team_paths(user))

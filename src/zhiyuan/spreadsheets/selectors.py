@@ -31,10 +31,6 @@ def import_regions(user) -> QuerySet[Region]:
     return administered_regions(user)
 
 
-def may_export(user) -> bool:
-    return bool(scopes.admin_region_paths(user) or managed_team_paths(user))
-
-
 def exportable_volunteers(user) -> QuerySet[Volunteer]:
     """Volunteers in an export: an office admin's region subtree, a team admin's members."""
     paths = scopes.admin_region_paths(user)

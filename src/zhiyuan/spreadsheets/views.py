@@ -215,7 +215,7 @@ def error_report(request, job_id: int):
 
 
 def _require_exporter(user) -> None:
-    if not selectors.may_export(user):
+    if not access.may_export(user):
         raise DjangoPermissionDenied(_("Only office and team admins may export rosters."))
 
 
