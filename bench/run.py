@@ -109,6 +109,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--import-rows", type=int, default=70_000, help="rows of the roster import")
     parser.add_argument(
+        "--export-rows", type=int, default=200_000, help="rows of the spreadsheet export"
+    )
+    parser.add_argument(
         "--e2e-seconds",
         type=float,
         default=10,
@@ -595,7 +598,7 @@ def child(args: argparse.Namespace) -> int:
     print(f"\nroster import: {json.dumps(imports_result, ensure_ascii=False)}", flush=True)
     from bench import exports
 
-    exports_result = exports.measure()
+    exports_result = exports.measure(args.export_rows)
     print(f"\nspreadsheet export: {json.dumps(exports_result, ensure_ascii=False)}", flush=True)
     matching_result = None
     if args.matching:
