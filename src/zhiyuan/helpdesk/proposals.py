@@ -37,7 +37,7 @@ from zhiyuan.helpdesk.models import (
     Proposal,
 )
 from zhiyuan.places.models import Region
-from zhiyuan.projects import services as project_services
+from zhiyuan.projects import signups as project_signups
 from zhiyuan.projects.eligibility import age_on
 from zhiyuan.projects.models import Project, Shift, SignUp
 from zhiyuan.service.models import ServiceRecord
@@ -556,7 +556,7 @@ def confirm_proposal(*, actor: User, proposal: Proposal) -> Proposal:
                 check=request_refusals,
             )
         else:
-            project_services.sign_up_for(actor=actor, shift=proposal.shift, volunteer=volunteer)
+            project_signups.sign_up_for(actor=actor, shift=proposal.shift, volunteer=volunteer)
         locked.state = Proposal.State.CONFIRMED
         locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.save(update_fields=["state", "decided_by", "decided_at"])
