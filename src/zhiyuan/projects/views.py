@@ -141,14 +141,13 @@ def my_shifts(request):
     volunteer = _volunteer(request)
     if volunteer is None:
         return redirect("volunteers:register")
-    feed, _created = CalendarFeed.objects.get_or_create(volunteer=volunteer)
+    if request.method == "POST":  # the calendar link, asked for the first time
+        signups.open_calendar_feed(actor=request.user)
+        return redirect("projects:my_shifts")
+    feed = selectors.calendar_feed(volunteer)
+    feed_url = feed and request.build_absolute_uri(f"/projects/calendar/{feed.token}.ics")
     return render(
-        request,
-        "projects/my_shifts.html",
-        {
-            **selectors.my_shifts(volunteer),
-            "feed_url": request.build_absolute_uri(f"/projects/calendar/{feed.token}.ics"),
-        },
+        request, "projects/my_shifts.html", {**selectors.my_shifts(volunteer), "feed_url": feed_url}
     )
 
 
