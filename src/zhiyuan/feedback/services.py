@@ -23,9 +23,16 @@ from zhiyuan.accounts.models import Actor, User
 from zhiyuan.accounts.services import record_reveal
 from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zhiyuan.core.images import CheckedImage, check_image
 from zhiyuan.core.masking import mask_phone
 from zhiyuan.feedback.access import may_answer, may_handle
-from zhiyuan.feedback.models import ActivityRating, Complaint, ComplaintEvent, ServiceRating
+from zhiyuan.feedback.models import (
+    ActivityRating,
+    Complaint,
+    ComplaintEvent,
+    ComplaintEvidence,
+    ServiceRating,
+)
 from zhiyuan.notifications.services import notify
 from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.models import Activity, Project
@@ -210,8 +217,10 @@ def file_complaint(
     place: str = "",
     contact_name: str = "",
     contact: str = "",
+    evidence=None,
 ) -> Complaint:
-    """Anyone files a complaint; it is tracked by the code it returns."""
+    """Anyone files a complaint, with a photo (`evidence`, an upload) if they have one; it is
+    tracked by the code it returns."""
     errors: dict[str, list[str]] = {}
     if subject_type not in Complaint.Subject.values:
         errors["subject_type"] = [gettext("Say whom or what the complaint is about.")]
@@ -236,6 +245,12 @@ def file_complaint(
             phone = parse_mobile(contact)
         except InvalidPhone as exc:
             errors["contact"] = [str(exc.message)]
+    checked = None
+    if evidence:
+        try:
+            checked = check_image(evidence, field="evidence")
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
     signed_in = getattr(actor, "is_authenticated", False)
@@ -256,8 +271,47 @@ def file_complaint(
         ComplaintEvent.objects.create(
             complaint=complaint, to_status=S.RECEIVED, actor=actor if signed_in else None
         )
+        if checked is not None:
+            _keep_evidence(complaint, checked)
         _tell(complaint, S.RECEIVED, "")
     return complaint
+
+
+def _keep_evidence(complaint: Complaint, checked: CheckedImage) -> ComplaintEvidence:
+    return ComplaintEvidence.objects.create(
+        complaint=complaint,
+        image_encrypted=ComplaintEvidence.seal(checked.content.read()),
+        content_type=checked.content_type,
+        width=checked.width,
+        height=checked.height,
+    )
+
+
+def attach_evidence(*, actor: Actor, complaint: Complaint, upload) -> Complaint:
+    """The complainant, holding the tracking code, adds a photo to a complaint filed without
+    one, until the office starts on it (what the office has begun to weigh is not changed).
+
+    Locks the complaint and checks its state and photo on the locked row."""
+    checked = check_image(upload, field="evidence")
+    signed_in = getattr(actor, "is_authenticated", False)
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.status != S.RECEIVED:
+            raise Conflict(
+                _("The office has started on this complaint: a photo can no longer be added."),
+                field="evidence",
+            )
+        if ComplaintEvidence.objects.filter(complaint=locked).exists():
+            raise Conflict(_("This complaint has a photo already."), field="evidence")
+        _keep_evidence(locked, checked)
+        ComplaintEvent.objects.create(
+            complaint=locked,
+            from_status=locked.status,
+            to_status=locked.status,
+            note=gettext("A photo was added."),
+            actor=actor if signed_in else None,
+        )
+    return locked
 
 
 def _team_admins(team: Team | None):
