@@ -63,7 +63,7 @@ def test_the_filer_reads_the_complaint_but_not_the_photo(corps, client_for):
 
 def test_a_file_that_is_not_an_image_refuses_the_whole_complaint(corps, client_for):
     response = file_page(client_for(None), corps, upload(b"%PDF-1.4 fake", "scene.jpg"))
-    assert "JPEG, PNG or WebP" in response.content.decode()
+    assert "该文件不是图片" in response.content.decode()
     assert not Complaint.objects.exists() and not ComplaintEvidence.objects.exists()
 
 
