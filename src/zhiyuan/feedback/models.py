@@ -102,6 +102,40 @@ class ServiceRating(models.Model):
         return f"{self.volunteer} @ {self.activity}: {self.score}"
 
 
+class RatingTally(models.Model):
+    """Ratings summed per activity, kind and place, kept by the rating services in the rating's
+    transaction: the statistics read these few rows per activity instead of every rating.
+
+    The place is where the rating counts for a region's figures, fixed when rated: an
+    activity's station region, else (activity ratings) its organiser's region or (service
+    ratings) the volunteer's home community, as for service records."""
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", _("Activity rating")
+        SERVICE = "service", _("Service rating")
+
+    activity = models.ForeignKey(
+        "projects.Activity", verbose_name=_("activity"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    place = models.ForeignKey(
+        "places.Region", verbose_name=_("place"), on_delete=models.PROTECT, related_name="+"
+    )
+    ratings = models.PositiveIntegerField(_("ratings"), default=0)
+    score_sum = models.PositiveIntegerField(_("sum of the scores"), default=0)
+    team_score_sum = models.PositiveIntegerField(_("sum of the organiser scores"), default=0)
+
+    class Meta:
+        verbose_name = _("rating tally")
+        verbose_name_plural = _("rating tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "kind", "place"], name="rating_tally_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.kind} @{self.place_id}: {self.ratings}"
+
+
 class Complaint(models.Model):
     """A complaint by anyone, signed in or not, about a volunteer, team, project or station."""
 

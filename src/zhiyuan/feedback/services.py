@@ -14,6 +14,7 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -31,6 +32,7 @@ from zhiyuan.feedback.models import (
     Complaint,
     ComplaintEvent,
     ComplaintEvidence,
+    RatingTally,
     ServiceRating,
 )
 from zhiyuan.notifications.services import notify
@@ -100,7 +102,7 @@ def rate_activity(*, actor: User, activity: Activity, score, team_score, comment
         raise ValidationFailed(errors)
     try:
         with transaction.atomic():
-            return ActivityRating.objects.create(
+            rating = ActivityRating.objects.create(
                 activity=activity,
                 volunteer=volunteer,
                 team=activity.project.organiser,
@@ -108,6 +110,8 @@ def rate_activity(*, actor: User, activity: Activity, score, team_score, comment
                 team_score=team_score,
                 comment=(comment or "").strip()[:500],
             )
+            tally_rating(activity, RatingTally.Kind.ACTIVITY, volunteer, score, team_score)
+            return rating
     except IntegrityError:
         raise Conflict(_("You have rated this activity already."), code="rated") from None
 
@@ -135,6 +139,7 @@ def rate_service(
                 comment=(comment or "").strip()[:500],
                 rated_by=actor,
             )
+            tally_rating(activity, RatingTally.Kind.SERVICE, volunteer, score)
     except IntegrityError:
         raise Conflict(_("This volunteer's service here is rated already."), code="rated") from None
     if volunteer.user_id:
@@ -148,6 +153,46 @@ def rate_service(
             link=reverse("service:my_hours"),
         )
     return rating
+
+
+def _place_id(activity: Activity, kind: str, volunteer: Volunteer) -> int:
+    """Where a rating counts for a region's figures: the activity's station region, else the
+    organiser's region (activity ratings) or the volunteer's home community (service ratings,
+    as for service records)."""
+    if activity.station_id is not None:
+        return Station.objects.values_list("region_id", flat=True).get(pk=activity.station_id)
+    if kind == RatingTally.Kind.ACTIVITY:
+        return activity.project.organiser.region_id
+    return volunteer.community_id
+
+
+def tally_rating(
+    activity: Activity, kind: str, volunteer: Volunteer, score: int, team_score: int = 0
+) -> None:
+    """Add one rating to its tally, in the rating's transaction. F() increments, so two
+    ratings of one activity at once both count; the first of a place creates its row."""
+    tally = RatingTally.objects.filter(
+        activity=activity, kind=kind, place_id=_place_id(activity, kind, volunteer)
+    )
+    bump = {
+        "ratings": F("ratings") + 1,
+        "score_sum": F("score_sum") + score,
+        "team_score_sum": F("team_score_sum") + team_score,
+    }
+    if tally.update(**bump):
+        return
+    try:
+        with transaction.atomic():
+            RatingTally.objects.create(
+                activity=activity,
+                kind=kind,
+                place_id=_place_id(activity, kind, volunteer),
+                ratings=1,
+                score_sum=score,
+                team_score_sum=team_score,
+            )
+    except IntegrityError:  # made meanwhile by another rating of the same place
+        tally.update(**bump)
 
 
 # Complaints ----------------------------------------------------------------------------

@@ -7,10 +7,10 @@ records (person_times), so each share has its own denominator. Complaints are sc
 their subject (the region recorded on the complaint, the team that answers for it, or the
 station complained about). Each figure's rule is written out in glossary.py.
 
-Cost: one grouped query per activity over the ratings of the period's activities, one
-aggregate over the service ratings, and three small queries over the complaints. The
-ratings are reached through the activities' start index and the ratings' (activity,
-volunteer) unique index, never by scanning the service records.
+Cost: the ratings are read from their tallies (feedback.RatingTally, kept by the rating
+services in the rating's transaction: a few rows per activity, so always fresh), one grouped
+query and one aggregate over the period's activities; then three small queries over the
+complaints. Neither the ratings nor the service records are scanned.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils import timezone
 
-from zhiyuan.feedback.models import ActivityRating, Complaint, ServiceRating
+from zhiyuan.feedback.models import Complaint, RatingTally
 from zhiyuan.projects.models import Activity, Project
 from zhiyuan.reports.scope import Scope
 from zhiyuan.stations.models import Station
@@ -68,24 +67,29 @@ class _Tally:
         self.total += total
 
 
-def _activity_ratings(scope: Scope, bounds, activities_total: int) -> dict:
-    ratings = ActivityRating.objects.filter(**_held(bounds))
-    if scope.kind == "region" and not scope.is_everything:
-        ratings = ratings.annotate(
-            place_path=Coalesce(
-                "activity__station__region__path", "activity__project__organiser__region__path"
-            )
-        )
-    ratings = ratings.filter(
+def _tallies(scope: Scope, bounds, kind: str):
+    """The rating tallies (feedback.RatingTally: a few rows per activity) of the activities
+    held in the period, in the scope: a region by each tally's place, a team by the
+    activity's organiser, a station by the activity's station."""
+    return RatingTally.objects.filter(kind=kind, **_held(bounds)).filter(
         scope.q(
-            region="place_path",
+            region="place__path",
             team="activity__project__organiser__path",
             station="activity__station",
         )
     )
+
+
+def _activity_ratings(scope: Scope, bounds, activities_total: int) -> dict:
     rows = (
-        ratings.values("activity_id", "activity__project_id", "activity__station_id", "team_id")
-        .annotate(n=Count("pk"), score=Sum("score"), team_score=Sum("team_score"))
+        _tallies(scope, bounds, RatingTally.Kind.ACTIVITY)
+        .values(
+            "activity_id",
+            "activity__project_id",
+            "activity__station_id",
+            "activity__project__organiser_id",
+        )
+        .annotate(n=Sum("ratings"), score=Sum("score_sum"), team_score=Sum("team_score_sum"))
         .order_by()
     )
     score, team_score = _Tally(), _Tally()
@@ -93,14 +97,16 @@ def _activity_ratings(scope: Scope, bounds, activities_total: int) -> dict:
     by_station: dict[int, _Tally] = {}
     by_team: dict[int, _Tally] = {}
     activities = set()
-    for row in rows:  # one row per rated activity (and its organiser at the time)
+    for row in rows:  # one row per rated activity
         activities.add(row["activity_id"])
         score.add(row["n"], row["score"])
         team_score.add(row["n"], row["team_score"])
         by_project.setdefault(row["activity__project_id"], _Tally()).add(row["n"], row["score"])
         if row["activity__station_id"] is not None:
             by_station.setdefault(row["activity__station_id"], _Tally()).add(row["n"], row["score"])
-        by_team.setdefault(row["team_id"], _Tally()).add(row["n"], row["team_score"])
+        by_team.setdefault(row["activity__project__organiser_id"], _Tally()).add(
+            row["n"], row["team_score"]
+        )
     return {
         "ratings_activity": score.n,
         "ratings_activity_score": _mean(score.total, score.n),
@@ -125,23 +131,14 @@ def _ranked(tallies: dict[int, _Tally], model) -> list[dict]:
 
 
 def _service_ratings(scope: Scope, bounds, person_times: int) -> dict:
-    ratings = ServiceRating.objects.filter(**_held(bounds))
-    if scope.kind == "region" and not scope.is_everything:
-        # Where the service happened, as for a service record (scope.record_place).
-        ratings = ratings.annotate(
-            place_path=Coalesce("activity__station__region__path", "volunteer__community__path")
-        )
-    found = ratings.filter(
-        scope.q(
-            region="place_path",
-            team="activity__project__organiser__path",
-            station="activity__station",
-        )
-    ).aggregate(n=Count("pk"), score=Avg("score"))
+    found = _tallies(scope, bounds, RatingTally.Kind.SERVICE).aggregate(
+        n=Sum("ratings"), score=Sum("score_sum")
+    )
+    n = found["n"] or 0
     return {
-        "ratings_service": found["n"],
-        "ratings_service_score": round(float(found["score"]), 2) if found["n"] else None,
-        "services_rated_percent": _percent(found["n"], person_times),
+        "ratings_service": n,
+        "ratings_service_score": _mean(found["score"] or 0, n),
+        "services_rated_percent": _percent(n, person_times),
     }
 
 

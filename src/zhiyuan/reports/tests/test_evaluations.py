@@ -9,7 +9,8 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
-from zhiyuan.feedback.models import ActivityRating, Complaint, ServiceRating
+from zhiyuan.feedback.models import ActivityRating, Complaint, RatingTally, ServiceRating
+from zhiyuan.feedback.services import tally_rating
 from zhiyuan.projects.models import Activity
 from zhiyuan.reports import yearly
 from zhiyuan.reports.scope import Scope
@@ -55,8 +56,12 @@ def rated(district):
             score=score,
             team_score=team_score,
         )
-    ServiceRating.objects.create(activity=a1, volunteer=d.carol, score=4, rated_by=d.alice)
-    ServiceRating.objects.create(activity=b1, volunteer=d.gina, score=2, rated_by=d.alice)
+        tally_rating(act, RatingTally.Kind.ACTIVITY, volunteer, score, team_score)
+    for volunteer, act, score in ((d.carol, a1, 4), (d.gina, b1, 2)):
+        ServiceRating.objects.create(
+            activity=act, volunteer=volunteer, score=score, rated_by=d.alice
+        )
+        tally_rating(act, RatingTally.Kind.SERVICE, volunteer, score)
 
     def complaint(code, filed, due, *, status="received", closed=None, **subject):
         made = Complaint.objects.create(
