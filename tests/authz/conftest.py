@@ -365,6 +365,13 @@ def _build():  # noqa: PLR0915 - one world, written out in full
 
     w.complaint_a = complaint(w.squad_1a)
     w.complaint_b = complaint(w.squad_2a)
+    # feedback: complaint_a came with a photo (complaint_b has none, for the "add" row).
+    from zhiyuan.feedback.services import attach_evidence
+    from zhiyuan.testing.factories import image_bytes, upload
+
+    attach_evidence(
+        actor=AnonymousUser(), complaint=w.complaint_a, upload=upload(image_bytes("PNG"))
+    )
 
     w.users = {
         "anonymous": None,

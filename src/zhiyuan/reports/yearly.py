@@ -305,6 +305,17 @@ MAIN_FIGURES = (
     "civility_persons_served",
     "helpdesk_requests_done",
     "helpdesk_persons_served",
+    "ratings_activity_score",
+    "ratings_team_score",
+    "activities_rated_percent",
+    "ratings_service_score",
+    "services_rated_percent",
+    "complaints_filed",
+    "complaints_resolved",
+    "complaints_dismissed",
+    "complaint_days_median",
+    "complaints_closed_late",
+    "complaints_overdue",
 )
 
 
