@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpResponse
-from ninja import Field, File, Form, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Field, Router, Schema, Status
 
 from zhiyuan.core.security import client_ip
 from zhiyuan.exchange import access, exports, selectors
-from zhiyuan.exchange.files import read_transfer_file
+from zhiyuan.exchange.files import rows_from_records
 from zhiyuan.service.transfers import transfer_in
 
 router = Router(tags=["exchange"])
@@ -28,6 +28,13 @@ class ExchangeExportIn(Schema):
 
 class TransferIn(Schema):
     source: str = Field(..., max_length=100, description="The system the records come from")
+    filename: str = Field("", max_length=200, description="Where the records were read from")
+    records: list[dict[str, Any]] = Field(
+        ...,
+        max_length=20_000,
+        description="Service records keyed by the elements' names (docs/exchange.md): "
+        "记录编号, 志愿者统一编号 or 证件号码, 服务日期, 服务时长, 记录团体名称 …",
+    )
 
 
 class TransferOut(Schema):
@@ -73,16 +80,16 @@ def transfers(request):
 
 
 @router.post("/exchange/transfers", response={201: TransferResultOut})
-def transfer(request, file: File[UploadedFile], payload: Form[TransferIn]):
-    """Service records from another system for volunteers of the caller's region: a bad row
-    refuses the file and nothing changes; records already transferred are skipped."""
+def transfer(request, payload: TransferIn):
+    """Service records from another system for volunteers of the caller's region: one bad
+    record refuses them all and nothing changes; records already transferred are skipped.
+    (The page /exchange/ takes the same records as a .jsonl, .xlsx or .csv file.)"""
     access.check_exchange(request.auth)
-    name = file.name or ""
     outcome = transfer_in(
         actor=request.auth,
         source=payload.source,
-        filename=name,
-        rows=read_transfer_file(name, file.read()),
+        filename=payload.filename or "api",
+        rows=rows_from_records(payload.records),
     )
     batch = outcome.batch
     return Status(

@@ -45,6 +45,30 @@ def _check_columns(found: set[str]) -> None:
         )
 
 
+def _mapped(item: dict) -> dict[str, str]:
+    """A record's values under the transfer keys, whatever heading the source used."""
+    values: dict[str, str] = {}
+    for title, value in item.items():
+        key = _TITLES.get(normalise_title(str(title)))
+        if key is not None and key not in values:
+            values[key] = value.strip() if isinstance(value, str) else cell_text(value)
+    return values
+
+
+def rows_from_records(records: list[dict]) -> list[TransferRow]:
+    """The API's records (objects keyed by the elements' names) as transfer rows."""
+    records = [
+        item
+        for item in records
+        if item.get(fields.RECORD_TYPE) in (None, fields.RECORD.name)  # not volunteers …
+    ]
+    rows = [_row(number, _mapped(item)) for number, item in enumerate(records, start=1)]
+    found = {key for item in records for key in _mapped(item)}
+    if rows:
+        _check_columns(found)
+    return rows
+
+
 def _jsonl(data: bytes) -> list[TransferRow]:
     try:
         text = data.decode("utf-8-sig")
@@ -77,11 +101,7 @@ def _jsonl(data: bytes) -> list[TransferRow]:
             continue
         if kind not in (None, fields.RECORD.name):
             continue  # volunteers, teams … of a full exchange file: not records to transfer
-        values: dict[str, str] = {}
-        for title, value in item.items():
-            key = _TITLES.get(normalise_title(str(title)))
-            if key is not None and key not in values:
-                values[key] = cell_text(value) if not isinstance(value, str) else value.strip()
+        values = _mapped(item)
         found.update(values)
         rows.append(_row(number, values))
     if rows:

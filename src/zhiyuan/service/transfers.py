@@ -45,9 +45,9 @@ class TransferRow:
     """One record of a transfer file, as read (cells as text)."""
 
     row: int
-    served_on: str
-    hours: str
-    organisation: str
+    served_on: str = ""
+    hours: str = ""
+    organisation: str = ""
     national_no: str = ""
     id_number: str = ""
     id_type: str = ""

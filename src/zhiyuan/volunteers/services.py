@@ -408,10 +408,9 @@ def update_profile(
 def _national_update(errors: dict, updates: dict, actor, volunteer: Volunteer, raw: str) -> None:
     """The national number into `updates`, or its error into `errors`."""
     if not may_manage(actor, volunteer):
-        errors["national_no"] = [
-            str(_("Only the office of the volunteer's region may set the national number."))
-        ]
-        return
+        raise PermissionDenied(
+            _("Only the office of the volunteer's region may set the national number.")
+        )
     try:
         number = validation.national_number(raw)
         if number is not None:

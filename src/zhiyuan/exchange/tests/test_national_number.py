@@ -69,8 +69,7 @@ def test_the_api_sets_and_clears_it_for_the_office_only(cast, client_for):
     own = client_for(cast.carol_user).patch(
         url, {"national_no": "T2026000999"}, content_type="application/json"
     )
-    assert own.status_code == 400
-    assert "national_no" in own.json()["errors"]
+    assert own.status_code == 403
     # An office outside her region (bob runs sub_a; dave lives in sub_b) may not.
     other = client_for(cast.bob).patch(
         f"/api/v1/volunteers/{cast.dave.volunteer_no}",
