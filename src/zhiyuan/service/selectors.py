@@ -64,7 +64,7 @@ def transferred_hours(volunteer) -> dict:
     rows = TransferredRecord.objects.filter(volunteer=volunteer)
     summary = rows.aggregate(hours=Sum("hours"), records=Count("id"))
     return {
-        "transferred": summary["hours"] or Decimal(0),
+        "transferred": (summary["hours"] or Decimal(0)).quantize(Decimal("0.01")),
         "transferred_count": summary["records"],
         "transferred_records": list(rows.order_by("-served_on", "-id")[:200]),
     }
