@@ -128,6 +128,9 @@ class AnswerIn(Schema):
 
 class HoursOut(Schema):
     total: Decimal
+    transferred: Decimal = Field(
+        Decimal(0), description="Of the total: hours transferred in from other systems"
+    )
     star_level: int
     next_level: int | None
     to_next: Decimal | None

@@ -22,7 +22,12 @@ from zhiyuan.places.models import Region
 from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.models import Shift, SignUp
 from zhiyuan.service import access
-from zhiyuan.service.models import CorrectionRequest, HoursTotal, ServiceRecord
+from zhiyuan.service.models import (
+    CorrectionRequest,
+    HoursTotal,
+    ServiceRecord,
+    TransferredRecord,
+)
 from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
 from zhiyuan.volunteers.models import Volunteer
@@ -39,10 +44,14 @@ def star_level(hours: Decimal) -> int:
 
 
 def refresh_total(volunteer_id: int) -> HoursTotal:
-    """Recompute one volunteer's approved hours and star level (call inside the write)."""
+    """Recompute one volunteer's approved hours and star level (call inside the write): the
+    approved records here and the hours transferred in from other systems (service/transfers.py)."""
     total = ServiceRecord.objects.filter(
         volunteer_id=volunteer_id, is_current=True, state=ServiceRecord.State.APPROVED
     ).aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    total += TransferredRecord.objects.filter(volunteer_id=volunteer_id).aggregate(
+        total=Sum("hours")
+    )["total"] or Decimal(0)
     row, _created = HoursTotal.objects.update_or_create(
         volunteer_id=volunteer_id,
         defaults={"approved_hours": total, "star_level": star_level(total)},
