@@ -1,20 +1,21 @@
 """One world for the authorisation matrix, built once per module and rolled back at its end.
 
-The cast and the corps tree of zhiyuan.testing.factories, with carol made a plain
-member and an admin of her own for every rung:
+The one cast of zhiyuan.testing.factories, whole (the corps tree and every added person),
+with the things the rows act on:
 
     district 示范区 ── subdistrict A (新兴街道: A1, A2) ── subdistrict B (南营门街道: B1)
 
     总队 corps (district)
     ├── 支队 det_1 (district)        admin: frank     ← "detachment_admin"
-    │   ├── 分队 squad_1a (A1)        admin: sam       ← "squad_admin"; carol a member
+    │   ├── 分队 squad_1a (A1)        admin: carol     ← "squad_admin"; ivy a member ← "volunteer"
     │   └── 分队 squad_1b (A2)        admin: hank      ← "sibling_admin"
     └── 支队 det_2 (district)
-        └── 分队 squad_2a (B1)        dave a member (dave now has an account)
+        └── 分队 squad_2a (B1)        dave a member    ← "other_volunteer"
 
-Roles: anonymous; erin (resident, no volunteer profile); carol (volunteer, A1); dave
-(another volunteer, B1: the owner of "someone else's" objects); stan (manager of station_a,
-no team role); sam; frank; hank; bob (office admin of subdistrict A); alice (district office).
+Roles: anonymous; erin (resident, no volunteer profile); ivy (volunteer, A1); dave (another
+volunteer, B1: the owner of "someone else's" objects); stan (manager of station_a, no team
+role); carol; frank; hank; bob (office admin of subdistrict A); alice (district office).
+beth (office of subdistrict B) opened B's matching run and round.
 
 Every test runs in a savepoint inside the module's transaction, so a cell's write never
 reaches the next cell.
@@ -31,26 +32,21 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from zhiyuan.testing.factories import (
-    PASSWORD,
     PHONE_CODE,
+    TEST_SETTINGS,
+    add_sibling_admin,
+    add_squad_member,
+    add_station_manager,
+    add_subdistrict_b_admin,
     at,
     build_cast,
     build_corps,
     ensure_kinds,
+    give_dave_an_account,
     id_number,
     make_session,
-    make_volunteer,
     submit,
 )
-
-# The settings the root conftest's autouse fixture gives each test, for the module's build.
-WORLD_SETTINGS = {
-    "FIELD_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-    "FIELD_CIPHER": "aes-gcm",
-    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
-    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-}
 
 
 def _build():  # noqa: PLR0915 - one world, written out in full
@@ -71,19 +67,15 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     from zhiyuan.volunteers.services import register_volunteer
 
     w = build_corps(build_cast())
+    for add in (
+        add_sibling_admin,
+        add_squad_member,
+        give_dave_an_account,
+        add_station_manager,
+        add_subdistrict_b_admin,
+    ):
+        add(w)
     ensure_kinds()
-
-    # carol: a plain member of squad_1a; sam runs it, hank runs the sibling squad_1b.
-    Membership.objects.filter(team=w.squad_1a, volunteer=w.carol).update(role="member")
-    w.sam = make_volunteer(w, "sam", 710, w.a1, name="孙分队")
-    Membership.objects.create(team=w.squad_1a, volunteer=w.sam, role="admin", state="active")
-    w.hank = make_volunteer(w, "hank", 711, w.a2, name="韩分队")
-    Membership.objects.create(team=w.squad_1b, volunteer=w.hank, role="admin", state="active")
-    # dave (B1) gets an account and a place in squad_2a.
-    w.dave_user = User.objects.create_user("dave", password=PASSWORD)
-    Volunteer.objects.filter(pk=w.dave.pk).update(user=w.dave_user)
-    w.dave.refresh_from_db()
-    Membership.objects.create(team=w.squad_2a, volunteer=w.dave, role="member", state="active")
     # gina (B1) waits for squad_1a's approval, and for the sibling squad_1b's.
     w.join_1a = Membership.objects.create(team=w.squad_1a, volunteer=w.gina, state="pending")
     w.join_1b = Membership.objects.create(team=w.squad_1b, volunteer=w.gina, state="pending")
@@ -111,7 +103,6 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     Volunteer.objects.filter(pk__in=[w.pending_a.pk, w.pending_b.pk]).update(status="pending")
 
     # Stations: station_a (A1) run by squad_1a with stan as its manager; station_b (B1).
-    w.stan = User.objects.create_user("stan", password=PASSWORD, full_name="站长斯坦")
     w.station_a = Station.objects.create(
         name="新兴社区志愿服务站",
         kind="community",
@@ -179,15 +170,15 @@ def _build():  # noqa: PLR0915 - one world, written out in full
 
     w.waiting_a = signup(w.shift_a, w.gina, "waitlisted")
     w.waiting_b = signup(w.shift_b, w.gina, "waitlisted")
-    w.present_a = signup(w.shift_now, w.carol, "confirmed")
+    w.present_a = signup(w.shift_now, w.ivy, "confirmed")
     w.present_b = signup(w.shift_now_b, w.dave, "confirmed")
 
-    # Evaluations: a shift two days ago on each side, carol (A) and dave (B) served in it.
+    # Evaluations: a shift two days ago on each side, ivy (A) and dave (B) served in it.
     from zhiyuan.service.models import Attendance
 
     w.rated_a = shift(w.project_a, w.station_a, at(-2, 8), 3)
     w.rated_b = shift(w.project_b, w.station_b, at(-2, 8), 3)
-    for rated, volunteer in ((w.rated_a, w.carol), (w.rated_b, w.dave)):
+    for rated, volunteer in ((w.rated_a, w.ivy), (w.rated_b, w.dave)):
         Attendance.objects.create(
             volunteer=volunteer,
             shift=rated,
@@ -198,7 +189,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
             recorded_by=w.alice,
         )
 
-    # Service records: approved and pending hours of carol (squad_1a) and dave (squad_2a).
+    # Service records: approved and pending hours of ivy (squad_1a) and dave (squad_2a).
     def record(volunteer, team, proj, days, state, hours="3.00"):
         return ServiceRecord.objects.create(
             volunteer=volunteer,
@@ -213,26 +204,27 @@ def _build():  # noqa: PLR0915 - one world, written out in full
             persons_served=2,
         )
 
-    w.approved_a = record(w.carol, w.squad_1a, w.project_a, 20, "approved")
-    w.pending_rec_a = record(w.carol, w.squad_1a, w.project_a, 5, "pending", "2.00")
+    w.approved_a = record(w.ivy, w.squad_1a, w.project_a, 20, "approved")
+    w.pending_rec_a = record(w.ivy, w.squad_1a, w.project_a, 5, "pending", "2.00")
     w.approved_b = record(w.dave, w.squad_2a, w.project_b, 20, "approved")
     w.pending_rec_b = record(w.dave, w.squad_2a, w.project_b, 5, "pending", "2.00")
-    for volunteer in (w.carol, w.dave):
+    for volunteer in (w.ivy, w.dave):
         refresh_total(volunteer.pk)
 
     w.carol_user = User.objects.get(pk=w.carol_user.pk)  # its cached profile is pre-approval
+    w.ivy_user = User.objects.get(pk=w.ivy.user_id)
     w.dave_user = User.objects.get(pk=w.dave_user.pk)
 
-    # Certificates: carol's issued one (verifiable) and her open request; dave's request.
+    # Certificates: ivy's issued one (verifiable) and her open request; dave's request.
     period = (today - dt.timedelta(days=30), today - dt.timedelta(days=10))
     issued = certificates.request_certificate(
-        actor=w.carol_user, team=w.squad_1a, period_from=period[0], period_to=period[1]
+        actor=w.ivy_user, team=w.squad_1a, period_from=period[0], period_to=period[1]
     )
     w.certificate = certificates.issue_certificate(
-        actor=w.sam.user, certificate=issued, responsible_person="孙分队", contact="022-1234567"
+        actor=w.carol_user, certificate=issued, responsible_person="张卡洛", contact="022-1234567"
     )
     w.cert_request_a = certificates.request_certificate(
-        actor=w.carol_user, team=w.squad_1a, period_from=period[0], period_to=period[1]
+        actor=w.ivy_user, team=w.squad_1a, period_from=period[0], period_to=period[1]
     )
     w.cert_request_b = certificates.request_certificate(
         actor=w.dave_user, team=w.squad_2a, period_from=period[0], period_to=period[1]
@@ -261,7 +253,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         consent=True,
     )
     w.run_a = MatchRun.objects.create(region=w.sub_a, created_by=w.bob)
-    w.run_b = MatchRun.objects.create(region=w.sub_b, created_by=w.alice)
+    w.run_b = MatchRun.objects.create(region=w.sub_b, created_by=w.beth)
 
     # Honours: a district round (alice) and a subdistrict-B round, with squad nominations.
     kind = AwardKind.objects.get(code="outstanding_volunteer")
@@ -281,17 +273,17 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         region=w.sub_b,
         awarding_body="南营门街道",
         deadline=today + dt.timedelta(days=30),
-        opened_by=w.alice,
+        opened_by=w.beth,
     )
     w.nomination_a = Nomination.objects.create(
         round=w.round,
         source="team",
         state="pending",
-        volunteer=w.carol,
+        volunteer=w.ivy,
         awardee_type="volunteer",
         nominating_team=w.squad_1a,
         reason="服务时长多",
-        created_by=w.sam.user,
+        created_by=w.carol_user,
     )
     w.nomination_b = Nomination.objects.create(
         round=w.round_b,
@@ -324,7 +316,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     w.news_draft_sib = article("朝阳故事", w.a2, w.squad_1b, "draft")
     w.news_draft_b = article("南营门故事", w.b1, w.squad_2a, "draft")
 
-    # Training: squad_1a's first-aid course; carol enrolled in a session under way.
+    # Training: squad_1a's first-aid course; ivy enrolled in a session under way.
     Skill.objects.filter(code="first_aid").update(requires_training=True)
     w.course = Course.objects.create(
         title="急救培训",
@@ -345,7 +337,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     w.upcoming = make_session(w.course, starts_at=at(2))
     w.held = make_session(w.course, starts_at=timezone.now() - dt.timedelta(hours=1))
     w.held_b = make_session(w.course_b, starts_at=timezone.now() - dt.timedelta(hours=1))
-    w.enrolment_a = Enrolment.objects.create(session=w.held, volunteer=w.carol)
+    w.enrolment_a = Enrolment.objects.create(session=w.held, volunteer=w.ivy)
     w.enrolment_b = Enrolment.objects.create(session=w.held_b, volunteer=w.dave)
 
     # Complaints filed anonymously about squad_1a (A1) and squad_2a (B1).
@@ -369,10 +361,10 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     w.users = {
         "anonymous": None,
         "resident": w.erin,
-        "volunteer": w.carol_user,
+        "volunteer": w.ivy_user,
         "other_volunteer": w.dave_user,
         "station_manager": w.stan,
-        "squad_admin": w.sam.user,
+        "squad_admin": w.carol_user,
         "detachment_admin": w.frank.user,
         "sibling_admin": w.hank.user,
         "subdistrict_admin": w.bob,
@@ -384,18 +376,18 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         if user is not None
     }
     # Tokens the token rows list and revoke (never the ones the cells sign in with).
-    w.spare_a = issue_api_token(actor=w.carol_user, name="spare")[0]
+    w.spare_a = issue_api_token(actor=w.ivy_user, name="spare")[0]
     w.spare_b = issue_api_token(actor=w.dave_user, name="spare")[0]
-    w.spare_a_page = issue_api_token(actor=w.carol_user, name="spare page")[0]
+    w.spare_a_page = issue_api_token(actor=w.ivy_user, name="spare page")[0]
     w.spare_b_page = issue_api_token(actor=w.dave_user, name="spare page")[0]
-    # carol asked for a new phone; the code texted to it is PHONE_CODE.
+    # ivy asked for a new phone; the code texted to it is PHONE_CODE.
     from django.contrib.auth.hashers import make_password
 
     from zhiyuan.core import crypto
     from zhiyuan.volunteers.models import PhoneChange
 
     PhoneChange.objects.create(
-        volunteer=w.carol,
+        volunteer=w.ivy,
         phone_encrypted=crypto.encrypt("13900000999"),
         phone_index=crypto.blind_index("phone", "13900000999"),
         phone_masked="139****0999",
@@ -408,7 +400,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """The world, built in a transaction that is rolled back once the module is done."""
-    with django_db_blocker.unblock(), override_settings(**WORLD_SETTINGS):
+    with django_db_blocker.unblock(), override_settings(**TEST_SETTINGS):
         outer = transaction.atomic()
         outer.__enter__()
         try:

@@ -103,9 +103,9 @@ ROWS: list[Row] = [
     Row("accounts", "own tokens", "GET", lambda w: f"{API}/auth/tokens", SIGNED_IN),
     Row(
         "accounts",
-        "carol's tokens",
+        "ivy's tokens",
         "GET",
-        lambda w: f"{API}/auth/users/{w.carol_user.username}/tokens",
+        lambda w: f"{API}/auth/users/{w.ivy_user.username}/tokens",
         {"volunteer"} | OFFICE_A,
         sees=lambda w: w.spare_a.prefix,
     ),
@@ -119,7 +119,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts",
-        "revoke carol's token",
+        "revoke ivy's token",
         "POST",
         lambda w: f"{API}/auth/tokens/{w.spare_a.pk}/revoke",
         {"volunteer"} | OFFICE_A,
@@ -136,12 +136,12 @@ ROWS: list[Row] = [
     # volunteers ---------------------------------------------------------------------
     Row(
         "volunteers",
-        "roster sees carol",
+        "roster sees ivy",
         "GET",
         lambda w: f"{API}/volunteers?page_size=100",
         {"volunteer"} | SQUAD_A,
-        sees=lambda w: w.carol.volunteer_no,
-        note="carol herself, her team's admins (teams' roster rule), the offices over A1",
+        sees=lambda w: w.ivy.volunteer_no,
+        note="ivy herself, her team's admins (teams' roster rule), the offices over A1",
     ),
     Row(
         "volunteers",
@@ -153,9 +153,9 @@ ROWS: list[Row] = [
     ),
     Row(
         "volunteers",
-        "read carol",
+        "read ivy",
         "GET",
-        lambda w: f"{API}/volunteers/{w.carol.volunteer_no}",
+        lambda w: f"{API}/volunteers/{w.ivy.volunteer_no}",
         {"volunteer"} | SQUAD_A,
     ),
     Row(
@@ -181,9 +181,9 @@ ROWS: list[Row] = [
     ),
     Row(
         "volunteers",
-        "reveal ID carol",
+        "reveal ID ivy",
         "POST",
-        lambda w: f"{API}/volunteers/{w.carol.volunteer_no}/reveal",
+        lambda w: f"{API}/volunteers/{w.ivy.volunteer_no}/reveal",
         OFFICE_A,
         payload=lambda w: {"field": "id_number", "reason": "核对身份"},
     ),
@@ -197,13 +197,13 @@ ROWS: list[Row] = [
     ),
     Row(
         "volunteers",
-        "confirm carol's new phone",
+        "confirm ivy's new phone",
         "POST",
-        lambda w: f"{API}/volunteers/{w.carol.volunteer_no}/phone/confirm",
+        lambda w: f"{API}/volunteers/{w.ivy.volunteer_no}/phone/confirm",
         {"volunteer"},
         payload=lambda w: {"code": PHONE_CODE},
-        effect=_state("volunteers.Volunteer", lambda w: w.carol, "phone_masked", "139****0999"),
-        note="only carol, with the code texted to her new phone",
+        effect=_state("volunteers.Volunteer", lambda w: w.ivy, "phone_masked", "139****0999"),
+        note="only ivy, with the code texted to her new phone",
     ),
     # teams --------------------------------------------------------------------------
     Row("teams", "read", "GET", lambda w: f"{API}/teams/{w.squad_1a.pk}", ALL),
@@ -476,7 +476,7 @@ ROWS: list[Row] = [
             "period_to": _days(-15),
         },
         also_denied=frozenset({400}),
-        note="only carol has approved hours with squad_1a: others are told so (400)",
+        note="only ivy has approved hours with squad_1a: others are told so (400)",
     ),
     Row(
         "certificates",
@@ -514,7 +514,7 @@ ROWS: list[Row] = [
     # evaluations and complaints ------------------------------------------------------
     Row(
         "ratings",
-        "rate activity A (carol served)",
+        "rate activity A (ivy served)",
         "POST",
         lambda w: f"{API}/activities/{w.rated_a.activity_id}/ratings",
         {"volunteer"},
@@ -522,11 +522,11 @@ ROWS: list[Row] = [
     ),
     Row(
         "ratings",
-        "rate carol's service in A",
+        "rate ivy's service in A",
         "POST",
         lambda w: f"{API}/activities/{w.rated_a.activity_id}/service-ratings",
         SQUAD_A,
-        payload=lambda w: {"volunteer_no": w.carol.volunteer_no, "score": 4},
+        payload=lambda w: {"volunteer_no": w.ivy.volunteer_no, "score": 4},
     ),
     Row(
         "ratings",
@@ -770,7 +770,7 @@ ROWS: list[Row] = [
         {"squad_admin", "detachment_admin", "district_admin"},
         note="a district round: subdistrict offices are not its runners and hold no team",
         payload=lambda w: {
-            "awardee": w.sam.volunteer_no,
+            "awardee": w.carol.volunteer_no,
             "reason": "组织有方",
             "team_id": w.squad_1a.pk,
         },
@@ -781,7 +781,7 @@ ROWS: list[Row] = [
         "POST",
         lambda w: f"{API}/nominations/{w.nomination_a.pk}/approve",
         {"detachment_admin", "district_admin"},
-        note="the next level up decides: det_1's admin or the round's office, never sam",
+        note="the next level up decides: det_1's admin or the round's office, never carol",
         payload=lambda w: {"note": "同意"},
     ),
     # news ---------------------------------------------------------------------------
@@ -914,9 +914,9 @@ ROWS: list[Row] = [
     Row("ops", "my data export", "GET", lambda w: f"{API}/privacy/me/export", VOLUNTEERS),
     Row(
         "ops",
-        "export carol's data",
+        "export ivy's data",
         "POST",
-        lambda w: f"{API}/privacy/volunteers/{w.carol.volunteer_no}/export",
+        lambda w: f"{API}/privacy/volunteers/{w.ivy.volunteer_no}/export",
         OFFICE_A,
         payload=lambda w: {"reason": "本人申请"},
     ),
