@@ -79,6 +79,9 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     # gina (B1) waits for squad_1a's approval, and for the sibling squad_1b's.
     w.join_1a = Membership.objects.create(team=w.squad_1a, volunteer=w.gina, state="pending")
     w.join_1b = Membership.objects.create(team=w.squad_1b, volunteer=w.gina, state="pending")
+    w.ivy_membership = Membership.objects.get(team=w.squad_1a, volunteer=w.ivy)
+    # squad_2a (by invitation only) has invited ivy.
+    w.invite_ivy = Membership.objects.create(team=w.squad_2a, volunteer=w.ivy, state="invited")
     # Two registrations waiting for review: one in A1, one in B1.
     w.pending_a = register_volunteer(
         actor=w.alice,
@@ -121,6 +124,17 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         latitude="39.200000",
         longitude="117.185000",
         managing_team=w.squad_2a,
+    )
+
+    # station_a's latest audit found it short of signage.
+    from zhiyuan.stations.models import Criterion
+    from zhiyuan.stations.services import record_audit
+
+    record_audit(
+        actor=w.alice,
+        station=w.station_a,
+        audited_on=timezone.localdate(),
+        items={c: (c != Criterion.SIGNAGE, "缺少标识牌") for c in Criterion.values},
     )
 
     # Projects: published and draft of squad_1a, a draft of the sibling, one of squad_2a.
@@ -168,6 +182,8 @@ def _build():  # noqa: PLR0915 - one world, written out in full
             shift=s, volunteer=volunteer, state=state, starts_at=s.starts_at, ends_at=s.ends_at
         )
 
+    w.shift_later = shift(w.project_a, w.station_a, at(3, 8), 3)
+    w.booked_a = signup(w.shift_later, w.ivy, "confirmed")
     w.waiting_a = signup(w.shift_a, w.gina, "waitlisted")
     w.waiting_b = signup(w.shift_b, w.gina, "waitlisted")
     w.present_a = signup(w.shift_now, w.ivy, "confirmed")
