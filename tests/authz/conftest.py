@@ -46,6 +46,7 @@ from zhiyuan.testing.factories import (
     id_number,
     make_session,
     submit,
+    xlsx,
 )
 
 
@@ -227,6 +228,11 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     for volunteer in (w.ivy, w.dave):
         refresh_total(volunteer.pk)
 
+    from zhiyuan.service.services import ask_correction
+
+    w.correction_a = ask_correction(
+        actor=w.ivy.user, record=w.approved_a, hours="3.50", message="少记了半小时"
+    )
     w.carol_user = User.objects.get(pk=w.carol_user.pk)  # its cached profile is pre-approval
     w.ivy_user = User.objects.get(pk=w.ivy.user_id)
     w.dave_user = User.objects.get(pk=w.dave_user.pk)
@@ -355,6 +361,31 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     w.held_b = make_session(w.course_b, starts_at=timezone.now() - dt.timedelta(hours=1))
     w.enrolment_a = Enrolment.objects.create(session=w.held, volunteer=w.ivy)
     w.enrolment_b = Enrolment.objects.create(session=w.held_b, volunteer=w.dave)
+
+    # Imports into subdistrict A: one uploaded, one failed with its error report.
+    from django.core.files.base import ContentFile
+
+    from zhiyuan.spreadsheets.models import ImportJob
+    from zhiyuan.spreadsheets.services import create_job
+
+    def upload():
+        rows = [
+            ["姓名", "身份证号", "手机号", "所属社区"],
+            ["钱一", id_number(730), "13900000730", "新兴社区"],
+        ]
+        return create_job(
+            actor=w.bob,
+            name="花名册.xlsx",
+            data=xlsx(rows),
+            scope_id=w.sub_a.pk,
+            consent_confirmed=True,
+        )
+
+    w.job_a = upload()
+    w.job_failed_a = upload()
+    w.job_failed_a.error_report.save("errors.xlsx", ContentFile(xlsx([["行", "原因"]])), save=False)
+    w.job_failed_a.status = ImportJob.Status.FAILED
+    w.job_failed_a.save()
 
     # Complaints filed anonymously about squad_1a (A1) and squad_2a (B1).
     from django.contrib.auth.models import AnonymousUser

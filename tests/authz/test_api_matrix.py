@@ -27,16 +27,18 @@ from tests.authz.matrix import (
     SIGNED_IN,
     SQUAD_A,
     STATION_A,
+    TEAM_ADMINS,
     VOLUNTEERS,
     Row,
     cells,
     judge,
 )
-from zhiyuan.testing.factories import PHONE_CODE, ROLES
+from zhiyuan.testing.factories import PHONE_CODE, ROLES, id_number, upload, xlsx
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _today() -> dt.date:
@@ -759,6 +761,88 @@ ROWS: list[Row] = [
         DISTRICT,
         payload=lambda w: {"hours": "2.5", "reason": "补登更正"},
     ),
+    Row(
+        "service",
+        "check in at station_a",
+        "POST",
+        lambda w: f"{API}/checkins",
+        {"volunteer"},
+        payload=lambda w: {
+            "token": w.station_a.checkin_token,
+            "longitude": 117.185,
+            "latitude": 39.12,
+        },
+        also_denied=frozenset({409}),
+        note="ivy has a shift there now; another volunteer's scan is refused (409), no profile 403",
+    ),
+    Row(
+        "service",
+        "check in squad_1a's shift",
+        "POST",
+        lambda w: f"{API}/shifts/{w.shift_now.pk}/attendance",
+        SQUAD_A,
+        payload=lambda w: {"action": "check_in"},
+    ),
+    Row(
+        "service",
+        "enter ivy's hours",
+        "POST",
+        lambda w: f"{API}/shifts/{w.shift_now.pk}/hours",
+        SQUAD_A,
+        payload=lambda w: {
+            "volunteer_no": w.ivy.volunteer_no,
+            "hours": "1.5",
+            "reason": "未能扫码",
+        },
+    ),
+    Row(
+        "service",
+        "my records",
+        "GET",
+        lambda w: f"{API}/me/records",
+        {"volunteer"},
+        sees=lambda w: f'"id": {w.approved_a.pk}, ',
+    ),
+    Row(
+        "service",
+        "reject",
+        "POST",
+        lambda w: f"{API}/records/reject",
+        SQUAD_A,
+        payload=lambda w: {"ids": [w.pending_rec_a.pk], "reason": "未到岗"},
+        effect=_state("service.ServiceRecord", lambda w: w.pending_rec_a, "state", "rejected"),
+    ),
+    Row(
+        "service",
+        "history of ivy's record",
+        "GET",
+        lambda w: f"{API}/records/{w.approved_a.pk}/history",
+        {"volunteer"} | SQUAD_A,
+    ),
+    Row(
+        "service",
+        "ask for a correction",
+        "POST",
+        lambda w: f"{API}/corrections",
+        {"volunteer"},
+        payload=lambda w: {"record_id": w.approved_a.pk, "hours": "4", "message": "少记一小时"},
+        note="only the record's volunteer asks; its team's managers see it but are refused (403)",
+    ),
+    Row(
+        "service",
+        "answer ivy's correction",
+        "POST",
+        lambda w: f"{API}/corrections/{w.correction_a.pk}/answer",
+        SQUAD_A,
+        payload=lambda w: {"accept": False, "answer": "签到记录无误"},
+    ),
+    Row(
+        "service",
+        "who is at station_a",
+        "GET",
+        lambda w: f"{API}/stations/{w.station_a.pk}/present",
+        STATION_A,
+    ),
     # certificates -------------------------------------------------------------------
     Row(
         "certificates",
@@ -805,6 +889,40 @@ ROWS: list[Row] = [
         lambda w: f"{API}/certificates/verify/{w.certificate.verify_token}",
         ALL,
         sees=lambda w: w.certificate.number,
+    ),
+    Row(
+        "certificates",
+        "my certificates",
+        "GET",
+        lambda w: f"{API}/certificates",
+        {"volunteer"},
+        sees=lambda w: w.certificate.number,
+    ),
+    Row(
+        "certificates",
+        "squad_1a's certificates",
+        "GET",
+        lambda w: f"{API}/certificates?team_id={w.squad_1a.pk}",
+        SQUAD_A,
+        sees=lambda w: w.certificate.number,
+    ),
+    Row(
+        "certificates",
+        "check by number",
+        "GET",
+        lambda w: (
+            f"{API}/certificates/check?number={w.certificate.number}"
+            f"&volunteer_no={w.ivy.volunteer_no}"
+        ),
+        ALL,
+    ),
+    Row(
+        "certificates",
+        "refuse",
+        "POST",
+        lambda w: f"{API}/certificates/{w.cert_request_a.pk}/refuse",
+        SQUAD_A,
+        payload=lambda w: {"reason": "时段内无记录"},
     ),
     # help requests ------------------------------------------------------------------
     # evaluations and complaints ------------------------------------------------------
@@ -1177,6 +1295,77 @@ ROWS: list[Row] = [
         OFFICE_A,
         payload=lambda w: {"reveal": True, "reason": "年度核对"},
     ),
+    Row(
+        "spreadsheets",
+        "upload a roster for subdistrict A",
+        "POST",
+        lambda w: f"{API}/imports",
+        OFFICE_A,
+        payload=lambda w: {
+            "file": upload(
+                xlsx([["姓名", "身份证号", "手机号"], ["钱二", id_number(731), "13900000731"]]),
+                "花名册.xlsx",
+                XLSX,
+            ),
+            "scope_id": w.sub_a.pk,
+            "consent_confirmed": "true",
+        },
+        multipart=True,
+    ),
+    Row(
+        "spreadsheets",
+        "imports",
+        "GET",
+        lambda w: f"{API}/imports",
+        OFFICE_A,
+        sees=lambda w: f'"id": {w.job_a.pk}, ',
+    ),
+    Row("spreadsheets", "an import", "GET", lambda w: f"{API}/imports/{w.job_a.pk}", OFFICE_A),
+    Row(
+        "spreadsheets",
+        "set an import's columns",
+        "PUT",
+        lambda w: f"{API}/imports/{w.job_a.pk}/mapping",
+        OFFICE_A,
+        payload=lambda w: {"mapping": w.job_a.mapping},
+    ),
+    Row(
+        "spreadsheets",
+        "start an import",
+        "POST",
+        lambda w: f"{API}/imports/{w.job_a.pk}/start",
+        OFFICE_A,
+    ),
+    Row(
+        "spreadsheets",
+        "resume a failed import",
+        "POST",
+        lambda w: f"{API}/imports/{w.job_failed_a.pk}/resume",
+        OFFICE_A,
+    ),
+    Row(
+        "spreadsheets",
+        "an import's issues",
+        "GET",
+        lambda w: f"{API}/imports/{w.job_a.pk}/issues",
+        OFFICE_A,
+    ),
+    Row(
+        "spreadsheets",
+        "an import's error report",
+        "GET",
+        lambda w: f"{API}/imports/{w.job_failed_a.pk}/errors.xlsx",
+        OFFICE_A,
+    ),
+    Row(
+        "spreadsheets",
+        "export hours",
+        "POST",
+        lambda w: f"{API}/exports/hours",
+        TEAM_ADMINS | OFFICE_A,
+        payload=lambda w: {},
+        note="office admins their region's volunteers, team admins their members",
+    ),
     # reports ------------------------------------------------------------------------
     Row(
         "reports",
@@ -1256,6 +1445,8 @@ def call_api(world, row: Row, role: str):
     if role != "anonymous":
         headers["HTTP_AUTHORIZATION"] = f"Bearer {world.tokens[role]}"
     client = Client()
+    if row.multipart:
+        return client.post(row.url(world), row.payload(world), **headers)
     body = json.dumps(row.payload(world)) if row.payload else ""
     return client.generic(
         row.method, row.url(world), body, content_type="application/json", **headers
