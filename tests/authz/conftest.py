@@ -117,6 +117,15 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         managing_team=w.squad_1a,
     )
     w.station_a.managers.add(w.stan)
+    # A2's station: where the matching rules place hank (A2) when he takes a help request.
+    Station.objects.create(
+        name="朝阳社区志愿服务站",
+        kind="community",
+        region=w.a2,
+        address="朝阳里1号",
+        latitude="39.125000",
+        longitude="117.190000",
+    )
     w.station_b = Station.objects.create(
         name="南营门社区志愿服务站",
         kind="community",
@@ -276,6 +285,32 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     )
     w.run_a = MatchRun.objects.create(region=w.sub_a, created_by=w.bob)
     w.run_b = MatchRun.objects.create(region=w.sub_b, created_by=w.beth)
+    # The help desk's later steps, in A1 and handled by squad_1a: verified (open to take, and
+    # proposed to ivy by run_a); matched (ivy took it herself, not yet confirmed); in
+    # service (ivy, since yesterday); done (to be rated by its tracking code).
+    from zhiyuan.helpdesk.models import Assignment, HelpRequest, Proposal
+
+    Volunteer.objects.update(availability=0)  # any time: the matching rules look no further
+
+    def verified(title, status="verified", **times):
+        day = 5 if status == "verified" else 7  # ivy, assigned to the others, is free on day 5
+        later = {"starts_at": at(day, 9), "ends_at": at(day, 11)}
+        request = helpdesk.verify_request(
+            actor=w.alice, request=submit(w, title=title, **later), team=w.squad_1a
+        )
+        HelpRequest.objects.filter(pk=request.pk).update(status=status, **times)
+        if status != "verified":
+            Assignment.objects.create(request=request, volunteer=w.ivy, assigned_by=w.ivy_user)
+        return HelpRequest.objects.get(pk=request.pk)
+
+    yesterday = {"starts_at": at(-1, 9), "ends_at": at(-1, 11)}
+    w.help_verified_a = verified("陪老人散步")
+    w.help_matched_a = verified("帮忙取药", "matched")
+    w.help_serving_a = verified("陪同就医", "in_service", **yesterday)
+    w.help_done_a = verified("打扫卫生", "done", **yesterday)
+    w.proposal_a = Proposal.objects.create(
+        run=w.run_a, volunteer=w.ivy, help_request=w.help_verified_a, score=0.9
+    )
 
     # Honours: a district round (alice) and a subdistrict-B round, with squad nominations.
     kind = AwardKind.objects.get(code="outstanding_volunteer")
