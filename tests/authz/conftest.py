@@ -440,6 +440,70 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     w.complaint_a = complaint(w.squad_1a)
     w.complaint_b = complaint(w.squad_2a)
 
+    # Honours in subdistrict A: bob's round with carol shortlisted; ivy's award of last year;
+    # a reprint of the district notice.
+    from zhiyuan.honours.services import create_award
+    from zhiyuan.news.models import Reprint
+
+    w.round_a = NominationRound.objects.create(
+        kind=kind,
+        year=today.year,
+        level="district",
+        region=w.sub_a,
+        awarding_body="新兴街道",
+        deadline=today + dt.timedelta(days=30),
+        opened_by=w.bob,
+    )
+    Nomination.objects.create(
+        round=w.round_a,
+        source="admin",
+        state="shortlisted",
+        volunteer=w.carol,
+        awardee_type="volunteer",
+        reason="带队有方",
+        created_by=w.bob,
+    )
+    w.award_a = create_award(
+        actor=w.alice,
+        kind=kind,
+        awardee=w.ivy,
+        level="district",
+        year=today.year - 1,
+        awarding_body="区文明办",
+        awarded_on=today - dt.timedelta(days=100),
+    )
+    w.reprint = Reprint.objects.create(
+        article=w.news_published,
+        site_name="文明天津",
+        url="https://example.org/news/1",
+        reprinted_on=today,
+        recorded_by=w.alice,
+    )
+    # Training: ivy enrolled in a later session too (to cancel).
+    w.later_session = make_session(w.course, starts_at=at(4))
+    w.enrolment_later = Enrolment.objects.create(session=w.later_session, volunteer=w.ivy)
+    # Reports: subdistrict A's figures of last year frozen; bob's yearly report.
+    from zhiyuan.reports.models import ReportFile
+    from zhiyuan.reports.scope import Scope
+    from zhiyuan.reports.services import freeze
+
+    w.last_year = (dt.date(today.year - 1, 1, 1), dt.date(today.year, 1, 1))
+    freeze(actor=w.alice, scope=Scope("region", w.sub_a), start=w.last_year[0], end=w.last_year[1])
+    w.report_a = ReportFile.objects.create(
+        year=today.year - 1, scope_key=f"region:{w.sub_a.pk}", requested_by=w.bob
+    )
+    # A suspended volunteer in A1.
+    w.suspended_a = register_volunteer(
+        actor=w.alice,
+        real_name="苏停用",
+        id_type="resident_id",
+        id_number=id_number(722),
+        phone="13800000722",
+        community_id=w.a1.pk,
+        consent=True,
+    )
+    Volunteer.objects.filter(pk=w.suspended_a.pk).update(status="suspended")
+
     w.users = {
         "anonymous": None,
         "resident": w.erin,

@@ -33,7 +33,15 @@ from tests.authz.matrix import (
     cells,
     judge,
 )
-from zhiyuan.testing.factories import PHONE_CODE, ROLES, id_number, upload, xlsx
+from zhiyuan.testing.factories import (
+    PASSWORD,
+    PHONE_CODE,
+    ROLES,
+    id_number,
+    image_bytes,
+    upload,
+    xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +62,18 @@ def _moment(days: int, hour: int) -> str:
     return dt.datetime.combine(
         day, dt.time(hour), tzinfo=timezone.get_current_timezone()
     ).isoformat()
+
+
+def _registration(community) -> dict:
+    """A new person's registration in `community` (with a password: an account for them)."""
+    return {
+        "real_name": "吴新人",
+        "id_number": id_number(740),
+        "phone": "13800000740",
+        "community_id": community.pk,
+        "consent": True,
+        "password": PASSWORD,
+    }
 
 
 def _state(model_path: str, pk_of, field: str, value):
@@ -135,6 +155,15 @@ ROWS: list[Row] = [
         {"other_volunteer"} | DISTRICT,
         effect=_token_revoked("spare_b"),
     ),
+    Row(
+        "accounts",
+        "sign in for a token",
+        "POST",
+        lambda w: f"{API}/auth/token",
+        ALL,
+        payload=lambda w: {"username": "ivy", "password": PASSWORD, "name": "手机"},
+        note="the password decides, not who asks",
+    ),
     # volunteers ---------------------------------------------------------------------
     Row(
         "volunteers",
@@ -206,6 +235,61 @@ ROWS: list[Row] = [
         payload=lambda w: {"code": PHONE_CODE},
         effect=_state("volunteers.Volunteer", lambda w: w.ivy, "phone_masked", "139****0999"),
         note="only ivy, with the code texted to her new phone",
+    ),
+    Row("volunteers", "skills", "GET", lambda w: f"{API}/skills", ALL),
+    Row(
+        "volunteers",
+        "register in A1",
+        "POST",
+        lambda w: f"{API}/volunteers",
+        {"anonymous", "resident", "station_manager"} | OFFICE_A,
+        payload=lambda w: _registration(w.a1),
+        also_denied=frozenset({409}),
+        note="anyone without a profile registers themselves, an office its own region; "
+        "a volunteer already has a profile (409)",
+    ),
+    Row(
+        "volunteers",
+        "register in B1",
+        "POST",
+        lambda w: f"{API}/volunteers",
+        {"anonymous", "resident", "station_manager", "district_admin"},
+        payload=lambda w: _registration(w.b1),
+        also_denied=frozenset({400, 409}),
+        note="subdistrict A's office registers (and so approves) no one in B: told so on the "
+        "community field (400)",
+    ),
+    Row(
+        "volunteers",
+        "edit ivy's profile",
+        "PATCH",
+        lambda w: f"{API}/volunteers/{w.ivy.volunteer_no}",
+        {"volunteer"} | OFFICE_A,
+        payload=lambda w: {"availability": ["sat_am"]},
+        note="herself or the offices over A1; her team's admins see her but do not edit",
+    ),
+    Row(
+        "volunteers",
+        "reject (A1)",
+        "POST",
+        lambda w: f"{API}/volunteers/{w.pending_a.volunteer_no}/reject",
+        OFFICE_A,
+        payload=lambda w: {"reason": "身份信息不符"},
+    ),
+    Row(
+        "volunteers",
+        "suspend ivy",
+        "POST",
+        lambda w: f"{API}/volunteers/{w.ivy.volunteer_no}/suspend",
+        OFFICE_A,
+        payload=lambda w: {"reason": "违反服务守则"},
+    ),
+    Row(
+        "volunteers",
+        "reinstate (A1)",
+        "POST",
+        lambda w: f"{API}/volunteers/{w.suspended_a.volunteer_no}/reinstate",
+        OFFICE_A,
     ),
     # teams --------------------------------------------------------------------------
     Row("teams", "read", "GET", lambda w: f"{API}/teams/{w.squad_1a.pk}", ALL),
@@ -1344,6 +1428,100 @@ ROWS: list[Row] = [
         note="the next level up decides: det_1's admin or the round's office, never carol",
         payload=lambda w: {"note": "同意"},
     ),
+    Row("honours", "kinds", "GET", lambda w: f"{API}/honour-kinds", ALL),
+    Row(
+        "honours",
+        "add a kind",
+        "POST",
+        lambda w: f"{API}/honour-kinds",
+        OFFICE_A,
+        payload=lambda w: {
+            "code": "best_newcomer",
+            "name": "最佳新人",
+            "awardee_type": "volunteer",
+        },
+    ),
+    Row("honours", "ivy's award", "GET", lambda w: f"{API}/awards/{w.award_a.pk}", ALL),
+    Row(
+        "honours",
+        "award carol",
+        "POST",
+        lambda w: f"{API}/awards",
+        OFFICE_A,
+        payload=lambda w: {
+            "kind": "outstanding_volunteer",
+            "awardee": w.carol.volunteer_no,
+            "level": "district",
+            "year": _today().year - 1,
+            "awarding_body": "区文明办",
+            "awarded_on": _days(-30),
+        },
+        note="the offices over the awardee's community",
+    ),
+    Row(
+        "honours",
+        "withdraw ivy's award",
+        "POST",
+        lambda w: f"{API}/awards/{w.award_a.pk}/withdraw",
+        OFFICE_A,
+        payload=lambda w: {"reason": "信息有误"},
+    ),
+    Row(
+        "honours",
+        "rounds list sees the district round",
+        "GET",
+        lambda w: f"{API}/nomination-rounds",
+        TEAM_ADMINS | DISTRICT,
+        sees=lambda w: f'"id": {w.round.pk}, ',
+        note="its office, and team admins whose teams lie in its region; not subdistrict A's "
+        "office, which runs only its own",
+    ),
+    Row(
+        "honours",
+        "district round",
+        "GET",
+        lambda w: f"{API}/nomination-rounds/{w.round.pk}",
+        TEAM_ADMINS | DISTRICT,
+    ),
+    Row(
+        "honours",
+        "propose candidates in subdistrict A's round",
+        "POST",
+        lambda w: f"{API}/nomination-rounds/{w.round_a.pk}/propose",
+        OFFICE_A,
+    ),
+    Row(
+        "honours",
+        "nominations of the district round see squad_1a's",
+        "GET",
+        lambda w: f"{API}/nomination-rounds/{w.round.pk}/nominations",
+        {"squad_admin", "detachment_admin", "district_admin"},
+        sees=lambda w: f'"id": {w.nomination_a.pk}, ',
+    ),
+    Row(
+        "honours",
+        "reject squad_1a's nomination",
+        "POST",
+        lambda w: f"{API}/nominations/{w.nomination_a.pk}/reject",
+        {"detachment_admin", "district_admin"},
+        payload=lambda w: {"reason": "时长不足"},
+    ),
+    Row(
+        "honours",
+        "remove a candidate",
+        "POST",
+        lambda w: f"{API}/nominations/{w.nomination_a.pk}/remove",
+        DISTRICT,
+        payload=lambda w: {"reason": "不符合条件"},
+        note="the round's office only",
+    ),
+    Row(
+        "honours",
+        "finalise subdistrict A's round",
+        "POST",
+        lambda w: f"{API}/nomination-rounds/{w.round_a.pk}/finalise",
+        OFFICE_A,
+    ),
     # news ---------------------------------------------------------------------------
     Row(
         "news",
@@ -1401,6 +1579,81 @@ ROWS: list[Row] = [
         lambda w: f"{API}/news/articles/{w.news_draft_b.pk}/publish",
         DISTRICT,
     ),
+    Row("news", "columns", "GET", lambda w: f"{API}/news/columns", ALL),
+    Row(
+        "news",
+        "add a column",
+        "POST",
+        lambda w: f"{API}/news/columns",
+        DISTRICT,
+        payload=lambda w: {"code": "green_life", "name": "绿色生活"},
+        note="columns are district-wide: the whole district's office only",
+    ),
+    Row(
+        "news",
+        "list",
+        "GET",
+        lambda w: f"{API}/news/articles",
+        ALL,
+        sees=lambda w: w.news_published.title,
+    ),
+    Row(
+        "news",
+        "manage list sees squad_1a draft",
+        "GET",
+        lambda w: f"{API}/news/manage/articles",
+        SQUAD_A,
+        sees=lambda w: w.news_draft_a.title,
+    ),
+    Row(
+        "news",
+        "cover of squad_1a draft",
+        "POST",
+        lambda w: f"{API}/news/articles/{w.news_draft_a.pk}/cover",
+        SQUAD_A,
+        payload=lambda w: {"cover": upload(image_bytes())},
+        multipart=True,
+    ),
+    Row(
+        "news",
+        "remove the cover of squad_1a draft",
+        "DELETE",
+        lambda w: f"{API}/news/articles/{w.news_draft_a.pk}/cover",
+        SQUAD_A,
+    ),
+    Row(
+        "news",
+        "withdraw the district notice",
+        "POST",
+        lambda w: f"{API}/news/articles/{w.news_published.pk}/unpublish",
+        DISTRICT,
+    ),
+    Row(
+        "news",
+        "reprints",
+        "GET",
+        lambda w: f"{API}/news/articles/{w.news_published.pk}/reprints",
+        ALL,
+    ),
+    Row(
+        "news",
+        "record a reprint",
+        "POST",
+        lambda w: f"{API}/news/articles/{w.news_published.pk}/reprints",
+        DISTRICT,
+        payload=lambda w: {
+            "site_name": "天津文明网",
+            "url": "https://example.org/news/2",
+            "reprinted_on": _days(0),
+        },
+    ),
+    Row(
+        "news",
+        "delete a reprint",
+        "DELETE",
+        lambda w: f"{API}/news/reprints/{w.reprint.pk}",
+        DISTRICT,
+    ),
     # training -----------------------------------------------------------------------
     Row(
         "training",
@@ -1431,6 +1684,69 @@ ROWS: list[Row] = [
         lambda w: f"{API}/training/enrolments/{w.enrolment_b.pk}/attendance",
         DISTRICT,
         payload=lambda w: {"attended": True},
+    ),
+    Row(
+        "training",
+        "courses",
+        "GET",
+        lambda w: f"{API}/training/courses",
+        ALL,
+        sees=lambda w: w.course.title,
+    ),
+    Row(
+        "training",
+        "set up a course for squad_1a",
+        "POST",
+        lambda w: f"{API}/training/courses",
+        SQUAD_A,
+        payload=lambda w: {"title": "志愿服务通识", "hours": "2.0", "organiser_id": w.squad_1a.pk},
+    ),
+    Row("training", "course", "GET", lambda w: f"{API}/training/courses/{w.course.pk}", ALL),
+    Row(
+        "training",
+        "sessions",
+        "GET",
+        lambda w: f"{API}/training/courses/{w.course.pk}/sessions",
+        ALL,
+    ),
+    Row(
+        "training",
+        "schedule a session",
+        "POST",
+        lambda w: f"{API}/training/courses/{w.course.pk}/sessions",
+        SQUAD_A,
+        payload=lambda w: {
+            "starts_at": _moment(10, 9),
+            "ends_at": _moment(10, 12),
+            "trainer": "红十字会 李老师",
+            "capacity": 20,
+            "address": "新兴街1号 社区活动室",
+        },
+    ),
+    Row("training", "session", "GET", lambda w: f"{API}/training/sessions/{w.upcoming.pk}", ALL),
+    Row(
+        "training",
+        "cancel ivy's enrolment",
+        "POST",
+        lambda w: f"{API}/training/enrolments/{w.enrolment_later.pk}/cancel",
+        {"volunteer"},
+        note="only the volunteer; the course's managers see it but may not",
+    ),
+    Row(
+        "training",
+        "pass ivy",
+        "POST",
+        lambda w: f"{API}/training/enrolments/{w.enrolment_a.pk}/completion",
+        SQUAD_A,
+        payload=lambda w: {"passed": True},
+    ),
+    Row("training", "my training", "GET", lambda w: f"{API}/training/me", VOLUNTEERS),
+    Row(
+        "training",
+        "my certifications",
+        "GET",
+        lambda w: f"{API}/training/me/certifications",
+        VOLUNTEERS,
     ),
     # spreadsheets -------------------------------------------------------------------
     Row(
@@ -1540,6 +1856,45 @@ ROWS: list[Row] = [
         "GET",
         lambda w: f"{API}/statistics?scope=region:{w.sub_b.pk}",
         DISTRICT,
+    ),
+    Row(
+        "reports",
+        "freeze subdistrict A's last year",
+        "POST",
+        lambda w: f"{API}/statistics/snapshots",
+        OFFICE_A,
+        payload=lambda w: {
+            "scope": f"region:{w.sub_a.pk}",
+            "start": f"{_today().year - 2}-01-01",
+            "end": f"{_today().year - 1}-01-01",
+        },
+        note="the offices over the scope's region",
+    ),
+    Row(
+        "reports",
+        "unfreeze subdistrict A's last year",
+        "DELETE",
+        lambda w: (
+            f"{API}/statistics/snapshots?scope=region:{w.sub_a.pk}"
+            f"&start={w.last_year[0]}&end={w.last_year[1]}"
+        ),
+        OFFICE_A,
+    ),
+    Row(
+        "reports",
+        "ask for subdistrict A's yearly report",
+        "POST",
+        lambda w: f"{API}/yearly-reports",
+        OFFICE_A,
+        payload=lambda w: {"scope": f"region:{w.sub_a.pk}", "year": _today().year - 1},
+    ),
+    Row(
+        "reports",
+        "bob's yearly report",
+        "GET",
+        lambda w: f"{API}/yearly-reports/{w.report_a.pk}",
+        {"subdistrict_admin"},
+        note="only whoever asked for it",
     ),
     # ops ----------------------------------------------------------------------------
     Row("ops", "my data export", "GET", lambda w: f"{API}/privacy/me/export", VOLUNTEERS),
