@@ -59,7 +59,7 @@ def _token_revoked(attr: str):
 def _service_rated(w, user) -> bool:
     from zhiyuan.feedback.models import ServiceRating
 
-    return ServiceRating.objects.filter(volunteer=w.carol).exists()
+    return ServiceRating.objects.filter(volunteer=w.ivy).exists()
 
 
 def _audited(w, user) -> bool:
@@ -106,9 +106,9 @@ ROWS: list[Row] = [
     Row("accounts", "own tokens", "GET", lambda w: "/accounts/tokens/", SIGNED_IN),
     Row(
         "accounts",
-        "carol's tokens",
+        "ivy's tokens",
         "GET",
-        lambda w: f"/accounts/users/{w.carol_user.username}/tokens/",
+        lambda w: f"/accounts/users/{w.ivy_user.username}/tokens/",
         {"volunteer"} | OFFICE_A,
         sees=lambda w: w.spare_a_page.prefix,
     ),
@@ -122,7 +122,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "accounts",
-        "revoke carol's token",
+        "revoke ivy's token",
         "POST",
         lambda w: f"/accounts/tokens/{w.spare_a_page.pk}/revoke/",
         {"volunteer"} | OFFICE_A,
@@ -139,11 +139,11 @@ ROWS: list[Row] = [
     # volunteers ---------------------------------------------------------------------
     Row(
         "volunteers",
-        "roster sees carol",
+        "roster sees ivy",
         "GET",
         lambda w: "/volunteers/manage/",
         OFFICE_A,
-        sees=lambda w: w.carol.volunteer_no,
+        sees=lambda w: w.ivy.volunteer_no,
     ),
     Row(
         "volunteers",
@@ -155,9 +155,9 @@ ROWS: list[Row] = [
     ),
     Row(
         "volunteers",
-        "read carol",
+        "read ivy",
         "GET",
-        lambda w: f"/volunteers/manage/{w.carol.volunteer_no}/",
+        lambda w: f"/volunteers/manage/{w.ivy.volunteer_no}/",
         OFFICE_A,
     ),
     Row(
@@ -185,9 +185,9 @@ ROWS: list[Row] = [
     ),
     Row(
         "volunteers",
-        "reveal ID carol",
+        "reveal ID ivy",
         "POST",
-        lambda w: f"/volunteers/manage/{w.carol.volunteer_no}/reveal/",
+        lambda w: f"/volunteers/manage/{w.ivy.volunteer_no}/reveal/",
         OFFICE_A,
         payload=lambda w: REVEAL,
         effect=_audited,
@@ -203,13 +203,13 @@ ROWS: list[Row] = [
     ),
     Row(
         "volunteers",
-        "confirm carol's new phone",
+        "confirm ivy's new phone",
         "POST",
         lambda w: "/volunteers/me/phone/confirm/",
         {"volunteer"},
         payload=lambda w: {"code": PHONE_CODE},
-        effect=_state("volunteers.Volunteer", lambda w: w.carol, phone_masked="139****0999"),
-        note="only carol, with the code texted to her new phone",
+        effect=_state("volunteers.Volunteer", lambda w: w.ivy, phone_masked="139****0999"),
+        note="only ivy, with the code texted to her new phone",
     ),
     # teams --------------------------------------------------------------------------
     Row("teams", "tree", "GET", lambda w: "/teams/", ALL),
@@ -357,7 +357,7 @@ ROWS: list[Row] = [
     # service records ----------------------------------------------------------------
     Row(
         "service",
-        "read carol's record",
+        "read ivy's record",
         "GET",
         lambda w: f"/service/records/{w.approved_a.pk}/",
         {"volunteer"} | SQUAD_A,
@@ -435,11 +435,11 @@ ROWS: list[Row] = [
     ),
     Row(
         "ratings",
-        "rate carol's service in A",
+        "rate ivy's service in A",
         "POST",
         lambda w: f"/feedback/activities/{w.rated_a.activity_id}/",
         SQUAD_A,
-        payload=lambda w: {"action": "rate_service", "volunteer": w.carol.pk, "score": "4"},
+        payload=lambda w: {"action": "rate_service", "volunteer": w.ivy.pk, "score": "4"},
         effect=_service_rated,
     ),
     Row("complaints", "file form", "GET", lambda w: "/feedback/complaints/new/", ALL),
@@ -620,9 +620,9 @@ ROWS: list[Row] = [
     Row("ops", "my data export", "GET", lambda w: "/ops/privacy/me/export.json", VOLUNTEERS),
     Row(
         "ops",
-        "export carol's data",
+        "export ivy's data",
         "POST",
-        lambda w: f"/ops/privacy/volunteers/{w.carol.volunteer_no}/export/",
+        lambda w: f"/ops/privacy/volunteers/{w.ivy.volunteer_no}/export/",
         OFFICE_A,
         payload=lambda w: {"reason": "本人申请"},
         effect=_audited,
