@@ -44,8 +44,10 @@ from zhiyuan.testing.factories import (
     ensure_kinds,
     give_dave_an_account,
     id_number,
+    image_bytes,
     make_session,
     submit,
+    upload,
     xlsx,
 )
 
@@ -404,7 +406,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     from zhiyuan.spreadsheets.models import ImportJob
     from zhiyuan.spreadsheets.services import create_job
 
-    def upload():
+    def roster_job():
         rows = [
             ["姓名", "身份证号", "手机号", "所属社区"],
             ["钱一", id_number(730), "13900000730", "新兴社区"],
@@ -417,8 +419,8 @@ def _build():  # noqa: PLR0915 - one world, written out in full
             consent_confirmed=True,
         )
 
-    w.job_a = upload()
-    w.job_failed_a = upload()
+    w.job_a = roster_job()
+    w.job_failed_a = roster_job()
     w.job_failed_a.error_report.save("errors.xlsx", ContentFile(xlsx([["行", "原因"]])), save=False)
     w.job_failed_a.status = ImportJob.Status.FAILED
     w.job_failed_a.save()
@@ -442,7 +444,6 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     w.complaint_b = complaint(w.squad_2a)
     # feedback: complaint_a came with a photo (complaint_b has none, for the "add" row).
     from zhiyuan.feedback.services import attach_evidence
-    from zhiyuan.testing.factories import image_bytes, upload
 
     attach_evidence(
         actor=AnonymousUser(), complaint=w.complaint_a, upload=upload(image_bytes("PNG"))
@@ -461,6 +462,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         awarding_body="新兴街道",
         deadline=today + dt.timedelta(days=30),
         opened_by=w.bob,
+        rules={"min_hours": 1},  # the rules find ivy (3 approved hours this year)
     )
     Nomination.objects.create(
         round=w.round_a,
@@ -487,6 +489,11 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         reprinted_on=today,
         recorded_by=w.alice,
     )
+    from zhiyuan.news.services import set_cover
+    from zhiyuan.projects.models import CalendarFeed
+
+    set_cover(actor=w.alice, article=w.news_published, upload=upload(image_bytes()))
+    w.ivy_feed = CalendarFeed.objects.create(volunteer=w.ivy)
     # Training: ivy enrolled in a later session too (to cancel).
     w.later_session = make_session(w.course, starts_at=at(4))
     w.enrolment_later = Enrolment.objects.create(session=w.later_session, volunteer=w.ivy)

@@ -2013,11 +2013,6 @@ ROWS: list[Row] = [
 HOLES: dict[tuple[str, str], str] = {}
 
 
-@pytest.fixture(autouse=True)
-def _urls(settings):
-    settings.ROOT_URLCONF = "tests.authz.urls"
-
-
 def call_api(world, row: Row, role: str):
     headers = {}
     if role != "anonymous":
