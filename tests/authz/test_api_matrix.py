@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    API rows: 113, roles: 10, cells: 1130
+    API rows: 115, roles: 10, cells: 1150
 
 Each row names the object it acts on, so scope is in the table: squad_1a's objects
 (its admin, the detachment above, the offices over A1), the sibling squad_1b's (never
@@ -32,7 +32,7 @@ from tests.authz.matrix import (
     cells,
     judge,
 )
-from zhiyuan.testing.factories import PHONE_CODE, ROLES
+from zhiyuan.testing.factories import PHONE_CODE, ROLES, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -944,6 +944,25 @@ ROWS: list[Row] = [
         DISTRICT,
         payload=lambda w: {"reason": "本人退出", "confirm": w.pending_b.volunteer_no},
     ),
+    # feedback ----------------------------------------------------------------------------
+    Row(
+        "complaints",
+        "photo of A1",
+        "GET",
+        lambda w: f"{API}/complaints/{w.complaint_a.pk}/evidence",
+        SQUAD_A,
+        note="the office in charge and the team concerned; not the public, not other teams",
+    ),
+    Row(
+        "complaints",
+        "add a photo to B1 by its code",
+        "POST",
+        lambda w: f"{API}/complaints/track/{w.complaint_b.code}/evidence",
+        ALL,
+        payload=lambda w: {"evidence": upload(image_bytes("PNG"), "scene.png")},
+        note="the tracking code is the complainant's key, signed in or not (multipart)",
+    ),
+    # end feedback ------------------------------------------------------------------------
     # exchange ------------------------------------------------------------------------
     Row(
         "exchange",
@@ -1018,7 +1037,10 @@ def call_api(world, row: Row, role: str):
     if role != "anonymous":
         headers["HTTP_AUTHORIZATION"] = f"Bearer {world.tokens[role]}"
     client = Client()
-    body = json.dumps(row.payload(world)) if row.payload else ""
+    payload = row.payload(world) if row.payload else None
+    if payload and any(hasattr(value, "read") for value in payload.values()):  # an upload
+        return client.post(row.url(world), payload, **headers)
+    body = json.dumps(payload) if payload else ""
     return client.generic(
         row.method, row.url(world), body, content_type="application/json", **headers
     )

@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    page rows: 92, roles: 10, cells: 920
+    page rows: 94, roles: 10, cells: 940
 
 Pages answer a refused write with a redirect and a message as often as with a 403, so every
 write row names its effect (the state it must change) and a cell counts as allowed only if
@@ -13,7 +13,9 @@ which counts as denied. World and rules: tests/authz/conftest.py and tests/authz
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.test import Client
+from django.utils import timezone
 
 from tests.authz.matrix import (
     ALL,
@@ -29,7 +31,7 @@ from tests.authz.matrix import (
     cells,
     judge,
 )
-from zhiyuan.testing.factories import PHONE_CODE, ROLES
+from zhiyuan.testing.factories import PHONE_CODE, ROLES, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -641,6 +643,35 @@ ROWS: list[Row] = [
         lambda w: f"/ops/privacy/volunteers/{w.dave.volunteer_no}/anonymise/",
         DISTRICT,
     ),
+    # feedback ----------------------------------------------------------------------------
+    Row(
+        "complaints",
+        "photo of A1",
+        "GET",
+        lambda w: f"/feedback/complaints/{w.complaint_a.pk}/evidence/",
+        SQUAD_A,
+        note="the office in charge and the team concerned; not the filer's page, not the public",
+    ),
+    Row(
+        "complaints",
+        "file with a photo",
+        "POST",
+        lambda w: "/feedback/complaints/new/",
+        ALL,
+        payload=lambda w: {
+            "subject_type": "team",
+            "subject": w.squad_1a.pk,
+            "what": "现场照片为证",
+            "happened_on": timezone.localdate().isoformat(),
+            "evidence": upload(image_bytes("PNG"), "scene.png"),
+        },
+        effect=lambda w, user: (
+            apps.get_model("feedback", "ComplaintEvidence")
+            .objects.filter(complaint__what="现场照片为证")
+            .exists()
+        ),
+    ),
+    # end feedback ------------------------------------------------------------------------
     # exchange ------------------------------------------------------------------------
     Row(
         "exchange",

@@ -40,7 +40,7 @@ from zhiyuan.core.errors import ValidationFailed
 from zhiyuan.places.models import Region
 from zhiyuan.places.selectors import communities as communities_of
 from zhiyuan.projects.models import Activity, Project
-from zhiyuan.reports import rollups
+from zhiyuan.reports import evaluations, rollups
 from zhiyuan.reports.models import Snapshot
 from zhiyuan.reports.providers import provided_figures
 from zhiyuan.reports.scope import Scope, record_place
@@ -117,6 +117,7 @@ def compute(
     data.update(_service(scope, start, end, rolled))
     data.update(_transferred(scope, start, end))
     data.update(_stars(scope, end))
+    data.update(evaluations.figures(scope, start, end, bounds, data))
     data["new_volunteers_by_month"] = _new_by_month(scope, start, end, bounds)
     if scope.kind == "region":
         for name, figures in provided_figures(start, end, scope.obj).items():
