@@ -107,3 +107,13 @@ def test_a_roster_column_brings_national_numbers_in(cast):
     assert found == {"王一": "N000000011", "王二": None, "王三": None, "张卡洛": "N000000001"}
     warned = ImportIssue.objects.filter(job=job, kind=ImportIssue.Kind.WARNING)
     assert warned.count() == 2
+
+
+def test_anonymising_a_volunteer_erases_the_national_number(cast):
+    from zhiyuan.ops.privacy import anonymise_volunteer
+
+    Volunteer.objects.filter(pk=cast.dave.pk).update(national_no="N000000002")
+    cast.dave.refresh_from_db()
+    anonymise_volunteer(actor=cast.alice, volunteer=cast.dave, reason="本人退出")
+    cast.dave.refresh_from_db()
+    assert cast.dave.national_no is None
