@@ -91,20 +91,34 @@ class PickerSelect(forms.Select):
         return context
 
 
-def pick_response(request: HttpRequest, form: forms.Form) -> HttpResponse | None:
-    """The narrowed list of the picker `?pick=<field>` names (for htmx), else None.
+def pick_response(request: HttpRequest, *forms_: forms.Form) -> HttpResponse | None:
+    """The narrowed list of the picker `?pick=<name>` names (for htmx), else None.
 
-    The form is bound to the request's query, so the list keeps the selected value and
-    follows the field's own choices."""
+    The list follows the field's own choices (the form the view built for this user) and
+    keeps the value the page has selected (`hx-include` sends it along)."""
     name = request.GET.get("pick")
     if not name:
         return None
-    field = form.fields.get(name)
-    if field is None or not getattr(field.widget, "picker", False):
-        return None
-    bound = form[name]
-    widget = field.widget
-    attrs = bound.build_widget_attrs({"id": bound.auto_id} if bound.auto_id else {})
-    context = widget.get_context(bound.html_name, bound.value(), attrs)
-    html = form.renderer.render("core/picker_choices.html", context, request=request)
-    return HttpResponse(html)
+    for form in forms_:
+        for bound in form:
+            widget = bound.field.widget
+            if bound.html_name != name or not getattr(widget, "picker", False):
+                continue
+            widget.search = (request.GET.get(f"{name}_q") or "").strip()[:50]
+            value = widget.format_value(
+                request.GET.getlist(name)
+                if widget.allow_multiple_selected
+                else request.GET.get(name)
+            )
+            attrs = bound.build_widget_attrs({"id": bound.auto_id} if bound.auto_id else {})
+            context = widget.get_context(name, value, attrs)
+            html = form.renderer.render("core/picker_choices.html", context, request=request)
+            return HttpResponse(html)
+    return None
+
+
+class PickerSelectMultiple(PickerSelect, forms.SelectMultiple):
+    """A picker for several choices: the chosen ones stay listed (and chosen) while one
+    searches for the next."""
+
+    allow_multiple_selected = True

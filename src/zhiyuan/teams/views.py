@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pickers import pick_response
 from zhiyuan.teams import access, selectors, services
 from zhiyuan.teams.forms import InviteForm, RoleForm, TeamFilterForm, TeamForm
 from zhiyuan.teams.models import Membership, Team
@@ -118,6 +119,9 @@ def team_create(request):
         )
     initial = {"region": parent.region_id, "level": Team.Level.SQUAD} if parent else {}
     form = TeamForm(request.POST or None, initial=initial)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         try:
             team = services.create_team(
@@ -157,6 +161,9 @@ def team_edit(request, team_id: int):
         "description": team.description,
     }
     form = TeamForm(request.POST or None, initial=initial, editing=True)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         changes = {
             name: value

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.places.selectors import communities
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.idcard import Gender, IdType
@@ -16,7 +17,10 @@ class CommunityChoiceField(forms.ModelChoiceField):
 
 class ProfileFields(forms.Form):
     community = CommunityChoiceField(
-        label=_("Home community"), queryset=communities(), empty_label=_("Choose…")
+        label=_("Home community"),
+        queryset=communities(),
+        empty_label=_("Choose…"),
+        widget=PickerSelect(search_fields=("name__icontains", "parent__name__icontains")),
     )
     skills = forms.ModelMultipleChoiceField(
         label=_("Skills"),

@@ -17,6 +17,7 @@ from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pickers import pick_response
 from zhiyuan.core.security import client_ip, throttle_registration
 from zhiyuan.places.models import Region
 from zhiyuan.volunteers import access, selectors, services
@@ -48,6 +49,9 @@ def register(request):
     is_admin = scopes.is_district_admin(request.user)
     ask_password = not request.user.is_authenticated
     form = RegistrationForm(request.POST or None, ask_password=ask_password)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         try:
             if not request.user.is_authenticated:
@@ -96,6 +100,9 @@ def me(request):
     if volunteer is None:
         return redirect("volunteers:register")
     form = ProfileForm(request.POST or None, initial=_profile_initial(volunteer))
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         try:
             services.update_profile(actor=request.user, volunteer=volunteer, **form.update_kwargs())
