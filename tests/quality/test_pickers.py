@@ -54,3 +54,13 @@ def test_a_long_select_is_a_picker_narrowed_on_the_server(
     assert "<html" not in picked.content.decode()
     assert any(match in label for label in shown), shown
     assert other is None or not any(other in label for label in shown), shown
+
+
+def test_the_roster_filters_by_a_region_picked_from_a_short_list(plan, client_for):
+    client = client_for(plan.alice)
+    page = client.get("/volunteers/manage/", {"region": plan.b1.pk}).content.decode()
+    assert options(page, "region")[:2] == ["全部", "南营门街道 · 南营门社区"]
+    picked = client.get(
+        "/volunteers/manage/", {"pick": "region", "region_q": "朝阳"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert options(picked, "region") == ["全部", "新兴街道 · 朝阳社区"]

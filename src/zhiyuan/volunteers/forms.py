@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core.pickers import PickerSelect
+from zhiyuan.places.models import Region
 from zhiyuan.places.selectors import communities
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.idcard import Gender, IdType
@@ -139,7 +140,13 @@ class RosterFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All")), *Volunteer.Status.choices], required=False
     )
-    region = forms.IntegerField(label=_("Region"), required=False, min_value=1)
+    region = CommunityChoiceField(
+        label=_("Subdistrict or community"),
+        required=False,
+        queryset=Region.objects.exclude(level="district").select_related("parent").order_by("path"),
+        empty_label=_("All"),
+        widget=PickerSelect(search_fields=("name__icontains", "parent__name__icontains")),
+    )
     skill = forms.CharField(label=_("Skill"), required=False, max_length=40)
 
 

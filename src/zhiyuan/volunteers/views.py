@@ -19,7 +19,6 @@ from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.core.pickers import pick_response
 from zhiyuan.core.security import client_ip, throttle_registration
-from zhiyuan.places.models import Region
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.forms import (
@@ -172,13 +171,16 @@ def confirm_phone(request):
 def manage_roster(request):
     _require_office_admin(request.user)
     filters = RosterFilterForm(request.GET or None)
+    picked = pick_response(request, filters)
+    if picked is not None:
+        return picked
     data = filters.cleaned_data if filters.is_valid() else {}
     qs = selectors.roster_for(
         request.user,
         selectors.RosterFilter(
             q=data.get("q") or "",
             status=data.get("status") or "",
-            region_id=data.get("region"),
+            region_id=data["region"].pk if data.get("region") else None,
             skill=data.get("skill") or "",
         ),
     )
@@ -188,13 +190,9 @@ def manage_roster(request):
     context = {"filters": filters, "page": page, "query": query.urlencode()}
     if request.headers.get("HX-Request"):
         return render(request, "volunteers/_roster_table.html", context)
-    region_id, skill = data.get("region"), data.get("skill") or ""
+    skill = data.get("skill") or ""
     context.update(
         # Options with their selected state decided here: one pass, no template filters.
-        region_options=[
-            (r.pk, ("\u3000" if r.level == "community" else "") + r.name, r.pk == region_id)
-            for r in Region.objects.exclude(level="district").only("pk", "name", "level")
-        ],
         skill_options=[(s.code, s.name, s.code == skill) for s in selectors.skills()],
         pending=selectors.pending_count(request.user),
     )
