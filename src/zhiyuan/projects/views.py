@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pickers import pick_response
 from zhiyuan.projects import access, ics, scheduling, selectors, services, signups
 from zhiyuan.projects.eligibility import unmet_conditions
 from zhiyuan.projects.forms import (
@@ -173,6 +174,9 @@ def project_create(request):
     if not teams.exists():
         raise DjangoPermissionDenied(_("Only team admins may create projects."))
     form = ProjectForm(request.POST or None, teams=teams)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -200,6 +204,9 @@ def project_manage(request, project_id: int):
     project = get_or_page_error(access.project_for, request.user, project_id, organise=True)
     activity_form = ActivityForm(prefix="activity")
     series_form = SeriesForm(prefix="series")
+    picked = pick_response(request, activity_form, series_form)
+    if picked is not None:
+        return picked
     action = request.POST.get("action")
     if request.method == "POST":
         try:

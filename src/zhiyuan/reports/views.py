@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -241,7 +241,7 @@ def download(request, report_id: int):
     if report.state != ReportFile.State.DONE:
         return redirect("reports:report", report.pk)
     response = HttpResponse(bytes(report.content), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, report.filename)
     return response
 
 

@@ -208,6 +208,16 @@ def star_distribution() -> dict[int, int]:
     return {row["star_level"]: row["n"] for row in rows}
 
 
+def open_attendance_by_token(user, token: str) -> Attendance | None:
+    """The user's open check-in at the station whose poster carries `token`, if any."""
+    volunteer = getattr(user, "volunteer", None)
+    if volunteer is None:
+        return None
+    return Attendance.objects.filter(
+        volunteer=volunteer, station__checkin_token=token, checked_out_at__isnull=True
+    ).first()
+
+
 def open_attendance(volunteer, station) -> Attendance | None:
     return (
         Attendance.objects.filter(volunteer=volunteer, station=station, checked_out_at__isnull=True)

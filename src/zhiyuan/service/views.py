@@ -22,13 +22,14 @@ from zhiyuan.core.errors import DomainError
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.projects.access import shift_for
 from zhiyuan.projects.models import SignUp
-from zhiyuan.service import access, checkin, selectors, services
+from zhiyuan.service import access, checkin, outcomes, selectors, services
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.stations.access import station_by_token, station_for
 from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Volunteer
 
 QUEUE_PAGE = 50
+LEVELS = {"success": messages.SUCCESS, "info": messages.INFO, "warning": messages.WARNING}
 WORKER = Path(__file__).resolve().parent.parent / "static" / "js" / "checkin-sw.js"
 
 
@@ -55,18 +56,9 @@ def scan_page(request, token: str):
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            if result.checked_out_at:
-                _report_check_out(request, result, repeated=was_open is None)
-            else:
-                messages.success(request, _("Checked in. Scan again when you leave."))
-            if not result.position_verified:
-                messages.warning(
-                    request,
-                    _(
-                        "Your position was not shared: the organiser must confirm you were "
-                        "here before these hours count."
-                    ),
-                )
+            repeated = outcomes.was_repeated(result, open_before=was_open)
+            for note in outcomes.scan_notes(result, repeated=repeated):
+                messages.add_message(request, LEVELS[note.level], note.text)
         return redirect(request.path)
     return render(
         request,
@@ -97,42 +89,6 @@ def _attendance_done(action: str, ids, request) -> str:
         "hours": _("Hours entered for %(names)s; they wait for approval."),
     }
     return texts.get(action, _("Saved for %(names)s.")) % {"names": names or "—"}
-
-
-def _report_check_out(request, attendance, *, repeated: bool) -> None:
-    """Say what the check-out did: a repeat changes nothing, a check-out before the shift
-    began records no hours, otherwise the hours now waiting for approval."""
-    shift = attendance.shift
-    times = {
-        "out": timezone.localtime(attendance.checked_out_at).strftime("%H:%M"),
-        "start": timezone.localtime(shift.starts_at).strftime("%H:%M"),
-    }
-    if repeated:
-        messages.info(
-            request, _("You already checked out at %(out)s: nothing has changed.") % times
-        )
-        return
-    if attendance.checked_out_at <= shift.starts_at:
-        messages.warning(
-            request,
-            _(
-                "Checked out at %(out)s, before the shift began at %(start)s: no service hours "
-                "are recorded."
-            )
-            % times,
-        )
-        return
-    record = ServiceRecord.objects.filter(
-        volunteer_id=attendance.volunteer_id, shift=shift, is_current=True
-    ).first()
-    if record is None:
-        messages.success(request, _("Checked out at %(out)s.") % times)
-        return
-    messages.success(
-        request,
-        _("Checked out. %(hours)s hours are recorded and wait for approval. Thank you!")
-        % {"hours": record.hours},
-    )
 
 
 @login_required

@@ -152,8 +152,14 @@ def test_yearly_report_from_the_dashboard_button(
     report = ReportFile.objects.get()
     assert response.status_code == 302 and response.url == f"/reports/yearly/{report.pk}/"
     assert report.state == "done"  # the immediate task backend ran it
+    page = client.get(response.url).content.decode()
+    assert "志愿服务工作报告-2026.docx" in page  # the file's name in the reader's language
     download = client.get(f"/reports/yearly/{report.pk}/download/")
     assert download.status_code == 200
+    assert download["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E5%BF%97%E6%84%BF%E6%9C%8D%E5%8A%A1"
+        "%E5%B7%A5%E4%BD%9C%E6%8A%A5%E5%91%8A-2026.docx"
+    )
     headings, text = _docx_text(download.content)
     assert headings[0] == "示范区2026年志愿服务工作报告"
     for heading in ("一、抓队伍", "二、抓阵地", "三、抓项目"):
