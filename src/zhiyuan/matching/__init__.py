@@ -44,8 +44,9 @@ demand's rarest required skill, never from all pairs.
 method="greedy" takes pairs best score first, a baseline to measure the exact solve against.
 """
 
+from zhiyuan.matching.build import build_problem
 from zhiyuan.matching.data import Demand, Pair, Reason, Result, Volunteer, Weights
-from zhiyuan.matching.engine import build_problem, solve
+from zhiyuan.matching.engine import solve
 from zhiyuan.matching.rules import HARD_RULES, refusals
 
 __all__ = [
