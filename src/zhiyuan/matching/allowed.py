@@ -57,8 +57,8 @@ def allowed(vol: dict, dem: dict, pv: np.ndarray, pd: np.ndarray) -> tuple:
         intervals = vol[name]
         if intervals["any"] and len(pv) and intervals["naive"] != dem["naive"]:
             raise ValueError(f"volunteers' {name} and demands' times mix naive and aware times")
-    ok = _available(vol["windows"], pv, dem["start"][pd], dem["end"][pd])
-    ok &= ~_overlaps(vol["busy"], pv, dem["start"][pd], dem["end"][pd])
+    ok = _available(vol["windows"], pv, pd, dem["start"], dem["end"])
+    ok &= ~_overlaps(vol["busy"], pv, pd, dem["start"], dem["end"])
     keep(ok)
     return pv, pd, km[ok], limit[ok]
 
@@ -90,47 +90,46 @@ def _pairwise(test, a_table, b_table, a_code, b_code) -> np.ndarray:
     return answer[a_code * nb + b_code]
 
 
-def _first_index(values, lo, hi, target, *, strict: bool) -> np.ndarray:
-    """Per query, the first index in [lo, hi) whose value is > target (>= if not strict),
-    or hi; each slice of values is sorted. A binary search run on all queries at once."""
-    lo, hi = lo.copy(), hi.copy()
-    last = max(len(values) - 1, 0)
-    while True:
-        active = lo < hi
-        if not active.any():
-            return lo
-        mid = (lo + hi) // 2
-        value = values[np.minimum(mid, last)]
-        right = value > target if strict else value >= target
-        hi = np.where(active & right, mid, hi)
-        lo = np.where(active & ~right, mid + 1, lo)
+def _first_index(intervals: dict, field: str, pv, pd, target, *, strict: bool) -> np.ndarray:
+    """Per pair, the index of the volunteer's first interval whose `field` is > the
+    demand's target (>= if not strict), or the end of the volunteer's slice; each slice is
+    sorted. One np.searchsorted over (volunteer, rank of the time) keys: the times are
+    replaced by their rank among all the times compared, which keeps their order exactly."""
+    values = intervals[field]
+    times = np.unique(np.concatenate((values, target)))
+    width = len(times) + 1
+    owner = np.repeat(
+        np.arange(len(intervals["lo"]), dtype=np.int64), intervals["hi"] - intervals["lo"]
+    )
+    keys = owner * width + np.searchsorted(times, values)
+    query = pv.astype(np.int64) * width + np.searchsorted(times, target)[pd]
+    return np.searchsorted(keys, query, side="right" if strict else "left")
 
 
-def _available(windows: dict, pv, start, end) -> np.ndarray:
-    """Per pair: the volunteer gave no windows, or one window holds the demand's whole time."""
+def _available(windows: dict, pv, pd, start, end) -> np.ndarray:
+    """Per pair: the volunteer gave no windows, or one window holds the demand's whole time
+    (start and end per demand, pd the pairs' demands)."""
     ok = np.ones(len(pv), dtype=bool)
     if not windows["any"]:
         return ok
-    lo, hi = windows["lo"][pv], windows["hi"][pv]
-    limited = np.flatnonzero(hi > lo)
-    lo, hi = lo[limited], hi[limited]
-    i = _first_index(windows["end"], lo, hi, end[limited], strict=False)
-    inside = i < hi
-    inside[inside] = windows["start"][i[inside]] <= start[limited][inside]
+    limited = np.flatnonzero(windows["hi"][pv] > windows["lo"][pv])
+    pv, pd = pv[limited], pd[limited]
+    i = _first_index(windows, "end", pv, pd, end, strict=False)
+    inside = i < windows["hi"][pv]
+    inside[inside] = windows["start"][i[inside]] <= start[pd[inside]]
     ok[limited] = inside
     return ok
 
 
-def _overlaps(busy: dict, pv, start, end) -> np.ndarray:
+def _overlaps(busy: dict, pv, pd, start, end) -> np.ndarray:
     """Per pair: a busy interval overlaps the demand's time (touching does not count)."""
     clash = np.zeros(len(pv), dtype=bool)
     if not busy["any"]:
         return clash
-    lo, hi = busy["lo"][pv], busy["hi"][pv]
-    some = np.flatnonzero(hi > lo)
-    lo, hi = lo[some], hi[some]
-    i = _first_index(busy["end"], lo, hi, start[some], strict=True)
-    found = i < hi
-    found[found] = busy["start"][i[found]] < end[some][found]
+    some = np.flatnonzero(busy["hi"][pv] > busy["lo"][pv])
+    pv, pd = pv[some], pd[some]
+    i = _first_index(busy, "end", pv, pd, start, strict=True)
+    found = i < busy["hi"][pv]
+    found[found] = busy["start"][i[found]] < end[pd[found]]
     clash[some] = found
     return clash

@@ -73,7 +73,8 @@ def build_problem(
         "scarcity": scarcity_term(dem["needed"], candidates),
         "reliability": vol["reliability"],
     }
-    quantum = _quantum(weights, int(places.sum()), len(np.unique(pv)))
+    used = int(np.count_nonzero(np.bincount(pv, minlength=len(volunteers))))
+    quantum = _quantum(weights, int(places.sum()), used)
     # The sum in TERMS order, each weight × term computed per volunteer or demand once and
     # gathered: the same operations on the same values as per pair, so the same floats.
     points = np.zeros(len(pv), dtype=np.float64)

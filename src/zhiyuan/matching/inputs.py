@@ -131,25 +131,22 @@ def _intervals(volunteers: list[Volunteer], name: str) -> dict:
             value = cache[moment] = _seconds(moment, kinds)
         return value
 
+    merged_of: dict = {}  # the same intervals (weekly slots, shared shifts) merge once
     for i, v in enumerate(volunteers):
         intervals = getattr(v, name)
         if not intervals:
             continue
-        pairs = sorted((seconds(start), seconds(end)) for start, end in intervals)
-        if len(kinds) > 1:
-            raise ValueError(f"volunteer {v.id!r}: {name} mixes naive and aware times")
-        merged = 0
-        for start, end in pairs:
-            if not end > start:
-                raise ValueError(f"volunteer {v.id!r}: {name} has an interval not after its start")
-            if merged and start <= ends[-1]:
-                if end > ends[-1]:
-                    ends[-1] = end
-            else:
-                starts.append(start)
-                ends.append(end)
-                merged += 1
-        count[i] = merged
+        try:
+            known = merged_of.get(intervals)
+        except TypeError:  # a list, not a tuple: not cached
+            known = None
+        if known is None:
+            known = _merge(v, name, sorted((seconds(s), seconds(e)) for s, e in intervals), kinds)
+            if isinstance(intervals, tuple):
+                merged_of[intervals] = known
+        starts.extend(known[0])
+        ends.extend(known[1])
+        count[i] = len(known[0])
     hi = np.cumsum(count)
     return {
         "lo": hi - count,
@@ -159,6 +156,24 @@ def _intervals(volunteers: list[Volunteer], name: str) -> dict:
         "naive": kinds == {True},
         "any": bool(count.any()),
     }
+
+
+def _merge(v: Volunteer, name: str, pairs: list, kinds: set) -> tuple[list, list]:
+    """One volunteer's sorted (start, end) seconds merged where they touch or overlap."""
+    if len(kinds) > 1:
+        raise ValueError(f"volunteer {v.id!r}: {name} mixes naive and aware times")
+    starts: list[float] = []
+    ends: list[float] = []
+    for start, end in pairs:
+        if not end > start:
+            raise ValueError(f"volunteer {v.id!r}: {name} has an interval not after its start")
+        if starts and start <= ends[-1]:
+            if end > ends[-1]:
+                ends[-1] = end
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
 
 
 def _check_place(kind: str, ids: list, lat: np.ndarray, lon: np.ndarray) -> None:

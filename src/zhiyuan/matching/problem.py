@@ -51,7 +51,7 @@ class Problem:
         c × bonus + c × best, and c < m = min(slots, volunteers), so bonus = m × best + 1 wins.
         """
         slots = int(self.places.sum())
-        used = len(np.unique(self.pair_v)) if len(self.pair_v) else 0
+        used = int(np.count_nonzero(np.bincount(self.pair_v, minlength=len(self.volunteers))))
         return min(slots, used) * self.best_units + 1
 
     @property
