@@ -16,16 +16,20 @@ feasible (u, y) is optimal. `solve()` uses that to avoid the full graph:
 1. sort the pairs once by demand, best weight first, and keep each demand's
    `places + margin` best candidates;
 2. solve that restricted problem exactly (LAPJVsp on its expanded assignment graph, one
-   connected component or a pack of small ones at a time) and take the demands' duals u
+   connected component or a pack of small ones at a time; without the "leave unfilled"
+   columns when every place can be filled, as LAPJVsp's work grows with rows × columns)
+   and take the demands' duals u
    from shortest paths in its residual network (Bellman-Ford, int64);
 3. only a pair with w[e] > u[d] can violate the dual constraints or raise a volunteer's
    dual, and those are a prefix of each demand's sorted pairs, found by binary search, so
    no round passes over every pair. Set y[v] = max(0, max over those pairs of w[e] − u[d])
    — feasible by construction — and compare Σ places·u + Σ y with the assignment's weight,
    in int64. Equal: the assignment is optimal on the full graph, done. Otherwise the
-   dropped pairs with w[e] − u[d] above the restricted y[v] ("violators") join the
-   restricted set, at most places + margin per demand (the largest excess first), and
-   step 2 repeats.
+   dropped pairs with w[e] − u[d] above the restricted y[v] ("violators"), and those a
+   tenth of the score range short of it (the likely next violators), join the restricted
+   set, at most 2 × (places + margin) per demand (the largest excess first), and step 2
+   repeats. SciPy's solver takes no starting duals, so a round cannot be warm-started;
+   what makes rounds cheap is fewer of them and fewer columns.
 
 If the rounds run out or the duals do not settle, the full graph is solved directly, so the answer is
 always the exact optimum; `stats` says which way it was proved.
