@@ -606,6 +606,7 @@ def child(args: argparse.Namespace) -> int:
 
         matching_result = matching.measure(*matching.synthetic())
         print(f"\nmatching: {json.dumps(matching_result, ensure_ascii=False)}", flush=True)
+        print(matching.row(matching_result), flush=True)
 
     Path(args.results).write_text(
         json.dumps(

@@ -35,8 +35,8 @@ graph, integer weights) is the lexicographic optimum exactly. From 20,000 allowe
 the full graph is not built: each demand keeps its `needed + 2` best candidates, that
 restricted graph is solved, demand duals come from shortest paths in its residual network,
 and the dual certificate is checked on the only pairs that can break it (each demand's
-pairs weighing more than its dual, a prefix of its sorted pairs); pairs that
-violate it are added (a few per demand) and the restricted graph re-solved until the dual
+pairs weighing more than its dual, a prefix of its sorted pairs); pairs that violate it
+or nearly do are added (a few per demand) and the restricted graph re-solved until the dual
 objective equals the assignment's weight, which proves it optimal on the full graph
 (exact.py; if it cannot be proved in a few rounds the full graph is solved). Candidate
 pairs come from k-d trees (scipy.spatial.cKDTree) over the volunteers holding each
@@ -44,8 +44,9 @@ demand's rarest required skill, never from all pairs.
 method="greedy" takes pairs best score first, a baseline to measure the exact solve against.
 """
 
+from zhiyuan.matching.build import build_problem
 from zhiyuan.matching.data import Demand, Pair, Reason, Result, Volunteer, Weights
-from zhiyuan.matching.engine import build_problem, solve
+from zhiyuan.matching.engine import solve
 from zhiyuan.matching.rules import HARD_RULES, refusals
 
 __all__ = [

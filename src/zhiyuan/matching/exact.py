@@ -16,16 +16,20 @@ feasible (u, y) is optimal. `solve()` uses that to avoid the full graph:
 1. sort the pairs once by demand, best weight first, and keep each demand's
    `places + margin` best candidates;
 2. solve that restricted problem exactly (LAPJVsp on its expanded assignment graph, one
-   connected component or a pack of small ones at a time) and take the demands' duals u
+   connected component or a pack of small ones at a time; without the "leave unfilled"
+   columns when every place can be filled, as LAPJVsp's work grows with rows × columns)
+   and take the demands' duals u
    from shortest paths in its residual network (Bellman-Ford, int64);
 3. only a pair with w[e] > u[d] can violate the dual constraints or raise a volunteer's
    dual, and those are a prefix of each demand's sorted pairs, found by binary search, so
    no round passes over every pair. Set y[v] = max(0, max over those pairs of w[e] − u[d])
    — feasible by construction — and compare Σ places·u + Σ y with the assignment's weight,
    in int64. Equal: the assignment is optimal on the full graph, done. Otherwise the
-   dropped pairs with w[e] − u[d] above the restricted y[v] ("violators") join the
-   restricted set, at most places + margin per demand (the largest excess first), and
-   step 2 repeats.
+   dropped pairs with w[e] − u[d] above the restricted y[v] ("violators"), and those a
+   tenth of the score range short of it (the likely next violators), join the restricted
+   set, at most 2 × (places + margin) per demand (the largest excess first), and step 2
+   repeats. SciPy's solver takes no starting duals, so a round cannot be warm-started;
+   what makes rounds cheap is fewer of them and fewer columns.
 
 If the rounds run out or the duals do not settle, the full graph is solved directly, so the answer is
 always the exact optimum; `stats` says which way it was proved.
@@ -43,12 +47,15 @@ PRUNE_FROM = 20_000  # below this many pairs the full graph is solved directly
 BATCH_PAIRS = 4_000  # small components are solved together up to this many pairs
 
 
-def assignment_graph(pair_v, pair_d, units, places, bonus):
+def assignment_graph(pair_v, pair_d, units, places, bonus, *, unfilled=True):
     """The expanded assignment graph of the given pairs: rows are places (a demand with k
     places is k rows), columns the volunteers with a pair then one "leave unfilled" column
     per row. A real edge weighs 1 + bonus + units, a row's unfilled edge 1, so a full
     matching of the rows always exists and its weight is rows + Σ (bonus + units) of the
-    pairs chosen. Returns (csr_array, row_demand, used volunteers, pairs sorted by demand).
+    pairs chosen. unfilled=False leaves the "leave unfilled" columns out: the graph then has
+    a full matching only if every place can be filled at once, and its maximum-weight full
+    matching is the same optimum on far fewer columns.
+    Returns (csr_array, row_demand, used volunteers, pairs sorted by demand).
     """
     n_d = len(places)
     order = np.argsort(pair_d, kind="stable")
@@ -60,16 +67,18 @@ def assignment_graph(pair_v, pair_d, units, places, bonus):
     row_demand = np.repeat(np.arange(n_d), rows_of)
     rows = len(row_demand)
     used, column = np.unique(pv, return_inverse=True)
-    row_len = count[row_demand] + 1
+    extra = 1 if unfilled else 0
+    row_len = count[row_demand] + extra
     indptr = np.zeros(rows + 1, dtype=np.int64)
     np.cumsum(row_len, out=indptr[1:])
     row_of = np.repeat(np.arange(rows), row_len)
     within = np.arange(indptr[-1]) - indptr[row_of]
-    dummy = within == (row_len - 1)[row_of]
+    dummy = (within == (row_len - 1)[row_of]) if unfilled else np.zeros(len(row_of), dtype=bool)
     pair = np.where(dummy, 0, first[row_demand][row_of] + within)
     indices = np.where(dummy, len(used) + row_of, column[pair] if len(pv) else 0)
     data = np.where(dummy, 1.0, float(1 + bonus) + (un[pair] if len(un) else 0))
-    matrix = csr_array((data, indices.astype(np.int32), indptr), shape=(rows, len(used) + rows))
+    shape = (rows, len(used) + rows * extra)
+    matrix = csr_array((data, indices.astype(np.int32), indptr), shape=shape)
     return matrix, row_demand, used, order
 
 
@@ -86,10 +95,20 @@ def matched_pairs(pair_v, pair_d, n_v, row_demand, used, rows, cols) -> np.ndarr
 
 def solve_assignment(pair_v, pair_d, units, places, bonus, n_v) -> np.ndarray:
     """The exact optimum of the given pairs by LAPJVsp on the expanded graph."""
-    matrix, row_demand, used, _ = assignment_graph(pair_v, pair_d, units, places, bonus)
+    # LAPJVsp's work grows with rows × columns: first try without the "leave unfilled"
+    # columns, which is the same optimum whenever every place can be filled (SciPy checks
+    # that with Hopcroft-Karp first, cheaply, and refuses otherwise).
+    graph = assignment_graph(pair_v, pair_d, units, places, bonus, unfilled=False)
+    matrix, row_demand, used, _ = graph
     if matrix.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
-    rows, cols = min_weight_full_bipartite_matching(matrix, maximize=True)
+    try:
+        if matrix.shape[0] > matrix.shape[1]:
+            raise ValueError("fewer volunteers than places")
+        rows, cols = min_weight_full_bipartite_matching(matrix, maximize=True)
+    except ValueError:
+        matrix, row_demand, used, _ = assignment_graph(pair_v, pair_d, units, places, bonus)
+        rows, cols = min_weight_full_bipartite_matching(matrix, maximize=True)
     return matched_pairs(pair_v, pair_d, n_v, row_demand, used, rows, cols)
 
 
@@ -222,6 +241,7 @@ def solve(
     kept_pos = _ranges(first, take)
     kept = np.zeros(m, dtype=bool)
     kept[kept_pos] = True
+    near = span // 10  # pairs this close to violating join with the violators
     top = high + int(bonus)
     for round_ in range(1, max_rounds + 1):
         pv, pd, w = s_v[kept_pos], s_d[kept_pos], s_w[kept_pos]
@@ -252,15 +272,21 @@ def solve(
                     "kept_pairs": len(kept_pos),
                 }
             break  # the duals do not close the gap: solve the full graph
-        # Add each demand's worst violators only, as many as its places plus the margin:
-        # adding every violator would bring back most of the graph in one round.
-        violators, ex = live[bad], excess[bad]
+        # Add each demand's worst violators only, as many as twice its places plus the
+        # margin: adding every violator would bring back most of the graph in one round.
+        # Pairs a tenth of the score range short of violating join them (they tend to be
+        # the next round's violators), which saves rounds.
+        close = (excess > -near) & ~kept[live]
+        violators, ex = live[close], excess[close]
         vd = s_d[violators]
-        by = np.lexsort((-ex, vd))
+        # One sort of one int64 key (demand, then largest excess first); violators and
+        # their demands are already in demand order, so the sort works on short runs.
+        ex_high = int(ex.max())
+        by = np.argsort(vd.astype(np.int64) * (ex_high + near + 1) + (ex_high - ex), kind="stable")
         violators, vd = violators[by], vd[by]
         starts = np.flatnonzero(np.r_[True, vd[1:] != vd[:-1]])
         within = np.arange(len(violators)) - np.repeat(starts, np.diff(np.r_[starts, len(vd)]))
-        new = violators[within < places[vd] + margin]
+        new = violators[within < 2 * (places[vd] + margin)]
         kept[new] = True
         kept_pos = np.flatnonzero(kept)
     chosen = solve_components(pair_v, pair_d, units, places, bonus, n_v)

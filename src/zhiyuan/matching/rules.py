@@ -1,7 +1,7 @@
 """The hard rules a volunteer-demand pair must pass (志愿服务条例 Art. 15, 17), one pair at a time.
 
 `refusals()` is the readable statement of the rules; the engine applies the same rules to
-arrays of candidate pairs (engine.py) and a test checks that both agree on random instances.
+arrays of candidate pairs (allowed.py) and a test checks that both agree on random instances.
 Both use `distance_km` and `merge_intervals` from here, so a pair at a boundary is judged
 the same way by each.
 """

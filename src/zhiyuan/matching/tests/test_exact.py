@@ -5,6 +5,8 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from zhiyuan.matching import build_problem, exact, solve
 
@@ -83,3 +85,85 @@ def test_pruned_engine_solve_matches_enumeration(seed):
     best = best_by_enumeration(volunteers, demands, units)
     assert (len(chosen), int(problem.units[chosen].sum())) == best
     assert solve(volunteers, demands).total_score == best[1] / problem.quantum
+
+
+def best_by_enumeration_of_pairs(pv, pd, units, places):
+    """(places filled, total units) of the best assignment, by trying every subset of pairs."""
+    best = (0, 0)
+
+    def walk(p, busy, filled, count, total):
+        nonlocal best
+        if p == len(pv):
+            best = max(best, (count, total))
+            return
+        walk(p + 1, busy, filled, count, total)
+        v, d = int(pv[p]), int(pd[p])
+        if v not in busy and filled.get(d, 0) < places[d]:
+            walk(
+                p + 1,
+                busy | {v},
+                {**filled, d: filled.get(d, 0) + 1},
+                count + 1,
+                total + int(units[p]),
+            )
+
+    walk(0, frozenset(), {}, 0, 0)
+    return best
+
+
+@st.composite
+def small_problems(draw):
+    """Up to 12 pairs among a few volunteers and demands, with ties and zero places."""
+    n_v, n_d = draw(st.integers(1, 6)), draw(st.integers(1, 4))
+    cells = draw(
+        st.lists(
+            st.tuples(st.integers(0, n_v - 1), st.integers(0, n_d - 1)),
+            min_size=1,
+            max_size=12,
+            unique=True,
+        )
+    )
+    pv = np.array([v for v, _ in cells], dtype=np.int64)
+    pd = np.array([d for _, d in cells], dtype=np.int64)
+    units = np.array(
+        draw(
+            st.lists(
+                st.sampled_from([0, 1, 5, 50, 99_999]), min_size=len(cells), max_size=len(cells)
+            )
+        )
+    )
+    count = np.bincount(pd, minlength=n_d)
+    places = np.minimum(
+        np.array(draw(st.lists(st.integers(0, 3), min_size=n_d, max_size=n_d))), count
+    )
+    bonus = int(min(places.sum(), n_v) * 100_000 + 1)
+    return pv, pd, units, places, bonus, n_v
+
+
+@given(small_problems(), st.integers(0, 2))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_pruned_solve_is_the_optimum_found_by_enumeration(problem, margin):
+    # The pruned rounds (each demand's best places + margin, then violators by the duals)
+    # and the plain solve both give the best assignment enumeration finds: most places,
+    # then the highest total. Pruning that lost a pair of the optimum would fail here.
+    pv, pd, units, places, bonus, n_v = problem
+    best = best_by_enumeration_of_pairs(pv, pd, units, places)
+
+    pruned, how = exact.solve(pv, pd, units, places, bonus, n_v, prune=True, margin=margin)
+    full, _ = exact.solve(pv, pd, units, places, bonus, n_v, prune=False)
+
+    assert value(pruned, pv, pd, units, places) == best
+    assert value(full, pv, pd, units, places) == best
+    assert how["proof"] == "duals"
+
+
+def test_places_that_cannot_all_be_filled_fall_back_to_the_unfilled_columns():
+    # Two demands want the same one volunteer: the graph without "leave unfilled" columns
+    # has no full matching, so the solve falls back to the graph with them, and still
+    # fills the place worth more.
+    pv, pd = np.array([0, 0]), np.array([0, 1])
+    units, places = np.array([10, 20]), np.array([1, 1])
+
+    chosen = exact.solve_assignment(pv, pd, units, places, 100_001, 1)
+
+    assert chosen.tolist() == [1]
