@@ -30,9 +30,13 @@ import logging
 import os
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -43,6 +47,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 
 logger = logging.getLogger("zhiyuan.pagecache")
+T = TypeVar("T")
 
 # URL names of the pages served from the cache to visitors without a session: each shows
 # every such visitor the same page in their language (the CSRF token aside, which is put
@@ -132,6 +137,7 @@ def reset_on_setting_change(*, setting, **kwargs) -> None:
     """A changed setting (tests) may change any page: pages cached before are not served."""
     global _stamps, _settings_generation
     _settings_generation += 1
+    _memo.clear()
     if setting in ("DATA_DIR", "CACHES"):
         _stamps = None
 
@@ -229,10 +235,7 @@ class CachedPage:
     content: bytes
 
     def is_fresh(self) -> bool:
-        if time.time() > self.expires:
-            return False
-        store = stamps()
-        return all(store.read(table) == stamp for table, stamp in self.stamps)
+        return time.time() <= self.expires and _fresh(self.stamps)
 
     def response(self, request) -> HttpResponse:
         content = self.content
@@ -245,7 +248,11 @@ class CachedPage:
 
 
 class _ReadWatch:
-    """An execute wrapper noting the tables a page reads, each with its stamp read first."""
+    """An execute wrapper noting the tables a page reads, each with its stamp read first.
+
+    While one is open (`watching`), an answer taken from `remembered` adds the tables that
+    answer was computed from, as if they had been read again.
+    """
 
     def __init__(self):
         self.stamps: dict[str, bytes] = {}
@@ -255,6 +262,71 @@ class _ReadWatch:
             if table not in self.stamps:
                 self.stamps[table] = stamps().read(table)
         return execute(sql, params, many, context)
+
+    def add(self, read: tuple[tuple[str, bytes], ...]) -> None:
+        for table, stamp in read:
+            self.stamps.setdefault(table, stamp)
+
+
+_open_watches: list[_ReadWatch] = []
+
+
+@contextlib.contextmanager
+def watching(watch: _ReadWatch):
+    """Note in `watch` every table read on the default connection (and every remembered answer)."""
+    _open_watches.append(watch)
+    try:
+        with connection.execute_wrapper(watch):
+            yield watch
+    finally:
+        _open_watches.remove(watch)
+
+
+def _fresh(read: tuple[tuple[str, bytes], ...]) -> bool:
+    store = stamps()
+    return all(store.read(table) == stamp for table, stamp in read)
+
+
+# ---------------------------------------------------------------- remembered answers
+
+# Answers asked on every request (the navigation's roles, the unread count, the roster's
+# count over 70,000 volunteers), kept in this process's memory only: never in a shared
+# cache, so nothing private leaves the process.
+MEMO_ENTRIES = 5000
+_memo: OrderedDict[str, tuple[float, tuple[tuple[str, bytes], ...], object]] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def remembered(key: str, compute: Callable[[], T], *, seconds: float = PAGE_SECONDS) -> T:
+    """compute()'s answer, computed again once a table it read has a new stamp (any write
+    to it, in any process) or after `seconds`.
+
+    `key` must name everything the answer depends on besides the database (the user, the
+    filters); every table compute() reads is noted by itself.
+    """
+    if not _serving:
+        return compute()
+    key = f"{_settings_generation}:{key}"
+    entry = _memo.get(key)
+    if entry is not None and time.time() <= entry[0] and _fresh(entry[1]):
+        for outer in _open_watches:
+            outer.add(entry[1])
+        return entry[2]  # type: ignore[return-value]
+    with watching(_ReadWatch()) as watch:
+        value = compute()
+    with _memo_lock:
+        _memo[key] = (time.time() + seconds, tuple(watch.stamps.items()), value)
+        while len(_memo) > MEMO_ENTRIES:
+            _memo.popitem(last=False)
+    return value
+
+
+def count(queryset: QuerySet) -> int:
+    """queryset.count(), remembered until a table its query reads is written: the roster's
+    "70,000 volunteers" is a scan of every row, and the same for every page of the list."""
+    sql, params = queryset.query.sql_with_params()
+    digest = hashlib.blake2b(repr((queryset.db, sql, params)).encode(), digest_size=16)
+    return remembered(f"count:{digest.hexdigest()}", queryset.count)
 
 
 def _visitor_without_session(request) -> bool:
@@ -316,7 +388,7 @@ class PageCacheMiddleware:
             return page.response(request)
         watch = _ReadWatch()
         stack = contextlib.ExitStack()
-        stack.enter_context(connection.execute_wrapper(watch))
+        stack.enter_context(watching(watch))
         request._page_cache = (key, watch, stack)
         return None
 

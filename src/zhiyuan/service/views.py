@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
-from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pages import CountedPaginator, get_or_page_error
 from zhiyuan.projects.access import shift_for
 from zhiyuan.projects.models import SignUp
 from zhiyuan.service import access, selectors, services
@@ -209,7 +208,7 @@ def approval_queue(request):
         return _back_to_queue(request)
     filters = selectors.QueueFilter.from_query(request.GET)
     queue = selectors.approval_queue(request.user, filters)
-    page = Paginator(queue, QUEUE_PAGE).get_page(request.GET.get("page"))
+    page = CountedPaginator(queue, QUEUE_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
-from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pages import CountedPaginator, get_or_page_error
 from zhiyuan.teams import access, selectors, services
 from zhiyuan.teams.forms import InviteForm, RoleForm, TeamFilterForm, TeamForm
 from zhiyuan.teams.models import Membership, Team
@@ -188,7 +187,9 @@ def team_members(request, team_id: int):
                 return redirect("teams:members", team_id=team.pk)
     q = request.GET.get("q", "").strip()[:50]
     pending = selectors.members(team, states=(Membership.State.PENDING,), q=q)
-    page = Paginator(selectors.members(team, q=q), MEMBERS_PAGE).get_page(request.GET.get("page"))
+    page = CountedPaginator(selectors.members(team, q=q), MEMBERS_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "teams/members.html",

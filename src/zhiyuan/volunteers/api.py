@@ -8,6 +8,7 @@ import math
 from ninja import Field, Query, Router, Schema, Status
 
 from zhiyuan.accounts.apiauth import OPTIONAL
+from zhiyuan.core import pagecache
 from zhiyuan.core.security import client_ip, throttle_registration
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
@@ -128,7 +129,7 @@ def roster(request, query: Query[RosterQuery]):
             q=query.q, status=query.status or "", region_id=query.region_id, skill=query.skill
         ),
     )
-    count = qs.count()
+    count = pagecache.count(qs)
     start = (query.page - 1) * query.page_size
     items = list(selectors.with_skill_list(qs)[start : start + query.page_size])
     return {
