@@ -25,6 +25,7 @@ CSRF token (it is cut out when stored and each visitor's own is put back when se
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -43,6 +44,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 
@@ -294,7 +296,7 @@ def _fresh(read: tuple[tuple[str, bytes], ...]) -> bool:
 # cache, so nothing private leaves the process.
 MEMO_ENTRIES = 5000
 _memo: OrderedDict[str, tuple[float, tuple[tuple[str, bytes], ...], object]] = OrderedDict()
-_memo_lock = threading.Lock()
+_memo_lock = threading.Lock()  # the remembered answers and the private pages
 
 
 def remembered(key: str, compute: Callable[[], T], *, seconds: float = PAGE_SECONDS) -> T:
@@ -410,3 +412,74 @@ class PageCacheMiddleware:
             )
             cache.set(key, page, PAGE_SECONDS)
         return response
+
+
+# ---------------------------------------------------------------- private pages
+
+# A signed-in user's own pages (the roster, my hours …), kept in this process's memory only.
+PRIVATE_PAGE_ENTRIES = 500
+_private_pages: OrderedDict[str, CachedPage] = OrderedDict()
+
+
+def private_page(view):
+    """A signed-in user's page, rendered again only when it may have changed.
+
+    For a GET without a flash message to show, the page is kept in this process's memory
+    (never in a shared cache) under the user, the user's row (a new password, a changed
+    superuser flag), the language, the URL and htmx or not; it is served while every table
+    its rendering read keeps its stamp (any write to one, in any process, renews it) and
+    for at most PAGE_SECONDS (for what changes with time alone). The session is checked on
+    every request before this (login_required, AuthenticationMiddleware): a signed-out or
+    expired session never gets a kept page. Goes under login_required.
+    """
+    return _kept_private(view, lambda request: request.user)
+
+
+def private_response(caller: Callable):
+    """private_page for an API read: `caller(request)` authenticates the request as the
+    endpoint does (a bearer token, or the session) and gives its user or None, on every
+    request; a response is kept and served only for that user. For ninja's decorate_view."""
+    return lambda view: _kept_private(view, caller)
+
+
+def _kept_private(view, caller: Callable):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (_serving and request.method == "GET" and "messages" not in request.COOKIES):
+            return view(request, *args, **kwargs)
+        user = caller(request)
+        if user is None or not user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = _private_key(request, user)
+        page = _private_pages.get(key)
+        if page is not None and page.is_fresh():
+            return page.response(request)
+        with watching(_ReadWatch()) as watch:
+            response = view(request, *args, **kwargs)
+        if _storable(request, response) and getattr(response, "is_rendered", True):
+            page = CachedPage(
+                expires=time.time() + PAGE_SECONDS,
+                stamps=tuple(watch.stamps.items()),
+                status=response.status_code,
+                headers=tuple(response.items()),
+                content=_without_csrf_token(request, response.content),
+            )
+            with _memo_lock:
+                _private_pages[key] = page
+                while len(_private_pages) > PRIVATE_PAGE_ENTRIES:
+                    _private_pages.popitem(last=False)
+        return response
+
+    return wrapper
+
+
+def _private_key(request, user) -> str:
+    # Every column of the user's row but the time of the last sign-in.
+    row = repr(
+        [getattr(user, f.attname) for f in user._meta.concrete_fields if f.name != "last_login"]
+    )
+    digest = hashlib.blake2b(
+        f"{row}\0{request.get_full_path()}".encode(), digest_size=16
+    ).hexdigest()
+    htmx = "hx" if request.headers.get("HX-Request") else "page"
+    return f"{_settings_generation}:{user.pk}:{request.LANGUAGE_CODE}:{htmx}:{digest}"

@@ -18,6 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
+from zhiyuan.core.pagecache import private_page
 from zhiyuan.core.pages import CountedPaginator, get_or_page_error
 from zhiyuan.projects.access import shift_for
 from zhiyuan.projects.models import SignUp
@@ -135,6 +136,7 @@ def _report_check_out(request, attendance, *, repeated: bool) -> None:
 
 
 @login_required
+@private_page
 def my_hours(request):
     volunteer = getattr(request.user, "volunteer", None)
     if volunteer is None:
@@ -186,6 +188,7 @@ def my_hours(request):
 
 
 @login_required
+@private_page
 def approval_queue(request):
     if request.method == "POST":
         ids = [pk for pk in request.POST.getlist("record") if pk.isdigit()]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
+from zhiyuan.core.pagecache import private_page
 from zhiyuan.core.pages import CountedPaginator, get_or_page_error
 from zhiyuan.teams import access, selectors, services
 from zhiyuan.teams.forms import InviteForm, RoleForm, TeamFilterForm, TeamForm
@@ -169,6 +170,7 @@ def team_leave(request, team_id: int):
 
 
 @login_required
+@private_page
 def team_members(request, team_id: int):
     team = get_or_page_error(access.team_for, request.user, team_id, manage=True)
     invite_form = InviteForm(request.POST or None)

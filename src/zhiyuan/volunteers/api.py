@@ -6,8 +6,9 @@ import datetime as dt
 import math
 
 from ninja import Field, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 
-from zhiyuan.accounts.apiauth import OPTIONAL
+from zhiyuan.accounts.apiauth import OPTIONAL, TokenAuth
 from zhiyuan.core import pagecache
 from zhiyuan.core.security import client_ip, throttle_registration
 from zhiyuan.volunteers import access, selectors, services
@@ -120,7 +121,16 @@ def list_skills(request):
     return selectors.skills()
 
 
+def _caller(request):
+    """Who asks, found as REQUIRED finds them: a bearer token first, then the session."""
+    user = TokenAuth()(request)
+    if user is None and request.user.is_authenticated:
+        user = request.user
+    return user
+
+
 @router.get("/volunteers", response=RosterPage)
+@decorate_view(pagecache.private_response(_caller))
 def roster(request, query: Query[RosterQuery]):
     """The roster the caller may see: office admins their regions, everyone else themselves."""
     qs = selectors.roster_for(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
+from zhiyuan.core.pagecache import private_page
 from zhiyuan.core.pages import CountedPaginator, get_or_page_error
 from zhiyuan.core.security import client_ip, throttle_registration
 from zhiyuan.places.models import Region
@@ -161,6 +162,7 @@ def confirm_phone(request):
 
 
 @login_required
+@private_page
 def manage_roster(request):
     _require_office_admin(request.user)
     filters = RosterFilterForm(request.GET or None)
