@@ -577,6 +577,7 @@ def child(args: argparse.Namespace) -> int:
             cookies={who: c.cookies for who, c in clients.items()},
             bearer=key,
             seconds=args.e2e_seconds,
+            admin=admin,
         )
         endtoend.print_report(end_to_end)
 
