@@ -1,4 +1,5 @@
-"""The page cache: public pages rendered once per language for visitors without a session.
+"""The page cache: public pages rendered once per language for visitors without a session,
+and signed-in users' own pages and answers kept per user, each until a write changes it.
 
 A civility day or a newly published project brings bursts of anonymous readers to a few
 public pages (PUBLIC_PAGES). A visitor with no session cookie, no pending messages and no
@@ -15,11 +16,18 @@ page is rendered once and served from the cache until a write changes it:
   and for at most PAGE_SECONDS (for what changes with time alone: "upcoming" activities,
   the coverage figures cached by the portal).
 
+The same stamps keep, in each process's own memory and never in a shared cache, what a
+signed-in user asks on every request: `remembered` answers (the navigation's roles, the
+unread count, a list's total over 70,000 rows: `count`) and `private_page` pages (the
+roster, my hours …), served only to the same user (same row, same language, same URL)
+after their session is checked, until a table they were read from is written.
+
 Stamps live in one file, ZHIYUAN_DATA_DIR/pagestamps, mapped into every process's memory,
 so every process on the host sees a write at once; with a shared cache
-(ZHIYUAN_CACHE_URL) they live in that cache, for many hosts. A cached page never holds a
-user's data (only visitors without a session are served or stored) nor another visitor's
-CSRF token (it is cut out when stored and each visitor's own is put back when served).
+(ZHIYUAN_CACHE_URL) they live in that cache, for many hosts. A page in the shared cache
+never holds a user's data (only visitors without a session are served or stored) nor
+another visitor's CSRF token (it is cut out when stored and each visitor's own is put back
+when served; so it is for kept private pages).
 """
 
 from __future__ import annotations
