@@ -207,7 +207,7 @@ def prepare_writes(admin, count: int) -> list[Writes]:
     from django.utils import timezone
 
     from zhiyuan.accounts.models import User
-    from zhiyuan.projects import services
+    from zhiyuan.projects import scheduling, services
     from zhiyuan.projects.models import Category, SignUp
     from zhiyuan.service.models import Attendance
     from zhiyuan.stations.models import Station
@@ -232,7 +232,7 @@ def prepare_writes(admin, count: int) -> list[Writes]:
         ("signup", later, later + dt.timedelta(hours=3), 100),
         ("scan", now - dt.timedelta(minutes=5), now + dt.timedelta(hours=3), 2 * count),
     ):
-        activity = services.create_activity(
+        activity = scheduling.create_activity(
             actor=admin,
             project=project,
             title=f"端到端{name}",
@@ -241,7 +241,7 @@ def prepare_writes(admin, count: int) -> list[Writes]:
             starts_at=starts_at,
             ends_at=ends_at,
         )
-        shifts[name] = services.create_shift(
+        shifts[name] = scheduling.create_shift(
             actor=admin,
             activity=activity,
             role="文明引导",
