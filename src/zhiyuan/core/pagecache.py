@@ -331,12 +331,15 @@ _memo: OrderedDict[str, tuple[float, tuple[tuple[str, bytes], ...], object]] = O
 _memo_lock = threading.Lock()  # the remembered answers and the private pages
 
 
-def remembered(key: str, compute: Callable[[], T], *, seconds: float = PAGE_SECONDS) -> T:
+def remembered(
+    key: str, compute: Callable[[], T], *, seconds: float = PAGE_SECONDS, keep_none: bool = True
+) -> T:
     """compute()'s answer, computed again once a table it read has a new stamp (any write
     to it, in any process) or after `seconds`.
 
     `key` must name everything the answer depends on besides the database (the user, the
-    filters); every table compute() reads is noted by itself.
+    filters); every table compute() reads is noted by itself. keep_none=False: a None
+    (nothing found) is not kept, so unknown keys cannot crowd out the others.
     """
     if not _serving:
         return compute()
@@ -348,6 +351,8 @@ def remembered(key: str, compute: Callable[[], T], *, seconds: float = PAGE_SECO
         return entry[2]  # type: ignore[return-value]
     with watching(_ReadWatch()) as watch:
         value = compute()
+    if value is None and not keep_none:
+        return value
     with _memo_lock:
         _memo[key] = (time.time() + seconds, tuple(watch.stamps.items()), value)
         while len(_memo) > MEMO_ENTRIES:
