@@ -3,9 +3,10 @@ every write shows on the next request, and nobody gets another's page."""
 
 import re
 
+from django.contrib.sessions.models import Session
 from django.test import Client
 
-from zhiyuan.accounts.models import Role, RoleGrant
+from zhiyuan.accounts.models import Role, RoleGrant, User
 from zhiyuan.accounts.services import issue_api_token, revoke_api_token
 from zhiyuan.notifications.services import notify
 from zhiyuan.testing.factories import id_number, record
@@ -20,12 +21,11 @@ def total_on(client: Client) -> str:
     return match.group(1)
 
 
-def test_a_second_visit_runs_only_the_sign_in_queries(
-    served, client_for, django_assert_num_queries
-):
+def test_a_second_visit_runs_no_query(served, client_for, django_assert_num_queries):
     gina = client_for(served.gina.user)
     first = gina.get("/service/hours/")
-    with django_assert_num_queries(2):  # the session and the user, checked on every request
+    # The session and the user are checked on every request, against their tables' stamps.
+    with django_assert_num_queries(0):
         second = gina.get("/service/hours/")
     assert second.status_code == 200
     assert second.content.count(b"csrfmiddlewaretoken") == first.content.count(
@@ -133,3 +133,25 @@ def test_an_office_admin_of_a_subdistrict_never_gets_the_district_roster(cast, c
         alice.get("/api/v1/volunteers").json()["count"]
         != bob.get("/api/v1/volunteers").json()["count"]
     )
+
+
+def test_a_session_ended_elsewhere_is_refused_on_the_next_request(served, client_for):
+    gina = client_for(served.gina.user)
+    assert total_on(gina) == "5.50"
+
+    Session.objects.all().delete()  # as a sign-out served by another process does
+
+    answer = gina.get("/service/hours/")
+    assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
+
+
+def test_a_new_password_or_a_closed_account_ends_the_old_sessions_at_once(served, client_for):
+    gina, carol = client_for(served.gina.user), client_for(served.carol_user)
+    assert total_on(gina) == "5.50" and total_on(carol) == "4.00"
+
+    served.gina.user.set_password("a-new-secret-2026")
+    served.gina.user.save()
+    User.objects.filter(pk=served.carol_user.pk).update(is_active=False)
+
+    assert gina.get("/service/hours/").status_code == 302
+    assert carol.get("/service/hours/").status_code == 302
