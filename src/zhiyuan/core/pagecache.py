@@ -52,6 +52,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -363,7 +364,10 @@ def remembered(
 def count(queryset: QuerySet) -> int:
     """queryset.count(), remembered until a table its query reads is written: the roster's
     "70,000 volunteers" is a scan of every row, and the same for every page of the list."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that keeps no row (`pk__in=[]`): nothing to count
+        return 0
     digest = hashlib.blake2b(repr((queryset.db, sql, params)).encode(), digest_size=16)
     return remembered(f"count:{digest.hexdigest()}", queryset.count)
 

@@ -155,3 +155,10 @@ def test_a_new_password_or_a_closed_account_ends_the_old_sessions_at_once(served
 
     assert gina.get("/service/hours/").status_code == 302
     assert carol.get("/service/hours/").status_code == 302
+
+
+def test_a_user_with_nothing_to_approve_sees_an_empty_queue(cast, client_for):
+    erin = client_for(cast.erin)  # manages no team: her queue's filter keeps no row
+    page = erin.get("/service/queue/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "Nothing waits for approval." in page.content.decode()
