@@ -221,7 +221,7 @@ def prepare_writes(admin, count: int) -> list[Writes]:
         name=f"端到端写入基准 {secrets.token_hex(3)}",
         category=Category.objects.get(code="civility_guidance"),
         organiser=team,
-        starts_on=timezone.localdate(),
+        starts_on=timezone.localdate() - dt.timedelta(days=1),
         ends_on=timezone.localdate() + dt.timedelta(days=330),
     )
     services.publish_project(actor=admin, project=project)
