@@ -11,6 +11,8 @@ import os
 
 import pytest
 
+from zhiyuan.testing.factories import TEST_SETTINGS
+
 pytest_plugins = ["zhiyuan.testing.cast"]
 
 
@@ -24,19 +26,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    settings.FIELD_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
-    settings.FIELD_CIPHER = "aes-gcm"
-    # A production hash costs ~0.5 s; the cast alone hashes five passwords per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.FIGURES_CACHE_SECONDS = 0  # each test sees the figures of its own rows
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, value)
     # Tests render pages without running collectstatic first: plain, unhashed names.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.STATIC_ROOT = None  # nothing collected: WhiteNoise has nothing to serve
     from django.core.cache import cache
 
     cache.clear()

@@ -1,20 +1,21 @@
 """One world for the authorisation matrix, built once per module and rolled back at its end.
 
-The cast and the corps tree of zhiyuan.testing.factories, with carol made a plain
-member and an admin of her own for every rung:
+The one cast of zhiyuan.testing.factories, whole (the corps tree and every added person),
+with the things the rows act on:
 
     district 示范区 ── subdistrict A (新兴街道: A1, A2) ── subdistrict B (南营门街道: B1)
 
     总队 corps (district)
     ├── 支队 det_1 (district)        admin: frank     ← "detachment_admin"
-    │   ├── 分队 squad_1a (A1)        admin: sam       ← "squad_admin"; carol a member
+    │   ├── 分队 squad_1a (A1)        admin: carol     ← "squad_admin"; ivy a member ← "volunteer"
     │   └── 分队 squad_1b (A2)        admin: hank      ← "sibling_admin"
     └── 支队 det_2 (district)
-        └── 分队 squad_2a (B1)        dave a member (dave now has an account)
+        └── 分队 squad_2a (B1)        dave a member    ← "other_volunteer"
 
-Roles: anonymous; erin (resident, no volunteer profile); carol (volunteer, A1); dave
-(another volunteer, B1: the owner of "someone else's" objects); stan (manager of station_a,
-no team role); sam; frank; hank; bob (office admin of subdistrict A); alice (district office).
+Roles: anonymous; erin (resident, no volunteer profile); ivy (volunteer, A1); dave (another
+volunteer, B1: the owner of "someone else's" objects); stan (manager of station_a, no team
+role); carol; frank; hank; bob (office admin of subdistrict A); alice (district office).
+beth (office of subdistrict B) opened B's matching run and round.
 
 Every test runs in a savepoint inside the module's transaction, so a cell's write never
 reaches the next cell.
@@ -31,26 +32,24 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from zhiyuan.testing.factories import (
-    PASSWORD,
     PHONE_CODE,
+    TEST_SETTINGS,
+    add_sibling_admin,
+    add_squad_member,
+    add_station_manager,
+    add_subdistrict_b_admin,
     at,
     build_cast,
     build_corps,
     ensure_kinds,
+    give_dave_an_account,
     id_number,
+    image_bytes,
     make_session,
-    make_volunteer,
     submit,
+    upload,
+    xlsx,
 )
-
-# The settings the root conftest's autouse fixture gives each test, for the module's build.
-WORLD_SETTINGS = {
-    "FIELD_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-    "FIELD_CIPHER": "aes-gcm",
-    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
-    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-}
 
 
 def _build():  # noqa: PLR0915 - one world, written out in full
@@ -71,22 +70,21 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     from zhiyuan.volunteers.services import register_volunteer
 
     w = build_corps(build_cast())
+    for add in (
+        add_sibling_admin,
+        add_squad_member,
+        give_dave_an_account,
+        add_station_manager,
+        add_subdistrict_b_admin,
+    ):
+        add(w)
     ensure_kinds()
-
-    # carol: a plain member of squad_1a; sam runs it, hank runs the sibling squad_1b.
-    Membership.objects.filter(team=w.squad_1a, volunteer=w.carol).update(role="member")
-    w.sam = make_volunteer(w, "sam", 710, w.a1, name="孙分队")
-    Membership.objects.create(team=w.squad_1a, volunteer=w.sam, role="admin", state="active")
-    w.hank = make_volunteer(w, "hank", 711, w.a2, name="韩分队")
-    Membership.objects.create(team=w.squad_1b, volunteer=w.hank, role="admin", state="active")
-    # dave (B1) gets an account and a place in squad_2a.
-    w.dave_user = User.objects.create_user("dave", password=PASSWORD)
-    Volunteer.objects.filter(pk=w.dave.pk).update(user=w.dave_user)
-    w.dave.refresh_from_db()
-    Membership.objects.create(team=w.squad_2a, volunteer=w.dave, role="member", state="active")
     # gina (B1) waits for squad_1a's approval, and for the sibling squad_1b's.
     w.join_1a = Membership.objects.create(team=w.squad_1a, volunteer=w.gina, state="pending")
     w.join_1b = Membership.objects.create(team=w.squad_1b, volunteer=w.gina, state="pending")
+    w.ivy_membership = Membership.objects.get(team=w.squad_1a, volunteer=w.ivy)
+    # squad_2a (by invitation only) has invited ivy.
+    w.invite_ivy = Membership.objects.create(team=w.squad_2a, volunteer=w.ivy, state="invited")
     # Two registrations waiting for review: one in A1, one in B1.
     w.pending_a = register_volunteer(
         actor=w.alice,
@@ -111,7 +109,6 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     Volunteer.objects.filter(pk__in=[w.pending_a.pk, w.pending_b.pk]).update(status="pending")
 
     # Stations: station_a (A1) run by squad_1a with stan as its manager; station_b (B1).
-    w.stan = User.objects.create_user("stan", password=PASSWORD, full_name="站长斯坦")
     w.station_a = Station.objects.create(
         name="新兴社区志愿服务站",
         kind="community",
@@ -122,6 +119,15 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         managing_team=w.squad_1a,
     )
     w.station_a.managers.add(w.stan)
+    # A2's station: where the matching rules place hank (A2) when he takes a help request.
+    Station.objects.create(
+        name="朝阳社区志愿服务站",
+        kind="community",
+        region=w.a2,
+        address="朝阳里1号",
+        latitude="39.125000",
+        longitude="117.190000",
+    )
     w.station_b = Station.objects.create(
         name="南营门社区志愿服务站",
         kind="community",
@@ -130,6 +136,17 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         latitude="39.200000",
         longitude="117.185000",
         managing_team=w.squad_2a,
+    )
+
+    # station_a's latest audit found it short of signage.
+    from zhiyuan.stations.models import Criterion
+    from zhiyuan.stations.services import record_audit
+
+    record_audit(
+        actor=w.alice,
+        station=w.station_a,
+        audited_on=timezone.localdate(),
+        items={c: (c != Criterion.SIGNAGE, "缺少标识牌") for c in Criterion.values},
     )
 
     # Projects: published and draft of squad_1a, a draft of the sibling, one of squad_2a.
@@ -177,17 +194,19 @@ def _build():  # noqa: PLR0915 - one world, written out in full
             shift=s, volunteer=volunteer, state=state, starts_at=s.starts_at, ends_at=s.ends_at
         )
 
+    w.shift_later = shift(w.project_a, w.station_a, at(3, 8), 3)
+    w.booked_a = signup(w.shift_later, w.ivy, "confirmed")
     w.waiting_a = signup(w.shift_a, w.gina, "waitlisted")
     w.waiting_b = signup(w.shift_b, w.gina, "waitlisted")
-    w.present_a = signup(w.shift_now, w.carol, "confirmed")
+    w.present_a = signup(w.shift_now, w.ivy, "confirmed")
     w.present_b = signup(w.shift_now_b, w.dave, "confirmed")
 
-    # Evaluations: a shift two days ago on each side, carol (A) and dave (B) served in it.
+    # Evaluations: a shift two days ago on each side, ivy (A) and dave (B) served in it.
     from zhiyuan.service.models import Attendance
 
     w.rated_a = shift(w.project_a, w.station_a, at(-2, 8), 3)
     w.rated_b = shift(w.project_b, w.station_b, at(-2, 8), 3)
-    for rated, volunteer in ((w.rated_a, w.carol), (w.rated_b, w.dave)):
+    for rated, volunteer in ((w.rated_a, w.ivy), (w.rated_b, w.dave)):
         Attendance.objects.create(
             volunteer=volunteer,
             shift=rated,
@@ -198,7 +217,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
             recorded_by=w.alice,
         )
 
-    # Service records: approved and pending hours of carol (squad_1a) and dave (squad_2a).
+    # Service records: approved and pending hours of ivy (squad_1a) and dave (squad_2a).
     def record(volunteer, team, proj, days, state, hours="3.00"):
         return ServiceRecord.objects.create(
             volunteer=volunteer,
@@ -213,26 +232,32 @@ def _build():  # noqa: PLR0915 - one world, written out in full
             persons_served=2,
         )
 
-    w.approved_a = record(w.carol, w.squad_1a, w.project_a, 20, "approved")
-    w.pending_rec_a = record(w.carol, w.squad_1a, w.project_a, 5, "pending", "2.00")
+    w.approved_a = record(w.ivy, w.squad_1a, w.project_a, 20, "approved")
+    w.pending_rec_a = record(w.ivy, w.squad_1a, w.project_a, 5, "pending", "2.00")
     w.approved_b = record(w.dave, w.squad_2a, w.project_b, 20, "approved")
     w.pending_rec_b = record(w.dave, w.squad_2a, w.project_b, 5, "pending", "2.00")
-    for volunteer in (w.carol, w.dave):
+    for volunteer in (w.ivy, w.dave):
         refresh_total(volunteer.pk)
 
+    from zhiyuan.service.services import ask_correction
+
+    w.correction_a = ask_correction(
+        actor=w.ivy.user, record=w.approved_a, hours="3.50", message="少记了半小时"
+    )
     w.carol_user = User.objects.get(pk=w.carol_user.pk)  # its cached profile is pre-approval
+    w.ivy_user = User.objects.get(pk=w.ivy.user_id)
     w.dave_user = User.objects.get(pk=w.dave_user.pk)
 
-    # Certificates: carol's issued one (verifiable) and her open request; dave's request.
+    # Certificates: ivy's issued one (verifiable) and her open request; dave's request.
     period = (today - dt.timedelta(days=30), today - dt.timedelta(days=10))
     issued = certificates.request_certificate(
-        actor=w.carol_user, team=w.squad_1a, period_from=period[0], period_to=period[1]
+        actor=w.ivy_user, team=w.squad_1a, period_from=period[0], period_to=period[1]
     )
     w.certificate = certificates.issue_certificate(
-        actor=w.sam.user, certificate=issued, responsible_person="孙分队", contact="022-1234567"
+        actor=w.carol_user, certificate=issued, responsible_person="张卡洛", contact="022-1234567"
     )
     w.cert_request_a = certificates.request_certificate(
-        actor=w.carol_user, team=w.squad_1a, period_from=period[0], period_to=period[1]
+        actor=w.ivy_user, team=w.squad_1a, period_from=period[0], period_to=period[1]
     )
     w.cert_request_b = certificates.request_certificate(
         actor=w.dave_user, team=w.squad_2a, period_from=period[0], period_to=period[1]
@@ -261,7 +286,34 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         consent=True,
     )
     w.run_a = MatchRun.objects.create(region=w.sub_a, created_by=w.bob)
-    w.run_b = MatchRun.objects.create(region=w.sub_b, created_by=w.alice)
+    w.run_b = MatchRun.objects.create(region=w.sub_b, created_by=w.beth)
+    # The help desk's later steps, in A1 and handled by squad_1a: verified (open to take, and
+    # proposed to ivy by run_a); matched (ivy took it herself, not yet confirmed); in
+    # service (ivy, since yesterday); done (to be rated by its tracking code).
+    from zhiyuan.helpdesk import workflow as helpdesk_workflow
+    from zhiyuan.helpdesk.models import Assignment, HelpRequest, Proposal
+
+    Volunteer.objects.update(availability=0)  # any time: the matching rules look no further
+
+    def verified(title, status="verified", **times):
+        day = 5 if status == "verified" else 7  # ivy, assigned to the others, is free on day 5
+        later = {"starts_at": at(day, 9), "ends_at": at(day, 11)}
+        request = helpdesk_workflow.verify_request(
+            actor=w.alice, request=submit(w, title=title, **later), team=w.squad_1a
+        )
+        HelpRequest.objects.filter(pk=request.pk).update(status=status, **times)
+        if status != "verified":
+            Assignment.objects.create(request=request, volunteer=w.ivy, assigned_by=w.ivy_user)
+        return HelpRequest.objects.get(pk=request.pk)
+
+    yesterday = {"starts_at": at(-1, 9), "ends_at": at(-1, 11)}
+    w.help_verified_a = verified("陪老人散步")
+    w.help_matched_a = verified("帮忙取药", "matched")
+    w.help_serving_a = verified("陪同就医", "in_service", **yesterday)
+    w.help_done_a = verified("打扫卫生", "done", **yesterday)
+    w.proposal_a = Proposal.objects.create(
+        run=w.run_a, volunteer=w.ivy, help_request=w.help_verified_a, score=0.9
+    )
 
     # Honours: a district round (alice) and a subdistrict-B round, with squad nominations.
     kind = AwardKind.objects.get(code="outstanding_volunteer")
@@ -281,17 +333,17 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         region=w.sub_b,
         awarding_body="南营门街道",
         deadline=today + dt.timedelta(days=30),
-        opened_by=w.alice,
+        opened_by=w.beth,
     )
     w.nomination_a = Nomination.objects.create(
         round=w.round,
         source="team",
         state="pending",
-        volunteer=w.carol,
+        volunteer=w.ivy,
         awardee_type="volunteer",
         nominating_team=w.squad_1a,
         reason="服务时长多",
-        created_by=w.sam.user,
+        created_by=w.carol_user,
     )
     w.nomination_b = Nomination.objects.create(
         round=w.round_b,
@@ -324,7 +376,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     w.news_draft_sib = article("朝阳故事", w.a2, w.squad_1b, "draft")
     w.news_draft_b = article("南营门故事", w.b1, w.squad_2a, "draft")
 
-    # Training: squad_1a's first-aid course; carol enrolled in a session under way.
+    # Training: squad_1a's first-aid course; ivy enrolled in a session under way.
     Skill.objects.filter(code="first_aid").update(requires_training=True)
     w.course = Course.objects.create(
         title="急救培训",
@@ -345,8 +397,33 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     w.upcoming = make_session(w.course, starts_at=at(2))
     w.held = make_session(w.course, starts_at=timezone.now() - dt.timedelta(hours=1))
     w.held_b = make_session(w.course_b, starts_at=timezone.now() - dt.timedelta(hours=1))
-    w.enrolment_a = Enrolment.objects.create(session=w.held, volunteer=w.carol)
+    w.enrolment_a = Enrolment.objects.create(session=w.held, volunteer=w.ivy)
     w.enrolment_b = Enrolment.objects.create(session=w.held_b, volunteer=w.dave)
+
+    # Imports into subdistrict A: one uploaded, one failed with its error report.
+    from django.core.files.base import ContentFile
+
+    from zhiyuan.spreadsheets.models import ImportJob
+    from zhiyuan.spreadsheets.services import create_job
+
+    def roster_job():
+        rows = [
+            ["姓名", "身份证号", "手机号", "所属社区"],
+            ["钱一", id_number(730), "13900000730", "新兴社区"],
+        ]
+        return create_job(
+            actor=w.bob,
+            name="花名册.xlsx",
+            data=xlsx(rows),
+            scope_id=w.sub_a.pk,
+            consent_confirmed=True,
+        )
+
+    w.job_a = roster_job()
+    w.job_failed_a = roster_job()
+    w.job_failed_a.error_report.save("errors.xlsx", ContentFile(xlsx([["行", "原因"]])), save=False)
+    w.job_failed_a.status = ImportJob.Status.FAILED
+    w.job_failed_a.save()
 
     # Complaints filed anonymously about squad_1a (A1) and squad_2a (B1).
     from django.contrib.auth.models import AnonymousUser
@@ -365,14 +442,90 @@ def _build():  # noqa: PLR0915 - one world, written out in full
 
     w.complaint_a = complaint(w.squad_1a)
     w.complaint_b = complaint(w.squad_2a)
+    # feedback: complaint_a came with a photo (complaint_b has none, for the "add" row).
+    from zhiyuan.feedback.services import attach_evidence
+
+    attach_evidence(
+        actor=AnonymousUser(), complaint=w.complaint_a, upload=upload(image_bytes("PNG"))
+    )
+
+    # Honours in subdistrict A: bob's round with carol shortlisted; ivy's award of last year;
+    # a reprint of the district notice.
+    from zhiyuan.honours.services import create_award
+    from zhiyuan.news.models import Reprint
+
+    w.round_a = NominationRound.objects.create(
+        kind=kind,
+        year=today.year,
+        level="district",
+        region=w.sub_a,
+        awarding_body="新兴街道",
+        deadline=today + dt.timedelta(days=30),
+        opened_by=w.bob,
+        rules={"min_hours": 1},  # the rules find ivy (3 approved hours this year)
+    )
+    Nomination.objects.create(
+        round=w.round_a,
+        source="admin",
+        state="shortlisted",
+        volunteer=w.carol,
+        awardee_type="volunteer",
+        reason="带队有方",
+        created_by=w.bob,
+    )
+    w.award_a = create_award(
+        actor=w.alice,
+        kind=kind,
+        awardee=w.ivy,
+        level="district",
+        year=today.year - 1,
+        awarding_body="区文明办",
+        awarded_on=today - dt.timedelta(days=100),
+    )
+    w.reprint = Reprint.objects.create(
+        article=w.news_published,
+        site_name="文明天津",
+        url="https://example.org/news/1",
+        reprinted_on=today,
+        recorded_by=w.alice,
+    )
+    from zhiyuan.news.services import set_cover
+    from zhiyuan.projects.models import CalendarFeed
+
+    set_cover(actor=w.alice, article=w.news_published, upload=upload(image_bytes()))
+    w.ivy_feed = CalendarFeed.objects.create(volunteer=w.ivy)
+    # Training: ivy enrolled in a later session too (to cancel).
+    w.later_session = make_session(w.course, starts_at=at(4))
+    w.enrolment_later = Enrolment.objects.create(session=w.later_session, volunteer=w.ivy)
+    # Reports: subdistrict A's figures of last year frozen; bob's yearly report.
+    from zhiyuan.reports.models import ReportFile
+    from zhiyuan.reports.scope import Scope
+    from zhiyuan.reports.services import freeze
+
+    w.last_year = (dt.date(today.year - 1, 1, 1), dt.date(today.year, 1, 1))
+    freeze(actor=w.alice, scope=Scope("region", w.sub_a), start=w.last_year[0], end=w.last_year[1])
+    w.report_a = ReportFile.objects.create(
+        year=today.year - 1, scope_key=f"region:{w.sub_a.pk}", requested_by=w.bob
+    )
+    # A suspended volunteer in A1.
+    w.suspended_a = register_volunteer(
+        actor=w.alice,
+        real_name="苏停用",
+        id_type="resident_id",
+        id_number=id_number(722),
+        phone="13800000722",
+        community_id=w.a1.pk,
+        consent=True,
+    )
+    Volunteer.objects.filter(pk=w.suspended_a.pk).update(status="suspended")
 
     w.users = {
         "anonymous": None,
         "resident": w.erin,
-        "volunteer": w.carol_user,
+        "volunteer": w.ivy_user,
         "other_volunteer": w.dave_user,
         "station_manager": w.stan,
-        "squad_admin": w.sam.user,
+        "squad_admin": w.carol_user,
         "detachment_admin": w.frank.user,
         "sibling_admin": w.hank.user,
         "subdistrict_admin": w.bob,
@@ -384,18 +537,18 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         if user is not None
     }
     # Tokens the token rows list and revoke (never the ones the cells sign in with).
-    w.spare_a = issue_api_token(actor=w.carol_user, name="spare")[0]
+    w.spare_a = issue_api_token(actor=w.ivy_user, name="spare")[0]
     w.spare_b = issue_api_token(actor=w.dave_user, name="spare")[0]
-    w.spare_a_page = issue_api_token(actor=w.carol_user, name="spare page")[0]
+    w.spare_a_page = issue_api_token(actor=w.ivy_user, name="spare page")[0]
     w.spare_b_page = issue_api_token(actor=w.dave_user, name="spare page")[0]
-    # carol asked for a new phone; the code texted to it is PHONE_CODE.
+    # ivy asked for a new phone; the code texted to it is PHONE_CODE.
     from django.contrib.auth.hashers import make_password
 
     from zhiyuan.core import crypto
     from zhiyuan.volunteers.models import PhoneChange
 
     PhoneChange.objects.create(
-        volunteer=w.carol,
+        volunteer=w.ivy,
         phone_encrypted=crypto.encrypt("13900000999"),
         phone_index=crypto.blind_index("phone", "13900000999"),
         phone_masked="139****0999",
@@ -408,7 +561,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """The world, built in a transaction that is rolled back once the module is done."""
-    with django_db_blocker.unblock(), override_settings(**WORLD_SETTINGS):
+    with django_db_blocker.unblock(), override_settings(**TEST_SETTINGS):
         outer = transaction.atomic()
         outer.__enter__()
         try:

@@ -46,6 +46,7 @@ class Row:
     sees: Callable | None = None  # world -> str that an allowed answer contains
     effect: Callable | None = None  # (world, user) -> bool, checked after the request
     also_denied: frozenset = field(default_factory=frozenset)  # statuses that also mean "no"
+    multipart: bool = False  # send the payload as a form (uploads: a value may be a file)
     note: str = ""
 
     @property

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
@@ -84,11 +84,23 @@ def test_check_in_and_out_made_offline_arrive_with_their_original_times(
     expect(gina.locator("#scan-note")).to_have_text(shown(SAVED))
     assert Attendance.objects.get(volunteer=live.gina).checked_out_at is None
     gina.context.set_offline(False)
-    expect(gina.locator(".flash.success")).to_contain_text(
-        shown("Checked out. Thank you for your service!")
+    # The page says what the check-out recorded, in the words the page uses without script.
+    expect(gina.locator(".flash.success")).to_have_text(
+        shown("Sent with the time you scanned:")
+        + " "
+        + shown("Checked out. %(hours)s hours are recorded and wait for approval. Thank you!")
+        % {"hours": "0.12"}
     )
     expect(gina.locator("#check-in")).to_be_visible()
     attendance.refresh_from_db()
     assert attendance.checked_out_at == checked_out_at
     record = ServiceRecord.objects.get(volunteer=live.gina)
     assert record.hours == Decimal("0.12") and record.source == "measured"
+
+    # A scan sent at once after the check-out: nothing changes, and the page says so.
+    gina.locator("#check-in").tap()
+    expect(gina.locator(".flash.info")).to_have_text(
+        shown("You already checked out at %(out)s: nothing has changed.")
+        % {"out": timezone.localtime(checked_out_at).strftime("%H:%M")}
+    )
+    assert ServiceRecord.objects.filter(volunteer=live.gina).count() == 1

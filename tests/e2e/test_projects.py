@@ -112,6 +112,8 @@ def test_a_cancelled_place_goes_to_the_waitlist_and_the_volunteer_is_told(
     expect(message).to_have_count(1)
     expect(message).to_have_class(re.compile(r"\bunread\b"))
     expect(message).to_contain_text(guide.role)
+    # The page marks what it showed read (a POST once shown): the badge goes.
+    expect(dave.locator("#nav-messages .badge")).to_have_count(0)
     message.locator("a[href='/projects/mine/']").click()
 
     expect(dave).to_have_url(re.compile(r"/projects/mine/$"))

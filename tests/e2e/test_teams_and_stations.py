@@ -139,12 +139,21 @@ def test_visitor_browses_the_team_tree_on_a_phone(new_page, corps):  # noqa: F81
     )
     squad_link = detachment.locator(f"a[href='/teams/{corps.squad_1b.pk}/']")
     expect(detachment).not_to_have_attribute("open", "")
-    expect(squad_link).to_be_hidden()
+    # The squads are not on the page yet: they come when the detachment is opened.
+    expect(squad_link).to_have_count(0)
 
     # Tap its summary ("teams below") to unfold the detachment.
     detachment.locator("summary").first.tap()
     expect(detachment).to_have_attribute("open", "")
     expect(squad_link).to_be_visible()
+    # One level further down, the same again: squad_1a's group comes when it is opened.
+    squad = detachment.locator(f"li > a[href='/teams/{corps.squad_1a.pk}/']").locator(
+        "xpath=following-sibling::details[1]"
+    )
+    group_link = squad.locator(f"a[href='/teams/{corps.group_1a.pk}/']")
+    expect(group_link).to_have_count(0)
+    squad.locator("summary").first.tap()
+    expect(group_link).to_be_visible()
     squad_link.tap()
 
     expect(page).to_have_url(re.compile(rf"/teams/{corps.squad_1b.pk}/$"))

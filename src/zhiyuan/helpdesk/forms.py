@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.helpdesk.models import HelpKind, HelpRequest, RecipientCategory, Urgency
 from zhiyuan.places.models import Region
 from zhiyuan.places.selectors import administered_regions
@@ -33,7 +34,11 @@ class SubmitForm(forms.Form):
         label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     category = forms.ChoiceField(label=_("Who is helped"), choices=RecipientCategory.choices)
-    community = CommunityChoiceField(label=_("Community"), queryset=Region.objects.none())
+    community = CommunityChoiceField(
+        label=_("Community"),
+        queryset=Region.objects.none(),
+        widget=PickerSelect(search_fields=("name__icontains", "parent__name__icontains")),
+    )
     address = forms.CharField(label=_("Address"), max_length=200)
     latitude = forms.FloatField(label=_("Latitude (optional)"), required=False)
     longitude = forms.FloatField(label=_("Longitude (optional)"), required=False)
@@ -98,7 +103,11 @@ class RevealForm(forms.Form):
 class RecipientForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     category = forms.ChoiceField(label=_("Category"), choices=RecipientCategory.choices)
-    community = CommunityChoiceField(label=_("Community"), queryset=Region.objects.none())
+    community = CommunityChoiceField(
+        label=_("Community"),
+        queryset=Region.objects.none(),
+        widget=PickerSelect(search_fields=("name__icontains", "parent__name__icontains")),
+    )
     address = forms.CharField(label=_("Address"), max_length=200)
     latitude = forms.FloatField(label=_("Latitude (optional)"), required=False)
     longitude = forms.FloatField(label=_("Longitude (optional)"), required=False)
@@ -129,7 +138,9 @@ class RecipientForm(forms.Form):
 
 
 class RunForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all())
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), widget=PickerSelect()
+    )
     days_ahead = forms.IntegerField(label=_("Days ahead"), min_value=1, max_value=60, initial=14)
     include_requests = forms.BooleanField(label=_("Help requests"), required=False, initial=True)
     include_shifts = forms.BooleanField(label=_("Open shifts"), required=False, initial=True)

@@ -70,8 +70,12 @@ def recipient_list(user, *, q: str = "", category: str = "") -> QuerySet[Recipie
 def runs_for(user) -> QuerySet[MatchRun]:
     if not getattr(user, "is_authenticated", False):
         return MatchRun.objects.none()
+    """The runs `access.run_for` lets the user open: their own, their offices' regions', and
+    those in a region under the home region of a team they manage (`access.may_run`)."""
     condition = Q(created_by=user)
     condition |= scopes.administered(user, region="region__path")
+    homes = set(managed_teams(user).values_list("region__path", flat=True))
+    condition |= scopes.within("region__path", homes)
     return MatchRun.objects.filter(condition).select_related("region", "created_by")
 
 

@@ -18,6 +18,7 @@ from zhiyuan.core import qr
 from zhiyuan.core.errors import DomainError, NotFound
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pickers import pick_response
 from zhiyuan.core.security import client_ip, throttle, throttle_registration
 from zhiyuan.helpdesk import access, proposals, recipients, selectors, services, workflow
 from zhiyuan.helpdesk.forms import (
@@ -40,6 +41,9 @@ SUBMITTED = "helpdesk_submitted_code"
 
 def submit(request):
     form = SubmitForm(request.POST or None)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     key = request.POST.get("idempotency_key", "") if request.method == "POST" else ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -284,6 +288,9 @@ def recipient_list(request):
 def recipient_new(request):
     _require_office(request.user)
     form = RecipientForm(request.POST or None, user=request.user)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         try:
             recipient = recipients.create_recipient(actor=request.user, **form.create_kwargs())
@@ -336,6 +343,9 @@ def recipient_reveal(request, pk: int):
 @login_required
 def runs(request):
     form = RunForm(request.POST or None)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         try:
             run = proposals.start_run(

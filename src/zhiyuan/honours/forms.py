@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.honours.models import AwardeeType, AwardKind, Level
 from zhiyuan.honours.rules import DEFAULT_RULES, RULE_LABELS
 
@@ -93,7 +94,11 @@ class CandidateForm(forms.Form):
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
     team = forms.TypedChoiceField(
-        label=_("Nominating team"), coerce=int, required=False, empty_value=None
+        label=_("Nominating team"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=PickerSelect(),
     )
 
     def __init__(self, *args, teams=(), office: bool = False, **kwargs):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from zhiyuan.core.errors import DomainError, ValidationFailed
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pickers import pick_response
 from zhiyuan.honours import access, selectors, services
 from zhiyuan.honours.forms import AwardForm, CandidateForm, KindForm, RollFilterForm, RoundForm
 from zhiyuan.honours.models import AwardeeType, Nomination
@@ -167,6 +168,9 @@ def round_detail(request, round_id: int, form: CandidateForm | None = None):
         row.may_decide = row.is_pending and access.may_decide(request.user, row)
     if form is None:
         form = CandidateForm(teams=teams, office=runs)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     rules = [(RULE_LABELS[key], value) for key, value in round_.rules.items() if key in RULE_LABELS]
     return render(
         request,

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.pickers import PickerSelect, PickerSelectMultiple
 from zhiyuan.news.models import Column
 from zhiyuan.projects.models import Project
 from zhiyuan.stations.models import Station
@@ -19,6 +20,7 @@ COVER_ACCEPT = "image/jpeg,image/png,image/webp"
 
 class ArticleForm(forms.Form):
     owner = forms.ChoiceField(
+        widget=PickerSelect(),
         label=_("Written for"),
         help_text=_("Your office's region, or a team you lead (an office admin publishes it)."),
     )
@@ -48,10 +50,16 @@ class ArticleForm(forms.Form):
         label=_("Projects in the story"), queryset=Project.objects.none(), required=False
     )
     teams = forms.ModelMultipleChoiceField(
-        label=_("Teams in the story"), queryset=Team.objects.none(), required=False
+        label=_("Teams in the story"),
+        queryset=Team.objects.none(),
+        required=False,
+        widget=PickerSelectMultiple(),
     )
     stations = forms.ModelMultipleChoiceField(
-        label=_("Stations in the story"), queryset=Station.objects.none(), required=False
+        label=_("Stations in the story"),
+        queryset=Station.objects.none(),
+        required=False,
+        widget=PickerSelectMultiple(),
     )
     volunteer_numbers = forms.CharField(
         label=_("Volunteers in the story"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pickers import pick_response
 from zhiyuan.news import access, selectors, services
 from zhiyuan.news.forms import ArticleForm, CoverForm, ReprintForm
 from zhiyuan.news.models import Article
@@ -133,6 +134,9 @@ def create(request):
     _require_writer(request)
     owners = _owner_choices(request.user)
     form = ArticleForm(request.POST or None, request.FILES or None, owners=owners)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         region, team = _owner(request.user, data["owner"])
@@ -181,6 +185,9 @@ def edit(request, article_id: int):
         initial=_initial(article),
         column=article.column,
     )
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

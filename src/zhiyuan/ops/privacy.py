@@ -300,6 +300,7 @@ def anonymise_volunteer(*, actor: User, volunteer: Volunteer, reason: str) -> An
         messages_deleted = _scrub_account(volunteer.user) if volunteer.user_id else 0
 
         volunteer.volunteer_no = f"ANON{volunteer.pk:010d}"
+        volunteer.national_no = None  # identifies the person in every other system
         volunteer.real_name = ANONYMISED_NAME
         volunteer.id_number_encrypted = ""
         # Unique, and never the HMAC of any number: the blind index no longer finds anyone.
@@ -315,6 +316,7 @@ def anonymise_volunteer(*, actor: User, volunteer: Volunteer, reason: str) -> An
         volunteer.save(
             update_fields=[
                 "volunteer_no",
+                "national_no",
                 "real_name",
                 "id_number_encrypted",
                 "id_number_index",

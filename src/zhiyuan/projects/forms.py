@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.pickers import PickerSelect, PickerSelectMultiple
 from zhiyuan.places.models import Region
 from zhiyuan.projects.models import ActivitySeries, Category
 from zhiyuan.stations.models import Station
@@ -42,7 +43,9 @@ class ProjectFilterForm(forms.Form):
 class ProjectForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
-    organiser = forms.ModelChoiceField(label=_("Organiser team"), queryset=Team.objects.none())
+    organiser = forms.ModelChoiceField(
+        label=_("Organiser team"), queryset=Team.objects.none(), widget=PickerSelect()
+    )
     starts_on = forms.DateField(
         label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -71,7 +74,10 @@ class ActivityForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     station = forms.ModelChoiceField(
-        label=_("Station"), queryset=Station.objects.filter(status="open"), required=False
+        label=_("Station"),
+        queryset=Station.objects.filter(status="open"),
+        required=False,
+        widget=PickerSelect(search_fields=("name__icontains", "address__icontains")),
     )
     address = forms.CharField(label=_("Or an address"), max_length=200, required=False)
     description = forms.CharField(
@@ -123,7 +129,9 @@ class SeriesForm(forms.Form):
     stations = forms.ModelMultipleChoiceField(
         label=_("Stations"),
         queryset=Station.objects.filter(status="open"),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        widget=PickerSelectMultiple(
+            attrs={"size": 10}, search_fields=("name__icontains", "address__icontains")
+        ),
     )
     role = forms.CharField(label=_("Shift role"), max_length=50, initial="公共文明引导")
     capacity = forms.IntegerField(label=_("Places per station"), initial=5)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from zhiyuan.accounts.models import Actor, User
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.projects.eligibility import unmet_conditions
-from zhiyuan.projects.models import Project, Shift, SignUp
+from zhiyuan.projects.models import CalendarFeed, Project, Shift, SignUp
 from zhiyuan.projects.services import _check_organiser, _local, _tell
 from zhiyuan.volunteers.models import Volunteer
 
@@ -306,3 +306,12 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
             ),
         )
     return len(signups)
+
+
+def open_calendar_feed(*, actor: User) -> CalendarFeed:
+    """The secret link of the volunteer's shift calendar, made the first time they ask for it."""
+    volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
+    if volunteer is None:
+        raise PermissionDenied(_("Register as a volunteer first."))
+    feed, _created = CalendarFeed.objects.get_or_create(volunteer=volunteer)
+    return feed

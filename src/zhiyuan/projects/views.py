@@ -17,6 +17,7 @@ from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pagecache import private_page
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pickers import pick_response
 from zhiyuan.projects import access, ics, scheduling, selectors, services, signups
 from zhiyuan.projects.eligibility import unmet_conditions
 from zhiyuan.projects.forms import (
@@ -143,14 +144,13 @@ def my_shifts(request):
     volunteer = _volunteer(request)
     if volunteer is None:
         return redirect("volunteers:register")
-    feed, _created = CalendarFeed.objects.get_or_create(volunteer=volunteer)
+    if request.method == "POST":  # the calendar link, asked for the first time
+        signups.open_calendar_feed(actor=request.user)
+        return redirect("projects:my_shifts")
+    feed = selectors.calendar_feed(volunteer)
+    feed_url = feed and request.build_absolute_uri(f"/projects/calendar/{feed.token}.ics")
     return render(
-        request,
-        "projects/my_shifts.html",
-        {
-            **selectors.my_shifts(volunteer),
-            "feed_url": request.build_absolute_uri(f"/projects/calendar/{feed.token}.ics"),
-        },
+        request, "projects/my_shifts.html", {**selectors.my_shifts(volunteer), "feed_url": feed_url}
     )
 
 
@@ -176,6 +176,9 @@ def project_create(request):
     if not teams.exists():
         raise DjangoPermissionDenied(_("Only team admins may create projects."))
     form = ProjectForm(request.POST or None, teams=teams)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -203,6 +206,9 @@ def project_manage(request, project_id: int):
     project = get_or_page_error(access.project_for, request.user, project_id, organise=True)
     activity_form = ActivityForm(prefix="activity")
     series_form = SeriesForm(prefix="series")
+    picked = pick_response(request, activity_form, series_form)
+    if picked is not None:
+        return picked
     action = request.POST.get("action")
     if request.method == "POST":
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -101,7 +102,8 @@ class ReportFile(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"volunteer-work-report-{self.year}.docx"
+        """The download's name, in the reader's language (the page shows it too)."""
+        return gettext("volunteer-work-report-%(year)s.docx") % {"year": self.year}
 
 
 class DailyServiceRollup(models.Model):

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -60,6 +60,23 @@ HEADLINE_FIGURES = (
     "civility_persons_served",
     "helpdesk_persons_served",
     "helpdesk_requests_done",
+)
+# Ratings and complaints (evaluations.py), in their own section of the dashboard.
+EVALUATION_FIGURES = (
+    "ratings_activity_score",
+    "ratings_team_score",
+    "activities_rated_percent",
+    "ratings_service_score",
+    "services_rated_percent",
+    "complaints_filed",
+    "complaints_resolved",
+    "complaints_dismissed",
+    "complaint_days_median",
+    "complaints_closed_late",
+    "complaints_overdue",
+    "ratings_by_project",
+    "ratings_by_team",
+    "ratings_by_station",
 )
 
 
@@ -140,8 +157,16 @@ def dashboard(request):
             "choices": access.scope_choices(request.user),
             "chart_data": _chart_data(f, scope),
             "g": glossary.GLOSSARY,
-            "definitions": [glossary.GLOSSARY[k] for k in HEADLINE_FIGURES if k in f.data],
+            "definitions": [
+                glossary.GLOSSARY[k]
+                for k in (*HEADLINE_FIGURES, *EVALUATION_FIGURES)
+                if k in f.data
+            ],
             "period_rule": glossary.PERIOD,
+            "rated": [
+                (glossary.GLOSSARY[k], f.get(k) or [])
+                for k in ("ratings_by_project", "ratings_by_team", "ratings_by_station")
+            ],
             "may_freeze": may_freeze and closed,
             "may_edit_wording": access.may_edit_wording(request.user),
             "years": list(range(today.year, today.year - 5, -1)),
@@ -216,7 +241,7 @@ def download(request, report_id: int):
     if report.state != ReportFile.State.DONE:
         return redirect("reports:report", report.pk)
     response = HttpResponse(bytes(report.content), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, report.filename)
     return response
 
 

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from zhiyuan.core.errors import ValidationFailed
 from zhiyuan.projects.access import shift_for
-from zhiyuan.service import access, selectors, services
+from zhiyuan.service import access, checkin, outcomes, selectors, services
 from zhiyuan.stations.access import station_for
 from zhiyuan.volunteers.models import Volunteer
 
@@ -36,6 +36,11 @@ class ScanIn(Schema):
     )
 
 
+class NoteOut(Schema):
+    level: str = Field(..., description="success, info or warning")
+    text: str
+
+
 class AttendanceOut(Schema):
     id: int
     volunteer_no: str
@@ -49,10 +54,17 @@ class AttendanceOut(Schema):
     position_verified: bool
     in_received_at: dt.datetime | None
     out_received_at: dt.datetime | None
+    notes: list[NoteOut] = Field(
+        [], description="A scan's answer: what it did, in the caller's language."
+    )
 
     @staticmethod
     def resolve_volunteer_no(obj) -> str:
         return obj.volunteer.volunteer_no
+
+    @staticmethod
+    def resolve_notes(obj) -> list[dict]:
+        return [{"level": n.level, "text": n.text} for n in getattr(obj, "notes", [])]
 
 
 class OrganiserAttendanceIn(Schema):
@@ -128,6 +140,9 @@ class AnswerIn(Schema):
 
 class HoursOut(Schema):
     total: Decimal
+    transferred: Decimal = Field(
+        Decimal(0), description="Of the total: hours transferred in from other systems"
+    )
     star_level: int
     next_level: int | None
     to_next: Decimal | None
@@ -148,8 +163,9 @@ def scan(request, payload: ScanIn):
 
     The check-in page keeps scans made without network and sends them later with the
     phone's time and its own id for each scan (see ScanIn)."""
-    position = services.position_from(payload.longitude, payload.latitude, payload.coord_system)
-    return services.scan(
+    position = checkin.position_from(payload.longitude, payload.latitude, payload.coord_system)
+    open_before = selectors.open_attendance_by_token(request.auth, payload.token)
+    attendance = checkin.scan(
         actor=request.auth,
         token=payload.token,
         position=position,
@@ -157,6 +173,11 @@ def scan(request, payload: ScanIn):
         client_id=payload.client_id,
         action=payload.action,
     )
+    repeated = outcomes.was_repeated(
+        attendance, open_before=open_before, client_id=payload.client_id
+    )
+    attendance.notes = outcomes.scan_notes(attendance, repeated=repeated)
+    return attendance
 
 
 @router.post("/shifts/{shift_id}/attendance", response=list[AttendanceOut])
@@ -167,10 +188,10 @@ def organiser_attendance(request, shift_id: int, payload: OrganiserAttendanceIn)
     shift = shift_for(request.auth, shift_id, organise=True)
     ids = _volunteers(payload.volunteer_nos)
     if payload.action == "check_in":
-        return services.organiser_check_in(actor=request.auth, shift=shift, volunteer_ids=ids)
+        return checkin.organiser_check_in(actor=request.auth, shift=shift, volunteer_ids=ids)
     if payload.action == "confirm":
-        return services.confirm_attendance(actor=request.auth, shift=shift, volunteer_ids=ids)
-    return services.organiser_check_out(actor=request.auth, shift=shift, volunteer_ids=ids)
+        return checkin.confirm_attendance(actor=request.auth, shift=shift, volunteer_ids=ids)
+    return checkin.organiser_check_out(actor=request.auth, shift=shift, volunteer_ids=ids)
 
 
 @router.post("/shifts/{shift_id}/hours", response={201: RecordOut})

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pickers import PickerSelect, pick_response
 from zhiyuan.core.security import RateLimited, client_ip
 from zhiyuan.service import certificate_pdf, certificates
 from zhiyuan.service.models import Certificate
@@ -52,7 +53,10 @@ class QueueFilterForm(forms.Form):
     )
     state = forms.ChoiceField(label=gettext_lazy("State"), choices=STATE_CHOICES, required=False)
     team = forms.ModelChoiceField(
-        label=gettext_lazy("Team"), queryset=Team.objects.none(), required=False
+        label=gettext_lazy("Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        widget=PickerSelect(),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -148,6 +152,9 @@ def certificate_queue(request):
     filters = QueueFilterForm(
         request.GET or None, user=request.user, initial={"state": Certificate.State.REQUESTED}
     )
+    picked = pick_response(request, filters)
+    if picked is not None:
+        return picked
     data = filters.cleaned_data if filters.is_valid() else {"state": Certificate.State.REQUESTED}
     qs = certificates.certificate_queue(
         request.user,

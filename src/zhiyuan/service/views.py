@@ -22,13 +22,14 @@ from zhiyuan.core.pagecache import private_page
 from zhiyuan.core.pages import CountedPaginator, get_or_page_error
 from zhiyuan.projects.access import shift_for
 from zhiyuan.projects.models import SignUp
-from zhiyuan.service import access, selectors, services
+from zhiyuan.service import access, checkin, outcomes, selectors, services
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.stations.access import station_by_token, station_for
 from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.volunteers.models import Volunteer
 
 QUEUE_PAGE = 50
+LEVELS = {"success": messages.SUCCESS, "info": messages.INFO, "warning": messages.WARNING}
 WORKER = Path(__file__).resolve().parent.parent / "static" / "js" / "checkin-sw.js"
 
 
@@ -47,26 +48,17 @@ def scan_page(request, token: str):
         if volunteer is None:
             return redirect(f"/accounts/login/?next={request.path}")
         try:
-            position = services.position_from(
+            position = checkin.position_from(
                 request.POST.get("longitude"), request.POST.get("latitude"), "wgs84"
             )
             was_open = selectors.open_attendance(volunteer, station)
-            result = services.scan(actor=request.user, token=token, position=position)
+            result = checkin.scan(actor=request.user, token=token, position=position)
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            if result.checked_out_at:
-                _report_check_out(request, result, repeated=was_open is None)
-            else:
-                messages.success(request, _("Checked in. Scan again when you leave."))
-            if not result.position_verified:
-                messages.warning(
-                    request,
-                    _(
-                        "Your position was not shared: the organiser must confirm you were "
-                        "here before these hours count."
-                    ),
-                )
+            repeated = outcomes.was_repeated(result, open_before=was_open)
+            for note in outcomes.scan_notes(result, repeated=repeated):
+                messages.add_message(request, LEVELS[note.level], note.text)
         return redirect(request.path)
     return render(
         request,
@@ -97,42 +89,6 @@ def _attendance_done(action: str, ids, request) -> str:
         "hours": _("Hours entered for %(names)s; they wait for approval."),
     }
     return texts.get(action, _("Saved for %(names)s.")) % {"names": names or "—"}
-
-
-def _report_check_out(request, attendance, *, repeated: bool) -> None:
-    """Say what the check-out did: a repeat changes nothing, a check-out before the shift
-    began records no hours, otherwise the hours now waiting for approval."""
-    shift = attendance.shift
-    times = {
-        "out": timezone.localtime(attendance.checked_out_at).strftime("%H:%M"),
-        "start": timezone.localtime(shift.starts_at).strftime("%H:%M"),
-    }
-    if repeated:
-        messages.info(
-            request, _("You already checked out at %(out)s: nothing has changed.") % times
-        )
-        return
-    if attendance.checked_out_at <= shift.starts_at:
-        messages.warning(
-            request,
-            _(
-                "Checked out at %(out)s, before the shift began at %(start)s: no service hours "
-                "are recorded."
-            )
-            % times,
-        )
-        return
-    record = ServiceRecord.objects.filter(
-        volunteer_id=attendance.volunteer_id, shift=shift, is_current=True
-    ).first()
-    if record is None:
-        messages.success(request, _("Checked out at %(out)s.") % times)
-        return
-    messages.success(
-        request,
-        _("Checked out. %(hours)s hours are recorded and wait for approval. Thank you!")
-        % {"hours": record.hours},
-    )
 
 
 @login_required
@@ -312,11 +268,11 @@ def shift_attendance(request, shift_id: int):
         ids = [int(v) for v in request.POST.getlist("volunteer") if v.isdigit()] or None
         try:
             if action == "check_in":
-                services.organiser_check_in(actor=request.user, shift=shift, volunteer_ids=ids)
+                checkin.organiser_check_in(actor=request.user, shift=shift, volunteer_ids=ids)
             elif action == "check_out":
-                services.organiser_check_out(actor=request.user, shift=shift, volunteer_ids=ids)
+                checkin.organiser_check_out(actor=request.user, shift=shift, volunteer_ids=ids)
             elif action == "confirm":
-                services.confirm_attendance(actor=request.user, shift=shift, volunteer_ids=ids)
+                checkin.confirm_attendance(actor=request.user, shift=shift, volunteer_ids=ids)
             elif action == "hours":
                 volunteer = Volunteer.objects.filter(
                     pk=request.POST.get("volunteer_id") or 0

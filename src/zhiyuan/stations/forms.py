@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.places.models import Region
 from zhiyuan.stations.models import Criterion, Station
 from zhiyuan.teams.models import Team
@@ -20,7 +21,9 @@ class StationForm(forms.Form):
         label=_("Base level"), choices=[("", "—"), *Station.BaseLevel.choices], required=False
     )
     base_year = forms.IntegerField(label=_("Designated in"), required=False)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("path"))
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.order_by("path"), widget=PickerSelect()
+    )
     address = forms.CharField(label=_("Address"), max_length=200)
     longitude = forms.DecimalField(label=_("Longitude"), max_digits=10, decimal_places=7)
     latitude = forms.DecimalField(label=_("Latitude"), max_digits=10, decimal_places=7)
@@ -39,6 +42,7 @@ class StationForm(forms.Form):
         label=_("Managing team"),
         queryset=Team.objects.filter(status=Team.Status.ACTIVE).order_by("path"),
         required=False,
+        widget=PickerSelect(),
     )
 
 

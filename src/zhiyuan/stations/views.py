@@ -15,6 +15,7 @@ from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pickers import pick_response
 from zhiyuan.stations import access, poster, selectors, services
 from zhiyuan.stations.forms import AuditForm, StationFilterForm, StationForm
 from zhiyuan.stations.models import Station
@@ -71,6 +72,9 @@ def station_detail(request, station_id: int):
 def station_create(request):
     get_or_page_error(access.check_may_open, request.user)
     form = StationForm(request.POST or None)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.places.models import Region
 from zhiyuan.teams.models import Membership, Specialty, Team
 
@@ -24,7 +25,9 @@ class TeamForm(forms.Form):
         help_text=_("Required for professional teams."),
     )
     sponsor_unit = forms.CharField(label=_("Sponsor unit"), max_length=100, required=False)
-    region = RegionChoiceField(label=_("Home region"), queryset=Region.objects.order_by("path"))
+    region = RegionChoiceField(
+        label=_("Home region"), queryset=Region.objects.order_by("path"), widget=PickerSelect()
+    )
     join_mode = forms.ChoiceField(label=_("Join mode"), choices=Team.JoinMode.choices)
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pagecache import private_page
 from zhiyuan.core.pages import CountedPaginator, get_or_page_error
+from zhiyuan.core.pickers import pick_response
 from zhiyuan.teams import access, selectors, services
 from zhiyuan.teams.forms import InviteForm, RoleForm, TeamFilterForm, TeamForm
 from zhiyuan.teams.models import Membership, Team
@@ -24,13 +26,28 @@ from zhiyuan.volunteers.models import Volunteer
 MEMBERS_PAGE = 30
 
 
+TREE_PAGE = 100
+
+
+def _with_children(teams: list[Team], budget: int) -> None:
+    """Show the teams below each of `teams` at once while the page stays within `budget`
+    rows (the corps and its detachments); deeper levels open on demand."""
+    if len(teams) + sum(t.below for t in teams) > budget:
+        return
+    for team in teams:
+        team.shown_below = list(selectors.tree_level(team)) if team.below else []
+
+
 def team_tree(request):
+    """The corps tree a level at a time: the roots and their children, each deeper level
+    fetched when its <details> opens (htmx asks for `?under=<id>`: just the rows), or on a
+    page of its own without script. A search lists matching teams, a page at a time."""
     filters = TeamFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     filtered = any(data.get(k) for k in ("q", "level", "kind", "specialty"))
-    context = {"filters": filters, "filtered": filtered}
+    context: dict = {"filters": filters, "filtered": filtered, "query": _page_query(request)}
     if filtered:
-        context["results"] = selectors.teams(
+        results = selectors.teams(
             selectors.TeamFilter(
                 q=data.get("q") or "",
                 level=data.get("level") or "",
@@ -38,9 +55,27 @@ def team_tree(request):
                 specialty=data["specialty"].code if data.get("specialty") else "",
             )
         )
-    else:
-        context["tree"] = selectors.tree()
+        context["page"] = Paginator(results, 50).get_page(request.GET.get("page"))
+        return render(request, "teams/tree.html", context)
+    parent = None
+    if request.GET.get("under", "").isdigit():
+        parent = get_or_page_error(access.team_for, request.user, request.GET["under"])
+    page = Paginator(selectors.tree_level(parent), TREE_PAGE).get_page(request.GET.get("page"))
+    teams = list(page.object_list)
+    if parent is None:
+        _with_children(teams, TREE_PAGE)
+    context.update(parent=parent, page=page, teams=teams)
+    if parent is not None:
+        context["ancestors"] = selectors.ancestors(parent)
+        if request.headers.get("HX-Request"):
+            return render(request, "teams/_tree_level.html", context)
     return render(request, "teams/tree.html", context)
+
+
+def _page_query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def team_detail(request, team_id: int):
@@ -85,6 +120,9 @@ def team_create(request):
         )
     initial = {"region": parent.region_id, "level": Team.Level.SQUAD} if parent else {}
     form = TeamForm(request.POST or None, initial=initial)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         try:
             team = services.create_team(
@@ -124,6 +162,9 @@ def team_edit(request, team_id: int):
         "description": team.description,
     }
     form = TeamForm(request.POST or None, initial=initial, editing=True)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         changes = {
             name: value

@@ -18,6 +18,7 @@ from zhiyuan.testing.factories import (
     B1_POINT,
     START,
     YEAR,
+    add_sibling_admin,
     at,
     box,
     build_cast,
@@ -234,8 +235,7 @@ def honours(corps):
     c.kinds = {k.code: k for k in AwardKind.objects.all()}
     c.year = timezone.localdate().year - 1
     day = dt.date(c.year, 6, 12)
-    c.hank = make_volunteer(c, "hank", 703, c.a2, name="韩分队")
-    Membership.objects.create(team=c.squad_1b, volunteer=c.hank, role="admin", state="active")
+    add_sibling_admin(c)
     Membership.objects.create(team=c.squad_2a, volunteer=c.gina, role="member", state="active")
     c.station = Station.objects.create(
         name="新兴社区志愿服务站",
@@ -308,7 +308,6 @@ def training(corps):
     - held: a session that started an hour ago, with gina enrolled (ready to be marked)
     - hank: admin of squad_1b, a sibling of squad_1a
     """
-    from zhiyuan.teams.models import Membership
     from zhiyuan.training.models import Course, Enrolment
     from zhiyuan.volunteers.models import Skill
 
@@ -330,10 +329,7 @@ def training(corps):
     c.upcoming = make_session(c.course, starts_at=at(2))
     c.held = make_session(c.course, starts_at=timezone.now() - dt.timedelta(hours=1))
     c.gina_enrolment = Enrolment.objects.create(session=c.held, volunteer=c.gina)
-    c.hank = make_volunteer(c, "hank", 703, c.a2, name="韩分队")
-    Membership.objects.create(
-        team=c.squad_1b, volunteer=c.hank, role="admin", state="active", joined_at=timezone.now()
-    )
+    add_sibling_admin(c)
     return c
 
 

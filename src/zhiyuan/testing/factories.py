@@ -21,6 +21,16 @@ The corps tree (`build_corps`) over them:
 │   └── 分队 squad_1b (A2)      join mode: open
 └── 支队 det_2 (district)
     └── 分队 squad_2a (B1)      join mode: invitation
+
+The rest of the cast, added by the fixtures that need them (each by one function here):
+
+- hank: admin of the sibling squad_1b, a volunteer in A2 (`add_sibling_admin`)
+- ivy: a plain member of squad_1a, a volunteer in A1 (`add_squad_member`)
+- dave's account, and dave a member of squad_2a (`give_dave_an_account`)
+- stan: a station manager with no team role and no volunteer profile (`add_station_manager`)
+- beth: office admin of subdistrict B only (`add_subdistrict_b_admin`)
+
+The authorisation matrix's world (tests/authz) holds all of them.
 """
 
 from __future__ import annotations
@@ -49,7 +59,7 @@ ROLES = (
     "subdistrict_admin",
     "district_admin",
 )
-# The code texted to carol's new phone in the authz world.
+# The code texted to ivy's new phone in the authz world.
 PHONE_CODE = "424242"
 
 # Stations' points in A1 and B1 (about 9 km apart); NEAR/FAR of the plan's station.
@@ -57,6 +67,19 @@ A1_POINT = (39.120000, 117.185000)
 B1_POINT = (39.200000, 117.185000)
 NEAR = (117.1852, 39.1201)  # about 20 m from the station
 FAR = (117.1950, 39.1300)  # about 1.3 km away
+
+# The settings every test runs with (the root conftest.py gives them to each test; the
+# authorisation matrix's module-wide world is built under them too).
+TEST_SETTINGS = {
+    "FIELD_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    "FIELD_CIPHER": "aes-gcm",
+    # A production hash costs ~0.5 s; the cast alone hashes five passwords per test.
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    "FIGURES_CACHE_SECONDS": 0,  # each test sees the figures of its own rows
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "STATIC_ROOT": None,  # nothing collected: WhiteNoise has nothing to serve
+}
 
 # The reports' known year.
 YEAR = 2026
@@ -273,6 +296,53 @@ def build_corps(c: Cast) -> Cast:
         joined_at=c.carol.created_at,
     )
     c.gina = make_volunteer(c, "gina", 701, c.b1, name="葛志愿")
+    return c
+
+
+def add_sibling_admin(c: Cast) -> Cast:
+    """hank: a volunteer in A2, admin of squad_1b (the sibling of carol's squad_1a)."""
+    from zhiyuan.teams.models import Membership
+
+    c.hank = make_volunteer(c, "hank", 703, c.a2, name="韩分队")
+    Membership.objects.create(
+        team=c.squad_1b, volunteer=c.hank, role="admin", state="active", joined_at=timezone.now()
+    )
+    return c
+
+
+def add_squad_member(c: Cast) -> Cast:
+    """ivy: a volunteer in A1, a plain member of squad_1a (carol is its admin)."""
+    c.ivy = make_volunteer(c, "ivy", 710, c.a1, name="易志愿")
+    member(c.squad_1a, c.ivy)
+    return c
+
+
+def give_dave_an_account(c: Cast) -> Cast:
+    """dave (B1) signs up for an account and joins squad_2a."""
+    from zhiyuan.accounts.models import User
+    from zhiyuan.volunteers.models import Volunteer
+
+    c.dave_user = User.objects.create_user("dave", password=PASSWORD, full_name="李大卫")
+    Volunteer.objects.filter(pk=c.dave.pk).update(user=c.dave_user)
+    c.dave.refresh_from_db()
+    member(c.squad_2a, c.dave)
+    return c
+
+
+def add_station_manager(c: Cast) -> Cast:
+    """stan: an account with no volunteer profile and no team role; a station names him."""
+    from zhiyuan.accounts.models import User
+
+    c.stan = User.objects.create_user("stan", password=PASSWORD, full_name="站长斯坦")
+    return c
+
+
+def add_subdistrict_b_admin(c: Cast) -> Cast:
+    """beth: office admin of subdistrict B only (bob's counterpart)."""
+    from zhiyuan.accounts.models import Role, RoleGrant, User
+
+    c.beth = User.objects.create_user("beth", password=PASSWORD, full_name="街道贝丝")
+    RoleGrant.objects.create(user=c.beth, role=Role.DISTRICT_ADMIN, region=c.sub_b)
     return c
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.places.models import Region
 from zhiyuan.stations.models import Station
 from zhiyuan.teams.models import Team
@@ -31,7 +32,10 @@ class CourseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Course.Kind.choices)
     hours = forms.DecimalField(label=_("Training hours"), max_digits=5, decimal_places=1)
     organiser = forms.ModelChoiceField(
-        label=_("Organiser team"), queryset=Team.objects.none(), required=False
+        label=_("Organiser team"),
+        queryset=Team.objects.none(),
+        required=False,
+        widget=PickerSelect(),
     )
     region = forms.ModelChoiceField(
         label=_("Or the region (office courses)"), queryset=Region.objects.none(), required=False
@@ -75,7 +79,10 @@ class SessionForm(forms.Form):
     trainer = forms.CharField(label=_("Trainer"), max_length=100)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10000)
     station = forms.ModelChoiceField(
-        label=_("Station"), queryset=Station.objects.filter(status="open"), required=False
+        label=_("Station"),
+        queryset=Station.objects.filter(status="open"),
+        required=False,
+        widget=PickerSelect(search_fields=("name__icontains", "address__icontains")),
     )
     address = forms.CharField(label=_("Or a place"), max_length=200, required=False)
 

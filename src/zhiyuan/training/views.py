@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pickers import pick_response
 from zhiyuan.places.selectors import administered_regions
 from zhiyuan.teams.selectors import managed_teams
 from zhiyuan.training import access, selectors, services
@@ -108,6 +109,9 @@ def course_create(request):
         teams=managed_teams(request.user).order_by("path"),
         regions=administered_regions(request.user),
     )
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         try:
             course = services.create_course(actor=request.user, **form.create_kwargs())
@@ -123,6 +127,9 @@ def course_create(request):
 def session_create(request, course_id: int):
     course = get_or_page_error(access.course_for, request.user, course_id, manage=True)
     form = SessionForm(request.POST or None)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         try:
             services.schedule_session(actor=request.user, course=course, **form.schedule_kwargs())

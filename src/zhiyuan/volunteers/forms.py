@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.pickers import PickerSelect
+from zhiyuan.places.models import Region
 from zhiyuan.places.selectors import communities
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.idcard import Gender, IdType
@@ -16,7 +18,10 @@ class CommunityChoiceField(forms.ModelChoiceField):
 
 class ProfileFields(forms.Form):
     community = CommunityChoiceField(
-        label=_("Home community"), queryset=communities(), empty_label=_("Choose…")
+        label=_("Home community"),
+        queryset=communities(),
+        empty_label=_("Choose…"),
+        widget=PickerSelect(search_fields=("name__icontains", "parent__name__icontains")),
     )
     skills = forms.ModelMultipleChoiceField(
         label=_("Skills"),
@@ -135,12 +140,29 @@ class RosterFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All")), *Volunteer.Status.choices], required=False
     )
-    region = forms.IntegerField(label=_("Region"), required=False, min_value=1)
+    region = CommunityChoiceField(
+        label=_("Subdistrict or community"),
+        required=False,
+        queryset=Region.objects.exclude(level="district").select_related("parent").order_by("path"),
+        empty_label=_("All"),
+        widget=PickerSelect(search_fields=("name__icontains", "parent__name__icontains")),
+    )
     skill = forms.CharField(label=_("Skill"), required=False, max_length=40)
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class NationalNumberForm(forms.Form):
+    national_no = forms.CharField(
+        label=_("National volunteer number (志愿者统一编号)"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "As given by the national volunteer-service information system; empty clears it."
+        ),
+    )
 
 
 class RevealForm(forms.Form):

@@ -17,11 +17,12 @@ from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pagecache import private_page
 from zhiyuan.core.pages import CountedPaginator, get_or_page_error
+from zhiyuan.core.pickers import pick_response
 from zhiyuan.core.security import client_ip, throttle_registration
-from zhiyuan.places.models import Region
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.forms import (
+    NationalNumberForm,
     PhoneCodeForm,
     ProfileForm,
     ReasonForm,
@@ -48,6 +49,9 @@ def register(request):
     is_admin = scopes.is_district_admin(request.user)
     ask_password = not request.user.is_authenticated
     form = RegistrationForm(request.POST or None, ask_password=ask_password)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         try:
             if not request.user.is_authenticated:
@@ -96,6 +100,9 @@ def me(request):
     if volunteer is None:
         return redirect("volunteers:register")
     form = ProfileForm(request.POST or None, initial=_profile_initial(volunteer))
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
     if request.method == "POST" and form.is_valid():
         try:
             services.update_profile(actor=request.user, volunteer=volunteer, **form.update_kwargs())
@@ -166,13 +173,16 @@ def confirm_phone(request):
 def manage_roster(request):
     _require_office_admin(request.user)
     filters = RosterFilterForm(request.GET or None)
+    picked = pick_response(request, filters)
+    if picked is not None:
+        return picked
     data = filters.cleaned_data if filters.is_valid() else {}
     qs = selectors.roster_for(
         request.user,
         selectors.RosterFilter(
             q=data.get("q") or "",
             status=data.get("status") or "",
-            region_id=data.get("region"),
+            region_id=data["region"].pk if data.get("region") else None,
             skill=data.get("skill") or "",
         ),
     )
@@ -184,13 +194,9 @@ def manage_roster(request):
     context = {"filters": filters, "page": page, "query": query.urlencode()}
     if request.headers.get("HX-Request"):
         return render(request, "volunteers/_roster_table.html", context)
-    region_id, skill = data.get("region"), data.get("skill") or ""
+    skill = data.get("skill") or ""
     context.update(
         # Options with their selected state decided here: one pass, no template filters.
-        region_options=[
-            (r.pk, ("\u3000" if r.level == "community" else "") + r.name, r.pk == region_id)
-            for r in Region.objects.exclude(level="district").only("pk", "name", "level")
-        ],
         skill_options=[(s.code, s.name, s.code == skill) for s in selectors.skills()],
         pending=selectors.pending_count(request.user),
     )
@@ -201,6 +207,11 @@ def manage_roster(request):
 def manage_detail(request, volunteer_no: str):
     _require_office_admin(request.user)
     volunteer = _volunteer_or_404(request.user, volunteer_no)
+    return _detail_page(request, volunteer)
+
+
+def _detail_page(request, volunteer, national_form=None, status: int = 200):
+    initial = {"national_no": volunteer.national_no or ""}
     return render(
         request,
         "volunteers/manage_detail.html",
@@ -209,9 +220,33 @@ def manage_detail(request, volunteer_no: str):
             "may_manage": access.may_manage(request.user, volunteer),
             "reason_form": ReasonForm(),
             "reveal_form": RevealForm(),
+            "national_form": national_form or NationalNumberForm(initial=initial),
             "slots": avail.to_labels(volunteer.availability),
         },
+        status=status,
     )
+
+
+@require_POST
+@login_required
+def manage_national_number(request, volunteer_no: str):
+    """The office sets, changes or clears a volunteer's national unified number."""
+    volunteer = _volunteer_or_404(request.user, volunteer_no, manage=True)
+    form = NationalNumberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_profile(
+                actor=request.user,
+                volunteer=volunteer,
+                national_no=form.cleaned_data["national_no"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The national volunteer number is saved."))
+            return redirect("volunteers:manage_detail", volunteer_no=volunteer_no)
+    volunteer.refresh_from_db()
+    return _detail_page(request, volunteer, form, status=400)
 
 
 @require_POST

@@ -213,3 +213,13 @@ def test_volunteer_without_account_is_signed_up_and_told_by_sms(
     assert sms.channel == "sms" and sms.status == "sent" and sms.phone_encrypted
     flash = [str(m) for m in alice.get(response["Location"]).context["messages"]]
     assert any(proposal.volunteer.real_name in m and "短信" in m for m in flash), flash
+
+
+def test_a_detachment_admin_lists_the_runs_he_may_open(desk, client_for):
+    """det_1 is district-wide: frank may run and open a run in subdistrict A, and his list of
+    runs shows it (it did not: the list knew only offices and the run's creator)."""
+    theirs = MatchRun.objects.create(region=desk.sub_a, created_by=desk.bob)
+    frank, gina = client_for(desk.frank.user), client_for(desk.gina.user)
+    assert frank.get(f"{API}/match-runs/{theirs.pk}").status_code == 200
+    assert [r["id"] for r in frank.get(f"{API}/match-runs").json()] == [theirs.pk]
+    assert gina.get(f"{API}/match-runs").json() == []

@@ -60,3 +60,36 @@ def test_check_out_before_the_shift_begins_says_no_hours(live, client_for):
     out = scan_page(client_for(live.gina.user), live.station)
     assert [level for level, _text in out] == ["warning"]
     assert not ServiceRecord.objects.filter(volunteer=live.gina).exists()
+
+
+def scan_api(client, station, **extra):
+    body = {"token": station.checkin_token, "longitude": NEAR[0], "latitude": NEAR[1], **extra}
+    return client.post("/api/v1/checkins", body, content_type="application/json")
+
+
+def test_the_api_answer_says_what_the_page_says(live, client_for):
+    """The check-in page's script shows the API's notes: the same words as the page."""
+    api, page = client_for(live.gina.user), client_for(live.dave_user)
+    answers = []
+    for step in ("in", "out", "again"):
+        if step == "out":
+            Attendance.objects.update(checked_in_at=timezone.now() - dt.timedelta(hours=1))
+        notes = scan_api(api, live.station).json()["notes"]
+        answers.append(([n["level"] for n in notes], [n["text"] for n in notes]))
+        shown = scan_page(page, live.station)
+        assert answers[-1] == ([lvl for lvl, _t in shown], [t for _l, t in shown])
+    hours = ServiceRecord.objects.get(volunteer=live.gina).hours
+    assert answers[1] == (
+        ["success"],
+        [f"签退成功，已记录 {hours} 小时，待审核。感谢您的志愿服务！"],
+    )
+    assert answers[2][0] == ["info"]
+
+
+def test_a_check_out_sent_twice_by_the_phone_still_names_the_hours(live, client_for):
+    client = client_for(live.gina.user)
+    scan_api(client, live.station)
+    Attendance.objects.update(checked_in_at=timezone.now() - dt.timedelta(hours=1))
+    first = scan_api(client, live.station, client_id="phone-out-1", action="out").json()
+    again = scan_api(client, live.station, client_id="phone-out-1", action="out").json()
+    assert first["notes"] == again["notes"] and first["notes"][0]["level"] == "success"

@@ -61,11 +61,6 @@
     form.querySelector("#check-out").hidden = action !== "out";
   }
 
-  function done(attendance) {
-    var text = attendance.checked_out_at ? form.dataset.msgOut : form.dataset.msgIn;
-    if (!attendance.position_verified) { text += " " + form.dataset.msgUnverified; }
-    return text;
-  }
 
   function flush() {
     if (flushing) { return Promise.resolve(); }
@@ -83,7 +78,7 @@
                 return keep(s);
               }));
             }
-            notes.push(note);
+            Array.prototype.push.apply(notes, note);
             return drop(scan);
           });
         });
@@ -99,7 +94,8 @@
     }, function () { flushing = false; });
   }
 
-  /* Resolves to a note for the page, or null when the scan must stay kept for later. */
+  /* Resolves to the notes for the page (the server's words for what the scan did, the
+     same as the page says without script), or null when the scan must stay kept for later. */
   function send(scan) {
     var body = {
       token: scan.token, client_id: scan.client_id, scanned_at: scan.scanned_at,
@@ -118,9 +114,14 @@
         return null;
       }
       return response.json().catch(function () { return {}; }).then(function (answer) {
-        var sent = scan.waited ? form.dataset.msgSent + " " : "";
-        if (response.ok) { return { kind: "success", text: sent + done(answer) }; }
-        return { kind: "error", text: form.dataset.msgRefused + " " + (answer.message || response.statusText) };
+        if (!response.ok) {
+          var why = answer.message || response.statusText;
+          return [{ kind: "error", text: scan.waited ? form.dataset.msgRefused + " " + why : why }];
+        }
+        return (answer.notes || []).map(function (note, index) {
+          var sent = scan.waited && index === 0 ? form.dataset.msgSent + " " : "";
+          return { kind: note.level, text: sent + note.text };
+        });
       });
     }, function () { return null; });
   }

@@ -177,7 +177,8 @@ def test_only_the_office_founds_a_corps(corps, client_for):
 def test_anyone_reads_the_tree_and_filters_it(corps, client_for):
     client = client_for(None)
     page = client.get("/teams/").content.decode()
-    assert "学雷锋志愿服务总队" in page and "助老小组" in page
+    assert "学雷锋志愿服务总队" in page
+    assert "助老小组" in client.get(f"/teams/?under={corps.squad_1a.pk}").content.decode()
     squads = client.get("/api/v1/teams?level=squad").json()
     assert {t["name"] for t in squads} == {"新兴社区分队", "朝阳社区分队", "南营门社区分队"}
     filtered = client.get("/teams/?level=detachment").content.decode()
