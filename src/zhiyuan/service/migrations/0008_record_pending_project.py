@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0002_default_categories'),
-        ('service', '0006_certificate_handler_name'),
+        ('service', '0007_transferred_records'),
         ('teams', '0002_default_specialties'),
         ('volunteers', '0006_phone_change_with_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
