@@ -15,11 +15,15 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,6 +174,253 @@ def sequential(label: str, port: int, path: str, marker: str, headers: dict) -> 
     }
 
 
+# ---------------------------------------------------------------- writes
+
+# Distinct volunteers per second of wrk and per write row: more than the platform answers,
+# so every request is a different volunteer's first (a scan in ten is repeated at once).
+WRITES_PER_SECOND = 300
+
+
+@dataclass
+class Writes:
+    """One write row: a POST per line, each by a different volunteer's browser session."""
+
+    label: str
+    lines: list[str]  # index, path, cookie, CSRF token, JSON body (tab-separated)
+    volunteers: list[int]  # the volunteer of each line
+    marker: str
+    expected: int
+    verify: Callable[[set[int]], dict]  # answered volunteers -> lost, doubled …
+
+
+def prepare_writes(admin, count: int) -> list[Writes]:
+    """Sign-ups for one shift of 100 places, and check-in scans at one station, by `count`
+    volunteers each, signed in as their browsers are (a session cookie and the CSRF token).
+    Call before the servers start: the sessions are in the database they read."""
+    import datetime as dt
+    import json as json_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from zhiyuan.accounts.models import User
+    from zhiyuan.projects import scheduling, services
+    from zhiyuan.projects.models import Category, SignUp
+    from zhiyuan.service.models import Attendance
+    from zhiyuan.stations.models import Station
+    from zhiyuan.teams.models import Team
+    from zhiyuan.volunteers.models import Volunteer
+
+    now = timezone.now()
+    team = Team.objects.filter(status="active").order_by("path").first()
+    project = services.create_project(
+        actor=admin,
+        name=f"端到端写入基准 {secrets.token_hex(3)}",
+        category=Category.objects.get(code="civility_guidance"),
+        organiser=team,
+        starts_on=timezone.localdate() - dt.timedelta(days=1),
+        ends_on=timezone.localdate() + dt.timedelta(days=330),
+    )
+    services.publish_project(actor=admin, project=project)
+    later = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=270)
+    station = Station.objects.filter(status="open").order_by("id").first()
+    shifts = {}
+    for name, starts_at, ends_at, capacity in (
+        ("signup", later, later + dt.timedelta(hours=3), 100),
+        ("scan", now - dt.timedelta(minutes=5), now + dt.timedelta(hours=3), 2 * count),
+    ):
+        activity = scheduling.create_activity(
+            actor=admin,
+            project=project,
+            title=f"端到端{name}",
+            station=station,
+            address="" if station else "滨江道",
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
+        shifts[name] = scheduling.create_shift(
+            actor=admin,
+            activity=activity,
+            role="文明引导",
+            starts_at=starts_at,
+            ends_at=ends_at,
+            capacity=capacity,
+        )
+    busy = SignUp.objects.filter(
+        starts_at__lt=shifts["scan"].ends_at, ends_at__gt=shifts["scan"].starts_at
+    ).values("volunteer")
+    free = list(
+        Volunteer.objects.filter(status="active", user__isnull=True)
+        .exclude(pk__in=busy)
+        .order_by("id")[: 2 * count]
+    )
+    tag = secrets.token_hex(3)
+    users = User.objects.bulk_create(
+        [User(username=f"e2e-{tag}-{v.volunteer_no}", password="!") for v in free]  # noqa: S106
+    )
+    for volunteer, user in zip(free, users, strict=True):
+        volunteer.user = user
+    Volunteer.objects.bulk_update(free, ["user"])
+    backend = settings.AUTHENTICATION_BACKENDS[0]
+    sessions, cookies = [], {}
+    for volunteer, user in zip(free, users, strict=True):
+        store = SessionStore()
+        key = store._get_new_session_key()
+        data = {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: backend,
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+        sessions.append(
+            Session(
+                session_key=key,
+                session_data=store.encode(data),
+                expire_date=store.get_expiry_date(),
+            )
+        )
+        csrf = secrets.token_hex(16)  # 32 characters: a CSRF secret the cookie and header share
+        cookies[volunteer.pk] = (
+            f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={csrf}",
+            csrf,
+        )
+    Session.objects.bulk_create(sessions)
+    signers, scanners = free[:count], free[count:]
+    scan_shift = shifts["scan"]
+    SignUp.objects.bulk_create(
+        [
+            SignUp(
+                shift=scan_shift,
+                volunteer=v,
+                state="confirmed",
+                starts_at=scan_shift.starts_at,
+                ends_at=scan_shift.ends_at,
+            )
+            for v in scanners
+        ]
+    )
+    scan_body = json_module.dumps(
+        {
+            "token": station.checkin_token,
+            "longitude": float(station.longitude),
+            "latitude": float(station.latitude),
+        }
+    )
+    scan_order = []  # each volunteer once; one in ten again nine lines later (a racing repeat)
+    for n, volunteer in enumerate(scanners):
+        scan_order.append(volunteer)
+        if n % 10 == 9:
+            scan_order.append(scanners[n - 8])
+
+    def lines(order, path, body):
+        return [
+            f"{i}\t{path}\t{cookies[v.pk][0]}\t{cookies[v.pk][1]}\t{body}"
+            for i, v in enumerate(order)
+        ]
+
+    def verify_signups(answered: set[int]) -> dict:
+        rows = list(
+            SignUp.objects.filter(shift=shifts["signup"]).values_list("volunteer_id", "state")
+        )
+        people = {volunteer for volunteer, _state in rows}
+        confirmed = sum(state == "confirmed" for _v, state in rows)
+        return {
+            "lost": len(answered - people),
+            "doubled": len(rows) - len(people),
+            "over_capacity": max(0, confirmed - 100),
+        }
+
+    def verify_scans(answered: set[int]) -> dict:
+        rows = list(
+            Attendance.objects.filter(shift=scan_shift).values_list("volunteer_id", flat=True)
+        )
+        return {"lost": len(answered - set(rows)), "doubled": len(rows) - len(set(rows))}
+
+    return [
+        Writes(
+            "sign-up POST (100 places)",
+            lines(signers, f"/api/v1/shifts/{shifts['signup'].pk}/signups", ""),
+            [v.pk for v in signers],
+            '"state"',
+            201,
+            verify_signups,
+        ),
+        Writes(
+            "check-in scan POST",
+            lines(scan_order, "/api/v1/checkins", scan_body),
+            [v.pk for v in scan_order],
+            '"checked_in_at"',
+            200,
+            verify_scans,
+        ),
+    ]
+
+
+def wrk_writes(port: int, writes: Writes, seconds: float) -> dict:
+    """wrk POSTs every line once (or until `seconds`), each by its volunteer; then the
+    database is checked against the answers: none lost, none doubled."""
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as handle:
+        handle.write("\n".join(writes.lines) + "\n")
+    try:
+        command = [
+            "wrk",
+            f"-t{WRK_THREADS}",
+            f"-c{WRK_CONNECTIONS}",
+            f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "wrk_writes.lua"),
+            f"http://{HOST}:{port}/",
+            "--",
+            handle.name,
+            writes.marker,
+            str(writes.expected),
+            str(WRK_THREADS),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    finally:
+        os.unlink(handle.name)
+    summary, answered, example = None, [], ""
+    for line in done.stdout.splitlines():
+        if line.startswith("WRK "):
+            summary = json.loads(line[4:])
+        elif line.startswith("WRK-ANSWERED"):
+            answered = [int(i) for i in line.split()[1:]]
+        elif line.startswith("WRK-BAD "):
+            example = line[8:]
+    if done.returncode != 0 or summary is None:
+        raise SystemExit(f"wrk failed on row {writes.label!r}: {done.stderr or done.stdout}")
+    if summary["bad"]:
+        status, _sep, body = example.partition(" ")
+        raise RowFailed(
+            writes.label,
+            int(status) if status.isdigit() else 0,
+            body.encode(),
+            f"{summary['bad']} of {len(answered) + summary['bad']} answers under wrk were not "
+            f"a {writes.expected} with the marker {writes.marker!r}",
+        )
+    checked = writes.verify({writes.volunteers[i] for i in answered})
+    if checked["lost"] or checked["doubled"] or checked.get("over_capacity"):
+        raise SystemExit(f"bench row {writes.label!r} failed: {checked}")
+    rps = len(answered) / (summary["duration_us"] / 1e6)
+    return {
+        "requests": len(answered),
+        "rps": rps,
+        "ms_per_request": ENDTOEND_WORKERS / rps * 1000,
+        "mean_ms": summary["mean_us"] / 1000,
+        "p50_ms": summary["p50_us"] / 1000,
+        "p99_ms": summary["p99_us"] / 1000,
+        "socket_errors": summary["socket_errors"],
+        # Every line was sent before the time was up: the platform answered faster than
+        # WRITES_PER_SECOND, and req/s is a floor.
+        "ran_out": bool(summary["exhausted"]),
+        **checked,
+    }
+
+
 def headers_for(who: str, cookies: dict, bearer: str) -> dict:
     if who == "token":
         return {"Authorization": f"Bearer {bearer}"}
@@ -189,14 +440,20 @@ def collect_static() -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def run(rows, *, cookies: dict, bearer: str, seconds: float) -> dict:
-    """Serve, check each row once, and (seconds > 0) drive each with wrk."""
+def run(rows, *, cookies: dict, bearer: str, seconds: float, admin=None) -> dict:
+    """Serve, check each row once, and (seconds > 0) drive each with wrk; with `admin`
+    (and seconds > 0), the write rows too (prepare_writes)."""
     from django.db import connection
 
     if seconds > 0 and shutil.which("wrk") is None:
         raise SystemExit(
             "wrk is not installed: `apt-get install wrk` (Debian), or skip this part with --no-e2e"
         )
+    writes = (
+        prepare_writes(admin, max(200, round(WRITES_PER_SECOND * seconds)))
+        if admin is not None and seconds > 0
+        else []
+    )
     connection.close()  # the servers' workers take the database from here (static: run.py)
     app_port, bare_port = free_port(), free_port()
     servers = [
@@ -231,6 +488,15 @@ def run(rows, *, cookies: dict, bearer: str, seconds: float) -> dict:
                     flush=True,
                 )
             results["rows"][label] = row
+        for write in writes:
+            row = {"path": write.lines[0].split("\t")[1], "bytes": 0}
+            row |= wrk_writes(app_port, write, seconds)
+            results["rows"][write.label] = row
+            print(
+                f"  {write.label:32}{row['rps']:>9.0f} req/s  p99 {row['p99_ms']:>7.1f} ms  "
+                f"lost {row['lost']}, doubled {row['doubled']}",
+                flush=True,
+            )
     finally:
         for server in servers:
             server.terminate()
@@ -300,7 +566,7 @@ def main() -> int:
         "admin": client(admin).cookies,
         "volunteer": client(User.objects.get(username="volunteer")).cookies,
     }
-    print_report(run(rows, cookies=cookies, bearer=key, seconds=args.seconds))
+    print_report(run(rows, cookies=cookies, bearer=key, seconds=args.seconds, admin=admin))
     return 0
 
 

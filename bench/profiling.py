@@ -4,8 +4,10 @@
         .venv/bin/python bench/profiling.py "home page" "roster page" [--requests 200] [--top 25]
 
 Each row (by its label in run.py's ROWS, or "bare view") is warmed up, then requested
-`--requests` times under cProfile; the functions with the most time of their own and the
-most time below them are printed. Profile before changing: say what each change bought.
+`--requests` times under cProfile (with --miss, each request with a query string of its
+own: signed-in pages are rendered instead of served from core.pagecache.private_page); the
+functions with the most time of their own and the most time below them are printed.
+Profile before changing: say what each change bought.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ def main() -> int:
     parser.add_argument("rows", nargs="+", help="row labels, as in bench/run.py")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--miss",
+        action="store_true",
+        help="a query string of its own on each request: signed-in pages rendered, not kept",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhiyuan.config.settings")
@@ -67,8 +74,13 @@ def main() -> int:
         profiler = cProfile.Profile()
         started = time.perf_counter()
         profiler.enable()
-        for _ in range(args.requests):
-            bench_client.get(row.path)
+        separator = "&" if "?" in row.path else "?"
+        paths = [
+            f"{row.path}{separator}_miss={n}" if args.miss else row.path
+            for n in range(args.requests)
+        ]
+        for path in paths:
+            bench_client.get(path)
         profiler.disable()
         elapsed = time.perf_counter() - started
         print(f"\n=== {label}: {elapsed / args.requests * 1000:.2f} ms a request (profiled)")

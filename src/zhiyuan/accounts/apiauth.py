@@ -9,26 +9,40 @@ from ninja.security import HttpBearer
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
+from zhiyuan.accounts.backends import PhoneOrUsernameBackend
 from zhiyuan.accounts.models import ApiToken
+from zhiyuan.core.pagecache import remembered
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
 class TokenAuth(HttpBearer):
+    """A usable token of an active account. The token's row and its user's are read once per
+    process until their tables are written (core.pagecache.remembered): a revocation, a
+    password change or a closed account counts on the next request; expiry is checked here."""
+
     def authenticate(self, request, token: str):
-        row = (
-            ApiToken.objects.usable()
-            .select_related("user")
-            .filter(key_hash=ApiToken.hash_key(token), user__is_active=True)
-            .first()
-        )
-        if row is None:
-            return None
+        key_hash = ApiToken.hash_key(token)
+
+        def row():
+            return (
+                ApiToken.objects.filter(key_hash=key_hash, revoked_at=None)
+                .values_list("pk", "user_id", "expires_at", "last_used_at")
+                .first()
+            )
+
+        found = remembered(f"token:{key_hash}", row, keep_none=False)
         now = timezone.now()
-        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 300:
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-        request.user = row.user
-        return row.user
+        if found is None or found[2] <= now:
+            return None
+        token_id, user_id, _expires_at, last_used_at = found
+        user = PhoneOrUsernameBackend().get_user(user_id)  # None for a closed account
+        if user is None:
+            return None
+        if last_used_at is None or (now - last_used_at).total_seconds() > 300:
+            ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        request.user = user
+        return user
 
 
 class SessionAuth(AuthBase):

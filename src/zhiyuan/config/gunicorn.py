@@ -34,7 +34,10 @@ graceful_timeout = 30
 keepalive = 5
 preload_app = True
 # Replace each worker after about this many requests: bounds any slow growth in memory.
-max_requests = envint("ZHIYUAN_WEB_MAX_REQUESTS", 5000)
+# Not fewer: a new worker starts with empty caches (compiled templates, the pages and
+# answers kept per user), and at 5,000 a burst of 800 requests a second renewed each
+# worker every few seconds.
+max_requests = envint("ZHIYUAN_WEB_MAX_REQUESTS", 50_000)
 max_requests_jitter = max_requests // 10
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 accesslog = envstr("ZHIYUAN_ACCESS_LOG", "-") or None

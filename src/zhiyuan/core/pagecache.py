@@ -1,4 +1,5 @@
-"""The page cache: public pages rendered once per language for visitors without a session.
+"""The page cache: public pages rendered once per language for visitors without a session,
+and signed-in users' own pages and answers kept per user, each until a write changes it.
 
 A civility day or a newly published project brings bursts of anonymous readers to a few
 public pages (PUBLIC_PAGES). A visitor with no session cookie, no pending messages and no
@@ -15,34 +16,50 @@ page is rendered once and served from the cache until a write changes it:
   and for at most PAGE_SECONDS (for what changes with time alone: "upcoming" activities,
   the coverage figures cached by the portal).
 
-Stamps live in files under ZHIYUAN_DATA_DIR/pagecache (one per table, replaced atomically),
+The same stamps keep, in each process's own memory and never in a shared cache, what a
+signed-in user asks on every request: `remembered` answers (the navigation's roles, the
+unread count, a list's total over 70,000 rows: `count`) and `private_page` pages (the
+roster, my hours …), served only to the same user (same row, same language, same URL)
+after their session is checked, until a table they were read from is written.
+
+Stamps live in one file, ZHIYUAN_DATA_DIR/pagestamps, mapped into every process's memory,
 so every process on the host sees a write at once; with a shared cache
-(ZHIYUAN_CACHE_URL) they live in that cache, for many hosts. A cached page never holds a
-user's data (only visitors without a session are served or stored) nor another visitor's
-CSRF token (it is cut out when stored and each visitor's own is put back when served).
+(ZHIYUAN_CACHE_URL) they live in that cache, for many hosts. A page in the shared cache
+never holds a user's data (only visitors without a session are served or stored) nor
+another visitor's CSRF token (it is cut out when stored and each visitor's own is put back
+when served; so it is for kept private pages).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
+import mmap
 import os
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 
 logger = logging.getLogger("zhiyuan.pagecache")
+T = TypeVar("T")
 
 # URL names of the pages served from the cache to visitors without a session: each shows
 # every such visitor the same page in their language (the CSRF token aside, which is put
@@ -84,24 +101,43 @@ _QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
 
 
 class FileStamps:
-    """One file per table under the data directory: every process on the host reads it."""
+    """The stamps in one small file under the data directory, mapped into the memory of every
+    process on the host: a table's stamp is 8 bytes at a slot its name hashes to (two tables
+    sharing a slot only renew each other's pages), read and renewed without a system call.
+    (A file per table, replaced on each write, cost a few milliseconds a write under load.)
+    """
 
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self.prefix = f"{directory}{os.sep}"
+    SLOTS = 4096
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._map: mmap.mmap | None = None
+
+    def _mapped(self) -> mmap.mmap:
+        if self._map is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                if os.fstat(fd).st_size < self.SLOTS * 8:
+                    os.ftruncate(fd, self.SLOTS * 8)
+                self._map = mmap.mmap(fd, self.SLOTS * 8)
+            finally:
+                os.close(fd)
+        return self._map
 
     def read(self, table: str) -> bytes:
-        try:
-            with open(self.prefix + table, "rb") as handle:
-                return handle.read()
-        except FileNotFoundError:
-            return b""
+        at = _slot(table, self.SLOTS)
+        return self._mapped()[at : at + 8]
 
     def bump(self, table: str) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fresh = self.directory / f".{table}.{os.getpid()}.{secrets.token_hex(4)}"
-        fresh.write_bytes(secrets.token_bytes(12))
-        os.replace(fresh, self.directory / table)
+        at = _slot(table, self.SLOTS)
+        self._mapped()[at : at + 8] = secrets.token_bytes(8)
+
+
+@functools.cache
+def _slot(table: str, slots: int) -> int:
+    digest = hashlib.blake2b(table.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % slots * 8
 
 
 class CacheStamps:
@@ -121,7 +157,7 @@ def stamps() -> FileStamps | CacheStamps:
     global _stamps
     if _stamps is None:
         local = isinstance(caches["default"], LocMemCache | DummyCache)
-        _stamps = FileStamps(Path(settings.DATA_DIR) / "pagecache") if local else CacheStamps()
+        _stamps = FileStamps(Path(settings.DATA_DIR) / "pagestamps") if local else CacheStamps()
     return _stamps
 
 
@@ -132,6 +168,7 @@ def reset_on_setting_change(*, setting, **kwargs) -> None:
     """A changed setting (tests) may change any page: pages cached before are not served."""
     global _stamps, _settings_generation
     _settings_generation += 1
+    _memo.clear()
     if setting in ("DATA_DIR", "CACHES"):
         _stamps = None
 
@@ -233,10 +270,7 @@ class CachedPage:
     content: bytes
 
     def is_fresh(self) -> bool:
-        if time.time() > self.expires:
-            return False
-        store = stamps()
-        return all(store.read(table) == stamp for table, stamp in self.stamps)
+        return time.time() <= self.expires and _fresh(self.stamps)
 
     def response(self, request) -> HttpResponse:
         content = self.content
@@ -249,7 +283,11 @@ class CachedPage:
 
 
 class _ReadWatch:
-    """An execute wrapper noting the tables a page reads, each with its stamp read first."""
+    """An execute wrapper noting the tables a page reads, each with its stamp read first.
+
+    While one is open (`watching`), an answer taken from `remembered` adds the tables that
+    answer was computed from, as if they had been read again.
+    """
 
     def __init__(self):
         self.stamps: dict[str, bytes] = {}
@@ -259,6 +297,79 @@ class _ReadWatch:
             if table not in self.stamps:
                 self.stamps[table] = stamps().read(table)
         return execute(sql, params, many, context)
+
+    def add(self, read: tuple[tuple[str, bytes], ...]) -> None:
+        for table, stamp in read:
+            self.stamps.setdefault(table, stamp)
+
+
+_open_watches: list[_ReadWatch] = []
+
+
+@contextlib.contextmanager
+def watching(watch: _ReadWatch):
+    """Note in `watch` every table read on the default connection (and every remembered answer)."""
+    _open_watches.append(watch)
+    try:
+        with connection.execute_wrapper(watch):
+            yield watch
+    finally:
+        _open_watches.remove(watch)
+
+
+def _fresh(read: tuple[tuple[str, bytes], ...]) -> bool:
+    store = stamps()
+    return all(store.read(table) == stamp for table, stamp in read)
+
+
+# ---------------------------------------------------------------- remembered answers
+
+# Answers asked on every request (the navigation's roles, the unread count, the roster's
+# count over 70,000 volunteers), kept in this process's memory only: never in a shared
+# cache, so nothing private leaves the process.
+MEMO_ENTRIES = 5000
+_memo: OrderedDict[str, tuple[float, tuple[tuple[str, bytes], ...], object]] = OrderedDict()
+_memo_lock = threading.Lock()  # the remembered answers and the private pages
+
+
+def remembered(
+    key: str, compute: Callable[[], T], *, seconds: float = PAGE_SECONDS, keep_none: bool = True
+) -> T:
+    """compute()'s answer, computed again once a table it read has a new stamp (any write
+    to it, in any process) or after `seconds`.
+
+    `key` must name everything the answer depends on besides the database (the user, the
+    filters); every table compute() reads is noted by itself. keep_none=False: a None
+    (nothing found) is not kept, so unknown keys cannot crowd out the others.
+    """
+    if not _serving:
+        return compute()
+    key = f"{_settings_generation}:{key}"
+    entry = _memo.get(key)
+    if entry is not None and time.time() <= entry[0] and _fresh(entry[1]):
+        for outer in _open_watches:
+            outer.add(entry[1])
+        return entry[2]  # type: ignore[return-value]
+    with watching(_ReadWatch()) as watch:
+        value = compute()
+    if value is None and not keep_none:
+        return value
+    with _memo_lock:
+        _memo[key] = (time.time() + seconds, tuple(watch.stamps.items()), value)
+        while len(_memo) > MEMO_ENTRIES:
+            _memo.popitem(last=False)
+    return value
+
+
+def count(queryset: QuerySet) -> int:
+    """queryset.count(), remembered until a table its query reads is written: the roster's
+    "70,000 volunteers" is a scan of every row, and the same for every page of the list."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that keeps no row (`pk__in=[]`): nothing to count
+        return 0
+    digest = hashlib.blake2b(repr((queryset.db, sql, params)).encode(), digest_size=16)
+    return remembered(f"count:{digest.hexdigest()}", queryset.count)
 
 
 def _visitor_without_session(request) -> bool:
@@ -320,7 +431,7 @@ class PageCacheMiddleware:
             return page.response(request)
         watch = _ReadWatch()
         stack = contextlib.ExitStack()
-        stack.enter_context(connection.execute_wrapper(watch))
+        stack.enter_context(watching(watch))
         request._page_cache = (key, watch, stack)
         return None
 
@@ -342,3 +453,74 @@ class PageCacheMiddleware:
             )
             cache.set(key, page, PAGE_SECONDS)
         return response
+
+
+# ---------------------------------------------------------------- private pages
+
+# A signed-in user's own pages (the roster, my hours …), kept in this process's memory only.
+PRIVATE_PAGE_ENTRIES = 500
+_private_pages: OrderedDict[str, CachedPage] = OrderedDict()
+
+
+def private_page(view):
+    """A signed-in user's page, rendered again only when it may have changed.
+
+    For a GET without a flash message to show, the page is kept in this process's memory
+    (never in a shared cache) under the user, the user's row (a new password, a changed
+    superuser flag), the language, the URL and htmx or not; it is served while every table
+    its rendering read keeps its stamp (any write to one, in any process, renews it) and
+    for at most PAGE_SECONDS (for what changes with time alone). The session is checked on
+    every request before this (login_required, AuthenticationMiddleware): a signed-out or
+    expired session never gets a kept page. Goes under login_required.
+    """
+    return _kept_private(view, lambda request: request.user)
+
+
+def private_response(caller: Callable):
+    """private_page for an API read: `caller(request)` authenticates the request as the
+    endpoint does (a bearer token, or the session) and gives its user or None, on every
+    request; a response is kept and served only for that user. For ninja's decorate_view."""
+    return lambda view: _kept_private(view, caller)
+
+
+def _kept_private(view, caller: Callable):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (_serving and request.method == "GET" and "messages" not in request.COOKIES):
+            return view(request, *args, **kwargs)
+        user = caller(request)
+        if user is None or not user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = _private_key(request, user)
+        page = _private_pages.get(key)
+        if page is not None and page.is_fresh():
+            return page.response(request)
+        with watching(_ReadWatch()) as watch:
+            response = view(request, *args, **kwargs)
+        if _storable(request, response) and getattr(response, "is_rendered", True):
+            page = CachedPage(
+                expires=time.time() + PAGE_SECONDS,
+                stamps=tuple(watch.stamps.items()),
+                status=response.status_code,
+                headers=tuple(response.items()),
+                content=_without_csrf_token(request, response.content),
+            )
+            with _memo_lock:
+                _private_pages[key] = page
+                while len(_private_pages) > PRIVATE_PAGE_ENTRIES:
+                    _private_pages.popitem(last=False)
+        return response
+
+    return wrapper
+
+
+def _private_key(request, user) -> str:
+    # Every column of the user's row but the time of the last sign-in.
+    row = repr(
+        [getattr(user, f.attname) for f in user._meta.concrete_fields if f.name != "last_login"]
+    )
+    digest = hashlib.blake2b(
+        f"{row}\0{request.get_full_path()}".encode(), digest_size=16
+    ).hexdigest()
+    htmx = "hx" if request.headers.get("HX-Request") else "page"
+    return f"{_settings_generation}:{user.pk}:{request.LANGUAGE_CODE}:{htmx}:{digest}"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
+from zhiyuan.core.pagecache import private_page
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.core.pickers import pick_response
 from zhiyuan.projects import access, ics, scheduling, selectors, services, signups
@@ -138,6 +139,7 @@ def signup_cancel(request, signup_id: int):
 
 
 @login_required
+@private_page
 def my_shifts(request):
     volunteer = _volunteer(request)
     if volunteer is None:

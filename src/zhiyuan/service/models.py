@@ -237,6 +237,13 @@ class ServiceRecord(models.Model):
                 condition=Q(state="pending", is_current=True),
                 name="record_pending_queue",
             ),
+            # The queue's project filter: which projects have pending records in the
+            # caller's teams, one index probe a project instead of reading every pending row.
+            models.Index(
+                fields=["project", "team"],
+                condition=Q(state="pending", is_current=True),
+                name="record_pending_project",
+            ),
         ]
 
     def __str__(self) -> str:

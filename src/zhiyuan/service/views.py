@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
-from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pagecache import private_page
+from zhiyuan.core.pages import CountedPaginator, get_or_page_error
 from zhiyuan.projects.access import shift_for
 from zhiyuan.projects.models import SignUp
 from zhiyuan.service import access, checkin, outcomes, selectors, services
@@ -92,6 +92,7 @@ def _attendance_done(action: str, ids, request) -> str:
 
 
 @login_required
+@private_page
 def my_hours(request):
     volunteer = getattr(request.user, "volunteer", None)
     if volunteer is None:
@@ -143,6 +144,7 @@ def my_hours(request):
 
 
 @login_required
+@private_page
 def approval_queue(request):
     if request.method == "POST":
         ids = [pk for pk in request.POST.getlist("record") if pk.isdigit()]
@@ -165,7 +167,7 @@ def approval_queue(request):
         return _back_to_queue(request)
     filters = selectors.QueueFilter.from_query(request.GET)
     queue = selectors.approval_queue(request.user, filters)
-    page = Paginator(queue, QUEUE_PAGE).get_page(request.GET.get("page"))
+    page = CountedPaginator(queue, QUEUE_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
-from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pagecache import private_page
+from zhiyuan.core.pages import CountedPaginator, get_or_page_error
 from zhiyuan.core.pickers import pick_response
 from zhiyuan.teams import access, selectors, services
 from zhiyuan.teams.forms import InviteForm, RoleForm, TeamFilterForm, TeamForm
@@ -210,6 +211,7 @@ def team_leave(request, team_id: int):
 
 
 @login_required
+@private_page
 def team_members(request, team_id: int):
     team = get_or_page_error(access.team_for, request.user, team_id, manage=True)
     invite_form = InviteForm(request.POST or None)
@@ -228,7 +230,9 @@ def team_members(request, team_id: int):
                 return redirect("teams:members", team_id=team.pk)
     q = request.GET.get("q", "").strip()[:50]
     pending = selectors.members(team, states=(Membership.State.PENDING,), q=q)
-    page = Paginator(selectors.members(team, q=q), MEMBERS_PAGE).get_page(request.GET.get("page"))
+    page = CountedPaginator(selectors.members(team, q=q), MEMBERS_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "teams/members.html",

@@ -6,8 +6,10 @@ import datetime as dt
 import math
 
 from ninja import Field, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 
-from zhiyuan.accounts.apiauth import OPTIONAL
+from zhiyuan.accounts.apiauth import OPTIONAL, TokenAuth
+from zhiyuan.core import pagecache
 from zhiyuan.core.security import client_ip, throttle_registration
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
@@ -123,7 +125,16 @@ def list_skills(request):
     return selectors.skills()
 
 
+def _caller(request):
+    """Who asks, found as REQUIRED finds them: a bearer token first, then the session."""
+    user = TokenAuth()(request)
+    if user is None and request.user.is_authenticated:
+        user = request.user
+    return user
+
+
 @router.get("/volunteers", response=RosterPage)
+@decorate_view(pagecache.private_response(_caller))
 def roster(request, query: Query[RosterQuery]):
     """The roster the caller may see: office admins their regions, everyone else themselves."""
     qs = selectors.roster_for(
@@ -132,7 +143,7 @@ def roster(request, query: Query[RosterQuery]):
             q=query.q, status=query.status or "", region_id=query.region_id, skill=query.skill
         ),
     )
-    count = qs.count()
+    count = pagecache.count(qs)
     start = (query.page - 1) * query.page_size
     items = list(selectors.with_skill_list(qs)[start : start + query.page_size])
     return {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +15,8 @@ from django.views.decorators.http import require_POST
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
-from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pagecache import private_page
+from zhiyuan.core.pages import CountedPaginator, get_or_page_error
 from zhiyuan.core.pickers import pick_response
 from zhiyuan.core.security import client_ip, throttle_registration
 from zhiyuan.volunteers import access, selectors, services
@@ -169,6 +169,7 @@ def confirm_phone(request):
 
 
 @login_required
+@private_page
 def manage_roster(request):
     _require_office_admin(request.user)
     filters = RosterFilterForm(request.GET or None)
@@ -185,7 +186,9 @@ def manage_roster(request):
             skill=data.get("skill") or "",
         ),
     )
-    page = Paginator(selectors.with_skill_list(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(selectors.with_skill_list(qs), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filters": filters, "page": page, "query": query.urlencode()}
@@ -198,12 +201,6 @@ def manage_roster(request):
         pending=selectors.pending_count(request.user),
     )
     return render(request, "volunteers/roster.html", context)
-    template = (
-        "volunteers/_roster_table.html"
-        if request.headers.get("HX-Request")
-        else "volunteers/roster.html"
-    )
-    return render(request, template, context)
 
 
 @login_required
