@@ -351,7 +351,8 @@ ROWS: list[Row] = [
         "add a specialty",
         "POST",
         lambda w: f"{API}/specialties",
-        OFFICE_A,
+        DISTRICT,
+        note="one district-wide list: the whole district's office (bob could add one)",
         payload=lambda w: {"code": "drone_rescue", "name": "无人机救援"},
     ),
     Row(

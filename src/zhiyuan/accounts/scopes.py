@@ -104,6 +104,14 @@ def is_district_admin(user) -> bool:
     return bool(admin_region_paths(user))
 
 
+def runs_a_district(user) -> bool:
+    """An office admin of a whole district (a superuser too): the district-wide lists
+    (specialties, news columns) and the yearly report's wording are theirs, not a
+    subdistrict office's."""
+    paths = admin_region_paths(user)
+    return "/" in paths or any(path.count("/") == 2 for path in paths)
+
+
 def administers_region(user, region) -> bool:
     """True if `region` lies in (or is) a subtree the user administers."""
     return any(region.path.startswith(path) for path in admin_region_paths(user))

@@ -308,9 +308,7 @@ def delete_reprint(*, actor: User, reprint: Reprint) -> None:
 
 def create_column(*, actor: User, code: str, name: str, description: str = "") -> Column:
     """A new column; district-wide, so only admins of a whole district may add one."""
-    if not Region.objects.filter(parent=None).exists() or not any(
-        scopes.administers_region(actor, region) for region in Region.objects.filter(parent=None)
-    ):
+    if not scopes.runs_a_district(actor):
         raise PermissionDenied(_("Only district office admins may add columns."))
     errors: dict[str, list[str]] = {}
     code, name = (code or "").strip(), (name or "").strip()

@@ -114,8 +114,7 @@ def check_may_freeze(user, scope: Scope) -> None:
 
 def may_edit_wording(user) -> bool:
     """The report's wording is the district's: admins of a whole district edit it."""
-    paths = scopes.admin_region_paths(user)
-    return "/" in paths or any(path.count("/") == 2 for path in paths)
+    return scopes.runs_a_district(user)
 
 
 def check_may_edit_wording(user) -> None:

@@ -392,7 +392,7 @@ def set_role(*, actor: User, membership: Membership, role: str) -> Membership:
 
 
 def create_specialty(*, actor: User, code: str, name: str) -> Specialty:
-    if not scopes.is_district_admin(actor):
+    if not scopes.runs_a_district(actor):
         raise PermissionDenied(_("Only the district office may add specialties."))
     errors = {}
     code, name = (code or "").strip().lower(), (name or "").strip()

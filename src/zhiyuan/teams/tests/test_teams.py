@@ -209,13 +209,16 @@ def test_create_page_for_a_subteam(corps, client_for):
 
 
 def test_new_specialty_by_the_office_only(corps, client_for):
+    """Specialties are one district-wide list: the district office adds them, not a team
+    admin and not a subdistrict office (bob could, through the "any office" check)."""
     data = {"code": "legal", "name": "法律"}
-    assert (
-        client_for(corps.frank.user)
-        .post("/api/v1/specialties", data, content_type="application/json")
-        .status_code
-        == 403
-    )
+    for user in (corps.frank.user, corps.bob):
+        assert (
+            client_for(user)
+            .post("/api/v1/specialties", data, content_type="application/json")
+            .status_code
+            == 403
+        )
     assert (
         client_for(corps.alice)
         .post("/api/v1/specialties", data, content_type="application/json")
