@@ -32,6 +32,7 @@ ROWS = [
     ("/training/new/", "alice", "organiser", "朝阳", "朝阳社区分队", "新兴社区分队"),
     ("/news/manage/new/", "alice", "teams", "朝阳", "朝阳社区分队", "新兴社区分队"),
     ("/news/manage/new/", "alice", "stations", "新兴", "新兴社区志愿服务站", None),
+    ("/reports/", "alice", "scope", "南营门", "南营门街道", "新兴街道"),
 ]
 
 
@@ -61,6 +62,8 @@ def test_the_roster_filters_by_a_region_picked_from_a_short_list(plan, client_fo
     page = client.get("/volunteers/manage/", {"region": plan.b1.pk}).content.decode()
     assert options(page, "region")[:2] == ["全部", "南营门街道 · 南营门社区"]
     picked = client.get(
-        "/volunteers/manage/", {"pick": "region", "region_q": "朝阳"}, headers={"HX-Request": "true"}
+        "/volunteers/manage/",
+        {"pick": "region", "region_q": "朝阳"},
+        headers={"HX-Request": "true"},
     ).content.decode()
     assert options(picked, "region") == ["全部", "新兴街道 · 朝阳社区"]
