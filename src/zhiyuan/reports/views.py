@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError, ValidationFailed
@@ -123,7 +123,7 @@ class ScopeForm(forms.Form):
     """The dashboard's scope: hundreds of teams for the corps' admins, so a picker."""
 
     scope = forms.ChoiceField(
-        label=_lazy("Scope"), widget=PickerSelect(attrs={"id": "scope-picker"})
+        label=gettext_lazy("Scope"), widget=PickerSelect(attrs={"id": "scope-picker"})
     )
 
     def __init__(self, *args, user, **kwargs):
