@@ -86,12 +86,12 @@ def test_hours_from_a_scan_to_a_certificate_anyone_can_check(
     gina.locator("#check-out").tap()
 
     expect(gina).to_have_url(re.compile(rf"{re.escape(scan_url)}$"))
+    expect(gina.locator("#checked-in")).to_have_count(0)
     record = ServiceRecord.objects.get(volunteer=gina_v)
     expect(gina.locator(".flash.success")).to_have_text(
         shown("Checked out. %(hours)s hours are recorded and wait for approval. Thank you!")
         % {"hours": record.hours}
     )
-    expect(gina.locator("#checked-in")).to_have_count(0)
     attendance.refresh_from_db()
     assert attendance.checked_out_at is not None
     assert attendance.out_distance_m is not None
