@@ -32,6 +32,7 @@ ROWS = [
     ("/training/new/", "alice", "organiser", "朝阳", "朝阳社区分队", "新兴社区分队"),
     ("/news/manage/new/", "alice", "teams", "朝阳", "朝阳社区分队", "新兴社区分队"),
     ("/news/manage/new/", "alice", "stations", "新兴", "新兴社区志愿服务站", None),
+    ("/reports/", "alice", "scope", "南营门", "南营门街道", "新兴街道"),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -10,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError, ValidationFailed
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pickers import PickerSelect, pick_response
 from zhiyuan.places.models import Region
 from zhiyuan.reports import access, glossary, labels, services, wording, workbook, yearly
 from zhiyuan.reports.models import ReportFile, ReportTemplate, Snapshot
@@ -133,8 +136,28 @@ def _chart_data(f, scope) -> dict:
     }
 
 
+class ScopeForm(forms.Form):
+    """The dashboard's scope: hundreds of teams for the corps' admins, so a picker."""
+
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Scope"), widget=PickerSelect(attrs={"id": "scope-picker"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        team = _("Team")
+        self.fields["scope"].choices = [
+            (c.key, f"{team}: {c.label}" if c.kind == "team" else c.label)
+            for c in access.scope_choices(user)
+        ]
+
+
 @login_required
 def dashboard(request):
+    scope_form = ScopeForm(user=request.user)
+    picked = pick_response(request, scope_form)
+    if picked is not None:
+        return picked
     (scope, start, end), error = _request(request, request.GET)
     if error is not None:
         messages.error(request, error.message)
@@ -146,6 +169,7 @@ def dashboard(request):
         access.check_may_freeze(request.user, scope)
     except DomainError:
         may_freeze = False
+    scope_form.initial = {"scope": scope.key}
     return render(
         request,
         "reports/dashboard.html",
@@ -154,7 +178,7 @@ def dashboard(request):
             "scope": scope,
             "start": start,
             "end": end,
-            "choices": access.scope_choices(request.user),
+            "scope_form": scope_form,
             "chart_data": _chart_data(f, scope),
             "g": glossary.GLOSSARY,
             "definitions": [
