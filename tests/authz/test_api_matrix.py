@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    API rows: 109, roles: 10, cells: 1090
+    API rows: 115, roles: 10, cells: 1150
 
 Each row names the object it acts on, so scope is in the table: squad_1a's objects
 (its admin, the detachment above, the offices over A1), the sibling squad_1b's (never
@@ -963,6 +963,64 @@ ROWS: list[Row] = [
         note="the tracking code is the complainant's key, signed in or not (multipart)",
     ),
     # end feedback ------------------------------------------------------------------------
+    # exchange ------------------------------------------------------------------------
+    Row(
+        "exchange",
+        "export (own region)",
+        "POST",
+        lambda w: f"{API}/exchange/exports",
+        OFFICE_A,
+        payload=lambda w: {"start": _days(-30), "end": _days(0)},
+    ),
+    Row(
+        "exchange",
+        "export with full values",
+        "POST",
+        lambda w: f"{API}/exchange/exports",
+        OFFICE_A,
+        payload=lambda w: {"start": _days(-30), "end": _days(0), "reveal": True, "reason": "报送"},
+        effect=_audited,
+    ),
+    Row(
+        "exchange",
+        "export subdistrict B",
+        "POST",
+        lambda w: f"{API}/exchange/exports",
+        DISTRICT,
+        payload=lambda w: {"region_id": w.sub_b.pk, "start": _days(-30), "end": _days(0)},
+    ),
+    Row("exchange", "transfers", "GET", lambda w: f"{API}/exchange/transfers", OFFICE_A),
+    Row(
+        "exchange",
+        "transfer in carol's record",
+        "POST",
+        lambda w: f"{API}/exchange/transfers",
+        OFFICE_A,
+        payload=lambda w: {
+            "source": "全国志愿服务信息系统",
+            "records": [
+                {
+                    "记录编号": "M-1",
+                    "志愿者统一编号": "",
+                    "证件号码": w.carol.decrypted("id_number"),
+                    "服务日期": _days(-3),
+                    "服务时长": "2",
+                    "记录团体名称": "外区志愿者协会",
+                }
+            ],
+        },
+        effect=lambda w, user: w.carol.transferred_records.exists(),
+    ),
+    Row(
+        "volunteers",
+        "set carol's national number",
+        "PATCH",
+        lambda w: f"{API}/volunteers/{w.carol.volunteer_no}",
+        OFFICE_A,
+        payload=lambda w: {"national_no": "N000000001"},
+        effect=_state("volunteers.Volunteer", lambda w: w.carol, "national_no", "N000000001"),
+    ),
+    # exchange: end
 ]
 
 # Cells where the code is wrong and the fix lies outside this suite's reach (see the report).

@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    page rows: 90, roles: 10, cells: 900
+    page rows: 94, roles: 10, cells: 940
 
 Pages answer a refused write with a redirect and a message as often as with a 403, so every
 write row names its effect (the state it must change) and a cell counts as allowed only if
@@ -672,6 +672,53 @@ ROWS: list[Row] = [
         ),
     ),
     # end feedback ------------------------------------------------------------------------
+    # exchange ------------------------------------------------------------------------
+    Row(
+        "exchange",
+        "page",
+        "GET",
+        lambda w: "/exchange/",
+        OFFICE_A,
+        sees=lambda w: "exchange-export",
+    ),
+    Row(
+        "exchange",
+        "export (page)",
+        "POST",
+        lambda w: "/exchange/export/",
+        OFFICE_A,
+        payload=lambda w: {"start": "2026-01-01", "end": "2026-12-31", "format": "jsonl"},
+    ),
+    Row(
+        "exchange",
+        "transfer in a file (page)",
+        "POST",
+        lambda w: "/exchange/transfers/",
+        OFFICE_A,
+        payload=lambda w: {
+            "source": "全国志愿服务信息系统",
+            "file": __import__(
+                "django.core.files.uploadedfile"
+            ).core.files.uploadedfile.SimpleUploadedFile(
+                "transfer.csv",
+                (
+                    "记录编号,证件号码,服务日期,服务时长,记录团体名称\n"
+                    f"P-1,{w.carol.decrypted('id_number')},2026-01-05,2,外区志愿者协会\n"
+                ).encode(),
+            ),
+        },
+        effect=lambda w, user: w.carol.transferred_records.exists(),
+    ),
+    Row(
+        "volunteers",
+        "set carol's national number (page)",
+        "POST",
+        lambda w: f"/volunteers/manage/{w.carol.volunteer_no}/national-number/",
+        OFFICE_A,
+        payload=lambda w: {"national_no": "N000000001"},
+        effect=lambda w, user: type(w.carol).objects.filter(national_no="N000000001").exists(),
+    ),
+    # exchange: end
 ]
 
 HOLES: dict[tuple[str, str], str] = {}

@@ -72,6 +72,7 @@ ALLOWED_LATIN = {
     "xlsx",
     "docx",
     "csv",
+    "jsonl",
     "ZY",
     "ZYZM",
     "demo",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from zhiyuan.feedback.models import ActivityRating, Complaint, ServiceRating
-from zhiyuan.service.services import organiser_check_in
+from zhiyuan.service.checkin import organiser_check_in
 from zhiyuan.testing.factories import PASSWORD, image_bytes
 
 pytestmark = pytest.mark.e2e

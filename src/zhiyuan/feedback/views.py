@@ -16,8 +16,7 @@ from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.core.security import client_ip, throttle, throttle_registration
 from zhiyuan.feedback import access, selectors, services
 from zhiyuan.feedback.models import ActivityRating, Complaint, ComplaintEvidence, ServiceRating
-from zhiyuan.projects.access import activity_for
-from zhiyuan.projects.services import may_organise
+from zhiyuan.projects.access import activity_for, may_organise
 from zhiyuan.service.models import Attendance
 from zhiyuan.volunteers.models import Volunteer
 

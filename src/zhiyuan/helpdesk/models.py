@@ -64,7 +64,8 @@ class EncryptedFieldsMixin:
     """`x_encrypted` columns hold ciphertext; `set_secret` also keeps the masked form."""
 
     def decrypted(self, field: str) -> str:
-        """The clear value of an encrypted field. Callers must audit: see services.reveal_*."""
+        """The clear value of an encrypted field. Callers must audit: see
+        services.reveal_request and recipients.reveal_recipient."""
         token = getattr(self, f"{field}_encrypted")
         return crypto.decrypt(token) if token else ""
 

@@ -105,6 +105,14 @@ BY_COMPLAINT_SUBJECT = _(
     "team's region; a project's organiser's region; a station's region). Team: complaints "
     "the team or its subteams answer for. Station: complaints about the station."
 )
+BY_HOME_TRANSFERRED = _(
+    "Region: by the volunteer's home community. Team: active members of the team and its "
+    "subteams. Station: none (records made elsewhere name no station here)."
+)
+TRANSFERRED_IN = _(
+    "Served within the period (the day of service at the source), transferred in from "
+    "another volunteer-service information system; each record once."
+)
 REGIONS_ONLY = _("Regions only: the communities in the region.")
 PROVIDED_REGION = _(
     "Regions only: by the region recorded on the request, award, article or course "
@@ -452,6 +460,27 @@ _DEFINITIONS = [
         _("Hours entered afterwards by an organiser."),
         SERVED_IN,
         BY_PLACE,
+        additive=True,
+    ),
+    Definition(
+        "hours_transferred",
+        _("Transferred hours"),
+        HOURS,
+        _(
+            "Hours served elsewhere and transferred in (转移接续), apart from the hours "
+            "recorded here and not included in them."
+        ),
+        TRANSFERRED_IN,
+        BY_HOME_TRANSFERRED,
+        additive=True,
+    ),
+    Definition(
+        "records_transferred",
+        _("Transferred records"),
+        TIMES,
+        _("Service records transferred in from other systems."),
+        TRANSFERRED_IN,
+        BY_HOME_TRANSFERRED,
         additive=True,
     ),
     Definition(

@@ -32,6 +32,8 @@ HEADLINE = [
     "hours_measured",
     "hours_entered",
     "hours_pending",
+    "hours_transferred",
+    "records_transferred",
     "person_times",
     "persons_served",
     "civility_person_times",

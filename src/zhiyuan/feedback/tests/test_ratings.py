@@ -4,7 +4,7 @@ import pytest
 
 from zhiyuan.feedback.models import ActivityRating, ServiceRating
 from zhiyuan.feedback.selectors import service_scores
-from zhiyuan.service.services import organiser_check_in
+from zhiyuan.service.checkin import organiser_check_in
 
 pytestmark = pytest.mark.django_db
 
