@@ -1040,7 +1040,7 @@ def call_api(world, row: Row, role: str):
     payload = row.payload(world) if row.payload else None
     if payload and any(hasattr(value, "read") for value in payload.values()):  # an upload
         return client.post(row.url(world), payload, **headers)
-    body = json.dumps(payload) if payload else ""
+    body = json.dumps(payload) if row.payload else ""
     return client.generic(
         row.method, row.url(world), body, content_type="application/json", **headers
     )
