@@ -322,6 +322,10 @@ class Nomination(AwardeeMixin):
         "rejected": _("Rejected records"),
         "member_hours": _("Members' hours this year"),
         "projects": _("Projects run"),
+        "activities": _("Activities in the year"),
+        "person_times": _("Person-times served"),
+        "rating": _("Mean rating (1–5)"),
+        "complaints": _("Complaints upheld"),
     }
 
     @property

@@ -1,5 +1,6 @@
-"""Candidate rules: who the system proposes for a round, from what projects and service recorded
-(and, for volunteers, the organisers' service ratings and complaints upheld against them).
+"""Candidate rules: who the system proposes for a round, from what projects and service recorded,
+the ratings given (a volunteer's service by the organisers; a team as organiser, a project's
+and a station's activities by their volunteers) and, for volunteers, complaints upheld.
 
 Each rule reads a few grouped queries over the round's year and region and returns
 candidates best first, each with the evidence shown beside it on the round's page.
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import ValidationFailed
-from zhiyuan.feedback.models import Complaint, ServiceRating
+from zhiyuan.feedback.models import Complaint, RatingTally, ServiceRating
 from zhiyuan.honours.models import AwardeeType, NominationRound
 from zhiyuan.projects.models import Activity, Project, SignUp
 from zhiyuan.service.models import HoursTotal, ServiceRecord
@@ -36,16 +37,29 @@ DEFAULT_RULES: dict[str, dict[str, int]] = {
         "max_complaints": 0,
         "limit": 20,
     },
-    AwardeeType.TEAM: {"min_hours": 100, "min_projects": 1, "limit": 10},
-    AwardeeType.PROJECT: {"min_activities": 2, "min_person_times": 10, "limit": 10},
-    AwardeeType.STATION: {"min_activities": 2, "min_person_times": 10, "limit": 10},
+    AwardeeType.TEAM: {"min_hours": 100, "min_projects": 1, "min_rating": 0, "limit": 10},
+    AwardeeType.PROJECT: {
+        "min_activities": 2,
+        "min_person_times": 10,
+        "min_rating": 0,
+        "limit": 10,
+    },
+    AwardeeType.STATION: {
+        "min_activities": 2,
+        "min_person_times": 10,
+        "min_rating": 0,
+        "limit": 10,
+    },
 }
 RULE_LABELS = {
     "min_hours": _("Minimum approved hours in the year"),
     "min_stars": _("Minimum star level"),
     "max_no_shows": _("Most no-shows in the year"),
     "max_rejected": _("Most rejected service records in the year"),
-    "min_rating": _("Lowest mean service rating in the year (1–5; 0: not asked)"),
+    "min_rating": _(
+        "Lowest mean rating in the year (1–5; 0: not asked): a volunteer's service, a team as "
+        "organiser, a project's or a station's activities"
+    ),
     "max_complaints": _("Most complaints about the volunteer resolved against them in the year"),
     "min_projects": _("Minimum projects run in the year"),
     "min_activities": _("Minimum activities in the year"),
@@ -187,7 +201,7 @@ def volunteer_candidates(round_: NominationRound, rules: dict) -> list[Candidate
             and evidence["no_shows"] <= rules["max_no_shows"]
             and evidence["rejected"] <= rules["max_rejected"]
             and evidence.get("complaints", 0) <= rules["max_complaints"]
-            and (rating is None or rating >= rules["min_rating"])
+            and _rated_enough(rating, rules)
         ):
             found.append((Decimal(total), volunteer_id, evidence))
     found.sort(key=lambda row: (-row[0], row[1]))
@@ -230,27 +244,64 @@ def team_candidates(round_: NominationRound, rules: dict) -> list[Candidate]:
         .annotate(n=Count("pk", distinct=True))
         .order_by()
     )
+    ratings = _mean_ratings(
+        Activity.objects.filter(
+            project__organiser_id__in=list(hours), starts_at__gte=since, starts_at__lt=until
+        ),
+        "project__organiser",
+        score="team_score_sum",
+    )
     found = []
     for team_id, total in hours.items():
         run = projects.get(team_id, 0)
-        if run >= rules["min_projects"]:
+        rating = ratings.get(team_id)
+        if run >= rules["min_projects"] and _rated_enough(rating, rules):
             evidence = {
                 "member_hours": str(Decimal(total).quantize(Decimal("0.01"))),
                 "projects": run,
             }
+            if rating is not None:
+                evidence["rating"] = rating
             found.append((Decimal(total), team_id, evidence))
     found.sort(key=lambda row: (-row[0], row[1]))
     return [Candidate(tid, evidence) for _total, tid, evidence in found[: rules["limit"]]]
 
 
+def _mean_ratings(activities, key: str, *, score: str = "score_sum") -> dict[int, float]:
+    """The volunteers' mean rating (1–5) of these activities, per `key` of the activity (its
+    project, its station, its project's organiser), from the rating tallies; `score` is
+    "team_score_sum" for their rating of the organiser."""
+    rows = (
+        RatingTally.objects.filter(kind=RatingTally.Kind.ACTIVITY, activity__in=activities)
+        .values_list(f"activity__{key}")
+        .annotate(n=Sum("ratings"), total=Sum(score))
+        .order_by()
+    )
+    return {awardee: round(total / n, 2) for awardee, n, total in rows if n}
+
+
+def _rated_enough(rating: float | None, rules: dict) -> bool:
+    """Not rated is no bar; a mean below the round's lowest is."""
+    return rating is None or rating >= rules["min_rating"]
+
+
 def _activity_candidates(rules, *, activities, activity_key, records, record_key):
     counts = dict(activities.values_list(activity_key).annotate(n=Count("pk")).order_by())
     times = dict(records.values_list(record_key).annotate(n=Count("pk")).order_by())
+    ratings = _mean_ratings(activities, activity_key)
     found = []
     for awardee_id, n in counts.items():
         served = times.get(awardee_id, 0)
-        if n >= rules["min_activities"] and served >= rules["min_person_times"]:
-            found.append((served, n, awardee_id, {"activities": n, "person_times": served}))
+        rating = ratings.get(awardee_id)
+        if (
+            n >= rules["min_activities"]
+            and served >= rules["min_person_times"]
+            and _rated_enough(rating, rules)
+        ):
+            evidence = {"activities": n, "person_times": served}
+            if rating is not None:
+                evidence["rating"] = rating
+            found.append((served, n, awardee_id, evidence))
     found.sort(key=lambda row: (-row[0], -row[1], row[2]))
     return [Candidate(aid, evidence) for _s, _n, aid, evidence in found[: rules["limit"]]]
 

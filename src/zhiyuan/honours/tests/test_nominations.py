@@ -56,7 +56,12 @@ def test_office_admin_opens_a_round_through_the_api(honours, client_for):
         },
     )
     assert response.status_code == 201, response.content
-    assert response.json()["rules"] == {"min_hours": 50, "min_projects": 1, "limit": 10}
+    assert response.json()["rules"] == {
+        "min_hours": 50,
+        "min_projects": 1,
+        "min_rating": 0,
+        "limit": 10,
+    }
     assert NominationRound.objects.get().region == honours.district
     refused = json_post(
         client_for(honours.carol_user),

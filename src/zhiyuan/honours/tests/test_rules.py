@@ -151,3 +151,31 @@ def test_poor_service_ratings_and_upheld_complaints_keep_a_volunteer_off_the_lis
     )
     Complaint.objects.filter(pk=complaint.pk).update(status="resolved", filed_at=in_the_year)
     assert rules.candidates(open_round(c, "outstanding_volunteer", min_hours=20)) == []
+
+
+def test_poor_activity_ratings_keep_a_project_its_station_and_its_team_off_the_list(honours):
+    from zhiyuan.feedback.models import ActivityRating, RatingTally
+    from zhiyuan.feedback.services import tally_rating
+    from zhiyuan.projects.models import Activity
+
+    c = honours
+    activity = Activity.objects.filter(project=c.project, station=c.station).first()
+    ActivityRating.objects.create(
+        activity=activity, volunteer=c.carol, team=c.project.organiser, score=2, team_score=1
+    )
+    tally_rating(activity, RatingTally.Kind.ACTIVITY, c.carol, 2, 1)
+
+    project_rules = {"min_activities": 3, "min_person_times": 2}
+    (project,) = rules.candidates(open_round(c, "outstanding_project", **project_rules))
+    assert project.evidence["rating"] == 2.0
+    assert (
+        rules.candidates(open_round(c, "outstanding_project", **project_rules, min_rating=3)) == []
+    )
+    station_rules = {"min_activities": 3, "min_person_times": 1}
+    (station,) = rules.candidates(open_round(c, "service_base", **station_rules))
+    assert station.evidence["rating"] == 2.0
+    assert rules.candidates(open_round(c, "service_base", **station_rules, min_rating=3)) == []
+    team_rules = {"min_hours": 30, "min_projects": 1}
+    (team,) = rules.candidates(open_round(c, "outstanding_team", **team_rules))
+    assert team.evidence["rating"] == 1.0  # the volunteers' rating of the organiser
+    assert rules.candidates(open_round(c, "outstanding_team", **team_rules, min_rating=2)) == []
