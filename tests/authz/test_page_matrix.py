@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    page rows: 88, roles: 10, cells: 880
+    page rows: 93, roles: 10, cells: 930
 
 Pages answer a refused write with a redirect and a message as often as with a 403, so every
 write row names its effect (the state it must change) and a cell counts as allowed only if
@@ -641,7 +641,59 @@ ROWS: list[Row] = [
         lambda w: f"/ops/privacy/volunteers/{w.dave.volunteer_no}/anonymise/",
         DISTRICT,
     ),
+    # exports ------------------------------------------------------------------------
+    Row(
+        "spreadsheets",
+        "export roster",
+        "POST",
+        lambda w: "/imports/exports/roster/",
+        TEAM_ADMINS | OFFICE_A,
+        effect=lambda w, user: _exported(user, "roster"),
+    ),
+    Row(
+        "spreadsheets",
+        "export hours",
+        "POST",
+        lambda w: "/imports/exports/hours/",
+        TEAM_ADMINS | OFFICE_A,
+        effect=lambda w, user: _exported(user, "hours"),
+    ),
+    # bob's finished export: his alone, not even the district office's above him.
+    Row(
+        "spreadsheets",
+        "bob's export",
+        "GET",
+        lambda w: f"/imports/exports/{_export_of_bob(w)}/",
+        frozenset({"subdistrict_admin"}),
+    ),
+    Row(
+        "spreadsheets",
+        "bob's export progress",
+        "GET",
+        lambda w: f"/imports/exports/{_export_of_bob(w)}/progress/",
+        frozenset({"subdistrict_admin"}),
+    ),
+    Row(
+        "spreadsheets",
+        "bob's export file",
+        "GET",
+        lambda w: f"/imports/exports/{_export_of_bob(w)}/download/",
+        frozenset({"subdistrict_admin"}),
+    ),
 ]
+
+
+# exports: helpers of the rows above.
+def _exported(user, kind: str) -> bool:
+    from zhiyuan.spreadsheets.models import ExportJob
+
+    return user is not None and ExportJob.objects.filter(created_by=user, kind=kind).exists()
+
+
+def _export_of_bob(w) -> int:
+    from tests.authz.test_api_matrix import export_of_bob
+
+    return export_of_bob(w)
 
 HOLES: dict[tuple[str, str], str] = {}
 
