@@ -998,6 +998,7 @@ def export_of_bob(w) -> int:
         expires_at=timezone.now() + dt.timedelta(days=1),
     ).pk
 
+
 # Cells where the code is wrong and the fix lies outside this suite's reach (see the report).
 HOLES: dict[tuple[str, str], str] = {}
 

@@ -695,6 +695,7 @@ def _export_of_bob(w) -> int:
 
     return export_of_bob(w)
 
+
 HOLES: dict[tuple[str, str], str] = {}
 
 

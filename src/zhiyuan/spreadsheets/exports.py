@@ -240,7 +240,7 @@ def write_roster(*, actor, request: ExportRequest, book: XlsxBook, progress: Pro
         if not count % PROGRESS_EVERY:
             progress(count)
     progress(count)
-    return f"roster-{dt.date.today():%Y%m%d}.xlsx"
+    return f"{_('Volunteer roster')}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
 def _period(request: ExportRequest) -> tuple[dt.date, dt.date]:
@@ -413,4 +413,4 @@ def write_hours(*, actor, request: ExportRequest, book: XlsxBook, progress: Prog
     if detail is None:
         book.sheet(_("Service records"), header, title=title)
     progress(written)
-    return f"hours-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"
+    return f"{_('Service hours')}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"

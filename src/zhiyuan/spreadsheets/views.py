@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -306,7 +307,7 @@ def export_response(job: ExportJob):
     content = export_jobs.file_content(job)
     if content is not None:
         response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+        response["Content-Disposition"] = content_disposition_header(True, job.filename)
         return response
     return FileResponse(
         job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX

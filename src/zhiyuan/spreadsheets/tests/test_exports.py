@@ -205,7 +205,7 @@ def test_api_hours_export_is_a_job_with_progress_and_a_download_for_its_requeste
     assert started.status_code == 202
     job = bob.get(started.json()["url"]).json()
     assert (job["status"], job["percent"], job["total"], job["processed"]) == ("done", 100, 3, 3)
-    assert job["filename"] == "hours-20250101-20251231.xlsx"
+    assert job["filename"] == "服务时长-20250101-20251231.xlsx"
     download = bob.get(job["download_url"])
     assert download.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(download)), read_only=True)
