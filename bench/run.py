@@ -595,7 +595,7 @@ def child(args: argparse.Namespace) -> int:
     print(f"\nroster import: {json.dumps(imports_result, ensure_ascii=False)}", flush=True)
     from bench import exports
 
-    exports_result = exports.measure()
+    exports_result = {"writer": exports.measure(), "hours_job": exports.measure_job(admin.username)}
     print(f"\nspreadsheet export: {json.dumps(exports_result, ensure_ascii=False)}", flush=True)
     matching_result = None
     if args.matching:
