@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from zhiyuan.core.errors import NotFound
 from zhiyuan.core.security import client_ip
 from zhiyuan.spreadsheets import access, export_jobs, exports, selectors, services
-from zhiyuan.spreadsheets.models import ExportJob, ImportJob
+from zhiyuan.spreadsheets.models import ExportJob, ImportIssue, ImportJob
 from zhiyuan.spreadsheets.views import export_response
 
 router = Router(tags=["spreadsheets"])
@@ -24,6 +24,9 @@ class JobOut(Schema):
     id: int
     status: str
     original_name: str
+    sheets: list[str]
+    sheet: str
+    all_sheets: bool
     scope_id: int
     default_community_id: int | None
     header_row: int
@@ -58,14 +61,26 @@ class UploadIn(Schema):
 class MappingIn(Schema):
     header_row: int | None = None
     mapping: dict[str, int | None] = {}
+    sheet: str | None = Field(None, max_length=100)
+    all_sheets: bool = False
 
 
 class IssueOut(Schema):
     row: int
+    sheet: str
     kind: str
     column: str
     value: str
     reason: str
+
+    @staticmethod
+    def resolve_row(obj: ImportIssue) -> int:
+        return obj.job.sheet_and_row(obj.row)[1]
+
+    @staticmethod
+    def resolve_sheet(obj: ImportIssue) -> str:
+        """The sheet of the row when the import reads several; empty otherwise."""
+        return obj.job.sheet_and_row(obj.row)[0]
 
 
 class SpreadsheetExportIn(Schema):
@@ -105,7 +120,13 @@ def job_status(request, job_id: int):
 
 @router.put("/imports/{job_id}/mapping", response=JobOut)
 def set_mapping(request, job_id: int, payload: MappingIn):
+    """Choose the sheet (`sheet`, with `all_sheets` every sheet with the same header; the
+    header and columns are found again), or correct the header row, or the columns."""
     job = access.job_for(request.auth, job_id)
+    if payload.sheet is not None:
+        return services.choose_sheet(
+            actor=request.auth, job=job, sheet=payload.sheet, all_sheets=payload.all_sheets
+        )
     return services.set_mapping(
         actor=request.auth, job=job, mapping=payload.mapping, header_row=payload.header_row
     )

@@ -13,8 +13,11 @@ from zhiyuan.volunteers.models import Volunteer
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Roster file"),
-        help_text=_("Excel (.xlsx) or CSV (UTF-8 or GBK), with a row of column titles."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
+        help_text=_(
+            "Excel (.xlsx, .xls), OpenDocument (.ods) or CSV (UTF-8 or GBK), with a row of "
+            "column titles."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
     )
     scope = forms.ChoiceField(label=_("Import into"), required=False)
     community_default = forms.CharField(

@@ -33,6 +33,11 @@ def _private_storage():
     return private_storage
 
 
+# Rows of an import over several sheets are numbered sheet by sheet (see `sheet_and_row`);
+# a sheet holds far fewer rows (reading.MAX_SHEET_ROWS).
+SHEET_STRIDE = 1_000_000
+
+
 class ImportJob(models.Model):
     """One roster file imported by an office admin into the communities of one region subtree."""
 
@@ -71,6 +76,15 @@ class ImportJob(models.Model):
     )
     original_name = models.CharField(_("file name"), max_length=200)
     file_format = models.CharField(_("format"), max_length=4)
+    sheets = models.JSONField(_("sheets in the file"), default=list, blank=True)
+    sheet = models.CharField(
+        _("sheet"), max_length=100, blank=True, help_text=_("Empty: the first sheet.")
+    )
+    all_sheets = models.BooleanField(
+        _("every sheet with the same header"),
+        default=False,
+        help_text=_("Also import the other sheets whose header row is the same."),
+    )
     header_row = models.PositiveIntegerField(_("header row"), default=1)
     columns = models.JSONField(_("column titles"), default=list)
     mapping = models.JSONField(_("column mapping"), default=dict)
@@ -127,6 +141,19 @@ class ImportJob(models.Model):
             return 100 if self.status == self.Status.DONE else 0
         return min(100, self.processed * 100 // self.total)
 
+    def sheet_and_row(self, row: int) -> tuple[str, int]:
+        """A row number of this import as (sheet, row in that sheet): over several sheets a
+        row is numbered `sheet position × SHEET_STRIDE + row` (sheet "" when only one)."""
+        if not self.all_sheets:
+            return "", row
+        position, in_sheet = divmod(row, SHEET_STRIDE)
+        names = self.sheets or [""]
+        return names[position] if position < len(names) else "", in_sheet
+
+    def row_label(self, row: int) -> str:
+        sheet, in_sheet = self.sheet_and_row(row)
+        return f"{sheet}!{in_sheet}" if sheet else str(in_sheet)
+
 
 class ImportIssue(models.Model):
     """A row that was not imported (a bad value, a duplicate), or a value an imported row
@@ -152,6 +179,11 @@ class ImportIssue(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.job_id} row {self.row}: {self.reason}"
+
+    @property
+    def row_label(self) -> str:
+        """The row as the office finds it: its number, after its sheet's name over several."""
+        return self.job.row_label(self.row)
 
 
 class ValueSynonym(models.Model):

@@ -36,7 +36,7 @@ from zhiyuan.spreadsheets.inserts import (
     volunteer_values,
 )
 from zhiyuan.spreadsheets.models import ImportIssue, ImportJob
-from zhiyuan.spreadsheets.stored import data_rows, seal, source_bytes
+from zhiyuan.spreadsheets.stored import data_rows, job_rows, seal, source_bytes
 from zhiyuan.spreadsheets.validation import CleanRow, RowValidator
 from zhiyuan.spreadsheets.writing import XlsxBook, export_title
 from zhiyuan.volunteers.validation import registered_indexes
@@ -127,8 +127,13 @@ def create_job(
     scope = _resolve_scope(actor, scope_id)
     default_community = _resolve_default_community(scope, community_default)
     reading.check_limits(data, fmt)
-    rows = reading.read_rows(data, fmt)
-    header_index = columns.find_header_row(rows)
+    sheets = reading.sheet_names(data, fmt)
+    # The first sheet with a header row (a cover sheet or notes often come first).
+    for sheet in sheets or [""]:
+        rows = reading.read_rows(data, fmt, sheet)
+        header_index = columns.find_header_row(rows)
+        if header_index is not None:
+            break
     if header_index is None:
         raise ValidationFailed(
             {
@@ -146,6 +151,8 @@ def create_job(
         default_community=default_community,
         original_name=name[-200:],
         file_format=fmt,
+        sheets=sheets,
+        sheet=sheet if len(sheets) > 1 else "",
         header_row=header_index + 1,
         columns=rows[header_index],
         mapping=columns.guess_mapping(rows[header_index]),
@@ -180,7 +187,7 @@ def set_mapping(
     if job.status != ImportJob.Status.UPLOADED:
         raise JobBusy(_("The import has already started; its columns can no longer change."))
     if header_row is not None and header_row != job.header_row:
-        rows = reading.read_rows(source_bytes(job), job.file_format)
+        rows = reading.read_rows(source_bytes(job), job.file_format, job.sheet)
         if not 1 <= header_row <= min(len(rows), columns.HEADER_SCAN_ROWS):
             raise ValidationFailed(
                 {
@@ -193,7 +200,7 @@ def set_mapping(
         job.header_row = header_row
         job.columns = rows[header_row - 1]
         job.mapping = columns.guess_mapping(job.columns)
-        job.total = len(data_rows(job, rows))
+        job.total = len(job_rows(job))
         job.save(update_fields=["header_row", "columns", "mapping", "total"])
         return job
     clean: dict[str, int] = {}
@@ -228,6 +235,34 @@ def set_mapping(
         job.existing = existing
     job.mapping = clean
     job.save(update_fields=["mapping", "existing"])
+    return job
+
+
+def choose_sheet(*, actor, job: ImportJob, sheet: str, all_sheets: bool = False) -> ImportJob:
+    """Import another sheet of the workbook (its header found and its columns guessed again),
+    and with `all_sheets` every other sheet whose header row is the same as well."""
+    _check_owner(actor, job)
+    if job.status != ImportJob.Status.UPLOADED:
+        raise JobBusy(_("The import has already started; its columns can no longer change."))
+    if sheet not in job.sheets:
+        raise ValidationFailed({"sheet": [_("The file has no sheet of this name.")]})
+    data = source_bytes(job)
+    if sheet != job.sheet:
+        rows = reading.read_rows(data, job.file_format, sheet)
+        header_index = columns.find_header_row(rows)
+        if header_index is None:
+            raise ValidationFailed(
+                {"sheet": [_("No header row found in this sheet: choose another one.")]}
+            )
+        job.sheet = sheet
+        job.header_row = header_index + 1
+        job.columns = rows[header_index]
+        job.mapping = columns.guess_mapping(job.columns)
+    job.all_sheets = bool(all_sheets)
+    job.total = len(job_rows(job, data))
+    if not job.total:
+        raise ValidationFailed({"sheet": [_("This sheet has a header but no rows under it.")]})
+    job.save(update_fields=["sheet", "all_sheets", "header_row", "columns", "mapping", "total"])
     return job
 
 
@@ -435,7 +470,9 @@ def _prepare_batch(job, validator, cipher, batch, seen, now) -> PreparedBatch:
         elif index in existing:
             reason = _("Already registered: skipped.")
         elif earlier is not None:
-            reason = _("The same ID number as row %(row)d: skipped.") % {"row": earlier}
+            reason = _("The same ID number as row %(row)s: skipped.") % {
+                "row": job.row_label(earlier)
+            }
         else:
             try:
                 values = volunteer_values(clean, cipher, index, adapt_date) + shared
@@ -482,7 +519,7 @@ def run_job(
     )
     cache = _sqlite_cache(-SQLITE_CACHE_KIB)
     try:
-        rows = data_rows(job, reading.read_rows(source_bytes(job), job.file_format))
+        rows = job_rows(job)
         validator = RowValidator(
             scope=job.scope,
             mapping={k: int(v) for k, v in job.mapping.items()},
@@ -563,14 +600,17 @@ def write_error_report(job: ImportJob) -> bytes | None:
     if not issues.exists():
         return None
     book = XlsxBook()
+    header = [_("Row"), _("Column"), _("Value (masked)"), _("Reason"), _("Kind")]
     sheet = book.sheet(
         _("Rows not imported"),
-        [_("Row"), _("Column"), _("Value (masked)"), _("Reason"), _("Kind")],
+        [*header, _("Sheet")] if job.all_sheets else header,
         title=export_title(_("Import of %(file)s") % {"file": job.original_name}),
     )
     kinds = dict(ImportIssue.Kind.choices)
     for row, column, value, reason, kind in issues.values_list(
         "row", "column", "value", "reason", "kind"
     ).iterator(chunk_size=2000):
-        sheet.append([row, column, value, reason, str(kinds.get(kind, kind))])
+        sheet_name, in_sheet = job.sheet_and_row(row)
+        cells = [in_sheet, column, value, reason, str(kinds.get(kind, kind))]
+        sheet.append([*cells, sheet_name] if job.all_sheets else cells)
     return book.save()

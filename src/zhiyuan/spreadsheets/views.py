@@ -76,6 +76,21 @@ def review(request, job_id: int):
     job = _job(request, job_id)
     if job.status != job.Status.UPLOADED:
         return redirect("spreadsheets:job", job_id=job.pk)
+    if request.method == "POST" and "choose_sheet" in request.POST:
+        try:
+            services.choose_sheet(
+                actor=request.user,
+                job=job,
+                sheet=request.POST.get("sheet", ""),
+                all_sheets=bool(request.POST.get("all_sheets")),
+            )
+        except DomainError as exc:
+            for messages_ in exc.as_errors().values():
+                for message in messages_:
+                    messages.error(request, message)
+        else:
+            messages.success(request, _("The sheet is chosen: check the columns again."))
+        return redirect("spreadsheets:review", job_id=job.pk)
     form = MappingForm(request.POST or None, job=job)
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,6 +132,7 @@ def review(request, job_id: int):
             "samples": samples,
             "fields": fields,
             "unknown": _unknown_rows(job),
+            "included": stored.included_sheets(job) if job.all_sheets else [],
         },
         status=400 if form.errors else 200,
     )
