@@ -265,37 +265,55 @@ def _unreadable(exc) -> ValidationFailed:
     )
 
 
-def sheet_names(data: bytes, fmt: str) -> list[str]:
-    """The workbook's sheets in order (a CSV has none)."""
+def open_book(data: bytes, fmt: str) -> CalamineWorkbook | None:
+    """The workbook, opened once for all its sheets (its shared strings are read on opening);
+    None for a CSV."""
     if fmt == "csv":
-        return []
+        return None
     try:
-        return list(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except (CalamineError, ValueError, IndexError, OSError) as exc:
         raise _unreadable(exc) from None
 
 
-def read_rows(data: bytes, fmt: str, sheet: str = "") -> list[list[str]]:
+def sheet_names(data: bytes, fmt: str) -> list[str]:
+    """The workbook's sheets in order (a CSV has none)."""
+    book = open_book(data, fmt)
+    return [] if book is None else list(book.sheet_names)
+
+
+def raw_rows(data: bytes, fmt: str, sheet: str = "", book: CalamineWorkbook | None = None):
+    """A sheet's rows as the reader gives them (`sheet` by name, the first by default), or
+    the CSV's; pass `book` (from `open_book`) to read several sheets of one file."""
+    if fmt == "csv":
+        return csv.reader(io.StringIO(_decode_csv(data), newline=""))
+    book = book or open_book(data, fmt)
+    assert book is not None
+    try:
+        if sheet and sheet not in book.sheet_names:
+            raise ValidationFailed({"sheet": [str(_("The file has no sheet of this name."))]})
+        found = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)
+        # Before any cell becomes a Python value (an .xls is checked only here).
+        _check_grid(found.height, found.width)
+        return found.to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, IndexError, OSError) as exc:
+        raise _unreadable(exc) from None
+
+
+def read_rows(
+    data: bytes, fmt: str, sheet: str = "", book: CalamineWorkbook | None = None
+) -> list[list[str]]:
     """Every row of a sheet (`sheet` by name, the first by default; or the CSV) as a list of
     cell texts, trailing blanks cut."""
-    if fmt == "csv":
-        text = _decode_csv(data)
-        raw_rows = csv.reader(io.StringIO(text, newline=""))
-    else:
-        try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            if sheet and sheet not in book.sheet_names:
-                raise ValidationFailed({"sheet": [str(_("The file has no sheet of this name."))]})
-            found = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)
-            # Before any cell becomes a Python value (an .xls is checked only here).
-            _check_grid(found.height, found.width)
-            raw_rows = found.to_python(skip_empty_area=False)
-        except (CalamineError, ValueError, IndexError, OSError) as exc:
-            raise _unreadable(exc) from None
+    return text_rows(raw_rows(data, fmt, sheet, book))
+
+
+def text_rows(grid) -> list[list[str]]:
+    """Rows as the reader gives them as lists of cell texts, trailing blanks cut."""
     rows = []
     convert = cell_text
     normalized = unicodedata.is_normalized
-    for raw in raw_rows:
+    for raw in grid:
         # Most cells are text that needs nothing (see `_text`): kept as they are, inline.
         row = [
             v

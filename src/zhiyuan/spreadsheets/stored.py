@@ -48,8 +48,9 @@ def job_rows(job: ImportJob, data: bytes | None = None) -> list[tuple[int, list[
     if not job.all_sheets:
         return data_rows(job, reading.read_rows(data, job.file_format, job.sheet))
     found: list[tuple[int, list[str]]] = []
+    book = reading.open_book(data, job.file_format)
     for position, name in enumerate(job.sheets):
-        rows = reading.read_rows(data, job.file_format, name)
+        rows = reading.read_rows(data, job.file_format, name, book)
         if name == job.sheet or same_header(job, rows):
             found += data_rows(job, rows, position * SHEET_STRIDE)
     return found
@@ -60,10 +61,12 @@ def included_sheets(job: ImportJob) -> list[str]:
     if not job.all_sheets:
         return [job.sheet]
     data = source_bytes(job)
+    book = reading.open_book(data, job.file_format)
     return [
         name
         for name in job.sheets
-        if name == job.sheet or same_header(job, reading.read_rows(data, job.file_format, name))
+        if name == job.sheet
+        or same_header(job, reading.read_rows(data, job.file_format, name, book))
     ]
 
 
