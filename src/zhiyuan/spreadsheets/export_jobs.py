@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from zhiyuan.core.errors import PermissionDenied
 from zhiyuan.spreadsheets import access, exports
 from zhiyuan.spreadsheets.models import ExportJob, private_storage
+from zhiyuan.spreadsheets.services import gc_paused
 from zhiyuan.spreadsheets.stored import seal, unseal
 from zhiyuan.spreadsheets.writing import XlsxBook
 
@@ -84,14 +85,15 @@ def run_export(job_id: int) -> ExportJob:
     try:
         _update(job, total=count(actor=actor, request=request))
         book = XlsxBook()
-        filename = write(
-            actor=actor,
-            request=request,
-            book=book,
-            progress=lambda n: ExportJob.objects.filter(pk=job.pk).update(processed=n),
-        )
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        book.save(path)
+        with gc_paused():
+            filename = write(
+                actor=actor,
+                request=request,
+                book=book,
+                progress=lambda n: ExportJob.objects.filter(pk=job.pk).update(processed=n),
+            )
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            book.save(path)
         if request.reveal:
             # Full ID numbers and phones rest on disk sealed, like an uploaded roster.
             with open(path, "rb") as handle:

@@ -132,7 +132,7 @@ def create_job(
     sheets = list(book.sheet_names) if book is not None else []
     # The first sheet with a header row (a cover sheet or notes often come first). Only the
     # first rows become text here; the rest are counted as the reader gives them.
-    with _gc_paused():
+    with gc_paused():
         for sheet in sheets or [""]:
             grid = list(reading.raw_rows(data, fmt, sheet, book))
             head = reading.text_rows(grid[: columns.HEADER_SCAN_ROWS])
@@ -512,7 +512,7 @@ def run_job(
     progress: Callable[[ImportJob], None] | None = None,
 ) -> ImportJob:
     """Import every row of a queued (or failed / killed) job; idempotent batch by batch."""
-    with _gc_paused():
+    with gc_paused():
         return _run_job(job_id, batch_size=batch_size, progress=progress)
 
 
@@ -588,10 +588,10 @@ def _run_job(
 
 
 @contextlib.contextmanager
-def _gc_paused():
-    """No cyclic garbage collection while a roster's rows are read and checked: they are
-    hundreds of thousands of small lists without cycles, and the collector walked them all
-    again and again (an eighth of an import's time)."""
+def gc_paused():
+    """No cyclic garbage collection while a roster's rows are read and checked, or an export
+    written: hundreds of thousands of small objects without cycles, which the collector
+    walked again and again (an eighth of an import's or an export's time)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
