@@ -211,3 +211,15 @@ def test_a_packed_ods_that_unpacks_too_far_is_refused(cast, monkeypatch):
     with pytest.raises(ValidationFailed) as refused:
         reading.check_limits(data, "ods")
     assert "MB" in refused.value.errors["file"][0]
+
+
+def test_the_command_imports_every_sheet_with_the_same_header(cast, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "月报.xlsx"
+    path.write_bytes(months())
+    out = io.StringIO()
+    call_command("import", "volunteers", str(path), "--as", "alice", "--all-sheets", stdout=out)
+    assert "4 rows, 3 imported, 0 duplicates skipped, 1 rows with errors" in out.getvalue()
+    report = load_workbook(tmp_path / "月报-errors.xlsx", read_only=True)
+    assert list(report.worksheets[0].iter_rows(values_only=True))[2][-1] == "二月"
