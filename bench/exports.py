@@ -156,7 +156,7 @@ def _bare_rows(actor, request):
     yield chunk
 
 
-def measure_job(username: str = "admin") -> dict:
+def measure_job(username: str = "admin", days: int = 365) -> dict:
     """The hours export job of the last year of records vs openpyxl writing its rows bare."""
     from django.db.models import Max
     from openpyxl import Workbook
@@ -167,7 +167,7 @@ def measure_job(username: str = "admin") -> dict:
 
     actor = User.objects.get(username=username)
     last = ServiceRecord.objects.aggregate(last=Max("served_on"))["last"] or dt.date.today()
-    request = exports.ExportRequest(date_from=last - dt.timedelta(days=364), date_to=last)
+    request = exports.ExportRequest(date_from=last - dt.timedelta(days=days - 1), date_to=last)
     job = export_jobs.start_export(actor=actor, kind="hours", request=request)
     started = time.perf_counter()
     job = export_jobs.run_export(job.pk)
