@@ -44,14 +44,14 @@ def prepare(admin, project) -> dict:
     from django.utils import timezone
 
     from zhiyuan.accounts.models import User
-    from zhiyuan.projects import services
+    from zhiyuan.projects import scheduling
     from zhiyuan.projects.models import SignUp
     from zhiyuan.stations.models import Station
     from zhiyuan.volunteers.models import Volunteer
 
     station = Station.objects.filter(status="open").order_by("-id").first()
     now = timezone.now()
-    activity = services.create_activity(
+    activity = scheduling.create_activity(
         actor=admin,
         project=project,
         title="文明礼让日 08:00",
@@ -59,7 +59,7 @@ def prepare(admin, project) -> dict:
         starts_at=now - dt.timedelta(minutes=10),
         ends_at=now + dt.timedelta(hours=3),
     )
-    shift = services.create_shift(
+    shift = scheduling.create_shift(
         actor=admin,
         activity=activity,
         role="文明交通引导",

@@ -109,6 +109,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--import-rows", type=int, default=70_000, help="rows of the roster import")
     parser.add_argument(
+        "--export-rows", type=int, default=200_000, help="rows of the spreadsheet export"
+    )
+    parser.add_argument(
         "--e2e-seconds",
         type=float,
         default=10,
@@ -287,7 +290,7 @@ def busy_project(admin):
     from django.utils import timezone
 
     from zhiyuan.places.models import Region
-    from zhiyuan.projects import services
+    from zhiyuan.projects import scheduling, services
     from zhiyuan.projects.models import Category
     from zhiyuan.teams.models import Team
     from zhiyuan.teams.services import create_team
@@ -311,7 +314,7 @@ def busy_project(admin):
     services.publish_project(actor=admin, project=project)
     # Far beyond the demo's sign-ups, so no volunteer already holds a shift at that time.
     start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=250)
-    activity = services.create_activity(
+    activity = scheduling.create_activity(
         actor=admin,
         project=project,
         title="文明礼让日",
@@ -319,7 +322,7 @@ def busy_project(admin):
         starts_at=start,
         ends_at=start + dt.timedelta(hours=3),
     )
-    shift = services.create_shift(
+    shift = scheduling.create_shift(
         actor=admin,
         activity=activity,
         role="公共文明引导",
@@ -397,7 +400,7 @@ def time_checkin_burst(admin, limit: int) -> dict:
     from django.utils import timezone
 
     from zhiyuan.accounts.models import User
-    from zhiyuan.projects import services
+    from zhiyuan.projects import scheduling
     from zhiyuan.projects.models import Project, SignUp
     from zhiyuan.service.models import Attendance
     from zhiyuan.stations.models import Station
@@ -406,7 +409,7 @@ def time_checkin_burst(admin, limit: int) -> dict:
     station = Station.objects.filter(status="open").order_by("id").first()
     project = Project.objects.get(name="基准测试项目")
     now = timezone.now()
-    activity = services.create_activity(
+    activity = scheduling.create_activity(
         actor=admin,
         project=project,
         title="签到高峰",
@@ -414,7 +417,7 @@ def time_checkin_burst(admin, limit: int) -> dict:
         starts_at=now - dt.timedelta(minutes=5),
         ends_at=now + dt.timedelta(hours=3),
     )
-    shift = services.create_shift(
+    shift = scheduling.create_shift(
         actor=admin,
         activity=activity,
         role="文明引导",
@@ -595,7 +598,10 @@ def child(args: argparse.Namespace) -> int:
     print(f"\nroster import: {json.dumps(imports_result, ensure_ascii=False)}", flush=True)
     from bench import exports
 
-    exports_result = {"writer": exports.measure(), "hours_job": exports.measure_job(admin.username)}
+    exports_result = {
+        "writer": exports.measure(args.export_rows),
+        "hours_job": exports.measure_job(admin.username),
+    }
     print(f"\nspreadsheet export: {json.dumps(exports_result, ensure_ascii=False)}", flush=True)
     matching_result = None
     if args.matching:

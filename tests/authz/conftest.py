@@ -56,7 +56,7 @@ WORLD_SETTINGS = {
 def _build():  # noqa: PLR0915 - one world, written out in full
     from zhiyuan.accounts.models import User
     from zhiyuan.accounts.services import issue_api_token
-    from zhiyuan.helpdesk import services as helpdesk
+    from zhiyuan.helpdesk import recipients as helpdesk_recipients
     from zhiyuan.helpdesk.models import MatchRun
     from zhiyuan.honours.models import AwardKind, Nomination, NominationRound
     from zhiyuan.news.models import Article, Column
@@ -242,7 +242,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
     # Help desk: erin's request in A1, an anonymous one in B1; a recipient in each.
     w.help_a = submit(w, actor=w.erin)
     w.help_b = submit(w, community=w.b1, title="帮忙买菜")
-    w.recipient_a = helpdesk.create_recipient(
+    w.recipient_a = helpdesk_recipients.create_recipient(
         actor=w.alice,
         name="王奶奶",
         category="empty_nest_elderly",
@@ -251,7 +251,7 @@ def _build():  # noqa: PLR0915 - one world, written out in full
         phone="13912345678",
         consent=True,
     )
-    w.recipient_b = helpdesk.create_recipient(
+    w.recipient_b = helpdesk_recipients.create_recipient(
         actor=w.alice,
         name="李爷爷",
         category="empty_nest_elderly",
@@ -365,6 +365,13 @@ def _build():  # noqa: PLR0915 - one world, written out in full
 
     w.complaint_a = complaint(w.squad_1a)
     w.complaint_b = complaint(w.squad_2a)
+    # feedback: complaint_a came with a photo (complaint_b has none, for the "add" row).
+    from zhiyuan.feedback.services import attach_evidence
+    from zhiyuan.testing.factories import image_bytes, upload
+
+    attach_evidence(
+        actor=AnonymousUser(), complaint=w.complaint_a, upload=upload(image_bytes("PNG"))
+    )
 
     w.users = {
         "anonymous": None,

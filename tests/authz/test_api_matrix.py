@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    API rows: 111, roles: 10, cells: 1110
+    API rows: 119, roles: 10, cells: 1190
 
 Each row names the object it acts on, so scope is in the table: squad_1a's objects
 (its admin, the detachment above, the offices over A1), the sibling squad_1b's (never
@@ -33,7 +33,7 @@ from tests.authz.matrix import (
     cells,
     judge,
 )
-from zhiyuan.testing.factories import PHONE_CODE, ROLES
+from zhiyuan.testing.factories import PHONE_CODE, ROLES, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -945,6 +945,83 @@ ROWS: list[Row] = [
         DISTRICT,
         payload=lambda w: {"reason": "本人退出", "confirm": w.pending_b.volunteer_no},
     ),
+    # feedback ----------------------------------------------------------------------------
+    Row(
+        "complaints",
+        "photo of A1",
+        "GET",
+        lambda w: f"{API}/complaints/{w.complaint_a.pk}/evidence",
+        SQUAD_A,
+        note="the office in charge and the team concerned; not the public, not other teams",
+    ),
+    Row(
+        "complaints",
+        "add a photo to B1 by its code",
+        "POST",
+        lambda w: f"{API}/complaints/track/{w.complaint_b.code}/evidence",
+        ALL,
+        payload=lambda w: {"evidence": upload(image_bytes("PNG"), "scene.png")},
+        note="the tracking code is the complainant's key, signed in or not (multipart)",
+    ),
+    # end feedback ------------------------------------------------------------------------
+    # exchange ------------------------------------------------------------------------
+    Row(
+        "exchange",
+        "export (own region)",
+        "POST",
+        lambda w: f"{API}/exchange/exports",
+        OFFICE_A,
+        payload=lambda w: {"start": _days(-30), "end": _days(0)},
+    ),
+    Row(
+        "exchange",
+        "export with full values",
+        "POST",
+        lambda w: f"{API}/exchange/exports",
+        OFFICE_A,
+        payload=lambda w: {"start": _days(-30), "end": _days(0), "reveal": True, "reason": "报送"},
+        effect=_audited,
+    ),
+    Row(
+        "exchange",
+        "export subdistrict B",
+        "POST",
+        lambda w: f"{API}/exchange/exports",
+        DISTRICT,
+        payload=lambda w: {"region_id": w.sub_b.pk, "start": _days(-30), "end": _days(0)},
+    ),
+    Row("exchange", "transfers", "GET", lambda w: f"{API}/exchange/transfers", OFFICE_A),
+    Row(
+        "exchange",
+        "transfer in carol's record",
+        "POST",
+        lambda w: f"{API}/exchange/transfers",
+        OFFICE_A,
+        payload=lambda w: {
+            "source": "全国志愿服务信息系统",
+            "records": [
+                {
+                    "记录编号": "M-1",
+                    "志愿者统一编号": "",
+                    "证件号码": w.carol.decrypted("id_number"),
+                    "服务日期": _days(-3),
+                    "服务时长": "2",
+                    "记录团体名称": "外区志愿者协会",
+                }
+            ],
+        },
+        effect=lambda w, user: w.carol.transferred_records.exists(),
+    ),
+    Row(
+        "volunteers",
+        "set carol's national number",
+        "PATCH",
+        lambda w: f"{API}/volunteers/{w.carol.volunteer_no}",
+        OFFICE_A,
+        payload=lambda w: {"national_no": "N000000001"},
+        effect=_state("volunteers.Volunteer", lambda w: w.carol, "national_no", "N000000001"),
+    ),
+    # exchange: end
     # exports ------------------------------------------------------------------------
     Row(
         "spreadsheets",
@@ -977,6 +1054,7 @@ ROWS: list[Row] = [
         lambda w: f"{API}/exports/{export_of_bob(w)}/file",
         frozenset({"subdistrict_admin"}),
     ),
+    # exports: end
 ]
 
 
@@ -1013,7 +1091,10 @@ def call_api(world, row: Row, role: str):
     if role != "anonymous":
         headers["HTTP_AUTHORIZATION"] = f"Bearer {world.tokens[role]}"
     client = Client()
-    body = json.dumps(row.payload(world)) if row.payload else ""
+    payload = row.payload(world) if row.payload else None
+    if payload and any(hasattr(value, "read") for value in payload.values()):  # an upload
+        return client.post(row.url(world), payload, **headers)
+    body = json.dumps(payload) if payload is not None else ""
     return client.generic(
         row.method, row.url(world), body, content_type="application/json", **headers
     )

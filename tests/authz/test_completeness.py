@@ -70,7 +70,6 @@ API_WITHOUT_ROW: frozenset[str] = frozenset(
         "PATCH /api/v1/recipients/{}",
         "PATCH /api/v1/regions/{}",
         "PATCH /api/v1/shifts/{}",
-        "PATCH /api/v1/volunteers/{}",
         "POST /api/v1/activities/{}/cancel",
         "POST /api/v1/activities/{}/shifts",
         "POST /api/v1/auth/token",

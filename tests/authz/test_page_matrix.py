@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    page rows: 93, roles: 10, cells: 930
+    page rows: 99, roles: 10, cells: 990
 
 Pages answer a refused write with a redirect and a message as often as with a 403, so every
 write row names its effect (the state it must change) and a cell counts as allowed only if
@@ -13,7 +13,9 @@ which counts as denied. World and rules: tests/authz/conftest.py and tests/authz
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.test import Client
+from django.utils import timezone
 
 from tests.authz.matrix import (
     ALL,
@@ -29,7 +31,7 @@ from tests.authz.matrix import (
     cells,
     judge,
 )
-from zhiyuan.testing.factories import PHONE_CODE, ROLES
+from zhiyuan.testing.factories import PHONE_CODE, ROLES, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -641,6 +643,82 @@ ROWS: list[Row] = [
         lambda w: f"/ops/privacy/volunteers/{w.dave.volunteer_no}/anonymise/",
         DISTRICT,
     ),
+    # feedback ----------------------------------------------------------------------------
+    Row(
+        "complaints",
+        "photo of A1",
+        "GET",
+        lambda w: f"/feedback/complaints/{w.complaint_a.pk}/evidence/",
+        SQUAD_A,
+        note="the office in charge and the team concerned; not the filer's page, not the public",
+    ),
+    Row(
+        "complaints",
+        "file with a photo",
+        "POST",
+        lambda w: "/feedback/complaints/new/",
+        ALL,
+        payload=lambda w: {
+            "subject_type": "team",
+            "subject": w.squad_1a.pk,
+            "what": "现场照片为证",
+            "happened_on": timezone.localdate().isoformat(),
+            "evidence": upload(image_bytes("PNG"), "scene.png"),
+        },
+        effect=lambda w, user: (
+            apps.get_model("feedback", "ComplaintEvidence")
+            .objects.filter(complaint__what="现场照片为证")
+            .exists()
+        ),
+    ),
+    # end feedback ------------------------------------------------------------------------
+    # exchange ------------------------------------------------------------------------
+    Row(
+        "exchange",
+        "page",
+        "GET",
+        lambda w: "/exchange/",
+        OFFICE_A,
+        sees=lambda w: "exchange-export",
+    ),
+    Row(
+        "exchange",
+        "export (page)",
+        "POST",
+        lambda w: "/exchange/export/",
+        OFFICE_A,
+        payload=lambda w: {"start": "2026-01-01", "end": "2026-12-31", "format": "jsonl"},
+    ),
+    Row(
+        "exchange",
+        "transfer in a file (page)",
+        "POST",
+        lambda w: "/exchange/transfers/",
+        OFFICE_A,
+        payload=lambda w: {
+            "source": "全国志愿服务信息系统",
+            "file": __import__(
+                "django.core.files.uploadedfile"
+            ).core.files.uploadedfile.SimpleUploadedFile(
+                "transfer.csv",
+                (
+                    "记录编号,证件号码,服务日期,服务时长,记录团体名称\n"
+                    f"P-1,{w.carol.decrypted('id_number')},2026-01-05,2,外区志愿者协会\n"
+                ).encode(),
+            ),
+        },
+        effect=lambda w, user: w.carol.transferred_records.exists(),
+    ),
+    Row(
+        "volunteers",
+        "set carol's national number (page)",
+        "POST",
+        lambda w: f"/volunteers/manage/{w.carol.volunteer_no}/national-number/",
+        OFFICE_A,
+        payload=lambda w: {"national_no": "N000000001"},
+        effect=lambda w, user: type(w.carol).objects.filter(national_no="N000000001").exists(),
+    ),
+    # exchange: end
     # exports ------------------------------------------------------------------------
     Row(
         "spreadsheets",
@@ -680,6 +758,7 @@ ROWS: list[Row] = [
         lambda w: f"/imports/exports/{_export_of_bob(w)}/download/",
         frozenset({"subdistrict_admin"}),
     ),
+    # exports: end
 ]
 
 

@@ -75,6 +75,7 @@ ALLOWED_LATIN = {
     "OpenDocument",
     "docx",
     "csv",
+    "jsonl",
     "ZY",
     "ZYZM",
     "demo",

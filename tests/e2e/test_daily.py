@@ -66,6 +66,7 @@ def test_civility_day_sign_up_on_a_phone_says_why_before_the_tap(
     english.goto(f"/projects/{plan.project.pk}/")
     expect(english.locator("html")).to_have_attribute("lang", "en")
     english.goto("/projects/mine/")
+    english.locator("#feed-create").click()
     expect(english.locator("#feed-subscribe")).to_have_attribute("href", re.compile(r"^webcal://"))
     english.goto("/service/hours/")
 

@@ -2,9 +2,9 @@
 
 - gina, who served in an activity, rates it and its organisation on her phone; carol, its
   organiser, rates gina's service.
-- someone without an account files a complaint about a team and keeps the code; the
-  subdistrict office investigates and closes it with the outcome; the complainant follows
-  it by the code and reads the outcome.
+- someone without an account files a complaint about a team, with a photo, and keeps the
+  code; the subdistrict office sees the photo, investigates and closes it with the outcome;
+  the complainant follows it by the code and reads the outcome.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from zhiyuan.feedback.models import ActivityRating, Complaint, ServiceRating
-from zhiyuan.service.services import organiser_check_in
-from zhiyuan.testing.factories import PASSWORD
+from zhiyuan.service.checkin import organiser_check_in
+from zhiyuan.testing.factories import PASSWORD, image_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -74,6 +74,10 @@ def test_anonymous_complaint_is_filed_handled_and_closed(
     form.locator("textarea[name=what]").fill("志愿者未按约定时间到场，服务态度生硬")
     form.locator("input[name=happened_on]").fill(timezone.localdate().isoformat())
     form.locator("input[name=contact]").fill("13912345678")
+    photo = image_bytes("JPEG", (640, 480))
+    form.locator("#complaint-evidence").set_input_files(
+        {"name": "scene.jpg", "mimeType": "image/jpeg", "buffer": photo}
+    )
     form.locator("#file-complaint").tap()
     expect(visitor).to_have_url(re.compile(r"/feedback/complaints/track/\?code="))
     complaint = Complaint.objects.get()
@@ -85,6 +89,13 @@ def test_anonymous_complaint_is_filed_handled_and_closed(
     bob.goto("/feedback/complaints/")
     bob.locator("#complaints a", has_text=complaint.code).click()
     expect(bob.locator("dl")).to_contain_text("139****5678")
+    evidence = bob.locator("#evidence")
+    expect(evidence).to_be_visible()
+    loaded = evidence.evaluate(
+        "img => img.complete ? img.naturalWidth"
+        " : new Promise(done => img.addEventListener('load', () => done(img.naturalWidth)))"
+    )
+    assert loaded == 640  # the photo itself, decoded by the browser
     bob.locator("#move-form select[name=to]").select_option("investigating")
     bob.locator("#move-form button").click()
     expect(bob.locator("#status")).to_have_text(shown("Being investigated"))

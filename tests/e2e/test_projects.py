@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from zhiyuan.notifications.models import Message
-from zhiyuan.projects import services
+from zhiyuan.projects import signups
 from zhiyuan.projects.models import SignUp
 from zhiyuan.testing.factories import PASSWORD
 
@@ -64,7 +64,7 @@ def test_a_cancelled_place_goes_to_the_waitlist_and_the_volunteer_is_told(
     expect(row.locator("button.sign-up")).to_have_count(0)
 
     # The shift is full now: dave2 joins its waitlist.
-    waiting = services.sign_up(actor=plan.dave_user, shift=guide)
+    waiting = signups.sign_up(actor=plan.dave_user, shift=guide)
     assert waiting.state == SignUp.State.WAITLISTED
 
     gina.goto("/projects/mine/")
@@ -112,6 +112,8 @@ def test_a_cancelled_place_goes_to_the_waitlist_and_the_volunteer_is_told(
     expect(message).to_have_count(1)
     expect(message).to_have_class(re.compile(r"\bunread\b"))
     expect(message).to_contain_text(guide.role)
+    # The page marks what it showed read (a POST once shown): the badge goes.
+    expect(dave.locator("#nav-messages .badge")).to_have_count(0)
     message.locator("a[href='/projects/mine/']").click()
 
     expect(dave).to_have_url(re.compile(r"/projects/mine/$"))

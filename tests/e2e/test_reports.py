@@ -47,8 +47,9 @@ def test_admin_changes_the_period_and_downloads_the_yearly_report(
     assert headline["hours_approved"] == 7.5
 
     page.locator("#yearly-year").select_option("2026")
-    page.locator("#yearly-generate").click()
-    expect(page.locator("#report-download")).to_be_visible()
+    # Writing the .docx takes seconds (more on a busy machine): longer than a step's timeout.
+    page.locator("#yearly-generate").click(timeout=60_000)
+    expect(page.locator("#report-download")).to_be_visible(timeout=60_000)
     assert ReportFile.objects.get().state == "done"
     with page.expect_download() as download_info:
         page.locator("#report-download").click()

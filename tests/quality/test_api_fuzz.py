@@ -42,6 +42,7 @@ TAGS = {
     "news",
     "training",
     "spreadsheets",
+    "exchange",
     "reports",
 }
 EXAMPLES = int(os.environ.get("ZHIYUAN_FUZZ_EXAMPLES", "3"))

@@ -38,6 +38,8 @@ def test_quick_bench_answers_every_row(tmp_path):
             "1",
             "--import-rows",
             "100",
+            "--export-rows",
+            "1000",
             "--no-load",
             "--no-matching",
             "--e2e-seconds",

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import PermissionDenied
-from zhiyuan.helpdesk import services
+from zhiyuan.helpdesk import services, workflow
 from zhiyuan.helpdesk.models import Assignment
 from zhiyuan.stations.models import Station
 from zhiyuan.teams.models import Team
@@ -71,7 +71,7 @@ def verified(cast, community):
         latitude=A1_POINT[0] + 0.001,
         longitude=A1_POINT[1],
     )
-    return services.verify_request(actor=cast.alice, request=request)
+    return workflow.verify_request(actor=cast.alice, request=request)
 
 
 def reveal(client, request):
@@ -124,7 +124,7 @@ def test_a_resident_cannot_assign_a_volunteer_by_calling_the_service(desk):
     request = verified(desk, desk.a2)
 
     with pytest.raises(PermissionDenied):
-        services.assign_volunteer(actor=desk.erin, request=request, volunteer=desk.carol)
+        workflow.assign_volunteer(actor=desk.erin, request=request, volunteer=desk.carol)
 
     assert not Assignment.objects.filter(request=request).exists()
 

@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from zhiyuan.accounts.models import User
-from zhiyuan.projects import services as project_services
+from zhiyuan.projects import scheduling, signups
 from zhiyuan.projects.models import Activity, Category, Project, Shift, SignUp
 from zhiyuan.service.models import Attendance
 from zhiyuan.stations.models import Station
@@ -74,7 +74,7 @@ def carol(cast):
 
 
 def test_a_checked_in_volunteer_cannot_cancel_the_sign_up(cast, carol, shift, client_for):
-    signup = project_services.sign_up(actor=carol, shift=shift)
+    signup = signups.sign_up(actor=carol, shift=shift)
     attendance = Attendance.objects.create(
         volunteer=cast.carol,
         shift=shift,
@@ -97,7 +97,7 @@ def test_a_checked_in_volunteer_cannot_cancel_the_sign_up(cast, carol, shift, cl
 def test_a_volunteer_who_checked_out_may_still_cancel_before_the_start(
     cast, carol, shift, client_for
 ):
-    signup = project_services.sign_up(actor=carol, shift=shift)
+    signup = signups.sign_up(actor=carol, shift=shift)
     Attendance.objects.create(
         volunteer=cast.carol,
         shift=shift,
@@ -118,20 +118,18 @@ def test_a_volunteer_who_checked_out_may_still_cancel_before_the_start(
 def test_a_shift_cancelled_after_the_eligibility_check_takes_no_sign_up(
     cast, carol, shift, monkeypatch
 ):
-    checked = project_services.unmet_conditions
+    checked = signups.unmet_conditions
 
     def cancel_meanwhile(volunteer, target):
         # The organiser cancels the activity while this sign-up is between its check and
         # its lock.
-        project_services.cancel_activity(
-            actor=cast.alice, activity=target.activity, reason="暴雨预警"
-        )
+        scheduling.cancel_activity(actor=cast.alice, activity=target.activity, reason="暴雨预警")
         return checked(volunteer, target)
 
-    monkeypatch.setattr(project_services, "unmet_conditions", cancel_meanwhile)
+    monkeypatch.setattr(signups, "unmet_conditions", cancel_meanwhile)
 
-    with pytest.raises(project_services.ShiftUnavailable):
-        project_services.sign_up(actor=carol, shift=shift)
+    with pytest.raises(signups.ShiftUnavailable):
+        signups.sign_up(actor=carol, shift=shift)
 
     assert not SignUp.objects.filter(shift=shift).exists()
     assert Activity.objects.get(pk=shift.activity_id).is_cancelled

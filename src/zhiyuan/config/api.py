@@ -14,6 +14,7 @@ from zhiyuan.accounts.apiauth import REQUIRED
 from zhiyuan.config.openapi import DocumentedAPI
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.security import RateLimited
+from zhiyuan.exchange.api import router as exchange_router
 from zhiyuan.feedback.api import router as feedback_router
 from zhiyuan.helpdesk.api import router as helpdesk_router
 from zhiyuan.honours.api import router as honours_router
@@ -55,6 +56,7 @@ api.add_router("/", feedback_router)
 api.add_router("/", honours_router)
 api.add_router("/", news_router)
 api.add_router("/", spreadsheets_router)
+api.add_router("/", exchange_router)
 api.add_router("/", reports_router)
 api.add_router("/", ops_router)
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "zhiyuan.honours",
     "zhiyuan.news",
     "zhiyuan.spreadsheets",
+    "zhiyuan.exchange",
     "zhiyuan.reports",
     "zhiyuan.ops",
     "zhiyuan.portal",

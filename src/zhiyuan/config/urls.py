@@ -24,6 +24,7 @@ urlpatterns = [
     path("honours/", include("zhiyuan.honours.urls")),
     path("news/", include("zhiyuan.news.urls")),
     path("imports/", include("zhiyuan.spreadsheets.urls")),
+    path("exchange/", include("zhiyuan.exchange.urls")),
     path("reports/", include("zhiyuan.reports.urls")),
     path("ops/", include("zhiyuan.ops.urls")),
     path("api/v1/", api.urls),

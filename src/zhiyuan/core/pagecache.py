@@ -212,9 +212,13 @@ def _bump(table: str) -> None:
 
 
 def install_write_watch(*, connection, **kwargs) -> None:
-    """connection_created: watch every connection's writes."""
+    """connection_created: watch every connection's writes.
+
+    First in the list: a connection opened inside `connection.execute_wrapper(...)` (a page
+    render's read watch) would otherwise lose this watch when that block pops the last entry.
+    """
     if watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(watch_writes)
+        connection.execute_wrappers.insert(0, watch_writes)
 
 
 # ---------------------------------------------------------------- pages

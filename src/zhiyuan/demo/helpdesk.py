@@ -22,7 +22,8 @@ from zhiyuan.helpdesk.models import (
     RecipientCategory,
     Urgency,
 )
-from zhiyuan.helpdesk.services import default_team, mask_address, new_tracking_code
+from zhiyuan.helpdesk.services import mask_address, new_tracking_code
+from zhiyuan.helpdesk.workflow import default_team
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.service.services import refresh_total
 from zhiyuan.volunteers.models import Volunteer

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import HttpResponse
 from django.utils.translation import gettext
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from zhiyuan.accounts.apiauth import OPTIONAL
 from zhiyuan.core.errors import ValidationFailed
@@ -82,6 +84,14 @@ class ComplaintOut(ComplaintTrackOut):
     team_id: int | None
     answer: str
     closed_at: dt.datetime | None
+    has_evidence: bool = Field(
+        ..., description="A photo is attached: GET /complaints/{id}/evidence (office, team)"
+    )
+
+    @staticmethod
+    def resolve_has_evidence(obj) -> bool:
+        found = getattr(obj, "has_evidence", None)
+        return bool(found) if found is not None else hasattr(obj, "evidence")
 
 
 class ComplaintMoveIn(Schema):
@@ -161,6 +171,15 @@ def track_complaint(request, code: str):
     return services.complaint_by_code(code)
 
 
+@router.post("/complaints/track/{code}/evidence", response=ComplaintTrackOut, auth=OPTIONAL)
+def attach_evidence(request, code: str, evidence: File[UploadedFile]):
+    """The complainant adds a photo (JPEG, PNG or WebP, at most 5 MB, checked by content) to
+    a complaint filed without one, by its tracking code, until the office starts on it."""
+    throttle_registration(request)
+    complaint = services.complaint_by_code(code)
+    return services.attach_evidence(actor=request.auth, complaint=complaint, upload=evidence)
+
+
 @router.get("/complaints", response=list[ComplaintOut])
 def list_complaints(request, status: str = ""):
     """Complaints the caller may see: the office in charge, the team concerned, the filer."""
@@ -170,6 +189,15 @@ def list_complaints(request, status: str = ""):
 @router.get("/complaints/{complaint_id}", response=ComplaintOut)
 def read_complaint(request, complaint_id: int):
     return access.complaint_for(request.auth, complaint_id)
+
+
+@router.get("/complaints/{complaint_id}/evidence", response={200: None})
+def read_evidence(request, complaint_id: int):
+    """The complainant's photo (the image itself): the office in charge and the team concerned."""
+    evidence = access.evidence_for(request.auth, complaint_id)
+    response = HttpResponse(evidence.image(), content_type=evidence.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @router.post("/complaints/{complaint_id}/move", response=ComplaintOut)

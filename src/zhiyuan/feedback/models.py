@@ -8,12 +8,15 @@ code and handled by the office whose region covers its subject, through one work
 
 from __future__ import annotations
 
+import base64
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core import crypto
+from zhiyuan.core.models import StatusStep
 
 SCORE_RANGE = Q(score__gte=1, score__lte=5)
 
@@ -97,6 +100,40 @@ class ServiceRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} @ {self.activity}: {self.score}"
+
+
+class RatingTally(models.Model):
+    """Ratings summed per activity, kind and place, kept by the rating services in the rating's
+    transaction: the statistics read these few rows per activity instead of every rating.
+
+    The place is where the rating counts for a region's figures, fixed when rated: an
+    activity's station region, else (activity ratings) its organiser's region or (service
+    ratings) the volunteer's home community, as for service records."""
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", _("Activity rating")
+        SERVICE = "service", _("Service rating")
+
+    activity = models.ForeignKey(
+        "projects.Activity", verbose_name=_("activity"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    place = models.ForeignKey(
+        "places.Region", verbose_name=_("place"), on_delete=models.PROTECT, related_name="+"
+    )
+    ratings = models.PositiveIntegerField(_("ratings"), default=0)
+    score_sum = models.PositiveIntegerField(_("sum of the scores"), default=0)
+    team_score_sum = models.PositiveIntegerField(_("sum of the organiser scores"), default=0)
+
+    class Meta:
+        verbose_name = _("rating tally")
+        verbose_name_plural = _("rating tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "kind", "place"], name="rating_tally_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.kind} @{self.place_id}: {self.ratings}"
 
 
 class Complaint(models.Model):
@@ -216,39 +253,50 @@ class Complaint(models.Model):
         return crypto.decrypt(self.contact_encrypted) if self.contact_encrypted else ""
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvidence(models.Model):
+    """The complainant's photo: checked and re-encoded without metadata (core.images), kept
+    encrypted with the field cipher like the contact, apart from the complaint's row so
+    lists never load it; shown only to the office in charge and the team concerned
+    (access.evidence_for)."""
+
+    complaint = models.OneToOneField(
+        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    image_encrypted = models.TextField(_("photo (encrypted)"), editable=False)
+    content_type = models.CharField(_("image type"), max_length=20)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("complaint evidence")
+        verbose_name_plural = _("complaint evidence")
+
+    def __str__(self) -> str:
+        return f"{self.complaint.code}: {self.width}×{self.height}"
+
+    @staticmethod
+    def seal(data: bytes) -> str:
+        return crypto.encrypt(base64.b64encode(data).decode("ascii"))
+
+    def image(self) -> bytes:
+        """The photo's bytes. Callers check access first: see access.evidence_for."""
+        return base64.b64decode(crypto.decrypt(self.image_encrypted))
+
+
+class ComplaintEvent(StatusStep):
     """One step of a complaint's handling: who moved it, from what to what, and why."""
+
+    statuses = Complaint.Status
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="events", verbose_name=_("complaint")
     )
-    from_status = models.CharField(_("from"), max_length=14, blank=True)
-    to_status = models.CharField(_("to"), max_length=14)
     note = models.CharField(_("note"), max_length=1000, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusStep.Meta):
         verbose_name = _("complaint step")
         verbose_name_plural = _("complaint steps")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.complaint.code}: {self.from_status} → {self.to_status}"
-
-    @property
-    def from_label(self) -> str:
-        """The status left, in the reader's language (the stored value is its code)."""
-        return str(Complaint.Status(self.from_status).label) if self.from_status else ""
-
-    @property
-    def to_label(self) -> str:
-        """The status reached, in the reader's language."""
-        return str(Complaint.Status(self.to_status).label)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
 from zhiyuan.accounts import scopes
-from zhiyuan.feedback.models import ActivityRating, Complaint, ServiceRating
+from zhiyuan.feedback.models import ActivityRating, Complaint, ComplaintEvidence, ServiceRating
 from zhiyuan.teams.selectors import managed_team_paths
 
 
@@ -14,7 +14,9 @@ def complaints_for(user, *, status: str = "") -> QuerySet[Complaint]:
     if not getattr(user, "is_authenticated", False):
         return Complaint.objects.none()
     offices = scopes.within("region__path", scopes.admin_region_paths(user))
-    rows = Complaint.objects.select_related("region", "team")
+    rows = Complaint.objects.select_related("region", "team").annotate(
+        has_evidence=Exists(ComplaintEvidence.objects.filter(complaint=OuterRef("pk")))
+    )
     if offices:  # an empty Q is "everything" (a superuser's): OR-ing it would drop it
         rows = rows.filter(
             offices | scopes.within("team__path", managed_team_paths(user)) | Q(filed_by=user)

@@ -14,6 +14,7 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,9 +24,17 @@ from zhiyuan.accounts.models import Actor, User
 from zhiyuan.accounts.services import record_reveal
 from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zhiyuan.core.images import CheckedImage, check_image
 from zhiyuan.core.masking import mask_phone
 from zhiyuan.feedback.access import may_answer, may_handle
-from zhiyuan.feedback.models import ActivityRating, Complaint, ComplaintEvent, ServiceRating
+from zhiyuan.feedback.models import (
+    ActivityRating,
+    Complaint,
+    ComplaintEvent,
+    ComplaintEvidence,
+    RatingTally,
+    ServiceRating,
+)
 from zhiyuan.notifications.services import notify
 from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.models import Activity, Project
@@ -93,7 +102,7 @@ def rate_activity(*, actor: User, activity: Activity, score, team_score, comment
         raise ValidationFailed(errors)
     try:
         with transaction.atomic():
-            return ActivityRating.objects.create(
+            rating = ActivityRating.objects.create(
                 activity=activity,
                 volunteer=volunteer,
                 team=activity.project.organiser,
@@ -101,6 +110,8 @@ def rate_activity(*, actor: User, activity: Activity, score, team_score, comment
                 team_score=team_score,
                 comment=(comment or "").strip()[:500],
             )
+            tally_rating(activity, RatingTally.Kind.ACTIVITY, volunteer, score, team_score)
+            return rating
     except IntegrityError:
         raise Conflict(_("You have rated this activity already."), code="rated") from None
 
@@ -128,6 +139,7 @@ def rate_service(
                 comment=(comment or "").strip()[:500],
                 rated_by=actor,
             )
+            tally_rating(activity, RatingTally.Kind.SERVICE, volunteer, score)
     except IntegrityError:
         raise Conflict(_("This volunteer's service here is rated already."), code="rated") from None
     if volunteer.user_id:
@@ -141,6 +153,46 @@ def rate_service(
             link=reverse("service:my_hours"),
         )
     return rating
+
+
+def _place_id(activity: Activity, kind: str, volunteer: Volunteer) -> int:
+    """Where a rating counts for a region's figures: the activity's station region, else the
+    organiser's region (activity ratings) or the volunteer's home community (service ratings,
+    as for service records)."""
+    if activity.station_id is not None:
+        return Station.objects.values_list("region_id", flat=True).get(pk=activity.station_id)
+    if kind == RatingTally.Kind.ACTIVITY:
+        return activity.project.organiser.region_id
+    return volunteer.community_id
+
+
+def tally_rating(
+    activity: Activity, kind: str, volunteer: Volunteer, score: int, team_score: int = 0
+) -> None:
+    """Add one rating to its tally, in the rating's transaction. F() increments, so two
+    ratings of one activity at once both count; the first of a place creates its row."""
+    tally = RatingTally.objects.filter(
+        activity=activity, kind=kind, place_id=_place_id(activity, kind, volunteer)
+    )
+    bump = {
+        "ratings": F("ratings") + 1,
+        "score_sum": F("score_sum") + score,
+        "team_score_sum": F("team_score_sum") + team_score,
+    }
+    if tally.update(**bump):
+        return
+    try:
+        with transaction.atomic():
+            RatingTally.objects.create(
+                activity=activity,
+                kind=kind,
+                place_id=_place_id(activity, kind, volunteer),
+                ratings=1,
+                score_sum=score,
+                team_score_sum=team_score,
+            )
+    except IntegrityError:  # made meanwhile by another rating of the same place
+        tally.update(**bump)
 
 
 # Complaints ----------------------------------------------------------------------------
@@ -210,8 +262,10 @@ def file_complaint(
     place: str = "",
     contact_name: str = "",
     contact: str = "",
+    evidence=None,
 ) -> Complaint:
-    """Anyone files a complaint; it is tracked by the code it returns."""
+    """Anyone files a complaint, with a photo (`evidence`, an upload) if they have one; it is
+    tracked by the code it returns."""
     errors: dict[str, list[str]] = {}
     if subject_type not in Complaint.Subject.values:
         errors["subject_type"] = [gettext("Say whom or what the complaint is about.")]
@@ -236,6 +290,12 @@ def file_complaint(
             phone = parse_mobile(contact)
         except InvalidPhone as exc:
             errors["contact"] = [str(exc.message)]
+    checked = None
+    if evidence:
+        try:
+            checked = check_image(evidence, field="evidence")
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
     signed_in = getattr(actor, "is_authenticated", False)
@@ -256,8 +316,47 @@ def file_complaint(
         ComplaintEvent.objects.create(
             complaint=complaint, to_status=S.RECEIVED, actor=actor if signed_in else None
         )
+        if checked is not None:
+            _keep_evidence(complaint, checked)
         _tell(complaint, S.RECEIVED, "")
     return complaint
+
+
+def _keep_evidence(complaint: Complaint, checked: CheckedImage) -> ComplaintEvidence:
+    return ComplaintEvidence.objects.create(
+        complaint=complaint,
+        image_encrypted=ComplaintEvidence.seal(checked.content.read()),
+        content_type=checked.content_type,
+        width=checked.width,
+        height=checked.height,
+    )
+
+
+def attach_evidence(*, actor: Actor, complaint: Complaint, upload) -> Complaint:
+    """The complainant, holding the tracking code, adds a photo to a complaint filed without
+    one, until the office starts on it (what the office has begun to weigh is not changed).
+
+    Locks the complaint and checks its state and photo on the locked row."""
+    checked = check_image(upload, field="evidence")
+    signed_in = getattr(actor, "is_authenticated", False)
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.status != S.RECEIVED:
+            raise Conflict(
+                _("The office has started on this complaint: a photo can no longer be added."),
+                field="evidence",
+            )
+        if ComplaintEvidence.objects.filter(complaint=locked).exists():
+            raise Conflict(_("This complaint has a photo already."), field="evidence")
+        _keep_evidence(locked, checked)
+        ComplaintEvent.objects.create(
+            complaint=locked,
+            from_status=locked.status,
+            to_status=locked.status,
+            note=gettext("A photo was added."),
+            actor=actor if signed_in else None,
+        )
+    return locked
 
 
 def _team_admins(team: Team | None):

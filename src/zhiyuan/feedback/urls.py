@@ -11,4 +11,5 @@ urlpatterns = [
     path("complaints/track/", views.track, name="track"),
     path("complaints/", views.complaint_list, name="complaints"),
     path("complaints/<int:complaint_id>/", views.complaint_detail, name="complaint"),
+    path("complaints/<int:complaint_id>/evidence/", views.complaint_evidence, name="evidence"),
 ]

@@ -6,16 +6,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zhiyuan.core.errors import DomainError, NotFound
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.core.security import client_ip, throttle, throttle_registration
 from zhiyuan.feedback import access, selectors, services
-from zhiyuan.feedback.models import ActivityRating, Complaint, ServiceRating
-from zhiyuan.projects.access import activity_for
-from zhiyuan.projects.services import may_organise
+from zhiyuan.feedback.models import ActivityRating, Complaint, ComplaintEvidence, ServiceRating
+from zhiyuan.projects.access import activity_for, may_organise
 from zhiyuan.service.models import Attendance
 from zhiyuan.volunteers.models import Volunteer
 
@@ -107,6 +108,7 @@ def file_complaint(request):
                 place=request.POST.get("place", ""),
                 contact_name=request.POST.get("contact_name", ""),
                 contact=request.POST.get("contact", ""),
+                evidence=request.FILES.get("evidence"),
             )
         except DomainError as exc:
             _errors(request, exc)
@@ -191,6 +193,11 @@ def complaint_detail(request, complaint_id: int):
                 messages.success(request, _("Done."))
                 return redirect("feedback:complaint", complaint_id=complaint.pk)
     complaint.refresh_from_db()
+    evidence = (
+        ComplaintEvidence.objects.filter(complaint=complaint).only("width", "height").first()
+        if access.may_see_evidence(request.user, complaint)
+        else None
+    )
     return render(
         request,
         "feedback/complaint.html",
@@ -203,5 +210,17 @@ def complaint_detail(request, complaint_id: int):
                 (to, Complaint.Status(to).label) for to in services.TRANSITIONS[complaint.status]
             ],
             "revealed": revealed,
+            "evidence": evidence,
+            "evidence_url": reverse("feedback:evidence", args=[complaint.pk]) if evidence else "",
         },
     )
+
+
+@login_required
+def complaint_evidence(request, complaint_id: int):
+    """The complainant's photo, for the office in charge and the team concerned; never cached."""
+    evidence = get_or_page_error(access.evidence_for, request.user, complaint_id)
+    response = HttpResponse(evidence.image(), content_type=evidence.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    return response

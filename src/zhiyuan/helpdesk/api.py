@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from zhiyuan.accounts.apiauth import OPTIONAL
 from zhiyuan.core.errors import ValidationFailed
 from zhiyuan.core.security import client_ip, throttle, throttle_registration
-from zhiyuan.helpdesk import access, proposals, selectors, services
+from zhiyuan.helpdesk import access, proposals, recipients, selectors, services, workflow
 from zhiyuan.helpdesk.models import HelpRequest
 from zhiyuan.places.models import Region
 from zhiyuan.teams.models import Team
@@ -257,14 +257,14 @@ def track(request, code: str):
 @router.post("/help-requests/track/{code}/rate", response=TrackOut, auth=OPTIONAL)
 def rate(request, code: str, payload: RateIn):
     throttle("track", client_ip(request), limit=120, window=3600)
-    return services.rate_request(code=code, rating=payload.rating, comment=payload.comment)
+    return workflow.rate_request(code=code, rating=payload.rating, comment=payload.comment)
 
 
 @router.post("/help-requests/track/{code}/cancel", response=TrackOut, auth=OPTIONAL)
 def cancel_by_code(request, code: str, payload: HelpRequestReasonIn):
     throttle("track", client_ip(request), limit=120, window=3600)
     help_request = services.request_by_code(code)
-    return services.cancel_request(
+    return workflow.cancel_request(
         actor=request.user, request=help_request, reason=payload.reason, by_requester=True
     )
 
@@ -291,19 +291,19 @@ def verify(request, request_id: int, payload: VerifyIn):
         team = Team.objects.filter(pk=payload.team_id).first()
         if team is None:
             raise ValidationFailed({"team_id": [_("No such team.")]})
-    return services.verify_request(actor=request.auth, request=help_request, team=team)
+    return workflow.verify_request(actor=request.auth, request=help_request, team=team)
 
 
 @router.post("/help-requests/{request_id}/reject", response=RequestOut)
 def reject(request, request_id: int, payload: HelpRequestReasonIn):
     help_request = access.request_for(request.auth, request_id, verify=True)
-    return services.reject_request(actor=request.auth, request=help_request, reason=payload.reason)
+    return workflow.reject_request(actor=request.auth, request=help_request, reason=payload.reason)
 
 
 @router.post("/help-requests/{request_id}/assign", response=RequestOut)
 def assign(request, request_id: int, payload: AssignIn):
     help_request = access.request_for(request.auth, request_id, handle=True)
-    services.assign_volunteer(
+    workflow.assign_volunteer(
         actor=request.auth,
         request=help_request,
         volunteer=_volunteer(payload.volunteer_no),
@@ -316,7 +316,7 @@ def assign(request, request_id: int, payload: AssignIn):
 def confirm_assignment(request, request_id: int, payload: AssignIn):
     """The handling team confirms a volunteer who took the request themselves."""
     help_request = access.request_for(request.auth, request_id, handle=True)
-    services.confirm_assignment(
+    workflow.confirm_assignment(
         actor=request.auth, request=help_request, volunteer=_volunteer(payload.volunteer_no)
     )
     return access.request_for(request.auth, request_id)
@@ -335,7 +335,7 @@ def accept(request, request_id: int):
 @router.post("/help-requests/{request_id}/start", response=RequestOut)
 def start(request, request_id: int):
     help_request = access.request_for(request.auth, request_id)
-    return services.start_service(actor=request.auth, request=help_request)
+    return workflow.start_service(actor=request.auth, request=help_request)
 
 
 @router.post("/help-requests/{request_id}/complete", response=RequestOut)
@@ -356,7 +356,7 @@ def complete(request, request_id: int, payload: CompleteIn):
             }
         )
     hours = {numbers[n]: h for n, h in payload.hours.items()}
-    return services.complete_request(
+    return workflow.complete_request(
         actor=request.auth, request=help_request, hours=hours, note=payload.note
     )
 
@@ -364,7 +364,7 @@ def complete(request, request_id: int, payload: CompleteIn):
 @router.post("/help-requests/{request_id}/cancel", response=RequestOut)
 def cancel(request, request_id: int, payload: HelpRequestReasonIn):
     help_request = access.request_for(request.auth, request_id)
-    return services.cancel_request(actor=request.auth, request=help_request, reason=payload.reason)
+    return workflow.cancel_request(actor=request.auth, request=help_request, reason=payload.reason)
 
 
 @router.post("/help-requests/{request_id}/reveal", response=HelpRequestRevealOut)
@@ -392,7 +392,7 @@ def list_recipients(request, q: str = "", category: str = "", limit: int = 100):
 
 @router.post("/recipients", response={201: RecipientOut})
 def create_recipient(request, payload: RecipientIn):
-    return Status(201, services.create_recipient(actor=request.auth, **payload.dict()))
+    return Status(201, recipients.create_recipient(actor=request.auth, **payload.dict()))
 
 
 @router.get("/recipients/{recipient_id}", response=RecipientOut)
@@ -404,13 +404,13 @@ def get_recipient(request, recipient_id: int):
 def update_recipient(request, recipient_id: int, payload: RecipientPatch):
     recipient = access.recipient_for(request.auth, recipient_id, manage=True)
     changes = payload.dict(exclude_unset=True)
-    return services.update_recipient(actor=request.auth, recipient=recipient, **changes)
+    return recipients.update_recipient(actor=request.auth, recipient=recipient, **changes)
 
 
 @router.post("/recipients/{recipient_id}/reveal", response=HelpRequestRevealOut)
 def reveal_recipient(request, recipient_id: int, payload: HelpRequestRevealIn):
     recipient = access.recipient_for(request.auth, recipient_id, manage=True)
-    value = services.reveal_recipient(
+    value = recipients.reveal_recipient(
         actor=request.auth,
         recipient=recipient,
         field=payload.field,

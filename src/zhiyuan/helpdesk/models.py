@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core import crypto
+from zhiyuan.core.models import StatusStep
 
 
 class RecipientCategory(models.TextChoices):
@@ -63,7 +64,8 @@ class EncryptedFieldsMixin:
     """`x_encrypted` columns hold ciphertext; `set_secret` also keeps the masked form."""
 
     def decrypted(self, field: str) -> str:
-        """The clear value of an encrypted field. Callers must audit: see services.reveal_*."""
+        """The clear value of an encrypted field. Callers must audit: see
+        services.reveal_request and recipients.reveal_recipient."""
         token = getattr(self, f"{field}_encrypted")
         return crypto.decrypt(token) if token else ""
 
@@ -278,38 +280,23 @@ class HelpRequest(EncryptedFieldsMixin, models.Model):
         return windows
 
 
-class HelpEvent(models.Model):
+class HelpEvent(StatusStep):
     """One transition of a help request: who moved it, from what, to what, when and why."""
+
+    statuses = HelpRequest.Status
 
     request = models.ForeignKey(
         HelpRequest, verbose_name=_("help request"), on_delete=models.CASCADE, related_name="events"
     )
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     by_requester = models.BooleanField(_("by the requester"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StatusStep.Meta):
         verbose_name = _("help request event")
         verbose_name_plural = _("help request events")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.request.code}: {self.from_status} → {self.to_status}"
-
-    @property
-    def to_label(self) -> str:
-        """The status reached, in the reader's language (the stored value is its code)."""
-        return str(HelpRequest.Status(self.to_status).label)
 
 
 class Assignment(models.Model):

@@ -26,7 +26,7 @@ from zhiyuan import matching as engine
 from zhiyuan.accounts import scopes
 from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
-from zhiyuan.helpdesk import services
+from zhiyuan.helpdesk import workflow
 from zhiyuan.helpdesk.access import may_decide, may_run, takeable
 from zhiyuan.helpdesk.models import (
     KIND_EXCLUDED_HEALTH,
@@ -37,7 +37,7 @@ from zhiyuan.helpdesk.models import (
     Proposal,
 )
 from zhiyuan.places.models import Region
-from zhiyuan.projects import services as project_services
+from zhiyuan.projects import signups as project_signups
 from zhiyuan.projects.eligibility import age_on
 from zhiyuan.projects.models import Project, Shift, SignUp
 from zhiyuan.service.models import ServiceRecord
@@ -549,14 +549,14 @@ def confirm_proposal(*, actor: User, proposal: Proposal) -> Proposal:
         if not locked.is_open:
             raise Conflict(_("This proposal is already decided."), code="already_decided")
         if proposal.help_request_id:
-            services.assign_volunteer(
+            workflow.assign_volunteer(
                 actor=actor,
                 request=proposal.help_request,
                 volunteer=volunteer,
                 check=request_refusals,
             )
         else:
-            project_services.sign_up_for(actor=actor, shift=proposal.shift, volunteer=volunteer)
+            project_signups.sign_up_for(actor=actor, shift=proposal.shift, volunteer=volunteer)
         locked.state = Proposal.State.CONFIRMED
         locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.save(update_fields=["state", "decided_by", "decided_at"])
@@ -575,14 +575,14 @@ def swap_proposal(*, actor: User, proposal: Proposal, volunteer: Volunteer) -> P
     """Put another volunteer on the proposal; refused, with the reasons, if not eligible."""
     _check_decide(actor, proposal)
     if not volunteer.is_active:
-        raise services.NotEligible([gettext("This volunteer is not active.")])
+        raise workflow.NotEligible([gettext("This volunteer is not active.")])
     reasons = (
         request_refusals(volunteer, proposal.help_request)
         if proposal.help_request_id
         else shift_refusals(volunteer, proposal.shift)
     )
     if reasons:
-        raise services.NotEligible(reasons)
+        raise workflow.NotEligible(reasons)
     proposal.volunteer = volunteer
     proposal.reasons = [{"code": "swapped", "params": {}}]
     proposal.save(update_fields=["volunteer", "reasons"])
@@ -652,6 +652,6 @@ def accept_request(*, actor: User, request: HelpRequest) -> Assignment:
     volunteer = getattr(actor, "volunteer", None)
     if volunteer is None or not volunteer.is_active:
         raise PermissionDenied(_("Only active volunteers may take requests."))
-    return services.assign_volunteer(
+    return workflow.assign_volunteer(
         actor=actor, request=request, volunteer=volunteer, check=request_refusals
     )

@@ -19,7 +19,7 @@ from zhiyuan.core.errors import DomainError, NotFound
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.core.security import client_ip, throttle, throttle_registration
-from zhiyuan.helpdesk import access, proposals, selectors, services
+from zhiyuan.helpdesk import access, proposals, recipients, selectors, services, workflow
 from zhiyuan.helpdesk.forms import (
     CompleteForm,
     RateForm,
@@ -102,13 +102,13 @@ def track_code(request, code: str):
             if action == "rate":
                 rate_form = RateForm(request.POST)
                 if rate_form.is_valid():
-                    services.rate_request(code=code, **rate_form.cleaned_data)
+                    workflow.rate_request(code=code, **rate_form.cleaned_data)
                     messages.success(request, _("Thank you for your rating."))
                     return redirect("helpdesk:track_code", code=help_request.code)
             elif action == "cancel":
                 cancel_form = ReasonForm(request.POST)
                 if cancel_form.is_valid():
-                    services.cancel_request(
+                    workflow.cancel_request(
                         actor=request.user,
                         request=help_request,
                         reason=cancel_form.cleaned_data["reason"],
@@ -184,18 +184,18 @@ def request_action(request, pk: int, action: str):
     help_request = get_or_page_error(access.request_for, request.user, pk)
     reason = request.POST.get("reason", "")
     actions = {
-        "verify": lambda: services.verify_request(actor=request.user, request=help_request),
-        "reject": lambda: services.reject_request(
+        "verify": lambda: workflow.verify_request(actor=request.user, request=help_request),
+        "reject": lambda: workflow.reject_request(
             actor=request.user, request=help_request, reason=reason
         ),
-        "start": lambda: services.start_service(actor=request.user, request=help_request),
-        "complete": lambda: services.complete_request(
+        "start": lambda: workflow.start_service(actor=request.user, request=help_request),
+        "complete": lambda: workflow.complete_request(
             actor=request.user, request=help_request, note=request.POST.get("note", "")
         ),
-        "cancel": lambda: services.cancel_request(
+        "cancel": lambda: workflow.cancel_request(
             actor=request.user, request=help_request, reason=reason
         ),
-        "confirm": lambda: services.confirm_assignment(
+        "confirm": lambda: workflow.confirm_assignment(
             actor=request.user,
             request=help_request,
             volunteer=get_or_page_error(
@@ -286,7 +286,7 @@ def recipient_new(request):
     form = RecipientForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            recipient = services.create_recipient(actor=request.user, **form.create_kwargs())
+            recipient = recipients.create_recipient(actor=request.user, **form.create_kwargs())
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -316,7 +316,7 @@ def recipient_reveal(request, pk: int):
     value = None
     if form.is_valid():
         try:
-            value = services.reveal_recipient(
+            value = recipients.reveal_recipient(
                 actor=request.user,
                 recipient=recipient,
                 field=form.cleaned_data["field"],

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from zhiyuan.accounts import scopes
 from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhiyuan.core.images import check_image
 from zhiyuan.news.access import may_edit, may_publish
-from zhiyuan.news.images import check_cover
 from zhiyuan.news.models import Article, Column, Reprint
 from zhiyuan.news.sanitise import has_text, sanitise
 from zhiyuan.places.models import Region
@@ -125,7 +125,7 @@ def create_article(
     checked = None
     if cover:
         try:
-            checked = check_cover(cover)
+            checked = check_image(cover, field="cover")
         except ValidationFailed as exc:
             errors.update(exc.errors)
     if errors:
@@ -199,7 +199,7 @@ def set_cover(*, actor: User, article: Article, upload) -> Article:
     """Replace the cover with a checked, re-encoded image."""
     if not may_edit(actor, article):
         raise PermissionDenied(_("You may not edit this article."))
-    checked = check_cover(upload)
+    checked = check_image(upload, field="cover")
     with transaction.atomic():
         _store_cover(article, checked)
     return article

@@ -1,4 +1,5 @@
-"""The inbox page: in-site messages, newest first; opening it marks them read."""
+"""The inbox page: in-site messages, newest first; the page, once shown, marks the new ones
+read (an htmx POST: opening a page never writes)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,13 +13,16 @@ from zhiyuan.notifications import selectors, services
 def inbox(request):
     page = Paginator(selectors.inbox(request.user), 30).get_page(request.GET.get("page"))
     unread = {m.pk for m in page.object_list if m.read_at is None}
-    # Marked read before rendering, so the navigation's unread badge is already right.
-    services.mark_read(actor=request.user, message_ids=unread)
     return render(request, "notifications/inbox.html", {"page": page, "unread": unread})
 
 
 @require_POST
 @login_required
 def mark_all_read(request):
-    services.mark_read(actor=request.user)
+    """All messages, or those named (`message`: the new ones an inbox page has shown)."""
+    named = "message" in request.POST
+    ids = [pk for pk in request.POST.getlist("message") if pk.isdigit()] if named else None
+    services.mark_read(actor=request.user, message_ids=ids)
+    if request.headers.get("HX-Request"):
+        return render(request, "notifications/_read.html")
     return redirect("notifications:inbox")

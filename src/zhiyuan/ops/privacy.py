@@ -45,7 +45,7 @@ from zhiyuan.notifications.models import Message
 from zhiyuan.ops.access import may_export
 from zhiyuan.ops.models import Anonymisation
 from zhiyuan.projects.models import CalendarFeed, SignUp
-from zhiyuan.projects.services import withdraw_signup
+from zhiyuan.projects.signups import withdraw_signup
 from zhiyuan.service.models import Attendance, Certificate, CorrectionRequest, ServiceRecord
 from zhiyuan.teams.models import Membership, Team
 from zhiyuan.volunteers import availability as avail

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from zhiyuan.accounts.apiauth import OPTIONAL
 from zhiyuan.core.errors import ValidationFailed
-from zhiyuan.projects import access, selectors, services
+from zhiyuan.projects import access, scheduling, selectors, services, signups
 from zhiyuan.projects.models import ActivitySeries, Category
 from zhiyuan.stations.models import Station
 from zhiyuan.teams.access import team_for
@@ -297,7 +297,7 @@ def list_activities(request, project_id: int):
 def create_activity(request, project_id: int, payload: ActivityIn):
     project = access.project_for(request.auth, project_id, organise=True)
     data = payload.dict(exclude={"station_id"})
-    activity = services.create_activity(
+    activity = scheduling.create_activity(
         actor=request.auth, project=project, station=_station(payload.station_id), **data
     )
     return Status(201, activity)
@@ -310,7 +310,7 @@ def create_series(request, project_id: int, payload: SeriesIn):
     stations = list(Station.objects.filter(pk__in=payload.station_ids))
     if len(stations) != len(set(payload.station_ids)):
         raise ValidationFailed({"station_ids": [_("Unknown station.")]})
-    series = services.create_series(
+    series = scheduling.create_series(
         actor=request.auth,
         project=project,
         title=payload.title,
@@ -334,20 +334,20 @@ def update_activity(request, activity_id: int, payload: ActivityPatch):
     changes = payload.dict(exclude_unset=True)
     if "station_id" in changes:
         changes["station"] = _station(changes.pop("station_id"))
-    return services.update_activity(actor=request.auth, activity=activity, **changes)
+    return scheduling.update_activity(actor=request.auth, activity=activity, **changes)
 
 
 @router.post("/activities/{activity_id}/cancel", response=ActivityOut)
 def cancel_activity(request, activity_id: int, payload: ProjectReasonIn):
     activity = access.activity_for(request.auth, activity_id, organise=True)
-    return services.cancel_activity(actor=request.auth, activity=activity, reason=payload.reason)
+    return scheduling.cancel_activity(actor=request.auth, activity=activity, reason=payload.reason)
 
 
 @router.post("/activities/{activity_id}/shifts", response={201: ShiftOut})
 def create_shift(request, activity_id: int, payload: ShiftIn):
     activity = access.activity_for(request.auth, activity_id, organise=True)
     data = payload.dict(exclude={"required_skills"})
-    shift = services.create_shift(
+    shift = scheduling.create_shift(
         actor=request.auth,
         activity=activity,
         required_skills=_skills(payload.required_skills),
@@ -359,7 +359,7 @@ def create_shift(request, activity_id: int, payload: ShiftIn):
 @router.patch("/shifts/{shift_id}", response=ShiftOut)
 def set_capacity(request, shift_id: int, payload: CapacityIn):
     shift = access.shift_for(request.auth, shift_id, organise=True)
-    return services.set_capacity(actor=request.auth, shift=shift, capacity=payload.capacity)
+    return scheduling.set_capacity(actor=request.auth, shift=shift, capacity=payload.capacity)
 
 
 @router.get("/shifts/{shift_id}/signups", response=list[SignUpOut])
@@ -372,7 +372,7 @@ def shift_roster(request, shift_id: int):
 def sign_up(request, shift_id: int):
     """Sign up: confirmed while places last, then on the waitlist."""
     shift = access.shift_for(request.auth, shift_id)
-    return Status(201, services.sign_up(actor=request.auth, shift=shift))
+    return Status(201, signups.sign_up(actor=request.auth, shift=shift))
 
 
 @router.get("/me/signups", response=list[SignUpOut])
@@ -384,22 +384,22 @@ def my_signups(request):
 @router.post("/signups/{signup_id}/cancel", response=SignUpOut)
 def cancel_signup(request, signup_id: int):
     signup = access.signup_for(request.auth, signup_id)
-    return services.cancel_signup(actor=request.auth, signup=signup)
+    return signups.cancel_signup(actor=request.auth, signup=signup)
 
 
 @router.post("/signups/{signup_id}/confirm", response=SignUpOut)
 def confirm_signup(request, signup_id: int):
     signup = access.signup_for(request.auth, signup_id)
-    return services.confirm_signup(actor=request.auth, signup=signup)
+    return signups.confirm_signup(actor=request.auth, signup=signup)
 
 
 @router.post("/signups/{signup_id}/remove", response=SignUpOut)
 def remove_signup(request, signup_id: int, payload: ProjectReasonIn):
     signup = access.signup_for(request.auth, signup_id)
-    return services.remove_signup(actor=request.auth, signup=signup, reason=payload.reason)
+    return signups.remove_signup(actor=request.auth, signup=signup, reason=payload.reason)
 
 
 @router.post("/signups/{signup_id}/no-show", response=SignUpOut)
 def no_show(request, signup_id: int):
     signup = access.signup_for(request.auth, signup_id)
-    return services.mark_no_show(actor=request.auth, signup=signup)
+    return signups.mark_no_show(actor=request.auth, signup=signup)

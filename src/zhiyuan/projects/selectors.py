@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from zhiyuan.accounts import scopes
 from zhiyuan.places.models import Region
-from zhiyuan.projects.models import Activity, Category, Project, Shift, SignUp
+from zhiyuan.projects.models import Activity, CalendarFeed, Category, Project, Shift, SignUp
 from zhiyuan.stations.models import Station
 
 
@@ -264,6 +264,11 @@ def my_signups(volunteer) -> QuerySet[SignUp]:
     return SignUp.objects.filter(volunteer=volunteer).select_related(
         "shift", "shift__activity", "shift__activity__project", "shift__activity__station"
     )
+
+
+def calendar_feed(volunteer) -> CalendarFeed | None:
+    """The volunteer's calendar link, if they have asked for one (signups.open_calendar_feed)."""
+    return CalendarFeed.objects.filter(volunteer=volunteer).first()
 
 
 def my_shifts(volunteer) -> dict[str, list[SignUp]]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
-from zhiyuan.projects import access, ics, selectors, services
+from zhiyuan.projects import access, ics, scheduling, selectors, services, signups
 from zhiyuan.projects.eligibility import unmet_conditions
 from zhiyuan.projects.forms import (
     ActivityForm,
@@ -110,7 +110,7 @@ def project_detail(request, project_id: int):
 def shift_sign_up(request, shift_id: int):
     shift = get_or_page_error(access.shift_for, request.user, shift_id)
     try:
-        signup = services.sign_up(actor=request.user, shift=shift)
+        signup = signups.sign_up(actor=request.user, shift=shift)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -126,7 +126,7 @@ def shift_sign_up(request, shift_id: int):
 def signup_cancel(request, signup_id: int):
     signup = get_or_page_error(access.signup_for, request.user, signup_id)
     try:
-        services.cancel_signup(actor=request.user, signup=signup)
+        signups.cancel_signup(actor=request.user, signup=signup)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -141,14 +141,13 @@ def my_shifts(request):
     volunteer = _volunteer(request)
     if volunteer is None:
         return redirect("volunteers:register")
-    feed, _created = CalendarFeed.objects.get_or_create(volunteer=volunteer)
+    if request.method == "POST":  # the calendar link, asked for the first time
+        signups.open_calendar_feed(actor=request.user)
+        return redirect("projects:my_shifts")
+    feed = selectors.calendar_feed(volunteer)
+    feed_url = feed and request.build_absolute_uri(f"/projects/calendar/{feed.token}.ics")
     return render(
-        request,
-        "projects/my_shifts.html",
-        {
-            **selectors.my_shifts(volunteer),
-            "feed_url": request.build_absolute_uri(f"/projects/calendar/{feed.token}.ics"),
-        },
+        request, "projects/my_shifts.html", {**selectors.my_shifts(volunteer), "feed_url": feed_url}
     )
 
 
@@ -213,7 +212,7 @@ def project_manage(request, project_id: int):
             elif action == "activity":
                 activity_form = ActivityForm(request.POST, prefix="activity")
                 if activity_form.is_valid():
-                    activity = services.create_activity(
+                    activity = scheduling.create_activity(
                         actor=request.user, project=project, **activity_form.cleaned_data
                     )
                     messages.success(
@@ -226,7 +225,7 @@ def project_manage(request, project_id: int):
                 series_form = SeriesForm(request.POST, prefix="series")
                 if series_form.is_valid():
                     data = series_form.cleaned_data
-                    series = services.create_series(
+                    series = scheduling.create_series(
                         actor=request.user,
                         project=project,
                         title=data["title"],
@@ -248,7 +247,7 @@ def project_manage(request, project_id: int):
                 activity = get_or_page_error(
                     access.activity_for, request.user, request.POST.get("activity"), organise=True
                 )
-                services.cancel_activity(
+                scheduling.cancel_activity(
                     actor=request.user, activity=activity, reason=request.POST.get("reason", "")
                 )
                 messages.success(request, _("The activity is cancelled."))
@@ -286,7 +285,7 @@ def activity_shifts(request, activity_id: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_shift(actor=request.user, activity=activity, **form.cleaned_data)
+            scheduling.create_shift(actor=request.user, activity=activity, **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -309,13 +308,13 @@ def shift_roster(request, shift_id: int):
         action = request.POST.get("action")
         try:
             if action == "confirm":
-                services.confirm_signup(actor=request.user, signup=signup)
+                signups.confirm_signup(actor=request.user, signup=signup)
             elif action == "remove":
-                services.remove_signup(
+                signups.remove_signup(
                     actor=request.user, signup=signup, reason=request.POST.get("reason", "")
                 )
             elif action == "no_show":
-                services.mark_no_show(actor=request.user, signup=signup)
+                signups.mark_no_show(actor=request.user, signup=signup)
             else:
                 raise Http404
         except DomainError as exc:

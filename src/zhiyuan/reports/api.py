@@ -32,7 +32,23 @@ class TopRow(Schema):
     person_times: int
 
 
-PROVIDED = ("helpdesk_", "honours_", "news_", "training_", "feedback_")
+class RatedRow(Schema):
+    id: int
+    name: str
+    score: float = Field(description="average rating, 1–5")
+    ratings: int
+
+
+PROVIDED = ("helpdesk_", "honours_", "news_", "training_")
+# Averages and shares of nothing (no ratings, no activities, no complaint closed) are null.
+MAYBE_NONE = (
+    "ratings_activity_score",
+    "ratings_team_score",
+    "ratings_service_score",
+    "activities_rated_percent",
+    "services_rated_percent",
+    "complaint_days_median",
+)
 FLOATS = {"volunteers_per_resident", "helpdesk_average_rating", "helpdesk_help_hours"}
 
 
@@ -42,6 +58,10 @@ def _figure_type(key: str):
         return list[CoverageRow]
     if key.startswith("top_"):
         return list[TopRow]
+    if key.startswith("ratings_by_"):
+        return list[RatedRow]
+    if key in MAYBE_NONE:
+        return float | None
     if key == "brand_project_names":
         return list[str]
     if key == "hours_by_month":

@@ -56,8 +56,10 @@ SUBMITTED_IN = _("Help requests submitted within the period.")
 AWARDED_IN = _("Published awards dated within the period.")
 PUBLISHED_IN = _("Articles published, and reprints made, within the period.")
 TRAINED_IN = _("Scheduled training sessions starting within the period, and their enrolments.")
-RATED_IN = _("Ratings given within the period.")
-COMPLAINTS_FILED_IN = _("Complaints filed within the period, by their status today.")
+RATED_ACTIVITIES = _(
+    "Ratings of the scheduled activities starting within the period, whenever they were given."
+)
+COMPLAINTS_FILED_IN = _("Complaints filed within the period, whatever their status today.")
 COMPLAINTS_CLOSED_IN = _("Complaints resolved or dismissed within the period.")
 COMPLAINTS_OVERDUE = _(
     "Complaints still open whose deadline passed before the end of the period (or today)."
@@ -93,6 +95,24 @@ BY_ACTIVITY_PLACE = _(
     "Team: activities of the projects of the team and its subteams. Station: activities "
     "held there."
 )
+BY_RATED_SERVICE = _(
+    "Region: where the service happened: the region of the activity's station, else the "
+    "volunteer's home community. Team: activities of the projects of the team and its "
+    "subteams. Station: activities held there."
+)
+BY_COMPLAINT_SUBJECT = _(
+    "Region: the region of what the complaint is about (a volunteer's home community; a "
+    "team's region; a project's organiser's region; a station's region). Team: complaints "
+    "the team or its subteams answer for. Station: complaints about the station."
+)
+BY_HOME_TRANSFERRED = _(
+    "Region: by the volunteer's home community. Team: active members of the team and its "
+    "subteams. Station: none (records made elsewhere name no station here)."
+)
+TRANSFERRED_IN = _(
+    "Served within the period (the day of service at the source), transferred in from "
+    "another volunteer-service information system; each record once."
+)
 REGIONS_ONLY = _("Regions only: the communities in the region.")
 PROVIDED_REGION = _(
     "Regions only: by the region recorded on the request, award, article or course "
@@ -118,6 +138,7 @@ class Definition:
 
 PEOPLE, TIMES, HOURS, ITEMS = _("persons"), _("person-times"), _("hours"), _("items")
 TEAMS, PLACES, RATIO = _("teams"), _("places"), _("ratio")
+SCORE, PERCENT, DAYS = _("points of 5"), _("per cent"), _("days")
 
 _DEFINITIONS = [
     # volunteers
@@ -439,6 +460,27 @@ _DEFINITIONS = [
         _("Hours entered afterwards by an organiser."),
         SERVED_IN,
         BY_PLACE,
+        additive=True,
+    ),
+    Definition(
+        "hours_transferred",
+        _("Transferred hours"),
+        HOURS,
+        _(
+            "Hours served elsewhere and transferred in (转移接续), apart from the hours "
+            "recorded here and not included in them."
+        ),
+        TRANSFERRED_IN,
+        BY_HOME_TRANSFERRED,
+        additive=True,
+    ),
+    Definition(
+        "records_transferred",
+        _("Transferred records"),
+        TIMES,
+        _("Service records transferred in from other systems."),
+        TRANSFERRED_IN,
+        BY_HOME_TRANSFERRED,
         additive=True,
     ),
     Definition(
@@ -775,91 +817,143 @@ _DEFINITIONS = [
         PUBLISHED_IN,
         PROVIDED_REGION,
     ),
+    # evaluations and complaints (evaluations.py)
     Definition(
-        "feedback_activity_ratings",
+        "ratings_activity",
         _("Activity ratings"),
         ITEMS,
-        _("Volunteers' ratings of activities and their organisers."),
-        RATED_IN,
-        PROVIDED_REGION,
-        additive=True,
+        _("Volunteers' ratings (评价) of the activities they served in and their organisers."),
+        RATED_ACTIVITIES,
+        BY_ACTIVITY_PLACE,
     ),
     Definition(
-        "feedback_activity_score",
+        "ratings_activity_score",
         _("Average activity rating"),
-        RATIO,
+        SCORE,
         _("Volunteers' average rating of the activities (1–5)."),
-        RATED_IN,
-        PROVIDED_REGION,
+        RATED_ACTIVITIES,
+        BY_ACTIVITY_PLACE,
     ),
     Definition(
-        "feedback_team_score",
+        "ratings_team_score",
         _("Average organiser rating"),
-        RATIO,
+        SCORE,
         _("Volunteers' average rating of the organising teams (1–5)."),
-        RATED_IN,
-        PROVIDED_REGION,
+        RATED_ACTIVITIES,
+        BY_ACTIVITY_PLACE,
     ),
     Definition(
-        "feedback_service_ratings",
+        "activities_rated",
+        _("Activities rated"),
+        ITEMS,
+        _("Activities with at least one rating by their volunteers."),
+        RATED_ACTIVITIES,
+        BY_ACTIVITY_PLACE,
+    ),
+    Definition(
+        "activities_rated_percent",
+        _("Share of activities rated"),
+        PERCENT,
+        _("Activities rated, out of the service activities held (activities_total)."),
+        RATED_ACTIVITIES,
+        BY_ACTIVITY_PLACE,
+    ),
+    Definition(
+        "ratings_by_project",
+        _("Average rating by project"),
+        SCORE,
+        _("The most-rated projects: their volunteers' average activity rating (1–5)."),
+        RATED_ACTIVITIES,
+        BY_ACTIVITY_PLACE,
+    ),
+    Definition(
+        "ratings_by_team",
+        _("Average rating by team"),
+        SCORE,
+        _("The most-rated organising teams: their volunteers' average organiser rating (1–5)."),
+        RATED_ACTIVITIES,
+        BY_ACTIVITY_PLACE,
+    ),
+    Definition(
+        "ratings_by_station",
+        _("Average rating by station"),
+        SCORE,
+        _("The most-rated stations: the average rating of the activities held there (1–5)."),
+        RATED_ACTIVITIES,
+        BY_ACTIVITY_PLACE,
+    ),
+    Definition(
+        "ratings_service",
         _("Service ratings"),
         ITEMS,
-        _("Organisers' ratings of volunteers' service."),
-        RATED_IN,
-        PROVIDED_REGION,
+        _("Organisers' ratings of each volunteer's service in an activity."),
+        RATED_ACTIVITIES,
+        BY_RATED_SERVICE,
         additive=True,
     ),
     Definition(
-        "feedback_service_score",
+        "ratings_service_score",
         _("Average service rating"),
-        RATIO,
+        SCORE,
         _("Organisers' average rating of volunteers' service (1–5)."),
-        RATED_IN,
-        PROVIDED_REGION,
+        RATED_ACTIVITIES,
+        BY_RATED_SERVICE,
     ),
     Definition(
-        "feedback_complaints_filed",
+        "services_rated_percent",
+        _("Share of services rated"),
+        PERCENT,
+        _("Service ratings, out of the service person-times (person_times)."),
+        RATED_ACTIVITIES,
+        BY_RATED_SERVICE,
+    ),
+    Definition(
+        "complaints_filed",
         _("Complaints filed"),
         ITEMS,
-        _("Complaints about a volunteer, team, project or station."),
+        _("Complaints (投诉) about a volunteer, team, project or station."),
         COMPLAINTS_FILED_IN,
-        PROVIDED_REGION,
-        additive=True,
+        BY_COMPLAINT_SUBJECT,
     ),
     Definition(
-        "feedback_complaints_by_status",
-        _("Complaints by status"),
+        "complaints_resolved",
+        _("Complaints resolved"),
         ITEMS,
-        _("Complaints filed, per their status today."),
-        COMPLAINTS_FILED_IN,
-        PROVIDED_REGION,
-        additive=True,
+        _("Complaints closed as resolved (已办结): found true and dealt with."),
+        COMPLAINTS_CLOSED_IN,
+        BY_COMPLAINT_SUBJECT,
     ),
     Definition(
-        "feedback_complaints_closed",
-        _("Complaints closed"),
+        "complaints_dismissed",
+        _("Complaints dismissed"),
         ITEMS,
-        _("Complaints resolved or dismissed."),
+        _("Complaints closed as dismissed (不予支持): not found true."),
         COMPLAINTS_CLOSED_IN,
-        PROVIDED_REGION,
-        additive=True,
+        BY_COMPLAINT_SUBJECT,
     ),
     Definition(
-        "feedback_complaint_days",
-        _("Days to close a complaint"),
-        _("days"),
-        _("Average days from filing to closing, for the complaints closed."),
+        "complaint_days_median",
+        _("Median days to close a complaint"),
+        DAYS,
+        _("The median time from filing to closing, in days, of the complaints closed."),
         COMPLAINTS_CLOSED_IN,
-        PROVIDED_REGION,
+        BY_COMPLAINT_SUBJECT,
     ),
     Definition(
-        "feedback_complaints_overdue",
+        "complaints_closed_late",
+        _("Complaints closed after their deadline"),
+        ITEMS,
+        _("Complaints closed on a day after their deadline (ZHIYUAN_COMPLAINT_DAYS)."),
+        COMPLAINTS_CLOSED_IN,
+        BY_COMPLAINT_SUBJECT,
+    ),
+    Definition(
+        "complaints_overdue",
         _("Complaints overdue"),
         ITEMS,
         _("Open complaints past their deadline."),
         COMPLAINTS_OVERDUE,
-        PROVIDED_REGION,
-        additive=True,
+        BY_COMPLAINT_SUBJECT,
     ),
 ]
 

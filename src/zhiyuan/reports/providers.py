@@ -16,7 +16,6 @@ from zhiyuan.places.models import Region
 Provider = Callable[..., dict]
 
 MODULES = {
-    "feedback": "zhiyuan.feedback.statistics",
     "helpdesk": "zhiyuan.helpdesk.statistics",
     "honours": "zhiyuan.honours.statistics",
     "news": "zhiyuan.news.statistics",

@@ -48,8 +48,8 @@ def save_wording(*, actor: User, texts: dict[str, str]) -> ReportTemplate:
         raise ValidationFailed(missing)
     wording.validate({f: texts[f] for f in fields})
     with transaction.atomic():
-        template = yearly.current_wording()
-        template = ReportTemplate.objects.select_for_update().get(pk=template.pk)
+        # Every field is written below: the first save creates the row with them.
+        template, _created = ReportTemplate.objects.select_for_update().get_or_create(key="default")
         for f in fields:
             setattr(template, f, texts[f].strip())
         template.updated_by = actor

@@ -40,11 +40,11 @@ from zhiyuan.core.errors import ValidationFailed
 from zhiyuan.places.models import Region
 from zhiyuan.places.selectors import communities as communities_of
 from zhiyuan.projects.models import Activity, Project
-from zhiyuan.reports import rollups
+from zhiyuan.reports import evaluations, rollups
 from zhiyuan.reports.models import Snapshot
 from zhiyuan.reports.providers import provided_figures
 from zhiyuan.reports.scope import Scope, record_place
-from zhiyuan.service.models import HoursTotal, ServiceRecord
+from zhiyuan.service.models import HoursTotal, ServiceRecord, TransferredRecord
 from zhiyuan.service.services import star_level
 from zhiyuan.stations.models import Station
 from zhiyuan.stations.selectors import with_compliance
@@ -115,7 +115,9 @@ def compute(
     data.update(_stations(scope, bounds))
     data.update(_projects(scope, start, end, bounds, rolled))
     data.update(_service(scope, start, end, rolled))
+    data.update(_transferred(scope, start, end))
     data.update(_stars(scope, end))
+    data.update(evaluations.figures(scope, start, end, bounds, data))
     data["new_volunteers_by_month"] = _new_by_month(scope, start, end, bounds)
     if scope.kind == "region":
         for name, figures in provided_figures(start, end, scope.obj).items():
@@ -532,6 +534,21 @@ def _service(scope: Scope, start: dt.date, end: dt.date, rolled: bool) -> dict:
     }
 
 
+def _transferred(scope: Scope, start: dt.date, end: dt.date) -> dict:
+    """Hours transferred in from other systems (service/transfers.py), apart from the
+    records made here: by the volunteer's home community (a team: its members)."""
+    found: dict = {"n": 0, "hours": None}
+    if scope.kind != "station":
+        rows = TransferredRecord.objects.filter(served_on__gte=start, served_on__lt=end)
+        if not scope.is_everything:
+            rows = rows.filter(volunteer__in=scoped_volunteers(scope))
+        found = rows.aggregate(n=Count("pk"), hours=Sum("hours"))
+    return {
+        "hours_transferred": _plain(found["hours"] or Decimal(0)),
+        "records_transferred": found["n"],
+    }
+
+
 def _top(rows: list[dict], key: str, model, limit: int = 10) -> list[dict]:
     """Fold the (project, team) groups by one key and keep the largest by hours."""
     totals: dict[int, dict] = {}
@@ -572,9 +589,16 @@ def _stars(scope: Scope, end: dt.date) -> dict:
         records = ServiceRecord.objects.filter(is_current=True, state="approved", served_on__lt=end)
         if volunteers is not None:
             records = records.filter(volunteer__in=volunteers)
+        hours: dict[int, Decimal] = {}
+        transferred = TransferredRecord.objects.filter(served_on__lt=end)
+        if volunteers is not None:
+            transferred = transferred.filter(volunteer__in=volunteers)
+        for rows in (records, transferred):  # transferred hours count, as in the kept totals
+            for row in rows.values("volunteer_id").annotate(hours=Sum("hours")).order_by():
+                hours[row["volunteer_id"]] = hours.get(row["volunteer_id"], 0) + row["hours"]
         found = {}
-        for row in records.values("volunteer_id").annotate(hours=Sum("hours")).order_by():
-            level = star_level(row["hours"])
+        for total in hours.values():
+            level = star_level(total)
             found[level] = found.get(level, 0) + 1
     return {
         "star_distribution": {str(level): found.get(level, 0) for level in range(0, 6)},

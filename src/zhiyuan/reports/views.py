@@ -61,6 +61,23 @@ HEADLINE_FIGURES = (
     "helpdesk_persons_served",
     "helpdesk_requests_done",
 )
+# Ratings and complaints (evaluations.py), in their own section of the dashboard.
+EVALUATION_FIGURES = (
+    "ratings_activity_score",
+    "ratings_team_score",
+    "activities_rated_percent",
+    "ratings_service_score",
+    "services_rated_percent",
+    "complaints_filed",
+    "complaints_resolved",
+    "complaints_dismissed",
+    "complaint_days_median",
+    "complaints_closed_late",
+    "complaints_overdue",
+    "ratings_by_project",
+    "ratings_by_team",
+    "ratings_by_station",
+)
 
 
 def partial_month(start, end) -> str | None:
@@ -140,8 +157,16 @@ def dashboard(request):
             "choices": access.scope_choices(request.user),
             "chart_data": _chart_data(f, scope),
             "g": glossary.GLOSSARY,
-            "definitions": [glossary.GLOSSARY[k] for k in HEADLINE_FIGURES if k in f.data],
+            "definitions": [
+                glossary.GLOSSARY[k]
+                for k in (*HEADLINE_FIGURES, *EVALUATION_FIGURES)
+                if k in f.data
+            ],
             "period_rule": glossary.PERIOD,
+            "rated": [
+                (glossary.GLOSSARY[k], f.get(k) or [])
+                for k in ("ratings_by_project", "ratings_by_team", "ratings_by_station")
+            ],
             "may_freeze": may_freeze and closed,
             "may_edit_wording": access.may_edit_wording(request.user),
             "years": list(range(today.year, today.year - 5, -1)),

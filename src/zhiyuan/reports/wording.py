@@ -74,6 +74,14 @@ DEFAULT = {
         "服务记录登记受益群众{persons_served}人次。"
         "办结群众求助{helpdesk_requests_done}件，服务群众{helpdesk_persons_served}人次。"
         "{honours_awarded_projects}个项目获评优秀志愿服务项目。"
+        "志愿者对所参加活动的平均评分为{ratings_activity_score}分（满分5分）。"
+        "{activities_rated_percent}%的活动获得志愿者评价。"
+        "组织方对志愿者服务的平均评分为{ratings_service_score}分。"
+        "{year}年受理群众投诉{complaints_filed}件。"
+        "其中查实办结{complaints_resolved}件。"
+        "经核实不予支持{complaints_dismissed}件。"
+        "投诉办理用时中位数为{complaint_days_median}天。"
+        "超过办理时限办结{complaints_closed_late}件。"
     ),
     "guidance": (
         "我们利用志愿服务网等媒体平台开设专栏，{year}年宣传学雷锋活动、志愿服务活动新闻消息"
@@ -137,6 +145,17 @@ PLACEHOLDERS = {
     "persons_served": "persons served",
     "helpdesk_requests_done": "help requests done",
     "helpdesk_persons_served": "persons served by help requests",
+    "ratings_activity_score": "volunteers' average rating of activities (1–5)",
+    "ratings_team_score": "volunteers' average rating of organisers (1–5)",
+    "activities_rated_percent": "share of activities rated (%)",
+    "ratings_service_score": "organisers' average rating of volunteers' service (1–5)",
+    "services_rated_percent": "share of services rated (%)",
+    "complaints_filed": "complaints filed",
+    "complaints_resolved": "complaints resolved",
+    "complaints_dismissed": "complaints dismissed",
+    "complaint_days_median": "median days to close a complaint",
+    "complaints_closed_late": "complaints closed after their deadline",
+    "complaints_overdue": "open complaints past their deadline",
     "honours_awards": "awards",
     "honours_awarded_volunteers": "awarded volunteers",
     "honours_awarded_teams": "awarded teams",

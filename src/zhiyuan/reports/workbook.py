@@ -4,6 +4,7 @@ the monthly trends and the coverage table. Figures only: no personal data."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from zhiyuan.reports import glossary, labels
 from zhiyuan.reports.statistics import Figures
@@ -31,11 +32,33 @@ HEADLINE = [
     "hours_measured",
     "hours_entered",
     "hours_pending",
+    "hours_transferred",
+    "records_transferred",
     "person_times",
     "persons_served",
     "civility_person_times",
     "civility_persons_served",
     "starred_volunteers",
+    # evaluations and complaints
+    "ratings_activity",
+    "ratings_activity_score",
+    "ratings_team_score",
+    "activities_rated",
+    "activities_rated_percent",
+    "ratings_service",
+    "ratings_service_score",
+    "services_rated_percent",
+    "complaints_filed",
+    "complaints_resolved",
+    "complaints_dismissed",
+    "complaint_days_median",
+    "complaints_closed_late",
+    "complaints_overdue",
+]
+RATED = [
+    ("ratings_by_project", _lazy("Project")),
+    ("ratings_by_team", _lazy("Team")),
+    ("ratings_by_station", _lazy("Station")),
 ]
 DISTRIBUTIONS = [
     ("volunteers_by_age_band", labels.AGE_BANDS),
@@ -81,7 +104,7 @@ def build(f: Figures) -> bytes:
     provided = sorted(
         k
         for k, v in f.data.items()
-        if k.split("_")[0] in ("helpdesk", "honours", "news", "training", "feedback")
+        if k.split("_")[0] in ("helpdesk", "honours", "news", "training")
         and not isinstance(v, dict | list)
     )
     for key in [*HEADLINE, *provided]:
@@ -146,6 +169,23 @@ def build(f: Figures) -> bytes:
         for row in f.get(key, []):
             top.append(
                 [kind, row["name"], row["hours"], row["person_times"], row["persons_served"]]
+            )
+
+    rated = book.sheet(
+        _("Ratings"),
+        [_("Kind"), _("Name"), _("Average (1–5)"), _("Ratings"), _("Definition")],
+        title=title,
+    )
+    for key, kind in RATED:
+        for row in f.get(key) or []:
+            rated.append(
+                [
+                    str(kind),
+                    row["name"],
+                    row["score"],
+                    row["ratings"],
+                    glossary.GLOSSARY[key].tooltip,
+                ]
             )
 
     return book.save()

@@ -40,13 +40,12 @@ BLACK = RGBColor(0, 0, 0)
 
 
 def current_wording():
-    """The district's wording, created from the defaults the first time it is needed."""
+    """The district's wording: the saved one, else the defaults (unsaved: reading it, as the
+    wording page's GET and every report do, never writes; services.save_wording stores it)."""
     from zhiyuan.reports.models import ReportTemplate
 
-    template, _created = ReportTemplate.objects.get_or_create(
-        key="default", defaults={"title": wording.DEFAULT_TITLE, **wording.DEFAULT}
-    )
-    return template
+    saved = ReportTemplate.objects.filter(key="default").first()
+    return saved or ReportTemplate(key="default", title=wording.DEFAULT_TITLE, **wording.DEFAULT)
 
 
 def year_period(year: int) -> tuple[dt.date, dt.date]:
@@ -306,6 +305,17 @@ MAIN_FIGURES = (
     "civility_persons_served",
     "helpdesk_requests_done",
     "helpdesk_persons_served",
+    "ratings_activity_score",
+    "ratings_team_score",
+    "activities_rated_percent",
+    "ratings_service_score",
+    "services_rated_percent",
+    "complaints_filed",
+    "complaints_resolved",
+    "complaints_dismissed",
+    "complaint_days_median",
+    "complaints_closed_late",
+    "complaints_overdue",
 )
 
 

@@ -18,6 +18,16 @@ def may_enter_outside_shift(user, team: Team, region: Region) -> bool:
     return may_manage(user, team) or scopes.administers_region(user, region)
 
 
+def may_import_transfers(user) -> bool:
+    """Transfers in (转移接续) are an office's work: its region's volunteers."""
+    return scopes.is_district_admin(user)
+
+
+def may_transfer_in(user, volunteer) -> bool:
+    """Records from another system go to a volunteer of a region the office runs."""
+    return scopes.administers_region(user, volunteer.community)
+
+
 def record_for(user, record_id) -> ServiceRecord:
     """Its volunteer and the recording team's managers may see a record; others get 404."""
     try:

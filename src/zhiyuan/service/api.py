@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from zhiyuan.core.errors import ValidationFailed
 from zhiyuan.projects.access import shift_for
-from zhiyuan.service import access, selectors, services
+from zhiyuan.service import access, checkin, selectors, services
 from zhiyuan.stations.access import station_for
 from zhiyuan.volunteers.models import Volunteer
 
@@ -128,6 +128,9 @@ class AnswerIn(Schema):
 
 class HoursOut(Schema):
     total: Decimal
+    transferred: Decimal = Field(
+        Decimal(0), description="Of the total: hours transferred in from other systems"
+    )
     star_level: int
     next_level: int | None
     to_next: Decimal | None
@@ -148,8 +151,8 @@ def scan(request, payload: ScanIn):
 
     The check-in page keeps scans made without network and sends them later with the
     phone's time and its own id for each scan (see ScanIn)."""
-    position = services.position_from(payload.longitude, payload.latitude, payload.coord_system)
-    return services.scan(
+    position = checkin.position_from(payload.longitude, payload.latitude, payload.coord_system)
+    return checkin.scan(
         actor=request.auth,
         token=payload.token,
         position=position,
@@ -167,10 +170,10 @@ def organiser_attendance(request, shift_id: int, payload: OrganiserAttendanceIn)
     shift = shift_for(request.auth, shift_id, organise=True)
     ids = _volunteers(payload.volunteer_nos)
     if payload.action == "check_in":
-        return services.organiser_check_in(actor=request.auth, shift=shift, volunteer_ids=ids)
+        return checkin.organiser_check_in(actor=request.auth, shift=shift, volunteer_ids=ids)
     if payload.action == "confirm":
-        return services.confirm_attendance(actor=request.auth, shift=shift, volunteer_ids=ids)
-    return services.organiser_check_out(actor=request.auth, shift=shift, volunteer_ids=ids)
+        return checkin.confirm_attendance(actor=request.auth, shift=shift, volunteer_ids=ids)
+    return checkin.organiser_check_out(actor=request.auth, shift=shift, volunteer_ids=ids)
 
 
 @router.post("/shifts/{shift_id}/hours", response={201: RecordOut})

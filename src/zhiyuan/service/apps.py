@@ -1,4 +1,4 @@
-"""The service app; tells projects who is checked in (projects.services.register_presence_check),
+"""The service app; tells projects who is checked in (projects.signups.register_presence_check),
 so a sign-up is not cancelled while its attendance runs."""
 
 from django.apps import AppConfig
@@ -19,6 +19,6 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Service hours")
 
     def ready(self) -> None:
-        from zhiyuan.projects.services import register_presence_check
+        from zhiyuan.projects.signups import register_presence_check
 
         register_presence_check(checked_in)

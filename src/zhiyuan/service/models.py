@@ -399,3 +399,88 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
+
+
+class TransferBatch(models.Model):
+    """One transfer file (转移接续) imported by an office: service records made in another
+    volunteer-service information system, for volunteers registered here."""
+
+    source = models.CharField(_("source system"), max_length=100)
+    filename = models.CharField(_("file"), max_length=200)
+    region = models.ForeignKey(
+        "places.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rows = models.PositiveIntegerField(_("records in the file"), default=0)
+    added = models.PositiveIntegerField(_("records added"), default=0)
+    already_held = models.PositiveIntegerField(_("records already transferred"), default=0)
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("transfer batch")
+        verbose_name_plural = _("transfer batches")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.filename}"
+
+
+class TransferredRecord(models.Model):
+    """Hours served elsewhere, transferred in: kept apart from this platform's own records
+    (never approved, corrected or certified here), counted once whatever how often the same
+    file is imported: the source's record key is unique per source system."""
+
+    batch = models.ForeignKey(
+        TransferBatch,
+        verbose_name=_("transfer batch"),
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.PROTECT,
+        related_name="transferred_records",
+    )
+    source = models.CharField(_("source system"), max_length=100)
+    # The normalised source name: "全国志愿服务信息系统" and " 全国志愿服务信息系统 " are one source.
+    source_key = models.CharField(max_length=100, editable=False)
+    record_key = models.CharField(
+        _("record number at the source"),
+        max_length=64,
+        help_text=_("The source's own record number, or a digest of the record when it has none."),
+    )
+    organisation = models.CharField(_("recording organisation"), max_length=200)
+    project = models.CharField(_("project"), max_length=200, blank=True)
+    content = models.CharField(_("service content"), max_length=300, blank=True)
+    served_on = models.DateField(_("date of service"))
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2)
+    created_at = models.DateTimeField(_("transferred at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("transferred service record")
+        verbose_name_plural = _("transferred service records")
+        ordering = ["-served_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key", "record_key"], name="transferred_record_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="transferred_hours_in_a_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["volunteer", "served_on"], name="transferred_volunteer"),
+            models.Index(fields=["served_on"], name="transferred_served_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} {self.served_on} {self.hours}h ({self.source})"

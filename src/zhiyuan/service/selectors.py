@@ -11,7 +11,13 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from zhiyuan.projects.models import Activity, Project
-from zhiyuan.service.models import Attendance, CorrectionRequest, HoursTotal, ServiceRecord
+from zhiyuan.service.models import (
+    Attendance,
+    CorrectionRequest,
+    HoursTotal,
+    ServiceRecord,
+    TransferredRecord,
+)
 from zhiyuan.teams.selectors import managed_teams
 from zhiyuan.volunteers.models import Volunteer
 
@@ -48,6 +54,19 @@ def my_hours(volunteer) -> dict:
         "pending": current_records(volunteer)
         .filter(state=ServiceRecord.State.PENDING)
         .aggregate(hours=Sum("hours"), records=Count("id")),
+        **transferred_hours(volunteer),
+    }
+
+
+def transferred_hours(volunteer) -> dict:
+    """Hours transferred in from other systems (转移接续), apart from the records made here:
+    their sum (part of the total above) and the records, newest first."""
+    rows = TransferredRecord.objects.filter(volunteer=volunteer)
+    summary = rows.aggregate(hours=Sum("hours"), records=Count("id"))
+    return {
+        "transferred": (summary["hours"] or Decimal(0)).quantize(Decimal("0.01")),
+        "transferred_count": summary["records"],
+        "transferred_records": list(rows.order_by("-served_on", "-id")[:200]),
     }
 
 

@@ -1,8 +1,7 @@
-"""Use cases that write service hours: check in and out (three ways), records and their
-approval, corrections as new versions, correction requests, and star levels.
+"""Use cases that write service hours: records and their approval, hours entered by hand,
+corrections as new versions, correction requests, and star levels.
 
-Check-in races (two scans at once, repeated scans) are settled by the volunteer's row lock
-and two unique indexes: one attendance per shift, one open attendance per volunteer.
+Check-in and check-out, which measure the hours of a shift, live in `checkin`.
 """
 
 from __future__ import annotations
@@ -11,35 +10,29 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts.models import Actor, User
-from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
-from zhiyuan.places import geo
+from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
 from zhiyuan.projects.access import may_organise
 from zhiyuan.projects.models import Shift, SignUp
 from zhiyuan.service import access
-from zhiyuan.service.models import Attendance, CorrectionRequest, HoursTotal, ServiceRecord
-from zhiyuan.stations.models import Station
+from zhiyuan.service.models import (
+    CorrectionRequest,
+    HoursTotal,
+    ServiceRecord,
+    TransferredRecord,
+)
 from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
 from zhiyuan.volunteers.models import Volunteer
 
 HOUR = Decimal("0.01")
-OPENS_BEFORE = dt.timedelta(minutes=30)
-GRACE = dt.timedelta(minutes=30)
-# A phone's clock may run a little fast; a scan dated further ahead than this is refused.
-CLOCK_AHEAD = dt.timedelta(minutes=5)
-
-
-class CheckInRefused(DomainError):
-    code = "check_in_refused"
-    status = 409
 
 
 def _hours(delta: dt.timedelta) -> Decimal:
@@ -51,10 +44,14 @@ def star_level(hours: Decimal) -> int:
 
 
 def refresh_total(volunteer_id: int) -> HoursTotal:
-    """Recompute one volunteer's approved hours and star level (call inside the write)."""
+    """Recompute one volunteer's approved hours and star level (call inside the write): the
+    approved records here and the hours transferred in from other systems (service/transfers.py)."""
     total = ServiceRecord.objects.filter(
         volunteer_id=volunteer_id, is_current=True, state=ServiceRecord.State.APPROVED
     ).aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    total += TransferredRecord.objects.filter(volunteer_id=volunteer_id).aggregate(
+        total=Sum("hours")
+    )["total"] or Decimal(0)
     row, _created = HoursTotal.objects.update_or_create(
         volunteer_id=volunteer_id,
         defaults={"approved_hours": total, "star_level": star_level(total)},
@@ -67,251 +64,6 @@ def _volunteer_of(actor: Actor) -> Volunteer:
     if volunteer is None or not volunteer.is_active:
         raise PermissionDenied(_("Only active volunteers can check in."))
     return volunteer
-
-
-def _shift_here(volunteer: Volunteer, station: Station, now: dt.datetime) -> Shift:
-    """The volunteer's confirmed shift at this station that is open for check-in now."""
-    signups = SignUp.objects.filter(
-        volunteer=volunteer, state=SignUp.State.CONFIRMED, shift__activity__station=station
-    ).select_related("shift", "shift__activity")
-    current = [
-        s.shift for s in signups if s.shift.starts_at - OPENS_BEFORE <= now <= s.shift.ends_at
-    ]
-    if current:
-        return current[0]
-    upcoming = [s.shift for s in signups if s.shift.starts_at - OPENS_BEFORE > now]
-    if upcoming:
-        first = min(upcoming, key=lambda shift: shift.starts_at)
-        raise CheckInRefused(
-            gettext("Check-in opens 30 minutes before your shift, at %(time)s.")
-            % {"time": timezone.localtime(first.starts_at - OPENS_BEFORE).strftime("%m-%d %H:%M")}
-        )
-    raise CheckInRefused(_("You have no confirmed shift at this station now."))
-
-
-def _distance(station: Station, position) -> tuple[int | None, bool]:
-    """Metres from the station to a WGS-84 (lng, lat), and whether the position was given.
-
-    Beyond the check-in radius the scan is refused. Every station has a position, so a
-    scan without one is refused too, unless the district takes such scans as unverified
-    (CHECKIN_ALLOW_UNVERIFIED): then it is recorded, and its hours wait for an organiser.
-    """
-    if position is None:
-        if settings.CHECKIN_ALLOW_UNVERIFIED:
-            return None, False
-        raise CheckInRefused(
-            _(
-                "This station checks where you are: let the browser share your position "
-                "and scan again."
-            ),
-            field="position",
-            code="position_required",
-        )
-    lng, lat = position
-    distance = round(geo.distance_m(float(station.longitude), float(station.latitude), lng, lat))
-    if distance > station.checkin_radius_m:
-        raise CheckInRefused(
-            gettext("You are %(distance)d m from the station; check-in works within %(radius)d m.")
-            % {"distance": distance, "radius": station.checkin_radius_m},
-            field="position",
-        )
-    return distance, True
-
-
-def position_from(longitude, latitude, coord_system="wgs84"):
-    """A (lng, lat) WGS-84 tuple from the browser's geolocation, or None when not given."""
-    if longitude in (None, "") or latitude in (None, ""):
-        return None
-    try:
-        return geo.to_wgs84(float(longitude), float(latitude), coord_system or "wgs84")
-    except (TypeError, ValueError):
-        raise ValidationFailed({"position": [gettext("The position could not be read.")]}) from None
-
-
-def _scan_time(scanned_at: dt.datetime | None, received: dt.datetime) -> dt.datetime:
-    """When the scan was made: the phone's time for a scan sent late, else its receipt."""
-    if scanned_at is None:
-        return received
-    if timezone.is_naive(scanned_at):
-        scanned_at = timezone.make_aware(scanned_at)
-    if scanned_at > received + CLOCK_AHEAD:
-        raise CheckInRefused(
-            _("Your phone's clock is ahead of the right time: set it right and scan again."),
-            field="scanned_at",
-            code="clock_ahead",
-        )
-    return scanned_at
-
-
-def scan(
-    *,
-    actor: User,
-    token: str,
-    position=None,
-    now: dt.datetime | None = None,
-    scanned_at: dt.datetime | None = None,
-    client_id: str | None = None,
-    action: str | None = None,
-) -> Attendance:
-    """A scan of the station's poster: checks in, or checks out if already checked in.
-
-    Repeating a scan never makes a second record: the open attendance is found and
-    closed once; a scan after check-out returns the closed attendance unchanged.
-
-    A scan kept on a phone without network arrives late with `scanned_at` (the phone's
-    time, taken as the check-in or check-out time when it falls in the shift and the
-    position is within the radius), `client_id` (a scan sent twice is answered with the
-    attendance it made, unchanged) and `action` ("in" or "out": what the phone showed,
-    so a queued check-out never becomes a check-in when its check-in was refused).
-    All of it is decided on the volunteer's locked row.
-    """
-    volunteer = _volunteer_of(actor)
-    station = Station.objects.filter(checkin_token=token, status=Station.Status.OPEN).first()
-    if station is None:
-        raise CheckInRefused(
-            _("This check-in code is out of date or unknown. Ask for a new poster.")
-        )
-    with transaction.atomic():
-        Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
-        # The time is read once the lock is held: a scan that waited for a racing one of
-        # the same volunteer is not dated before the check-in that one made.
-        received = now or timezone.now()
-        when = _scan_time(scanned_at, received)
-        late = received if scanned_at is not None else None
-        if client_id:
-            sent_before = Attendance.objects.filter(
-                Q(in_client_id=client_id) | Q(out_client_id=client_id), volunteer=volunteer
-            ).first()
-            if sent_before is not None:
-                return sent_before
-        open_here = (
-            Attendance.objects.select_for_update()
-            .filter(volunteer=volunteer, checked_out_at__isnull=True, station=station)
-            .select_related("shift__activity__project")
-            .first()
-        )
-        if open_here is not None:
-            if action == "in":
-                return open_here
-            if when < open_here.checked_in_at:
-                raise CheckInRefused(
-                    _("This check-out was made before the check-in: it is not taken."),
-                    code="out_before_in",
-                )
-            open_here.out_client_id = client_id or None
-            open_here.out_received_at = late
-            return _check_out(open_here, actor=actor, position=position, now=when, station=station)
-        if action == "out":
-            raise CheckInRefused(_nothing_to_check_out(volunteer, station, when), code="not_in")
-        shift = _shift_here(volunteer, station, when)
-        done = Attendance.objects.filter(volunteer=volunteer, shift=shift).first()
-        if done is not None:
-            return done
-        distance, verified = _distance(station, position)
-        return _check_in(
-            volunteer,
-            shift,
-            station=station,
-            actor=actor,
-            method=Attendance.Method.QR,
-            now=when,
-            distance=distance,
-            verified=verified,
-            client_id=client_id,
-            received=late,
-        )
-
-
-def _nothing_to_check_out(volunteer: Volunteer, station: Station, when: dt.datetime) -> str:
-    """Why a check-out sent late finds no open check-in here."""
-    closed = (
-        Attendance.objects.filter(
-            volunteer=volunteer,
-            station=station,
-            checked_in_at__lte=when,
-            auto_checked_out=True,
-        )
-        .order_by("-checked_in_at")
-        .first()
-    )
-    if closed is not None:
-        return gettext(
-            "Your check-in was closed automatically at the shift's end before this check-out "
-            "arrived: ask the organiser to correct the hours."
-        )
-    return gettext("You are not checked in here, so there is nothing to check out of.")
-
-
-def _check_in(
-    volunteer,
-    shift,
-    *,
-    station,
-    actor: User,
-    method,
-    now,
-    distance=None,
-    verified=True,
-    client_id=None,
-    received=None,
-) -> Attendance:
-    if Attendance.objects.filter(volunteer=volunteer, checked_out_at__isnull=True).exists():
-        raise CheckInRefused(_("You are still checked in elsewhere: check out there first."))
-    try:
-        with transaction.atomic():
-            return Attendance.objects.create(
-                volunteer=volunteer,
-                shift=shift,
-                station=station,
-                method=method,
-                checked_in_at=now,
-                in_distance_m=distance,
-                position_verified=verified,
-                in_client_id=client_id or None,
-                in_received_at=received,
-                recorded_by=actor,
-            )
-    except IntegrityError:
-        raise CheckInRefused(_("You are already checked in.")) from None
-
-
-def _check_out(
-    attendance: Attendance, *, actor: User, position, now, station=None, auto=False
-) -> Attendance:
-    fields = ["checked_out_at", "out_distance_m", "auto_checked_out"]
-    fields += ["out_client_id", "out_received_at"]
-    if station is not None and not auto:
-        attendance.out_distance_m, verified = _distance(station, position)
-        if not verified and attendance.position_verified:
-            attendance.position_verified = False
-            fields.append("position_verified")
-    attendance.checked_out_at = min(now, attendance.shift.ends_at) if auto else now
-    attendance.auto_checked_out = auto
-    attendance.save(update_fields=fields)
-    if attendance.position_verified:
-        _record_measured(
-            attendance,
-            actor=actor,
-            reason=gettext("Checked out automatically after the shift") if auto else "",
-        )
-    return attendance
-
-
-def _record_measured(attendance: Attendance, *, actor: User, reason="") -> None:
-    """The measured record of a closed, verified attendance: its time within the shift."""
-    shift = attendance.shift
-    assert attendance.checked_out_at is not None, "only a closed attendance is measured"
-    start = max(attendance.checked_in_at, shift.starts_at)
-    end = min(attendance.checked_out_at, shift.ends_at)
-    if end > start and _hours(end - start) > 0:
-        _record(
-            volunteer_id=attendance.volunteer_id,
-            shift=shift,
-            hours=_hours(end - start),
-            source=ServiceRecord.Source.MEASURED,
-            actor=actor,
-            reason=reason,
-        )
 
 
 def _record(
@@ -344,131 +96,6 @@ def _record(
 def _check_organiser(actor: User, shift: Shift) -> None:
     if not may_organise(actor, shift.activity.project):
         raise PermissionDenied(_("Only the organisers of this project may do this."))
-
-
-def organiser_check_in(
-    *, actor: User, shift: Shift, volunteer_ids=None, now=None
-) -> list[Attendance]:
-    """Check in the listed confirmed volunteers ("all present" when None)."""
-    _check_organiser(actor, shift)
-    now = now or timezone.now()
-    if now < shift.starts_at - OPENS_BEFORE or now > shift.ends_at:
-        raise CheckInRefused(_("Check-in is open from 30 minutes before the shift until its end."))
-    signups = SignUp.objects.filter(shift=shift, state=SignUp.State.CONFIRMED)
-    if volunteer_ids is not None:
-        signups = signups.filter(volunteer_id__in=volunteer_ids)
-    done = []
-    for signup in signups.select_related("volunteer"):
-        with transaction.atomic():
-            Volunteer.objects.select_for_update().only("pk").get(pk=signup.volunteer_id)
-            existing = Attendance.objects.filter(
-                volunteer_id=signup.volunteer_id, shift=shift
-            ).first()
-            if existing is not None:
-                done.append(existing)
-                continue
-            if Attendance.objects.filter(
-                volunteer_id=signup.volunteer_id, checked_out_at__isnull=True
-            ).exists():
-                continue
-            done.append(
-                _check_in(
-                    signup.volunteer,
-                    shift,
-                    station=shift.activity.station,
-                    actor=actor,
-                    method=Attendance.Method.ORGANISER,
-                    now=now,
-                )
-            )
-    return done
-
-
-def organiser_check_out(
-    *, actor: User, shift: Shift, volunteer_ids=None, now=None
-) -> list[Attendance]:
-    _check_organiser(actor, shift)
-    now = now or timezone.now()
-    rows = Attendance.objects.filter(shift=shift, checked_out_at__isnull=True)
-    if volunteer_ids is not None:
-        rows = rows.filter(volunteer_id__in=volunteer_ids)
-    done = []
-    for attendance in rows:
-        with transaction.atomic():
-            locked = (
-                Attendance.objects.select_for_update()
-                .select_related("shift__activity__project")
-                .get(pk=attendance.pk)
-            )
-            if locked.checked_out_at is None:
-                done.append(_check_out(locked, actor=actor, position=None, now=now))
-    return done
-
-
-def confirm_attendance(
-    *, actor: User, shift: Shift, volunteer_ids=None, now=None
-) -> list[Attendance]:
-    """An organiser vouches for attendances recorded without a position (all when None).
-
-    A confirmed attendance that is already closed gets its measured record now; an open
-    one gets it at check-out. Confirming twice changes nothing. Each row is locked and
-    re-read, so a confirmation racing a check-out records the hours once.
-    """
-    _check_organiser(actor, shift)
-    now = now or timezone.now()
-    rows = Attendance.objects.filter(shift=shift, position_verified=False)
-    if volunteer_ids is not None:
-        rows = rows.filter(volunteer_id__in=volunteer_ids)
-    done = []
-    for attendance in rows:
-        with transaction.atomic():
-            locked = (
-                Attendance.objects.select_for_update()
-                .select_related("shift__activity__project")
-                .get(pk=attendance.pk)
-            )
-            if locked.position_verified:
-                continue
-            locked.position_verified = True
-            locked.confirmed_by = actor
-            locked.confirmed_at = now
-            locked.save(update_fields=["position_verified", "confirmed_by", "confirmed_at"])
-            if locked.checked_out_at is not None and not (
-                ServiceRecord.objects.filter(
-                    volunteer_id=locked.volunteer_id, shift=shift, is_current=True
-                ).exists()
-            ):
-                _record_measured(
-                    locked,
-                    actor=actor,
-                    reason=gettext("Scanned without a position; confirmed by the organiser"),
-                )
-            done.append(locked)
-    return done
-
-
-def close_stale(*, now: dt.datetime | None = None) -> int:
-    """Check out, at the shift's end, anyone still checked in past its end plus the grace period."""
-    now = now or timezone.now()
-    count = 0
-    stale = Attendance.objects.filter(checked_out_at__isnull=True, shift__ends_at__lt=now - GRACE)
-    for attendance in stale.select_related("shift__activity__project", "recorded_by"):
-        with transaction.atomic():
-            locked = (
-                Attendance.objects.select_for_update()
-                .select_related("shift__activity__project")
-                .get(pk=attendance.pk)
-            )
-            if locked.checked_out_at is None:
-                _check_out(
-                    locked,
-                    actor=attendance.recorded_by,
-                    position=None,
-                    now=locked.shift.ends_at,
-                    auto=True,
-                )
-                count += 1
-    return count
 
 
 def hours_of(delta: dt.timedelta) -> Decimal:

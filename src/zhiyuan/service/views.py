@@ -22,7 +22,7 @@ from zhiyuan.core.errors import DomainError
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.projects.access import shift_for
 from zhiyuan.projects.models import SignUp
-from zhiyuan.service import access, selectors, services
+from zhiyuan.service import access, checkin, selectors, services
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.stations.access import station_by_token, station_for
 from zhiyuan.teams.access import may_manage as may_manage_team
@@ -47,11 +47,11 @@ def scan_page(request, token: str):
         if volunteer is None:
             return redirect(f"/accounts/login/?next={request.path}")
         try:
-            position = services.position_from(
+            position = checkin.position_from(
                 request.POST.get("longitude"), request.POST.get("latitude"), "wgs84"
             )
             was_open = selectors.open_attendance(volunteer, station)
-            result = services.scan(actor=request.user, token=token, position=position)
+            result = checkin.scan(actor=request.user, token=token, position=position)
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
@@ -310,11 +310,11 @@ def shift_attendance(request, shift_id: int):
         ids = [int(v) for v in request.POST.getlist("volunteer") if v.isdigit()] or None
         try:
             if action == "check_in":
-                services.organiser_check_in(actor=request.user, shift=shift, volunteer_ids=ids)
+                checkin.organiser_check_in(actor=request.user, shift=shift, volunteer_ids=ids)
             elif action == "check_out":
-                services.organiser_check_out(actor=request.user, shift=shift, volunteer_ids=ids)
+                checkin.organiser_check_out(actor=request.user, shift=shift, volunteer_ids=ids)
             elif action == "confirm":
-                services.confirm_attendance(actor=request.user, shift=shift, volunteer_ids=ids)
+                checkin.confirm_attendance(actor=request.user, shift=shift, volunteer_ids=ids)
             elif action == "hours":
                 volunteer = Volunteer.objects.filter(
                     pk=request.POST.get("volunteer_id") or 0

@@ -22,6 +22,7 @@ FIELDS: dict[str, object] = {
     "gender": _("Gender"),
     "birth_date": _("Birth date"),
     "political_status": _("Political status"),
+    "national_no": _("National volunteer number"),
 }
 REQUIRED = ("real_name", "id_number", "phone")
 
@@ -45,8 +46,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "gender": ("性别", "gender", "sex"),
     "birth_date": ("出生日期", "出生年月日", "生日", "birthdate"),
     "political_status": ("政治面貌", "politicalstatus"),
+    "national_no": (
+        "志愿者统一编号",
+        "统一编号",
+        "全国志愿者编号",
+        "全国统一编号",
+        "国家志愿者编号",
+        "nationalno",
+        "nationalnumber",
+    ),
 }
 FRAGMENTS: list[tuple[str, str]] = [
+    ("统一编号", "national_no"),
     ("证件类型", "id_type"),
     ("身份证", "id_number"),
     ("证件号", "id_number"),

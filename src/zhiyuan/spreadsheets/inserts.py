@@ -28,6 +28,7 @@ ROW_COLUMNS = (
     "phone_masked",
     "community_id",
     "political_status",
+    "national_no",
 )
 JOB_COLUMNS = (
     "consent_version",
@@ -60,6 +61,7 @@ def volunteer_values(clean: CleanRow, cipher, index: str, adapt_date) -> tuple:
         mask_phone(phone),
         clean.community_id,
         plain(clean.political_status, clean.political_status),
+        clean.national_no,
     )
 
 
@@ -175,10 +177,11 @@ def numbered(volunteers: list[tuple]) -> list[tuple]:
 
 def fill_blanks(fills: list[tuple[str, CleanRow]]) -> None:
     """Registered people's empty fields from their rows: skills when they have none, the
-    political status when it is the default. Nothing they already hold is overwritten."""
+    political status when it is the default, the national number when they have none.
+    Nothing they already hold is overwritten."""
     by_index = dict(fills)
     people = Volunteer.objects.filter(id_number_index__in=list(by_index)).values_list(
-        "pk", "id_number_index", "political_status"
+        "pk", "id_number_index", "political_status", "national_no"
     )
     through = Volunteer.skills.through
     with_skills = set(
@@ -187,8 +190,12 @@ def fill_blanks(fills: list[tuple[str, CleanRow]]) -> None:
         )
     )
     links = []
-    for pk, index, status in people:
+    for pk, index, status, national_no in people:
         clean = by_index[index]
+        if clean.national_no and not national_no:
+            Volunteer.objects.filter(pk=pk, national_no__isnull=True).update(
+                national_no=clean.national_no
+            )
         if pk not in with_skills:
             links += [through(volunteer_id=pk, skill_id=s) for s in clean.skill_ids]
         if status == PoliticalStatus.MASSES and clean.political_status != PoliticalStatus.MASSES:

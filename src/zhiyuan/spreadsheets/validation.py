@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhiyuan.core import crypto
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.masking import mask_identifier
 from zhiyuan.places.models import Region
 from zhiyuan.spreadsheets import columns, values
 from zhiyuan.volunteers import validation as rules
 from zhiyuan.volunteers.idcard import Gender, IdDocument, IdType
-from zhiyuan.volunteers.models import PoliticalStatus
+from zhiyuan.volunteers.models import PoliticalStatus, Volunteer
 
 ID_TYPE_NAMES = {
     "居民身份证": IdType.RESIDENT_ID,
@@ -69,6 +70,7 @@ class CleanRow:
     birth_date: dt.date
     gender: str
     political_status: str
+    national_no: str | None = None
 
 
 @dataclass
@@ -130,6 +132,10 @@ class RowValidator:
         self._community_memo: dict[str, tuple] = {}
         self._skills_memo: dict[str, tuple] = {}
         self._political_memo: dict[str, tuple] = {}
+        # National numbers already held (number -> its holder's ID-number index) and those
+        # given earlier in this file: a number is one person's.
+        self._national_held: dict[str, str] | None = None
+        self._national_seen: dict[str, str] = {}
 
     def title(self, field_name: str) -> str:
         index = self.mapping.get(field_name)
@@ -221,6 +227,10 @@ class RowValidator:
             except DomainError as exc:
                 cell = {"gender": gender_cell, "birth_date": birth_cell}.get(exc.field, raw_id)
                 problem(exc.field, cell, exc.message)
+        national_no = None
+        national_cell = self.cell(cells, "national_no") if "national_no" in self.mapping else ""
+        if national_cell.strip() and document is not None:
+            national_no = self._national(national_cell, document, problem)
         if problems and not all(p.warning for p in problems):
             return result
         result.clean = CleanRow(
@@ -232,8 +242,43 @@ class RowValidator:
             birth_date=birth,
             gender=gender,
             political_status=political,
+            national_no=national_no,
         )
         return result
+
+    def _national(self, value: str, document: IdDocument, problem) -> str | None:
+        """The row's national number, or None with a warning: the person is imported (or
+        filled in) without it when it is malformed or another person's."""
+        try:
+            number = rules.national_number(value)
+        except DomainError as exc:
+            problem(
+                "national_no",
+                value,
+                _("%(reason)s Imported without it.") % {"reason": exc.message},
+                True,
+            )
+            return None
+        if number is None:
+            return None
+        if self._national_held is None:
+            self._national_held = dict(
+                Volunteer.objects.filter(national_no__isnull=False).values_list(
+                    "national_no", "id_number_index"
+                )
+            )
+        holder = self._national_held.get(number) or self._national_seen.get(number)
+        index = crypto.blind_index("id_number", document.index_value)
+        if holder is not None and holder != index:
+            problem(
+                "national_no",
+                value,
+                _("This national volunteer number is another person's: imported without it."),
+                True,
+            )
+            return None
+        self._national_seen[number] = index
+        return number
 
     @staticmethod
     def _replay(check, memo: dict, value: str, problem):

@@ -23,6 +23,7 @@ class SkillOut(Schema):
 
 class VolunteerOut(Schema):
     volunteer_no: str
+    national_no: str | None = Field(None, description="志愿者统一编号 (national system)")
     real_name: str
     gender: str
     birth_date: dt.date
@@ -85,6 +86,9 @@ class ProfilePatch(Schema):
     skills: list[str] | None = None
     availability: list[str] | None = None
     political_status: str | None = None
+    national_no: str | None = Field(
+        None, max_length=40, description='志愿者统一编号; office admins only; "" clears it'
+    )
 
 
 class PhoneCodeIn(Schema):

@@ -143,6 +143,17 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
+class NationalNumberForm(forms.Form):
+    national_no = forms.CharField(
+        label=_("National volunteer number (志愿者统一编号)"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "As given by the national volunteer-service information system; empty clears it."
+        ),
+    )
+
+
 class RevealForm(forms.Form):
     field = forms.ChoiceField(
         label=_("Field"), choices=[("id_number", _("ID number")), ("phone", _("Phone"))]

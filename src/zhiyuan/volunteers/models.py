@@ -51,6 +51,11 @@ class Volunteer(models.Model):
         on_delete=models.SET_NULL,
         related_name="volunteer",
     )
+    # 志愿者统一编号: the number the national volunteer-service information system gives the
+    # same person (validation.national_number); optional, never the ID number.
+    national_no = models.CharField(
+        _("national volunteer number"), max_length=20, unique=True, null=True, blank=True
+    )
     real_name = models.CharField(_("real name"), max_length=50, db_index=True)
     id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices)
     # Personal identifiers: ciphertext, a keyed hash for look-ups, and the masked form.

@@ -28,7 +28,7 @@ from zhiyuan.notifications.channels import send_sms
 from zhiyuan.places.models import Region
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers import validation
-from zhiyuan.volunteers.access import may_register_in
+from zhiyuan.volunteers.access import may_manage, may_register_in
 from zhiyuan.volunteers.idcard import IdDocument
 from zhiyuan.volunteers.models import PhoneChange, PoliticalStatus, Skill, Volunteer
 from zhiyuan.volunteers.notices import notify_volunteer
@@ -339,10 +339,12 @@ def update_profile(
     skills: Iterable[str] | None = None,
     availability: Iterable[str] | None = None,
     political_status: str | None = None,
+    national_no: str | None = None,
 ) -> Volunteer:
     """Change the editable parts of a profile: by the volunteer or by an office admin.
 
-    The name and the document are fixed after registration: they identify the person.
+    The name and the document are fixed after registration: they identify the person. The
+    national volunteer number is the office's to set ("" clears it), never the volunteer's.
     """
     is_self = volunteer.user_id is not None and volunteer.user_id == actor.pk
     if not is_self:
@@ -380,6 +382,8 @@ def update_profile(
     if political_status is not None:
         _collect(errors, "political_status", validation.political_status, political_status)
         updates["political_status"] = political_status
+    if national_no is not None:
+        _national_update(errors, updates, actor, volunteer, national_no)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -387,12 +391,34 @@ def update_profile(
             setattr(volunteer, name, value)
             fields.append(name)
         if fields:
-            volunteer.save(update_fields=fields)
+            try:
+                with transaction.atomic():
+                    volunteer.save(update_fields=fields)
+            except IntegrityError:
+                if "national_no" in updates:
+                    raise validation.DuplicateNationalNumber() from None
+                raise
         if skill_rows is not None:
             volunteer.skills.set(skill_rows)
         if new_phone is not None:
             _send_phone_code(volunteer, new_phone)
     return volunteer
+
+
+def _national_update(errors: dict, updates: dict, actor, volunteer: Volunteer, raw: str) -> None:
+    """The national number into `updates`, or its error into `errors`."""
+    if not may_manage(actor, volunteer):
+        raise PermissionDenied(
+            _("Only the office of the volunteer's region may set the national number.")
+        )
+    try:
+        number = validation.national_number(raw)
+        if number is not None:
+            validation.national_number_free(number, volunteer_id=volunteer.pk)
+    except DomainError as exc:
+        errors.setdefault("national_no", []).append(str(exc.message))
+        return
+    updates["national_no"] = number
 
 
 def _phone_columns(number: str) -> dict:

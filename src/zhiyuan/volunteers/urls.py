@@ -13,5 +13,10 @@ urlpatterns = [
     path("manage/", views.manage_roster, name="manage_roster"),
     path("manage/<str:volunteer_no>/", views.manage_detail, name="manage_detail"),
     path("manage/<str:volunteer_no>/reveal/", views.manage_reveal, name="manage_reveal"),
+    path(
+        "manage/<str:volunteer_no>/national-number/",
+        views.manage_national_number,
+        name="manage_national_number",
+    ),
     path("manage/<str:volunteer_no>/<slug:action>/", views.manage_action, name="manage_action"),
 ]

@@ -9,8 +9,11 @@ unless its name says so, and raises a DomainError naming the field at fault.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +22,7 @@ from zhiyuan.core.text import starts_like_formula
 from zhiyuan.volunteers.idcard import (
     Gender,
     IdDocument,
+    check_digit,
     parse_document,
     parse_mobile,
 )
@@ -28,6 +32,17 @@ MIN_AGE = 8
 # Built once: `Gender.values` makes a new list at each use (an import checks every row).
 GENDERS = frozenset(Gender.values)
 NAME_LENGTH = (2, 50)
+# 志愿者统一编号 (MZ/T 061): the standard's text gives no public pattern, so this is the
+# documented assumption of docs/exchange.md: 8 to 20 Latin capitals and digits.
+NATIONAL_NUMBER = re.compile(r"[0-9A-Z]{8,20}")
+
+
+class DuplicateNationalNumber(Conflict):
+    code = "duplicate_national_number"
+    default_message = _("This national volunteer number is already another volunteer's.")
+
+    def __init__(self):
+        super().__init__(field="national_no")
 
 
 class DuplicateIdNumber(Conflict):
@@ -154,3 +169,46 @@ def not_registered(index: str) -> None:
     """One document registers one volunteer (the unique blind index holds it under races)."""
     if registered_indexes([index]):
         raise DuplicateIdNumber()
+
+
+def national_number(raw: str | None) -> str | None:
+    """The national unified volunteer number (志愿者统一编号), or None when left blank.
+
+    Full-width characters, spaces and hyphens as people type them are folded away and
+    letters are capitalised; what remains is 8 to 20 letters and digits. It is never the
+    district's own number, nor an ID number (the national number exists so that the ID
+    number need not serve as a public identifier).
+    """
+    text = unicodedata.normalize("NFKC", raw or "")
+    text = "".join(text.split()).replace("-", "").upper()
+    if not text:
+        return None
+    prefix = settings.VOLUNTEER_NUMBER_PREFIX.upper()
+    if text.startswith(prefix) and len(text) == len(prefix) + 8 and text[len(prefix) :].isdigit():
+        raise DomainError(
+            _(
+                "This is the district's own volunteer number: enter the number the national "
+                "volunteer-service information system gave this volunteer."
+            ),
+            field="national_no",
+        )
+    if not NATIONAL_NUMBER.fullmatch(text):
+        raise DomainError(
+            _("A national volunteer number has 8 to 20 letters and digits, nothing else."),
+            field="national_no",
+        )
+    if len(text) == 18 and text[:17].isdigit() and check_digit(text[:17]) == text[17]:
+        raise DomainError(
+            _(
+                "This is an ID number, not a national volunteer number: the national number "
+                "is the one the national system gave."
+            ),
+            field="national_no",
+        )
+    return text
+
+
+def national_number_free(number: str, *, volunteer_id: int | None) -> None:
+    """One national number belongs to one volunteer (the unique column holds it under races)."""
+    if Volunteer.objects.filter(national_no=number).exclude(pk=volunteer_id).exists():
+        raise DuplicateNationalNumber()

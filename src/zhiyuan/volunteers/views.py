@@ -22,6 +22,7 @@ from zhiyuan.places.models import Region
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
 from zhiyuan.volunteers.forms import (
+    NationalNumberForm,
     PhoneCodeForm,
     ProfileForm,
     ReasonForm,
@@ -204,6 +205,11 @@ def manage_roster(request):
 def manage_detail(request, volunteer_no: str):
     _require_office_admin(request.user)
     volunteer = _volunteer_or_404(request.user, volunteer_no)
+    return _detail_page(request, volunteer)
+
+
+def _detail_page(request, volunteer, national_form=None, status: int = 200):
+    initial = {"national_no": volunteer.national_no or ""}
     return render(
         request,
         "volunteers/manage_detail.html",
@@ -212,9 +218,33 @@ def manage_detail(request, volunteer_no: str):
             "may_manage": access.may_manage(request.user, volunteer),
             "reason_form": ReasonForm(),
             "reveal_form": RevealForm(),
+            "national_form": national_form or NationalNumberForm(initial=initial),
             "slots": avail.to_labels(volunteer.availability),
         },
+        status=status,
     )
+
+
+@require_POST
+@login_required
+def manage_national_number(request, volunteer_no: str):
+    """The office sets, changes or clears a volunteer's national unified number."""
+    volunteer = _volunteer_or_404(request.user, volunteer_no, manage=True)
+    form = NationalNumberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_profile(
+                actor=request.user,
+                volunteer=volunteer,
+                national_no=form.cleaned_data["national_no"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The national volunteer number is saved."))
+            return redirect("volunteers:manage_detail", volunteer_no=volunteer_no)
+    volunteer.refresh_from_db()
+    return _detail_page(request, volunteer, form, status=400)
 
 
 @require_POST

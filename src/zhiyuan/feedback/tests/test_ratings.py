@@ -4,7 +4,7 @@ import pytest
 
 from zhiyuan.feedback.models import ActivityRating, ServiceRating
 from zhiyuan.feedback.selectors import service_scores
-from zhiyuan.service.services import organiser_check_in
+from zhiyuan.service.checkin import organiser_check_in
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,53 @@ def test_poor_service_ratings_weigh_down_reliability_in_matching(served):
         activity=later, volunteer=served.gina, score=1, rated_by=served.carol_user
     )
     assert proposals._reliability_factors([served.gina.pk]) == {served.gina.pk: 0.6}
+
+
+def test_ratings_are_tallied_for_the_statistics_as_they_are_given(served, client_for):
+    from zhiyuan.feedback.models import RatingTally
+
+    post(
+        client_for(served.gina.user),
+        f"/api/v1/activities/{served.activity.pk}/ratings",
+        {"score": 5, "team_score": 3},
+    )
+    post(
+        client_for(served.carol_user),
+        f"/api/v1/activities/{served.activity.pk}/service-ratings",
+        {"volunteer_no": served.gina.volunteer_no, "score": 2},
+    )
+    tallies = {
+        t.kind: (t.place_id, t.ratings, t.score_sum, t.team_score_sum)
+        for t in RatingTally.objects.filter(activity=served.activity)
+    }
+    place = served.activity.station.region_id
+    assert tallies == {"activity": (place, 1, 5, 3), "service": (place, 1, 2, 0)}
+
+
+def test_poor_service_ratings_lower_the_reliability_the_matching_engine_scores(served):
+    from zhiyuan.helpdesk.proposals import engine_volunteers
+    from zhiyuan.projects.models import Activity
+    from zhiyuan.volunteers.models import Volunteer
+
+    # gina lives where the station is, so the engine can place her.
+    Volunteer.objects.filter(pk=served.gina.pk).update(community_id=served.station.region_id)
+    served.gina.refresh_from_db()
+
+    def reliability():
+        start = served.activity.starts_at
+        (built,) = engine_volunteers([served.gina], start=start, end=served.activity.ends_at)
+        return built.reliability
+
+    before = reliability()
+    later = Activity.objects.create(
+        project=served.project,
+        title="第二次",
+        station=served.station,
+        starts_at=served.activity.starts_at,
+        ends_at=served.activity.ends_at,
+    )
+    for activity in (served.activity, later):
+        ServiceRating.objects.create(
+            activity=activity, volunteer=served.gina, score=1, rated_by=served.carol_user
+        )
+    assert reliability() == pytest.approx(before * 0.6)

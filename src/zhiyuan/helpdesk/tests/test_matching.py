@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from zhiyuan.helpdesk import proposals, services
+from zhiyuan.helpdesk import proposals, workflow
 from zhiyuan.helpdesk.models import Assignment, MatchRun, Proposal
 from zhiyuan.notifications.models import Message
 from zhiyuan.projects.models import Activity, Category, Project, Shift, SignUp
@@ -15,7 +15,7 @@ API = "/api/v1"
 
 def verified(desk, **kw):
     request = submit(desk, **kw)
-    services.verify_request(actor=desk.alice, request=request)
+    workflow.verify_request(actor=desk.alice, request=request)
     return request
 
 
@@ -57,7 +57,7 @@ def test_busy_volunteer_is_not_proposed_twice_at_the_same_time(
     desk, client_for, django_capture_on_commit_callbacks
 ):
     first = verified(desk)
-    services.assign_volunteer(actor=desk.alice, request=first, volunteer=desk.carol)
+    workflow.assign_volunteer(actor=desk.alice, request=first, volunteer=desk.carol)
     verified(desk)  # the same time
     match = run(
         client_for(desk.alice),

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from zhiyuan.helpdesk import services, statistics
+from zhiyuan.helpdesk import statistics, workflow
 from zhiyuan.helpdesk.models import HelpEvent, HelpRequest
-from zhiyuan.helpdesk.services import TRANSITIONS, IllegalTransition
+from zhiyuan.helpdesk.workflow import TRANSITIONS, IllegalTransition
 from zhiyuan.notifications.models import Message
 from zhiyuan.service.models import ServiceRecord
 from zhiyuan.testing.factories import at, submit
@@ -132,7 +132,7 @@ def test_sibling_subdistrict_admin_can_neither_see_nor_verify(desk, client_for):
 
 def test_team_admin_may_handle_but_not_verify(desk, client_for):
     request = submit(desk)
-    services.verify_request(actor=desk.alice, request=request)
+    workflow.verify_request(actor=desk.alice, request=request)
     # carol administers squad_1a, the handling team, but is no office admin
     carol = client_for(desk.carol_user)
     assert carol.get(f"{API}/help-requests/{request.pk}").status_code == 200
@@ -166,7 +166,7 @@ def test_every_illegal_transition_is_refused(desk, current, target):
     request = submit(desk)
     HelpRequest.objects.filter(pk=request.pk).update(status=current)
     with pytest.raises(IllegalTransition) as info:
-        services._move(request, target, actor=desk.alice)
+        workflow._move(request, target, actor=desk.alice)
     assert info.value.code == "illegal_transition"
     request.refresh_from_db()
     assert request.status == current
@@ -175,7 +175,7 @@ def test_every_illegal_transition_is_refused(desk, current, target):
 
 def test_illegal_transition_through_the_api_is_a_409_with_a_code(desk, client_for):
     request = submit(desk)
-    services.verify_request(actor=desk.alice, request=request)
+    workflow.verify_request(actor=desk.alice, request=request)
     response = client_for(desk.bob).post(
         f"{API}/help-requests/{request.pk}/reject",
         {"reason": "重复提交"},
@@ -198,9 +198,9 @@ def test_done_request_makes_pending_records_and_is_rated_by_code(desk, client, c
         ends_at=now + dt.timedelta(minutes=90),
         persons_served=2,
     )
-    services.verify_request(actor=desk.bob, request=request)
-    services.assign_volunteer(actor=desk.bob, request=request, volunteer=desk.carol)
-    services.start_service(actor=desk.carol_user, request=request)
+    workflow.verify_request(actor=desk.bob, request=request)
+    workflow.assign_volunteer(actor=desk.bob, request=request, volunteer=desk.carol)
+    workflow.start_service(actor=desk.carol_user, request=request)
     response = client_for(desk.bob).post(
         f"{API}/help-requests/{request.pk}/complete",
         {"hours": {desk.carol.volunteer_no: "9"}},
@@ -241,9 +241,9 @@ def test_done_request_makes_pending_records_and_is_rated_by_code(desk, client, c
 
 def test_volunteer_is_told_when_assigned(desk, django_capture_on_commit_callbacks):
     request = submit(desk)
-    services.verify_request(actor=desk.alice, request=request)
+    workflow.verify_request(actor=desk.alice, request=request)
     with django_capture_on_commit_callbacks(execute=False):
-        services.assign_volunteer(actor=desk.alice, request=request, volunteer=desk.carol)
+        workflow.assign_volunteer(actor=desk.alice, request=request, volunteer=desk.carol)
     assert Message.objects.filter(recipient=desk.carol_user, kind="help_matched").exists()
 
 
@@ -264,7 +264,7 @@ def test_requester_with_account_is_notified_of_verification(desk, client_for):
     )
     request = HelpRequest.objects.get(code=response.json()["code"])
     assert request.requester == desk.erin
-    services.verify_request(actor=desk.alice, request=request)
+    workflow.verify_request(actor=desk.alice, request=request)
     assert Message.objects.filter(recipient=desk.erin, kind="help_verified").exists()
     # erin sees her own request, but may not verify anything
     erin = client_for(desk.erin)

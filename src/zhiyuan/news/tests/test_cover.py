@@ -5,7 +5,8 @@ import io
 import pytest
 from PIL import Image
 
-from zhiyuan.news import images, services
+from zhiyuan.core import images
+from zhiyuan.news import services
 from zhiyuan.news.models import Article
 from zhiyuan.testing.factories import image_bytes, make_article, upload
 

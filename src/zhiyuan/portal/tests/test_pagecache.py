@@ -168,3 +168,20 @@ def test_public_api_reads_come_from_the_cache_and_show_a_write_at_once(
     Project.objects.filter(pk=plan.project.pk).update(name="周末文明引导")
 
     assert [p["name"] for p in Client().get("/api/v1/projects").json()] == ["周末文明引导"]
+
+
+def test_a_connection_opened_while_a_page_renders_keeps_watching_writes():
+    """A worker's first connection may open inside a page render (under the page's read
+    watch); leaving that watch must not take the connection's write watch with it, or the
+    worker would stop renewing stamps and serve stale pages."""
+    from django.db import connection
+
+    wrappers = connection.execute_wrappers
+    saved = list(wrappers)
+    wrappers.clear()
+    try:
+        with connection.execute_wrapper(pagecache._ReadWatch()):
+            pagecache.install_write_watch(connection=connection)  # connection_created
+        assert wrappers == [pagecache.watch_writes]
+    finally:
+        wrappers[:] = saved

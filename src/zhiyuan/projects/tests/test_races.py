@@ -5,7 +5,7 @@ import pytest
 
 from zhiyuan.core.errors import Conflict
 from zhiyuan.projects.models import Shift, SignUp
-from zhiyuan.projects.services import sign_up
+from zhiyuan.projects.signups import sign_up
 from zhiyuan.testing.factories import at, make_volunteer
 from zhiyuan.volunteers.tests.test_concurrency import race
 

@@ -173,9 +173,24 @@ def test_sign_up_on_the_page_and_see_it_under_my_shifts(plan, client_for):
     assert waiting.get("/projects/mine/").context["waitlisted"][0].position == 1
 
 
+def test_the_calendar_link_is_made_by_asking_never_by_opening_the_page(plan, client_for):
+    from zhiyuan.projects.models import CalendarFeed
+
+    client = client_for(plan.gina.user)
+    page = client.get("/projects/mine/")
+    assert page.context["feed_url"] is None and 'id="feed-create"' in page.content.decode()
+    assert not CalendarFeed.objects.exists()
+    assert client.post("/projects/mine/").status_code == 302
+    feed = CalendarFeed.objects.get(volunteer=plan.gina)
+    client.post("/projects/mine/")  # asking again keeps the same link
+    assert CalendarFeed.objects.get().token == feed.token
+    assert feed.token in client.get("/projects/mine/").context["feed_url"]
+
+
 def test_calendar_feed(plan, client_for):
     client = client_for(plan.gina.user)
     sign_up(client, plan.guide)
+    client.post("/projects/mine/")
     feed_url = client.get("/projects/mine/").context["feed_url"]
     response = client_for(None).get(feed_url.replace("http://testserver", ""))
     body = response.content.decode()
@@ -189,6 +204,7 @@ def test_calendar_feed_is_in_shanghai_time_with_a_description_and_a_link(plan, c
 
     client = client_for(plan.gina.user)
     sign_up(client, plan.guide)
+    client.post("/projects/mine/")
     feed_url = client.get("/projects/mine/").context["feed_url"]
     body = client_for(None).get(feed_url.replace("http://testserver", "")).content
     calendar = icalendar.Calendar.from_ical(body)

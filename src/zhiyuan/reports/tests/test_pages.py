@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from zhiyuan.reports import rollups
+from zhiyuan.reports import rollups, wording, yearly
 from zhiyuan.reports.models import ReportFile, ReportTemplate, Snapshot
 from zhiyuan.reports.scope import Scope
 from zhiyuan.reports.statistics import compute
@@ -219,7 +219,7 @@ def test_wording_edit_is_used_in_the_report(district, client_for):
 def test_unknown_or_broken_placeholders_are_refused_and_nothing_changes(district, client_for, bad):
     client = client_for(district.alice)
     client.get("/reports/wording/")
-    before = ReportTemplate.objects.get().opening
+    before = yearly.current_wording().opening
     form = {
         "title": "{year}",
         "opening": bad,
@@ -233,7 +233,15 @@ def test_unknown_or_broken_placeholders_are_refused_and_nothing_changes(district
     response = client.post("/reports/wording/", form)
     assert response.status_code == 400
     assert 'data-field="opening"' in response.content.decode()
-    assert ReportTemplate.objects.get().opening == before
+    assert yearly.current_wording().opening == before
+
+
+def test_the_wording_page_shows_the_defaults_and_its_get_writes_nothing(district, client_for):
+    response = client_for(district.alice).get("/reports/wording/")
+    assert response.status_code == 200
+    shown = {row["name"]: row["value"] for row in response.context["rows"]}
+    assert shown == {"title": wording.DEFAULT_TITLE, **wording.DEFAULT}
+    assert not ReportTemplate.objects.exists()
 
 
 def test_only_district_admins_edit_the_wording(district, client_for):

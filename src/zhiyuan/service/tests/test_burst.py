@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from zhiyuan.projects.models import SignUp
+from zhiyuan.service.checkin import scan
 from zhiyuan.service.models import Attendance
-from zhiyuan.service.services import scan
 from zhiyuan.testing.factories import NEAR, make_volunteer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

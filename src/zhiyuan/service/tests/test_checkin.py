@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from zhiyuan.places import geo
+from zhiyuan.service.checkin import close_stale
 from zhiyuan.service.models import Attendance, ServiceRecord
-from zhiyuan.service.services import close_stale
 from zhiyuan.testing.factories import FAR, NEAR
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_scan_before_the_shift_opens_is_refused(live, client_for):
 
 
 def test_cancelled_shift_cannot_be_checked_into(live, client_for):
-    from zhiyuan.projects.services import cancel_activity
+    from zhiyuan.projects.scheduling import cancel_activity
 
     cancel_activity(actor=live.carol_user, activity=live.activity, reason="大风")
     response = scan(client_for(live.gina.user), live.station.checkin_token)

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from zhiyuan.service.checkin import close_stale
 from zhiyuan.service.models import Attendance, ServiceRecord
-from zhiyuan.service.services import close_stale
 from zhiyuan.testing.factories import FAR, NEAR
 
 pytestmark = pytest.mark.django_db

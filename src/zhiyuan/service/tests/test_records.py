@@ -2,8 +2,8 @@
 
 import pytest
 
+from zhiyuan.service.checkin import organiser_check_in, organiser_check_out
 from zhiyuan.service.models import Attendance, CorrectionRequest, HoursTotal, ServiceRecord
-from zhiyuan.service.services import organiser_check_in, organiser_check_out
 
 pytestmark = pytest.mark.django_db
 

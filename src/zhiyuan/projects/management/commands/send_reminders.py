@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from zhiyuan.projects.services import send_reminders
+from zhiyuan.projects.signups import send_reminders
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand
 
-from zhiyuan.service.services import close_stale
+from zhiyuan.service.checkin import close_stale
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""Cover images: checked by their content (not their name), then re-encoded without metadata."""
+"""Uploaded photos (news covers, complaint evidence): checked by their content (not their
+name), then re-encoded without metadata."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from zhiyuan.core.errors import ValidationFailed
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 8000
 MAX_PIXELS = 40_000_000
-# The stored cover: wide enough for a phone at 3x and a desktop column.
+# The stored image: wide enough for a phone at 3x and a desktop column.
 STORED_MAX_SIDE = 1920
 FORMATS = {
     "JPEG": ("jpg", "image/jpeg"),
@@ -31,17 +32,18 @@ class CheckedImage:
         self.content_type = content_type
 
 
-def _refuse(message: str) -> ValidationFailed:
-    return ValidationFailed({"cover": [message]})
-
-
-def check_cover(upload) -> CheckedImage:
-    """A real JPEG, PNG or WebP image of at most 5 MB and 40 megapixels, re-encoded.
+def check_image(upload, *, field: str) -> CheckedImage:
+    """A real JPEG, PNG or WebP image of at most 5 MB and 40 megapixels, re-encoded; a
+    refusal names `field` (the form's or the API's name of the upload).
 
     Re-encoding drops EXIF (GPS positions of volunteers' phones), ICC and comments, and
     anything appended after the image data. A decompression bomb is refused from its
     header before any pixel is decoded.
     """
+
+    def _refuse(message: str) -> ValidationFailed:
+        return ValidationFailed({field: [message]})
+
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
         raise _refuse(_("The image is larger than 5 MB."))
@@ -89,7 +91,7 @@ def _reencode(image: Image.Image, kind: str) -> CheckedImage:
         image.save(out, "WEBP", quality=85)
     ext, content_type = FORMATS[kind]
     return CheckedImage(
-        ContentFile(out.getvalue(), name=f"cover.{ext}"),
+        ContentFile(out.getvalue(), name=f"image.{ext}"),
         width=image.width,
         height=image.height,
         content_type=content_type,

@@ -1,0 +1,317 @@
+"""Use cases that write sign-ups: take a place (or a waitlist place), cancel, remove, confirm,
+mark a no-show, and remind the day before.
+
+Sign-up rules hold under concurrency: `sign_up` locks the volunteer's row (their own
+sign-ups queue, so no two overlapping shifts) and then the shift's row (so the last slot
+goes to exactly one person); a conditional unique index refuses a double sign-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from zhiyuan.accounts.models import Actor, User
+from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from zhiyuan.projects.eligibility import unmet_conditions
+from zhiyuan.projects.models import CalendarFeed, Project, Shift, SignUp
+from zhiyuan.projects.services import _check_organiser, _local, _tell
+from zhiyuan.volunteers.models import Volunteer
+
+
+class NotEligible(DomainError):
+    code = "not_eligible"
+    status = 403
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__(" ".join(reasons), field="shift")
+
+
+class ShiftUnavailable(Conflict):
+    code = "shift_unavailable"
+
+
+class Overlap(Conflict):
+    code = "overlapping_shift"
+    default_message = _("You already hold a shift at this time.")
+
+
+class AlreadySignedUp(Conflict):
+    code = "already_signed_up"
+    default_message = _("You are already signed up for this shift.")
+
+
+# Sign-ups -----------------------------------------------------------------------------
+
+
+# Whether a volunteer is checked in to a shift: the service app (above this one) registers
+# its answer from ServiceConfig.ready(), so a sign-up is not cancelled under a running
+# attendance.
+_presence_checks: list[Callable[[int, int], bool]] = []
+
+
+def register_presence_check(check: Callable[[int, int], bool]) -> None:
+    """`check(volunteer_id, shift_id)` answers whether the volunteer is checked in now."""
+    _presence_checks.append(check)
+
+
+def _volunteer_of(actor: Actor) -> Volunteer:
+    volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
+    if volunteer is None:
+        raise PermissionDenied(_("Register as a volunteer first."))
+    if not volunteer.is_active:
+        raise PermissionDenied(_("Your volunteer registration is not active yet."))
+    return volunteer
+
+
+def _check_open(shift: Shift) -> None:
+    activity, project = shift.activity, shift.activity.project
+    if project.state != Project.State.PUBLISHED:
+        raise ShiftUnavailable(_("This project is not open for sign-up."))
+    if activity.is_cancelled or not shift.is_open:
+        raise ShiftUnavailable(_("This shift is cancelled."))
+    if shift.starts_at <= timezone.now():
+        raise ShiftUnavailable(_("This shift has already started."))
+
+
+def sign_up(*, actor: User, shift: Shift) -> SignUp:
+    """Take a place, or a place on the waitlist when the shift is full.
+
+    Locks, in this order: the volunteer's row, then the shift's row. Holding the first,
+    no other sign-up of the same person runs, so the overlap check is exact; holding the
+    second, no one else counts the confirmed places at the same time, and the shift's state
+    is checked again on the locked row (an activity cancelled after the first check has
+    cancelled this shift under the same lock).
+    """
+    return _take_place(volunteer=_volunteer_of(actor), shift=shift)
+
+
+def sign_up_for(*, actor: User, shift: Shift, volunteer: Volunteer) -> SignUp:
+    """An organiser of the project signs a volunteer up on their behalf (a confirmed matching
+    proposal: most roster volunteers have no account); every rule of `sign_up` applies and
+    the volunteer is told, by SMS when they have no account."""
+    shift = Shift.objects.select_related("activity__project").get(pk=shift.pk)
+    _check_organiser(actor, shift.activity.project)
+    if not volunteer.is_active:
+        raise NotEligible([gettext("This volunteer is not active.")])
+    return _take_place(volunteer=volunteer, shift=shift)
+
+
+def _take_place(*, volunteer: Volunteer, shift: Shift) -> SignUp:
+    shift = Shift.objects.select_related("activity__project", "activity__station").get(pk=shift.pk)
+    _check_open(shift)
+    reasons = unmet_conditions(volunteer, shift)
+    if reasons:
+        raise NotEligible(reasons)
+    try:
+        with transaction.atomic():
+            Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
+            locked = (
+                Shift.objects.select_for_update(of=("self",))
+                .select_related("activity__project")
+                .get(pk=shift.pk)
+            )
+            _check_open(locked)
+            if SignUp.objects.filter(
+                shift=locked, volunteer=volunteer, state__in=SignUp.HOLDING
+            ).exists():
+                raise AlreadySignedUp()
+            if SignUp.objects.filter(
+                volunteer=volunteer,
+                state__in=SignUp.HOLDING,
+                starts_at__lt=locked.ends_at,
+                ends_at__gt=locked.starts_at,
+            ).exists():
+                raise Overlap()
+            confirmed = locked.signups.filter(state=SignUp.State.CONFIRMED).count()
+            state = (
+                SignUp.State.CONFIRMED if confirmed < locked.capacity else SignUp.State.WAITLISTED
+            )
+            signup = SignUp.objects.create(
+                shift=locked,
+                volunteer=volunteer,
+                state=state,
+                starts_at=locked.starts_at,
+                ends_at=locked.ends_at,
+            )
+            signup.shift = shift
+            _announce(signup)
+    except IntegrityError:
+        raise AlreadySignedUp() from None
+    return signup
+
+
+def _announce(signup: SignUp, *, promoted: bool = False) -> None:
+    shift = signup.shift
+    when = _local(shift.starts_at)
+    if signup.state == SignUp.State.CONFIRMED and not promoted:
+        kind, subject = "signup_confirmed", gettext("You are signed up")
+        body = gettext("%(title)s · %(role)s, %(when)s at %(place)s.")
+    elif signup.state == SignUp.State.WAITLISTED:
+        kind, subject = "signup_waitlisted", gettext("You are on the waitlist")
+        body = gettext(
+            "%(title)s · %(role)s, %(when)s at %(place)s is full; we will tell you if a place frees up."
+        )
+    else:
+        kind, subject = "signup_promoted", gettext("A place freed up: you are confirmed")
+        body = gettext("%(title)s · %(role)s, %(when)s at %(place)s.")
+    _tell(
+        [signup],
+        kind=kind,
+        key=f"{signup.state}{'-promoted' if promoted else ''}",
+        subject=subject,
+        body_for=lambda s: (
+            body
+            % {
+                "title": shift.activity.title,
+                "role": shift.role,
+                "when": when,
+                "place": shift.activity.place,
+            }
+        ),
+    )
+
+
+def _promote(shift: Shift) -> list[SignUp]:
+    """Fill free places from the waitlist, first come first served. Caller holds the shift lock."""
+    free = shift.capacity - shift.signups.filter(state=SignUp.State.CONFIRMED).count()
+    if free <= 0:
+        return []
+    promoted = list(
+        shift.signups.filter(state=SignUp.State.WAITLISTED)
+        .select_related("volunteer__user", "shift__activity")
+        .order_by("created_at", "id")[:free]
+    )
+    for signup in promoted:
+        signup.state = SignUp.State.CONFIRMED
+        signup.save(update_fields=["state", "changed_at"])
+        _announce(signup, promoted=True)
+    return promoted
+
+
+def cancel_signup(*, actor: User, signup: SignUp) -> SignUp:
+    """The volunteer withdraws; the first on the waitlist takes the place."""
+    volunteer = _volunteer_of(actor)
+    if signup.volunteer_id != volunteer.pk:
+        raise PermissionDenied(_("This is someone else's sign-up."))
+    return _release(signup, to=SignUp.State.CANCELLED, note="")
+
+
+def _release(signup: SignUp, *, to: str, note: str) -> SignUp:
+    with transaction.atomic():
+        shift = Shift.objects.select_for_update().select_related("activity").get(pk=signup.shift_id)
+        row = SignUp.objects.select_for_update().get(pk=signup.pk)
+        if row.state not in SignUp.HOLDING:
+            raise Conflict(_("This sign-up is no longer active."))
+        if shift.starts_at <= timezone.now() and to == SignUp.State.CANCELLED:
+            raise Conflict(_("The shift has started: ask the organiser."))
+        if to == SignUp.State.CANCELLED and any(
+            check(row.volunteer_id, shift.pk) for check in _presence_checks
+        ):
+            raise Conflict(
+                _("You are checked in to this shift: check out first."), code="checked_in"
+            )
+        row.state = to
+        row.note = note[:300]
+        row.save(update_fields=["state", "note", "changed_at"])
+        _promote(shift)
+    return row
+
+
+def withdraw_signup(*, signup: SignUp, note: str) -> SignUp:
+    """Release a place held by a volunteer who leaves the corps (ops anonymises them).
+
+    No actor check: the caller (zhiyuan.ops.privacy) has checked who may erase the person.
+    """
+    return _release(signup, to=SignUp.State.REMOVED, note=note)
+
+
+def remove_signup(*, actor: User, signup: SignUp, reason: str) -> SignUp:
+    _check_organiser(actor, signup.shift.activity.project)
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationFailed({"reason": [gettext("Say why the volunteer is removed.")]})
+    return _release(signup, to=SignUp.State.REMOVED, note=reason)
+
+
+def confirm_signup(*, actor: User, signup: SignUp) -> SignUp:
+    """The organiser confirms someone from the waitlist, if a place is free."""
+    _check_organiser(actor, signup.shift.activity.project)
+    with transaction.atomic():
+        shift = Shift.objects.select_for_update().get(pk=signup.shift_id)
+        # Lock the sign-up's own row: PostgreSQL refuses FOR UPDATE across the outer join
+        # to the volunteer's (nullable) user.
+        row = (
+            SignUp.objects.select_for_update(of=("self",))
+            .select_related("volunteer__user", "shift__activity")
+            .get(pk=signup.pk)
+        )
+        if row.state != SignUp.State.WAITLISTED:
+            raise Conflict(_("Only a waitlisted volunteer can be confirmed."))
+        if shift.signups.filter(state=SignUp.State.CONFIRMED).count() >= shift.capacity:
+            raise Conflict(_("The shift is full: raise its capacity first."))
+        row.state = SignUp.State.CONFIRMED
+        row.save(update_fields=["state", "changed_at"])
+        _announce(row, promoted=True)
+    return row
+
+
+def mark_no_show(*, actor: User, signup: SignUp) -> SignUp:
+    _check_organiser(actor, signup.shift.activity.project)
+    with transaction.atomic():
+        row = SignUp.objects.select_for_update().select_related("shift").get(pk=signup.pk)
+        if row.state != SignUp.State.CONFIRMED:
+            raise Conflict(_("Only a confirmed volunteer can be marked as not showing up."))
+        if row.shift.starts_at > timezone.now():
+            raise Conflict(_("The shift has not started yet."))
+        row.state = SignUp.State.NO_SHOW
+        row.save(update_fields=["state", "changed_at"])
+    return row
+
+
+def send_reminders(*, now: dt.datetime | None = None) -> int:
+    """Remind everyone confirmed for a shift that starts tomorrow (run daily; repeats are no-ops)."""
+    now = now or timezone.now()
+    tomorrow = timezone.localtime(now).date() + dt.timedelta(days=1)
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(tomorrow, dt.time.min, tzinfo=tz)
+    signups = list(
+        SignUp.objects.filter(
+            state=SignUp.State.CONFIRMED,
+            starts_at__gte=start,
+            starts_at__lt=start + dt.timedelta(days=1),
+            shift__status=Shift.Status.OPEN,
+        ).select_related("volunteer__user", "shift__activity__station")
+    )
+    with transaction.atomic():
+        _tell(
+            signups,
+            kind="shift_reminder",
+            key=tomorrow.isoformat(),
+            subject=gettext("Reminder: your shift tomorrow"),
+            body_for=lambda s: (
+                gettext("%(title)s · %(role)s, %(when)s at %(place)s.")
+                % {
+                    "title": s.shift.activity.title,
+                    "role": s.shift.role,
+                    "when": _local(s.shift.starts_at),
+                    "place": s.shift.activity.place,
+                }
+            ),
+        )
+    return len(signups)
+
+
+def open_calendar_feed(*, actor: User) -> CalendarFeed:
+    """The secret link of the volunteer's shift calendar, made the first time they ask for it."""
+    volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
+    if volunteer is None:
+        raise PermissionDenied(_("Register as a volunteer first."))
+    feed, _created = CalendarFeed.objects.get_or_create(volunteer=volunteer)
+    return feed
