@@ -599,7 +599,10 @@ def child(args: argparse.Namespace) -> int:
     print(f"\nroster import: {json.dumps(imports_result, ensure_ascii=False)}", flush=True)
     from bench import exports
 
-    exports_result = exports.measure(args.export_rows)
+    exports_result = {
+        "writer": exports.measure(args.export_rows),
+        "hours_job": exports.measure_job(admin.username),
+    }
     print(f"\nspreadsheet export: {json.dumps(exports_result, ensure_ascii=False)}", flush=True)
     matching_result = None
     if args.matching:

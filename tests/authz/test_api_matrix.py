@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    API rows: 236, roles: 10, cells: 2360
+    API rows: 240, roles: 10, cells: 2400
 
 Each row names the object it acts on, so scope is in the table: squad_1a's objects
 (its admin, the detachment above, the offices over A1), the sibling squad_1b's (never
@@ -2008,7 +2008,60 @@ ROWS: list[Row] = [
         effect=_state("volunteers.Volunteer", lambda w: w.carol, "national_no", "N000000001"),
     ),
     # exchange: end
+    # exports ------------------------------------------------------------------------
+    Row(
+        "spreadsheets",
+        "export hours",
+        "POST",
+        lambda w: f"{API}/exports/hours",
+        TEAM_ADMINS | OFFICE_A,
+        payload=lambda w: {},
+    ),
+    # bob's finished export: his alone, not even the district office's above him.
+    Row(
+        "spreadsheets",
+        "my exports",
+        "GET",
+        lambda w: (export_of_bob(w), f"{API}/exports")[1],
+        frozenset({"subdistrict_admin"}),
+        sees=lambda w: '"kind": "roster"',
+    ),
+    Row(
+        "spreadsheets",
+        "bob's export",
+        "GET",
+        lambda w: f"{API}/exports/{export_of_bob(w)}",
+        frozenset({"subdistrict_admin"}),
+    ),
+    Row(
+        "spreadsheets",
+        "bob's export file",
+        "GET",
+        lambda w: f"{API}/exports/{export_of_bob(w)}/file",
+        frozenset({"subdistrict_admin"}),
+    ),
+    # exports: end
 ]
+
+
+# exports: the rows' finished export of bob (one small file on disk, shared by every cell).
+def export_of_bob(w) -> int:
+    from django.core.files.base import ContentFile
+
+    from zhiyuan.spreadsheets.models import ExportJob, private_storage
+
+    name = "exports/authz-matrix.xlsx"
+    if not private_storage.exists(name):
+        private_storage.save(name, ContentFile(b"PK\x05\x06" + bytes(18)))
+    return ExportJob.objects.create(
+        created_by=w.bob,
+        kind="roster",
+        status="done",
+        file=name,
+        filename="roster.xlsx",
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    ).pk
+
 
 # Cells where the code is wrong and the fix lies outside this suite's reach (see the report).
 HOLES: dict[tuple[str, str], str] = {}

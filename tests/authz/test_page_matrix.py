@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    page rows: 161, roles: 10, cells: 1610
+    page rows: 166, roles: 10, cells: 1660
 
 Pages answer a refused write with a redirect and a message as often as with a 403, so every
 write row names its effect (the state it must change) and a cell counts as allowed only if
@@ -1176,7 +1176,61 @@ ROWS: list[Row] = [
         effect=lambda w, user: type(w.carol).objects.filter(national_no="N000000001").exists(),
     ),
     # exchange: end
+    # exports ------------------------------------------------------------------------
+    Row(
+        "spreadsheets",
+        "export roster",
+        "POST",
+        lambda w: "/imports/exports/roster/",
+        TEAM_ADMINS | OFFICE_A,
+        effect=lambda w, user: _exported(user, "roster"),
+    ),
+    Row(
+        "spreadsheets",
+        "export hours",
+        "POST",
+        lambda w: "/imports/exports/hours/",
+        TEAM_ADMINS | OFFICE_A,
+        effect=lambda w, user: _exported(user, "hours"),
+    ),
+    # bob's finished export: his alone, not even the district office's above him.
+    Row(
+        "spreadsheets",
+        "bob's export",
+        "GET",
+        lambda w: f"/imports/exports/{_export_of_bob(w)}/",
+        frozenset({"subdistrict_admin"}),
+    ),
+    Row(
+        "spreadsheets",
+        "bob's export progress",
+        "GET",
+        lambda w: f"/imports/exports/{_export_of_bob(w)}/progress/",
+        frozenset({"subdistrict_admin"}),
+    ),
+    Row(
+        "spreadsheets",
+        "bob's export file",
+        "GET",
+        lambda w: f"/imports/exports/{_export_of_bob(w)}/download/",
+        frozenset({"subdistrict_admin"}),
+    ),
+    # exports: end
 ]
+
+
+# exports: helpers of the rows above.
+def _exported(user, kind: str) -> bool:
+    from zhiyuan.spreadsheets.models import ExportJob
+
+    return user is not None and ExportJob.objects.filter(created_by=user, kind=kind).exists()
+
+
+def _export_of_bob(w) -> int:
+    from tests.authz.test_api_matrix import export_of_bob
+
+    return export_of_bob(w)
+
 
 HOLES: dict[tuple[str, str], str] = {}
 

@@ -1,10 +1,13 @@
-"""Roster import in a real browser.
+"""Roster import and the hours export in a real browser.
 
 - the district office uploads its roster (a merged title row, Chinese titles, one bad
   check digit, one bad phone, one person already registered), checks the columns, starts
   the import, sees the result and downloads the error report.
 - a roster with skill words the platform does not know: the office maps two, ignores one,
   imports, and downloads the report (the rest are imported without the value, warned).
+- the office exports a year of service hours: the export waits in the queue with its
+  progress bar, the worker (`zhiyuan worker --burst`, the database task backend) writes it,
+  the page shows the download link, and the file opens (a sheet per month).
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
-from zhiyuan.spreadsheets.models import ImportJob
+from zhiyuan.spreadsheets.models import ExportJob, ImportJob
 from zhiyuan.testing.factories import PASSWORD, id_number
 from zhiyuan.volunteers.idcard import generate_gb11643
 from zhiyuan.volunteers.models import Volunteer
@@ -136,3 +140,64 @@ def test_office_maps_unknown_skill_words_then_imports_everyone(
     report = load_workbook(io.BytesIO(info.value.path().read_bytes()), read_only=True)
     rows = list(report.worksheets[0].iter_rows(values_only=True))[2:]
     assert [(row[1], row[2]) for row in rows] == [("技能", "摄像机")]
+
+
+def test_office_exports_a_year_of_hours_with_the_progress_bar_and_opens_the_file(
+    corps, new_page, sign_in, settings, tmp_path
+):
+    from decimal import Decimal
+
+    from django_tasks_db.models import DBTaskResult
+
+    from zhiyuan.service.models import ServiceRecord
+
+    settings.DATA_DIR = tmp_path
+    # The real queue: the export waits until a worker takes it.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    year = dt.date.today().year - 1
+    ServiceRecord.objects.bulk_create(
+        ServiceRecord(
+            volunteer=volunteer,
+            team=corps.squad_1a,
+            served_on=dt.date(year, month, 12),
+            hours=Decimal(2),
+            persons_served=1,
+            content="文明礼让日路口引导",
+            source=ServiceRecord.Source.MEASURED,
+            state=ServiceRecord.State.APPROVED,
+            recorded_by=corps.alice,
+        )
+        for month in range(1, 13)
+        for volunteer in (corps.carol, corps.dave)
+    )
+    page = new_page()
+    sign_in(page, "alice", PASSWORD)
+    page.goto("/imports/exports/")
+    form = page.locator("#export-form")
+    form.locator("input[name=date_from]").fill(f"{year}-01-01")
+    form.locator("input[name=date_to]").fill(f"{year}-12-31")
+    page.locator("#export-hours").click()
+
+    expect(page.locator("#export-status")).to_have_attribute("data-status", "queued")
+    expect(page.locator("#export-progress-bar")).to_have_attribute("value", "0")
+    expect(page.locator("#export-download")).to_have_count(0)
+
+    call_command("worker", burst=True, verbosity=0)
+
+    # The page polls its progress and shows the link once the file is written.
+    expect(page.locator("#export-status")).to_have_attribute("data-status", "done")
+    expect(page.locator("#export-progress-bar")).to_have_attribute("value", "100")
+    with page.expect_download() as info:
+        page.locator("#export-download").click()
+    download = info.value
+    assert download.suggested_filename == f"服务时长-{year}0101-{year}1231.xlsx"
+    book = load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True)
+    assert book.sheetnames == ["志愿者服务时长"] + [
+        f"志愿服务记录 {year}-{month:02d}" for month in range(1, 13)
+    ]
+    totals = list(book["志愿者服务时长"].iter_rows(min_row=3, values_only=True))
+    assert sorted((row[1], row[9]) for row in totals) == [("张卡洛", 24), ("李大卫", 24)]
+    # The file is deleted a day later by a task already waiting in the queue.
+    job = ExportJob.objects.get()
+    purge = DBTaskResult.objects.get(task_path__endswith="purge_exports")
+    assert job.expires_at < purge.run_after < job.expires_at + dt.timedelta(minutes=5)

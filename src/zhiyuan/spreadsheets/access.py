@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import NotFound
-from zhiyuan.spreadsheets.models import ImportJob
+from zhiyuan.spreadsheets.models import ExportJob, ImportJob
 from zhiyuan.teams.selectors import managed_team_paths
 
 
@@ -25,3 +25,12 @@ def job_for(user, job_id: int) -> ImportJob:
 def may_export(user) -> bool:
     """Office admins (their region) and team admins (their members) may export rosters."""
     return bool(scopes.admin_region_paths(user) or managed_team_paths(user))
+
+
+def export_for(user, job_id: int) -> ExportJob:
+    """An export of the person who asked for it, and of nobody else (not even an admin above
+    them: it may hold full ID numbers asked for with their reason); 404 otherwise."""
+    job = ExportJob.objects.filter(pk=job_id).first()
+    if job is None or not getattr(user, "is_authenticated", False) or job.created_by_id != user.pk:
+        raise NotFound(_("No such export."))
+    return job

@@ -1,20 +1,20 @@
-"""API: roster imports (upload, columns, start, status, error report) and .xlsx exports."""
+"""API: roster imports (upload, columns, start, status, error report) and .xlsx export jobs."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhiyuan.core.errors import NotFound
 from zhiyuan.core.security import client_ip
-from zhiyuan.spreadsheets import access, exports, selectors, services
-from zhiyuan.spreadsheets.models import ImportJob
+from zhiyuan.spreadsheets import access, export_jobs, exports, selectors, services
+from zhiyuan.spreadsheets.models import ExportJob, ImportIssue, ImportJob
+from zhiyuan.spreadsheets.views import export_response
 
 router = Router(tags=["spreadsheets"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,6 +24,9 @@ class JobOut(Schema):
     id: int
     status: str
     original_name: str
+    sheets: list[str]
+    sheet: str
+    all_sheets: bool
     scope_id: int
     default_community_id: int | None
     header_row: int
@@ -58,14 +61,26 @@ class UploadIn(Schema):
 class MappingIn(Schema):
     header_row: int | None = None
     mapping: dict[str, int | None] = {}
+    sheet: str | None = Field(None, max_length=100)
+    all_sheets: bool = False
 
 
 class IssueOut(Schema):
     row: int
+    sheet: str
     kind: str
     column: str
     value: str
     reason: str
+
+    @staticmethod
+    def resolve_row(obj: ImportIssue) -> int:
+        return obj.job.sheet_and_row(obj.row)[1]
+
+    @staticmethod
+    def resolve_sheet(obj: ImportIssue) -> str:
+        """The sheet of the row when the import reads several; empty otherwise."""
+        return obj.job.sheet_and_row(obj.row)[0]
 
 
 class SpreadsheetExportIn(Schema):
@@ -105,7 +120,13 @@ def job_status(request, job_id: int):
 
 @router.put("/imports/{job_id}/mapping", response=JobOut)
 def set_mapping(request, job_id: int, payload: MappingIn):
+    """Choose the sheet (`sheet`, with `all_sheets` every sheet with the same header; the
+    header and columns are found again), or correct the header row, or the columns."""
     job = access.job_for(request.auth, job_id)
+    if payload.sheet is not None:
+        return services.choose_sheet(
+            actor=request.auth, job=job, sheet=payload.sheet, all_sheets=payload.all_sheets
+        )
     return services.set_mapping(
         actor=request.auth, job=job, mapping=payload.mapping, header_row=payload.header_row
     )
@@ -143,11 +164,36 @@ def download_error_report(request, job_id: int):
     )
 
 
-def _xlsx(result: exports.Export) -> HttpResponse:
-    response = HttpResponse(result.content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-    response["X-Export-Rows"] = str(result.rows)
-    return response
+class ExportJobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    status_label: str
+    total: int
+    processed: int
+    percent: int
+    filename: str
+    size: int
+    failure: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    url: str
+    download_url: str | None
+
+    @staticmethod
+    def resolve_status_label(obj: ExportJob) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_url(obj: ExportJob) -> str:
+        return reverse("api:export_job", kwargs={"job_id": obj.pk})
+
+    @staticmethod
+    def resolve_download_url(obj: ExportJob) -> str | None:
+        if not obj.is_ready:
+            return None
+        return reverse("api:export_download", kwargs={"job_id": obj.pk})
 
 
 def _export_request(request, payload: SpreadsheetExportIn) -> exports.ExportRequest:
@@ -157,26 +203,49 @@ def _export_request(request, payload: SpreadsheetExportIn) -> exports.ExportRequ
         ip_address=client_ip(request),
         status=payload.status,
         region_id=payload.region_id,
+        date_from=payload.date_from,
+        date_to=payload.date_to,
     )
 
 
-@router.post("/exports/roster")
+@router.post("/exports/roster", response={202: ExportJobOut})
 def export_roster(request, payload: SpreadsheetExportIn):
-    """The caller's roster as .xlsx; `reveal` (office admins, with a reason) is audited."""
-    return _xlsx(
-        exports.export_roster(actor=request.auth, request=_export_request(request, payload))
+    """Start writing the caller's roster as .xlsx in the background; poll the job's `url`,
+    then fetch its `download_url`. `reveal` (office admins, with a reason) is audited."""
+    job = export_jobs.start_export(
+        actor=request.auth, kind=ExportJob.Kind.ROSTER, request=_export_request(request, payload)
     )
+    return Status(202, _fresh(job))
 
 
-@router.post("/exports/hours")
+@router.post("/exports/hours", response={202: ExportJobOut})
 def export_hours(request, payload: SpreadsheetExportIn):
-    """Service hours in a period (default: this year) as .xlsx: totals and records."""
-    today = timezone.localdate()
-    return _xlsx(
-        exports.export_hours(
-            actor=request.auth,
-            request=_export_request(request, payload),
-            date_from=payload.date_from or today.replace(month=1, day=1),
-            date_to=payload.date_to or today,
-        )
+    """Start writing service hours in a period (default: this year) as .xlsx in the
+    background: a totals sheet, then the records a sheet per month."""
+    job = export_jobs.start_export(
+        actor=request.auth, kind=ExportJob.Kind.HOURS, request=_export_request(request, payload)
     )
+    return Status(202, _fresh(job))
+
+
+def _fresh(job: ExportJob) -> ExportJob:
+    # A backend that runs at once (or a fast worker) may have finished it already.
+    job.refresh_from_db()
+    return job
+
+
+@router.get("/exports", response=list[ExportJobOut])
+def my_exports(request):
+    """The caller's exports of the last days, newest first."""
+    return list(selectors.exports_of(request.auth)[:50])
+
+
+@router.get("/exports/{job_id}", response=ExportJobOut, url_name="export_job")
+def export_status(request, job_id: int):
+    return access.export_for(request.auth, job_id)
+
+
+@router.get("/exports/{job_id}/file", url_name="export_download")
+def export_download(request, job_id: int):
+    """The finished file (its requester only), for a day."""
+    return export_response(access.export_for(request.auth, job_id))

@@ -1,17 +1,21 @@
-"""Roster and service-hour exports to .xlsx, scoped by the caller, masked unless revealed.
+"""What goes into the roster and service-hour exports: scoped by the caller, masked unless
+revealed, streamed into an `XlsxBook` (the background job in export_jobs.py writes it).
 
 A revealed export (full ID numbers and phones) is for office admins over their own
-region, needs a reason, and writes one audit event with the number of people in it.
+region, needs a reason, and writes one audit event with the number of people in it, when
+it is asked for (`check`), before anything is read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhiyuan.accounts import scopes
@@ -30,6 +34,9 @@ from zhiyuan.volunteers.models import PoliticalStatus, Skill, Volunteer
 from zhiyuan.volunteers.selectors import communities_under
 
 CHUNK = 2000
+# The job's progress is written every this many rows.
+PROGRESS_EVERY = 5000
+Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -39,13 +46,25 @@ class ExportRequest:
     ip_address: str | None = None
     status: str = ""
     region_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
 
+    def as_params(self) -> dict:
+        """The request as JSON (the job keeps it), without the address."""
+        params = asdict(self)
+        params.pop("ip_address")
+        for name in ("date_from", "date_to"):
+            if params[name] is not None:
+                params[name] = params[name].isoformat()
+        return params
 
-@dataclass(frozen=True)
-class Export:
-    filename: str
-    content: bytes
-    rows: int
+    @classmethod
+    def from_params(cls, params: dict) -> ExportRequest:
+        values = dict(params)
+        for name in ("date_from", "date_to"):
+            if values.get(name):
+                values[name] = dt.date.fromisoformat(values[name])
+        return cls(**values)
 
 
 def _filtered(actor, request: ExportRequest):
@@ -62,18 +81,35 @@ def _filtered(actor, request: ExportRequest):
     return qs
 
 
-def _reveal_filter(actor, request: ExportRequest, qs, subject: str):
-    """Which rows show full values; writes the audit event before anything is read."""
+def _revealed(actor, request: ExportRequest):
+    """The communities whose people show full values (None: all of them; empty: none)."""
     if not request.reveal:
         return set()
     communities = selectors.revealable_communities(actor)
     if communities is not None and not communities:
         raise PermissionDenied(_("Only office admins may export full ID numbers and phones."))
+    return communities
+
+
+SUBJECTS = {"roster": "volunteer_roster", "hours": "service_hours"}
+
+
+def check(*, actor, kind: str, request: ExportRequest) -> None:
+    """Refuse a request that may not or cannot run, before it is queued; a reveal writes its
+    audit event here, with the number of people it shows, before anything is read."""
+    if kind not in SUBJECTS:
+        raise ValidationFailed({"kind": [_("Choose the roster or the hours.")]})
+    if request.date_from and request.date_to and request.date_from > request.date_to:
+        raise ValidationFailed({"date_to": [_("The end of the period is before its start.")]})
+    qs = _filtered(actor, request)
+    communities = _revealed(actor, request)
+    if not request.reveal:
+        return
     revealed = qs if communities is None else qs.filter(community_id__in=communities)
     count = revealed.count()
     record_reveal(
         actor=actor,
-        subject_type=subject,
+        subject_type=SUBJECTS[kind],
         subject_id=str(count),
         subject_label=_("%(count)d volunteers") % {"count": count},
         field="id_number,phone",
@@ -81,7 +117,6 @@ def _reveal_filter(actor, request: ExportRequest, qs, subject: str):
         ip_address=request.ip_address,
         action=AuditEvent.Action.EXPORT,
     )
-    return communities
 
 
 def _identity(row: dict, reveal, communities) -> tuple[str, str]:
@@ -145,15 +180,22 @@ ROSTER_FIELDS = (
 )
 
 
-def export_roster(*, actor, request: ExportRequest) -> Export:
-    """The roster the caller may see, one volunteer a row."""
+def _month_name(month: dt.date) -> str:
+    return f"{_('Service records')} {month:%Y-%m}"
+
+
+def roster_total(*, actor, request: ExportRequest) -> int:
+    return _filtered(actor, request).count()
+
+
+def write_roster(*, actor, request: ExportRequest, book: XlsxBook, progress: Progress) -> str:
+    """The roster the caller may see, one volunteer a row; returns the file name."""
     qs = _filtered(actor, request)
-    communities = _reveal_filter(actor, request, qs, "volunteer_roster")
+    communities = _revealed(actor, request)
     regions = _regions()
     skills = _skill_names(qs.values("pk"))
     genders, id_types = dict(Gender.choices), dict(IdType.choices)
     political, statuses = dict(PoliticalStatus.choices), dict(Volunteer.Status.choices)
-    book = XlsxBook()
     sheet = book.sheet(
         _("Volunteers"),
         [
@@ -195,23 +237,42 @@ def export_roster(*, actor, request: ExportRequest) -> Export:
             ]
         )
         count += 1
-    stamp = dt.date.today().strftime("%Y%m%d")
-    return Export(f"roster-{stamp}.xlsx", book.save(), count)
+        if not count % PROGRESS_EVERY:
+            progress(count)
+    progress(count)
+    return f"{_('Volunteer roster')}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
-def export_hours(*, actor, request: ExportRequest, date_from: dt.date, date_to: dt.date) -> Export:
-    """Service hours in a period: a totals sheet (one volunteer a row) and a records sheet."""
-    if date_from > date_to:
-        raise ValidationFailed({"date_to": [_("The end of the period is before its start.")]})
-    qs = _filtered(actor, request)
-    communities = _reveal_filter(actor, request, qs, "service_hours")
-    regions = _regions()
-    records = ServiceRecord.objects.filter(
-        volunteer__in=qs.values("pk"),
+def _period(request: ExportRequest) -> tuple[dt.date, dt.date]:
+    """The request's period; this year up to today by default."""
+    today = timezone.localdate()
+    return request.date_from or today.replace(month=1, day=1), request.date_to or today
+
+
+def _records(actor, request: ExportRequest):
+    date_from, date_to = _period(request)
+    return ServiceRecord.objects.filter(
+        volunteer__in=_filtered(actor, request).values("pk"),
         is_current=True,
         served_on__gte=date_from,
         served_on__lte=date_to,
     )
+
+
+def hours_total(*, actor, request: ExportRequest) -> int:
+    """Rows of the hours export, for the progress bar: its records (and as many people at
+    most; the people are counted as they are written)."""
+    return _records(actor, request).count()
+
+
+def write_hours(*, actor, request: ExportRequest, book: XlsxBook, progress: Progress) -> str:
+    """Service hours in a period: a totals sheet (one volunteer a row), then the records,
+    a sheet per month (and per `ROWS_PER_SHEET` rows within a month); returns the file name."""
+    date_from, date_to = _period(request)
+    qs = _filtered(actor, request)
+    communities = _revealed(actor, request)
+    regions = _regions()
+    records = _records(actor, request)
     approved = Q(state=ServiceRecord.State.APPROVED)
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=9, decimal_places=2))
     totals = {
@@ -228,22 +289,20 @@ def export_hours(*, actor, request: ExportRequest, date_from: dt.date, date_to: 
             pending=Coalesce(Sum("hours", filter=Q(state=ServiceRecord.State.PENDING)), zero),
         )
     }
-    lifetime = dict(
-        HoursTotal.objects.filter(volunteer_id__in=list(totals)).values_list(
-            "volunteer_id", "approved_hours"
+    lifetime: dict[int, tuple[Decimal, int]] = {}
+    ids = list(totals)
+    for start in range(0, len(ids), CHUNK):
+        lifetime.update(
+            (v, (h, s))
+            for v, h, s in HoursTotal.objects.filter(
+                volunteer_id__in=ids[start : start + CHUNK]
+            ).values_list("volunteer_id", "approved_hours", "star_level")
         )
-    )
-    stars = dict(
-        HoursTotal.objects.filter(volunteer_id__in=list(totals)).values_list(
-            "volunteer_id", "star_level"
-        )
-    )
     title = export_title(
         _("Service hours"),
         _scope_label(actor, request),
         _("Period: %(start)s to %(end)s") % {"start": date_from, "end": date_to},
     )
-    book = XlsxBook()
     sheet = book.sheet(
         _("Hours by volunteer"),
         [
@@ -265,18 +324,19 @@ def export_hours(*, actor, request: ExportRequest, date_from: dt.date, date_to: 
         title=title,
     )
     people = (
-        qs.filter(pk__in=list(totals))
+        qs.filter(pk__in=records.values("volunteer_id"))
         .order_by("volunteer_no")
         .values(*ROSTER_FIELDS)
         .iterator(chunk_size=CHUNK)
     )
-    count = 0
     numbers: dict[int, tuple[str, str]] = {}
+    nothing = (Decimal(0), 0)
     for row in people:
         t = totals[row["id"]]
         id_number, phone = _identity(row, request.reveal, communities)
         subdistrict, community = regions.get(row["community_id"], ("", ""))
         numbers[row["id"]] = (row["volunteer_no"], row["real_name"])
+        all_time, stars = lifetime.get(row["id"], nothing)
         sheet.append(
             [
                 row["volunteer_no"],
@@ -291,31 +351,31 @@ def export_hours(*, actor, request: ExportRequest, date_from: dt.date, date_to: 
                 t["measured"] + t["entered"],
                 t["pending"],
                 t["persons"],
-                lifetime.get(row["id"], Decimal(0)),
-                stars.get(row["id"], 0),
+                all_time,
+                stars,
             ]
         )
-        count += 1
-    detail = book.sheet(
-        _("Service records"),
-        [
-            _("Date of service"),
-            _("Volunteer number"),
-            _("Real name"),
-            _("Recording team"),
-            _("Project"),
-            _("Service content"),
-            _("Hours"),
-            _("Persons served"),
-            _("Source"),
-            _("State"),
-        ],
-        title=title,
-    )
-    sources, states = dict(ServiceRecord.Source.choices), dict(ServiceRecord.State.choices)
-    for r in (
+    header = [
+        _("Date of service"),
+        _("Volunteer number"),
+        _("Real name"),
+        _("Recording team"),
+        _("Project"),
+        _("Service content"),
+        _("Hours"),
+        _("Persons served"),
+        _("Source"),
+        _("State"),
+    ]
+    sources = {k: str(v) for k, v in ServiceRecord.Source.choices}
+    states = {k: str(v) for k, v in ServiceRecord.State.choices}
+    year = month = 0
+    detail = None
+    written = 0
+    no_one = ("", "")
+    for served_on, volunteer_id, team, project, content, hours, persons, source, state in (
         records.order_by("served_on", "id")
-        .values(
+        .values_list(
             "served_on",
             "volunteer_id",
             "team__name",
@@ -328,19 +388,29 @@ def export_hours(*, actor, request: ExportRequest, date_from: dt.date, date_to: 
         )
         .iterator(chunk_size=CHUNK)
     ):
-        number, name = numbers.get(r["volunteer_id"], ("", ""))
-        detail.append(
+        if detail is None or served_on.month != month or served_on.year != year:
+            year, month = served_on.year, served_on.month
+            detail = book.sheet(_month_name(served_on), header, title=title)
+            append = detail.append
+        number, name = numbers.get(volunteer_id, no_one)
+        append(
             [
-                r["served_on"],
+                served_on,
                 number,
                 name,
-                r["team__name"],
-                r["project__name"] or "",
-                r["content"],
-                r["hours"],
-                r["persons_served"],
-                str(sources.get(r["source"], r["source"])),
-                str(states.get(r["state"], r["state"])),
+                team,
+                project or "",
+                content,
+                hours,
+                persons,
+                sources.get(source, source),
+                states.get(state, state),
             ]
         )
-    return Export(f"hours-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx", book.save(), count)
+        written += 1
+        if not written % PROGRESS_EVERY:
+            progress(written)
+    if detail is None:
+        book.sheet(_("Service records"), header, title=title)
+    progress(written)
+    return f"{_('Service hours')}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.spreadsheets import columns
@@ -16,8 +13,11 @@ from zhiyuan.volunteers.models import Volunteer
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Roster file"),
-        help_text=_("Excel (.xlsx) or CSV (UTF-8 or GBK), with a row of column titles."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
+        help_text=_(
+            "Excel (.xlsx, .xls), OpenDocument (.ods) or CSV (UTF-8 or GBK), with a row of "
+            "column titles."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
     )
     scope = forms.ChoiceField(label=_("Import into"), required=False)
     community_default = forms.CharField(
@@ -68,10 +68,6 @@ class MappingForm(forms.Form):
         return {name: self.cleaned_data.get(f"map_{name}") or None for name in columns.FIELDS}
 
 
-def _year_start() -> dt.date:
-    return timezone.localdate().replace(month=1, day=1)
-
-
 class ExportForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All"))] + Volunteer.Status.choices, required=False
@@ -87,7 +83,3 @@ class ExportForm(forms.Form):
         label=_("Full ID numbers and phones (written to the audit log)"), required=False
     )
     reason = forms.CharField(label=_("Reason for the full values"), required=False, max_length=300)
-
-    def period(self) -> tuple[dt.date, dt.date]:
-        data = self.cleaned_data
-        return data.get("date_from") or _year_start(), data.get("date_to") or timezone.localdate()

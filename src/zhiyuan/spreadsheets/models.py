@@ -7,6 +7,7 @@ import os
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,6 +31,11 @@ private_storage = PrivateStorage()
 
 def _private_storage():
     return private_storage
+
+
+# Rows of an import over several sheets are numbered sheet by sheet (see `sheet_and_row`);
+# a sheet holds far fewer rows (reading.MAX_SHEET_ROWS).
+SHEET_STRIDE = 1_000_000
 
 
 class ImportJob(models.Model):
@@ -70,6 +76,15 @@ class ImportJob(models.Model):
     )
     original_name = models.CharField(_("file name"), max_length=200)
     file_format = models.CharField(_("format"), max_length=4)
+    sheets = models.JSONField(_("sheets in the file"), default=list, blank=True)
+    sheet = models.CharField(
+        _("sheet"), max_length=100, blank=True, help_text=_("Empty: the first sheet.")
+    )
+    all_sheets = models.BooleanField(
+        _("every sheet with the same header"),
+        default=False,
+        help_text=_("Also import the other sheets whose header row is the same."),
+    )
     header_row = models.PositiveIntegerField(_("header row"), default=1)
     columns = models.JSONField(_("column titles"), default=list)
     mapping = models.JSONField(_("column mapping"), default=dict)
@@ -126,6 +141,19 @@ class ImportJob(models.Model):
             return 100 if self.status == self.Status.DONE else 0
         return min(100, self.processed * 100 // self.total)
 
+    def sheet_and_row(self, row: int) -> tuple[str, int]:
+        """A row number of this import as (sheet, row in that sheet): over several sheets a
+        row is numbered `sheet position × SHEET_STRIDE + row` (sheet "" when only one)."""
+        if not self.all_sheets:
+            return "", row
+        position, in_sheet = divmod(row, SHEET_STRIDE)
+        names = self.sheets or [""]
+        return names[position] if position < len(names) else "", in_sheet
+
+    def row_label(self, row: int) -> str:
+        sheet, in_sheet = self.sheet_and_row(row)
+        return f"{sheet}!{in_sheet}" if sheet else str(in_sheet)
+
 
 class ImportIssue(models.Model):
     """A row that was not imported (a bad value, a duplicate), or a value an imported row
@@ -151,6 +179,11 @@ class ImportIssue(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.job_id} row {self.row}: {self.reason}"
+
+    @property
+    def row_label(self) -> str:
+        """The row as the office finds it: its number, after its sheet's name over several."""
+        return self.job.row_label(self.row)
 
 
 class ValueSynonym(models.Model):
@@ -192,3 +225,76 @@ class ValueSynonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_field_display()}: {self.text} → {self.value or '—'}"
+
+
+class ExportJob(models.Model):
+    """A roster or hours export written in the background for the one person who asked;
+    its file is kept for a day (`KEEP`), then deleted."""
+
+    class Kind(models.TextChoices):
+        ROSTER = "roster", _("Volunteer roster")
+        HOURS = "hours", _("Service hours")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Writing")
+        DONE = "done", _("Ready to download")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Deleted after a day")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    kind = models.CharField(_("export"), max_length=10, choices=Kind.choices)
+    # What was asked: the filters, the period, whether full values were asked (and why).
+    params = models.JSONField(_("filters"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(
+        _("file"), storage=_private_storage, upload_to="exports/", blank=True, max_length=200
+    )
+    filename = models.CharField(_("file name"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    failure = models.CharField(_("failure"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("deleted after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("spreadsheet export")
+        verbose_name_plural = _("spreadsheet exports")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["created_by", "-id"], name="exportjob_creator_recent"),
+            models.Index(fields=["status", "expires_at"], name="exportjob_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} ({self.status})"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def is_ready(self) -> bool:
+        """Done, and its day not over (the file may outlive it until the purge runs)."""
+        return (
+            self.status == self.Status.DONE
+            and bool(self.file)
+            and (self.expires_at is None or self.expires_at > timezone.now())
+        )
+
+    @property
+    def percent(self) -> int:
+        if self.status in {self.Status.DONE, self.Status.EXPIRED}:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.processed * 100 // self.total)

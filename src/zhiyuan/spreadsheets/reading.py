@@ -1,4 +1,5 @@
-"""Reading roster files (.xlsx with python-calamine, .csv in UTF-8 or GBK) into rows of text."""
+"""Reading roster files (.xlsx, .xls and .ods with python-calamine, .csv in UTF-8 or GBK) into
+rows of text, one sheet at a time."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import io
 import re
 import unicodedata
 import zipfile
+from xml.etree import ElementTree
 
 from django.utils.translation import gettext_lazy as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 from zhiyuan.core.errors import ValidationFailed
 
-FORMATS = {"xlsx", "xls", "csv"}
+FORMATS = {"xlsx", "xls", "ods", "csv"}
 MAX_COLUMNS = 60
 # Limits checked before a spreadsheet is read (README, "Import limits"): a reader builds
 # the whole grid from the top-left to the farthest cell in memory, so one far-away cell in a
@@ -40,7 +42,9 @@ def file_format(name: str) -> str:
     """The format from the file name, or a clear error."""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in FORMATS:
-        raise ValidationFailed({"file": [str(_("Upload an Excel (.xlsx) or CSV (.csv) file."))]})
+        raise ValidationFailed(
+            {"file": [str(_("Upload an Excel (.xlsx, .xls), OpenDocument (.ods) or CSV file."))]}
+        )
     return ext
 
 
@@ -151,9 +155,11 @@ def _sheet_extent(part) -> tuple[int, int]:
 def check_limits(data: bytes, fmt: str) -> None:
     """Refuse, before reading it, a workbook whose grid or unpacked size passes the limits.
 
-    Checked once, on upload: the stored copy is the checked one.
+    Checked once, on upload: the stored copy is the checked one. An .xls is not packed and
+    holds at most 65,536 × 256 cells: its grid is checked once read, before any cell becomes
+    a Python value (`read_rows`).
     """
-    if fmt != "xlsx":
+    if fmt not in {"xlsx", "ods"}:
         return
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -178,12 +184,63 @@ def check_limits(data: bytes, fmt: str) -> None:
                 }
             )
     for part in parts:
-        if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
-            try:
-                with archive.open(part) as handle:
-                    _sheet_extent(handle)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-                return  # the reader reports a damaged file
+        name = part.filename
+        if fmt == "xlsx" and not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        if fmt == "ods" and name != "content.xml":
+            continue
+        try:
+            with archive.open(part) as handle:
+                (_sheet_extent if fmt == "xlsx" else _ods_extent)(handle)
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            ValueError,
+            EOFError,
+            NotImplementedError,
+            ElementTree.ParseError,
+        ):
+            return  # the reader reports a damaged file
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ROWS_REPEATED = f"{_TABLE}number-rows-repeated"
+_COLUMNS_REPEATED = f"{_TABLE}number-columns-repeated"
+_CELLS = {f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"}
+
+
+def _ods_extent(part) -> None:
+    """Check each table of an .ods `content.xml`, streamed: its rows and cells may say
+    "repeated a million times", and the reader repeats them. Repeated empty rows and cells
+    (LibreOffice fills a sheet's rest with them) cost nothing and do not count."""
+    last_row = last_column = row = 0
+    # ElementTree fetches no external entity, and expat (2.4 and later) stops entity
+    # amplification ("billion laughs"), so an uploaded content.xml is safe to stream here.
+    for event, element in ElementTree.iterparse(part, events=("start", "end")):  # noqa: S314
+        tag = element.tag
+        if event == "start":
+            if tag == f"{_TABLE}table":
+                last_row = last_column = row = 0
+            continue
+        if tag != f"{_TABLE}table-row":
+            continue
+        repeated = int(element.get(_ROWS_REPEATED, "1"))
+        column = 0
+        filled = False
+        for cell in element:
+            if cell.tag not in _CELLS:
+                continue
+            span = int(cell.get(_COLUMNS_REPEATED, "1"))
+            if cell.get(f"{_OFFICE}value-type") or len(cell) or (cell.text or "").strip():
+                filled = True
+                last_column = max(last_column, column + span)
+            column += span
+        row += repeated
+        if filled:
+            last_row = row
+            _check_grid(last_row, last_column)
+        element.clear()
 
 
 def _decode_csv(data: bytes) -> str:
@@ -202,23 +259,61 @@ def _decode_csv(data: bytes) -> str:
         ) from None
 
 
-def read_rows(data: bytes, fmt: str) -> list[list[str]]:
-    """Every row of the first sheet (or the CSV) as a list of cell texts, trailing blanks cut."""
+def _unreadable(exc) -> ValidationFailed:
+    return ValidationFailed(
+        {"file": [str(_("The file cannot be read as a spreadsheet: %(e)s") % {"e": exc})]}
+    )
+
+
+def open_book(data: bytes, fmt: str) -> CalamineWorkbook | None:
+    """The workbook, opened once for all its sheets (its shared strings are read on opening);
+    None for a CSV."""
     if fmt == "csv":
-        text = _decode_csv(data)
-        raw_rows = csv.reader(io.StringIO(text, newline=""))
-    else:
-        try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            raw_rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        except (CalamineError, ValueError, IndexError, OSError) as exc:
-            raise ValidationFailed(
-                {"file": [str(_("The file cannot be read as a spreadsheet: %(e)s") % {"e": exc})]}
-            ) from None
+        return None
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except (CalamineError, ValueError, IndexError, OSError) as exc:
+        raise _unreadable(exc) from None
+
+
+def sheet_names(data: bytes, fmt: str) -> list[str]:
+    """The workbook's sheets in order (a CSV has none)."""
+    book = open_book(data, fmt)
+    return [] if book is None else list(book.sheet_names)
+
+
+def raw_rows(data: bytes, fmt: str, sheet: str = "", book: CalamineWorkbook | None = None):
+    """A sheet's rows as the reader gives them (`sheet` by name, the first by default), or
+    the CSV's; pass `book` (from `open_book`) to read several sheets of one file."""
+    if fmt == "csv":
+        return csv.reader(io.StringIO(_decode_csv(data), newline=""))
+    book = book or open_book(data, fmt)
+    assert book is not None
+    try:
+        if sheet and sheet not in book.sheet_names:
+            raise ValidationFailed({"sheet": [str(_("The file has no sheet of this name."))]})
+        found = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)
+        # Before any cell becomes a Python value (an .xls is checked only here).
+        _check_grid(found.height, found.width)
+        return found.to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, IndexError, OSError) as exc:
+        raise _unreadable(exc) from None
+
+
+def read_rows(
+    data: bytes, fmt: str, sheet: str = "", book: CalamineWorkbook | None = None
+) -> list[list[str]]:
+    """Every row of a sheet (`sheet` by name, the first by default; or the CSV) as a list of
+    cell texts, trailing blanks cut."""
+    return text_rows(raw_rows(data, fmt, sheet, book))
+
+
+def text_rows(grid) -> list[list[str]]:
+    """Rows as the reader gives them as lists of cell texts, trailing blanks cut."""
     rows = []
     convert = cell_text
     normalized = unicodedata.is_normalized
-    for raw in raw_rows:
+    for raw in grid:
         # Most cells are text that needs nothing (see `_text`): kept as they are, inline.
         row = [
             v

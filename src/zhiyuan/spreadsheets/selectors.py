@@ -9,7 +9,7 @@ from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import PermissionDenied
 from zhiyuan.places.models import Region
 from zhiyuan.places.selectors import administered_regions
-from zhiyuan.spreadsheets.models import ImportIssue, ImportJob
+from zhiyuan.spreadsheets.models import ExportJob, ImportIssue, ImportJob
 from zhiyuan.teams.models import Membership
 from zhiyuan.teams.selectors import managed_team_paths
 from zhiyuan.volunteers.models import Volunteer
@@ -20,6 +20,11 @@ def jobs_for(user) -> QuerySet[ImportJob]:
     """Import jobs into the regions the user administers, newest first."""
     condition = scopes.administered(user, region="scope__path")
     return ImportJob.objects.filter(condition).select_related("created_by", "scope")
+
+
+def exports_of(user) -> QuerySet[ExportJob]:
+    """The user's own exports, newest first (nobody sees another's)."""
+    return ExportJob.objects.filter(created_by_id=user.pk)
 
 
 def issues_of(job: ImportJob) -> QuerySet[ImportIssue]:

@@ -14,6 +14,9 @@ urlpatterns = [
     path("<int:job_id>/resume/", views.resume, name="resume"),
     path("<int:job_id>/errors.xlsx", views.error_report, name="error_report"),
     path("exports/", views.export_page, name="exports"),
-    path("exports/roster.xlsx", views.export_roster, name="export_roster"),
-    path("exports/hours.xlsx", views.export_hours, name="export_hours"),
+    path("exports/roster/", views.export_roster, name="export_roster"),
+    path("exports/hours/", views.export_hours, name="export_hours"),
+    path("exports/<int:job_id>/", views.export_job, name="export_job"),
+    path("exports/<int:job_id>/progress/", views.export_progress, name="export_progress"),
+    path("exports/<int:job_id>/download/", views.export_download, name="export_download"),
 ]

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhiyuan.core.errors import ValidationFailed
-from zhiyuan.spreadsheets import reading, values
+from zhiyuan.spreadsheets import values
 from zhiyuan.spreadsheets.models import ImportJob, ValueSynonym
 from zhiyuan.spreadsheets.services import JobBusy, _check_owner
-from zhiyuan.spreadsheets.stored import data_rows, source_bytes
+from zhiyuan.spreadsheets.stored import job_rows
 from zhiyuan.volunteers.models import PoliticalStatus, Skill
 
 CODED_FIELDS = (ValueSynonym.Field.SKILLS, ValueSynonym.Field.POLITICAL_STATUS)
@@ -142,4 +142,4 @@ def read_choices(text: str) -> dict[tuple[str, str], str]:
 
 
 def rows_of(job: ImportJob) -> list[tuple[int, list[str]]]:
-    return data_rows(job, reading.read_rows(source_bytes(job), job.file_format))
+    return job_rows(job)

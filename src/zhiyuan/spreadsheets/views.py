@@ -1,4 +1,5 @@
-"""Import and export pages: upload, column check, progress, result, error report, exports."""
+"""Import and export pages: upload, column check, progress, result, error report; exports
+asked for, their progress and their download."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhiyuan.accounts import scopes
-from zhiyuan.core.errors import DomainError, PermissionDenied
+from zhiyuan.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.core.security import client_ip
@@ -19,6 +21,7 @@ from zhiyuan.places.models import Region
 from zhiyuan.spreadsheets import (
     access,
     columns,
+    export_jobs,
     exports,
     selectors,
     services,
@@ -26,9 +29,11 @@ from zhiyuan.spreadsheets import (
     value_step,
 )
 from zhiyuan.spreadsheets.forms import ExportForm, MappingForm, UploadForm
+from zhiyuan.spreadsheets.models import ExportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ISSUES_SHOWN = 50
+EXPORTS_SHOWN = 10
 
 
 def _require_importer(user) -> None:
@@ -71,6 +76,21 @@ def review(request, job_id: int):
     job = _job(request, job_id)
     if job.status != job.Status.UPLOADED:
         return redirect("spreadsheets:job", job_id=job.pk)
+    if request.method == "POST" and "choose_sheet" in request.POST:
+        try:
+            services.choose_sheet(
+                actor=request.user,
+                job=job,
+                sheet=request.POST.get("sheet", ""),
+                all_sheets=bool(request.POST.get("all_sheets")),
+            )
+        except DomainError as exc:
+            for messages_ in exc.as_errors().values():
+                for message in messages_:
+                    messages.error(request, message)
+        else:
+            messages.success(request, _("The sheet is chosen: check the columns again."))
+        return redirect("spreadsheets:review", job_id=job.pk)
     form = MappingForm(request.POST or None, job=job)
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,6 +132,7 @@ def review(request, job_id: int):
             "samples": samples,
             "fields": fields,
             "unknown": _unknown_rows(job),
+            "included": stored.included_sheets(job) if job.all_sheets else [],
         },
         status=400 if form.errors else 200,
     )
@@ -229,6 +250,7 @@ def _export_context(request, form):
         ]
         if scopes.is_district_admin(request.user)
         else [],
+        "jobs": selectors.exports_of(request.user)[:EXPORTS_SHOWN],
     }
 
 
@@ -238,47 +260,83 @@ def export_page(request):
     return render(request, "spreadsheets/exports.html", _export_context(request, ExportForm()))
 
 
-def _export(request, build):
+def _start_export(request, kind: str):
     _require_exporter(request.user)
-    data = request.POST if request.method == "POST" else request.GET
-    form = ExportForm(data)
+    form = ExportForm(request.POST)
     if form.is_valid():
-        # Full values only through a POST (with its CSRF token), never from a link.
-        reveal = form.cleaned_data["reveal"] and request.method == "POST"
+        data = form.cleaned_data
         export_request = exports.ExportRequest(
-            reveal=reveal,
-            reason=form.cleaned_data["reason"],
+            reveal=data["reveal"],
+            reason=data["reason"],
             ip_address=client_ip(request),
-            status=form.cleaned_data["status"],
-            region_id=form.cleaned_data["region"],
+            status=data["status"],
+            region_id=data["region"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
         )
         try:
-            result = build(export_request, form)
+            job = export_jobs.start_export(actor=request.user, kind=kind, request=export_request)
         except PermissionDenied as exc:
             raise DjangoPermissionDenied(str(exc.message)) from None
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            response = HttpResponse(result.content, content_type=XLSX)
-            response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-            response["X-Export-Rows"] = str(result.rows)
-            return response
+            return redirect("spreadsheets:export_job", job_id=job.pk)
     return render(request, "spreadsheets/exports.html", _export_context(request, form), status=400)
 
 
+@require_POST
 @login_required
 def export_roster(request):
-    return _export(
-        request, lambda req, form: exports.export_roster(actor=request.user, request=req)
+    return _start_export(request, ExportJob.Kind.ROSTER)
+
+
+@require_POST
+@login_required
+def export_hours(request):
+    return _start_export(request, ExportJob.Kind.HOURS)
+
+
+@login_required
+def export_job(request, job_id: int):
+    job = get_or_page_error(access.export_for, request.user, job_id)
+    return render(request, "spreadsheets/export_job.html", {"job": job})
+
+
+@login_required
+def export_progress(request, job_id: int):
+    job = get_or_page_error(access.export_for, request.user, job_id)
+    return render(request, "spreadsheets/_export_progress.html", {"job": job})
+
+
+def export_response(job: ExportJob):
+    """The finished file as a download; a clear error while it is being written, or once it
+    has been deleted after its day."""
+    if job.is_busy:
+        raise Conflict(_("The export is still being written: wait for the download link."))
+    if not job.is_ready:
+        raise NotFound(
+            _("This export is no longer kept (files are deleted a day after they are ready).")
+            if job.status != ExportJob.Status.FAILED
+            else _("This export failed: ask for it again.")
+        )
+    content = export_jobs.file_content(job)
+    if content is not None:
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = content_disposition_header(True, job.filename)
+        return response
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX
     )
 
 
 @login_required
-def export_hours(request):
-    def build(req, form):
-        date_from, date_to = form.period()
-        return exports.export_hours(
-            actor=request.user, request=req, date_from=date_from, date_to=date_to
-        )
-
-    return _export(request, build)
+def export_download(request, job_id: int):
+    job = get_or_page_error(access.export_for, request.user, job_id)
+    try:
+        return export_response(job)
+    except NotFound as exc:
+        messages.error(request, str(exc.message))
+    except Conflict as exc:
+        messages.info(request, str(exc.message))
+    return redirect("spreadsheets:export_job", job_id=job.pk)

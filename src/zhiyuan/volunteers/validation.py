@@ -29,6 +29,8 @@ from zhiyuan.volunteers.idcard import (
 from zhiyuan.volunteers.models import PoliticalStatus, Skill, Volunteer
 
 MIN_AGE = 8
+# Built once: `Gender.values` makes a new list at each use (an import checks every row).
+GENDERS = frozenset(Gender.values)
 NAME_LENGTH = (2, 50)
 # 志愿者统一编号 (MZ/T 061): the standard's text gives no public pattern, so this is the
 # documented assumption of docs/exchange.md: 8 to 20 Latin capitals and digits.
@@ -102,7 +104,7 @@ def birth_and_gender(
             _("Volunteers must be at least %(age)d years old.") % {"age": MIN_AGE},
             field="id_number" if doc.birth_date else "birth_date",
         )
-    if gender not in Gender.values:
+    if gender not in GENDERS:
         raise DomainError(_("Enter the gender for this type of document."), field="gender")
     return birth, gender
 

@@ -12,11 +12,11 @@ from zhiyuan.spreadsheets import columns, services, value_step
 
 
 class Command(BaseCommand):
-    help = "Import volunteers from an .xlsx or .csv roster, as the import page does."
+    help = "Import volunteers from an .xlsx, .xls, .ods or .csv roster, as the import page does."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["volunteers"], help="what the file holds")
-        parser.add_argument("file", help="the roster (.xlsx or .csv)")
+        parser.add_argument("file", help="the roster (.xlsx, .xls, .ods or .csv)")
         parser.add_argument(
             "--community-default",
             metavar="CODE",
@@ -40,6 +40,17 @@ class Command(BaseCommand):
                 "'field<TAB>word<TAB>choice' a line (choice: a skill code or political status, "
                 "'ignore', or 'create' for a new skill)"
             ),
+        )
+        parser.add_argument(
+            "--sheet",
+            metavar="NAME",
+            default="",
+            help="the sheet to import (default: the first with a header)",
+        )
+        parser.add_argument(
+            "--all-sheets",
+            action="store_true",
+            help="also import every other sheet with the same header row",
         )
         parser.add_argument(
             "--errors-out",
@@ -70,6 +81,13 @@ class Command(BaseCommand):
                 # The operator runs this on the server for the office that holds the forms.
                 consent_confirmed=True,
             )
+            if options["sheet"] or options["all_sheets"]:
+                job = services.choose_sheet(
+                    actor=actor,
+                    job=job,
+                    sheet=options["sheet"] or job.sheet,
+                    all_sheets=options["all_sheets"],
+                )
             mapped = ", ".join(
                 f"{field}={columns.column_letter(index)}:{job.columns[index]}"
                 for field, index in job.mapping.items()
