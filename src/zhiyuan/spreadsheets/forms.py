@@ -5,8 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.pickers import PickerSelect
+from zhiyuan.places.models import Region
 from zhiyuan.spreadsheets import columns
 from zhiyuan.spreadsheets.models import ImportJob
+from zhiyuan.volunteers.forms import CommunityChoiceField
 from zhiyuan.volunteers.models import Volunteer
 
 
@@ -72,7 +75,15 @@ class ExportForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All"))] + Volunteer.Status.choices, required=False
     )
-    region = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Only the district office narrows an export to one region (a searchable picker: the
+    # district has 68 subdistricts and communities); other admins export their own scope.
+    region = CommunityChoiceField(
+        label=_("Subdistrict or community"),
+        required=False,
+        queryset=Region.objects.exclude(level="district").select_related("parent").order_by("path"),
+        empty_label=_("All"),
+        widget=PickerSelect(search_fields=("name__icontains", "parent__name__icontains")),
+    )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -83,3 +94,8 @@ class ExportForm(forms.Form):
         label=_("Full ID numbers and phones (written to the audit log)"), required=False
     )
     reason = forms.CharField(label=_("Reason for the full values"), required=False, max_length=300)
+
+    def __init__(self, *args, choose_region: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not choose_region:
+            del self.fields["region"]

@@ -16,8 +16,8 @@ from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pickers import pick_response
 from zhiyuan.core.security import client_ip
-from zhiyuan.places.models import Region
 from zhiyuan.spreadsheets import (
     access,
     columns,
@@ -244,25 +244,28 @@ def _export_context(request, form):
     return {
         "form": form,
         "may_reveal": scopes.is_district_admin(request.user),
-        "region_options": [
-            (r.pk, ("\u3000" if r.level == "community" else "") + r.name)
-            for r in Region.objects.exclude(level="district").only("pk", "name", "level")
-        ]
-        if scopes.is_district_admin(request.user)
-        else [],
+        "choose_region": "region" in form.fields,
         "jobs": selectors.exports_of(request.user)[:EXPORTS_SHOWN],
     }
+
+
+def _export_form(request, data=None) -> ExportForm:
+    return ExportForm(data, choose_region=scopes.is_district_admin(request.user))
 
 
 @login_required
 def export_page(request):
     _require_exporter(request.user)
-    return render(request, "spreadsheets/exports.html", _export_context(request, ExportForm()))
+    form = _export_form(request)
+    picked = pick_response(request, form)
+    if picked is not None:
+        return picked
+    return render(request, "spreadsheets/exports.html", _export_context(request, form))
 
 
 def _start_export(request, kind: str):
     _require_exporter(request.user)
-    form = ExportForm(request.POST)
+    form = _export_form(request, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         export_request = exports.ExportRequest(
@@ -270,7 +273,7 @@ def _start_export(request, kind: str):
             reason=data["reason"],
             ip_address=client_ip(request),
             status=data["status"],
-            region_id=data["region"],
+            region_id=data["region"].pk if data.get("region") else None,
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
