@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    page rows: 166, roles: 10, cells: 1660
+    page rows: 164, roles: 10, cells: 1640
 
 Pages answer a refused write with a redirect and a message as often as with a 403, so every
 write row names its effect (the state it must change) and a cell counts as allowed only if
@@ -1006,20 +1006,6 @@ ROWS: list[Row] = [
         "GET",
         lambda w: f"/imports/{w.job_failed_a.pk}/errors.xlsx",
         OFFICE_A,
-    ),
-    Row(
-        "spreadsheets",
-        "roster export",
-        "GET",
-        lambda w: "/imports/exports/roster.xlsx",
-        TEAM_ADMINS | OFFICE_A,
-    ),
-    Row(
-        "spreadsheets",
-        "hours export",
-        "GET",
-        lambda w: "/imports/exports/hours.xlsx",
-        TEAM_ADMINS | OFFICE_A,
     ),
     # reports ------------------------------------------------------------------------
     Row(
