@@ -29,6 +29,22 @@ from zhiyuan.stations.models import Station
 from zhiyuan.teams.models import Team
 
 RANKED = 10  # rows of each "average rating by project / team / station" table
+# The headline figures of ratings and complaints, in the order the dashboard, the workbook
+# and the yearly report show them (one list for all three).
+HEADLINE = (
+    "ratings_activity_score",
+    "ratings_team_score",
+    "activities_rated_percent",
+    "ratings_service_score",
+    "services_rated_percent",
+    "complaints_filed",
+    "complaints_resolved",
+    "complaints_dismissed",
+    "complaint_days_median",
+    "complaints_closed_late",
+    "complaints_overdue",
+)
+RANKINGS = ("ratings_by_project", "ratings_by_team", "ratings_by_station")
 
 
 def figures(scope: Scope, start: dt.date, end: dt.date, bounds, data: dict) -> dict:

@@ -18,7 +18,16 @@ from zhiyuan.core.errors import DomainError, ValidationFailed
 from zhiyuan.core.pages import get_or_page_error
 from zhiyuan.core.pickers import PickerSelect, pick_response
 from zhiyuan.places.models import Region
-from zhiyuan.reports import access, glossary, labels, services, wording, workbook, yearly
+from zhiyuan.reports import (
+    access,
+    evaluations,
+    glossary,
+    labels,
+    services,
+    wording,
+    workbook,
+    yearly,
+)
 from zhiyuan.reports.models import ReportFile, ReportTemplate, Snapshot
 from zhiyuan.reports.statistics import cached_compute, compute
 
@@ -65,22 +74,7 @@ HEADLINE_FIGURES = (
     "helpdesk_requests_done",
 )
 # Ratings and complaints (evaluations.py), in their own section of the dashboard.
-EVALUATION_FIGURES = (
-    "ratings_activity_score",
-    "ratings_team_score",
-    "activities_rated_percent",
-    "ratings_service_score",
-    "services_rated_percent",
-    "complaints_filed",
-    "complaints_resolved",
-    "complaints_dismissed",
-    "complaint_days_median",
-    "complaints_closed_late",
-    "complaints_overdue",
-    "ratings_by_project",
-    "ratings_by_team",
-    "ratings_by_station",
-)
+EVALUATION_FIGURES = (*evaluations.HEADLINE, *evaluations.RANKINGS)
 
 
 def partial_month(start, end) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from zhiyuan.reports import glossary, labels
+from zhiyuan.reports import evaluations, glossary, labels
 from zhiyuan.reports.statistics import Figures
 from zhiyuan.spreadsheets.writing import XlsxBook, export_title
 
@@ -41,19 +41,9 @@ HEADLINE = [
     "starred_volunteers",
     # evaluations and complaints
     "ratings_activity",
-    "ratings_activity_score",
-    "ratings_team_score",
     "activities_rated",
-    "activities_rated_percent",
     "ratings_service",
-    "ratings_service_score",
-    "services_rated_percent",
-    "complaints_filed",
-    "complaints_resolved",
-    "complaints_dismissed",
-    "complaint_days_median",
-    "complaints_closed_late",
-    "complaints_overdue",
+    *evaluations.HEADLINE,
 ]
 RATED = [
     ("ratings_by_project", _lazy("Project")),

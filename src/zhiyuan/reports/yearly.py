@@ -26,7 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from zhiyuan.places.models import Region
-from zhiyuan.reports import charts, glossary, labels, wording
+from zhiyuan.reports import charts, evaluations, glossary, labels, wording
 from zhiyuan.reports.scope import Scope
 from zhiyuan.reports.statistics import Figures, compute
 
@@ -305,17 +305,7 @@ MAIN_FIGURES = (
     "civility_persons_served",
     "helpdesk_requests_done",
     "helpdesk_persons_served",
-    "ratings_activity_score",
-    "ratings_team_score",
-    "activities_rated_percent",
-    "ratings_service_score",
-    "services_rated_percent",
-    "complaints_filed",
-    "complaints_resolved",
-    "complaints_dismissed",
-    "complaint_days_median",
-    "complaints_closed_late",
-    "complaints_overdue",
+    *evaluations.HEADLINE,
 )
 
 
