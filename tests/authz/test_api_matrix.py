@@ -2,7 +2,7 @@
 
 Matrix size (printed by `test_matrix_size`, which checks this line against the table):
 
-    API rows: 240, roles: 10, cells: 2400
+    API rows: 239, roles: 10, cells: 2390
 
 Each row names the object it acts on, so scope is in the table: squad_1a's objects
 (its admin, the detachment above, the offices over A1), the sibling squad_1b's (never
@@ -2009,14 +2009,6 @@ ROWS: list[Row] = [
     ),
     # exchange: end
     # exports ------------------------------------------------------------------------
-    Row(
-        "spreadsheets",
-        "export hours",
-        "POST",
-        lambda w: f"{API}/exports/hours",
-        TEAM_ADMINS | OFFICE_A,
-        payload=lambda w: {},
-    ),
     # bob's finished export: his alone, not even the district office's above him.
     Row(
         "spreadsheets",
