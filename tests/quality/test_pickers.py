@@ -34,6 +34,7 @@ ROWS = [
     ("/news/manage/new/", "alice", "stations", "新兴", "新兴社区志愿服务站", None),
     ("/reports/", "alice", "scope", "南营门", "南营门街道", "新兴街道"),
     ("/imports/exports/", "alice", "region", "朝阳", "朝阳社区", "新兴社区"),
+    ("/exchange/", "alice", "region", "朝阳", "朝阳社区", "新兴社区"),
 ]
 
 

@@ -9,13 +9,29 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.pickers import PickerSelect
+from zhiyuan.places.models import Region
+
 
 def _year_start() -> dt.date:
     return timezone.localdate().replace(month=1, day=1)
 
 
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+
+
 class ExchangeExportForm(forms.Form):
-    region = forms.IntegerField(label=_("Scope"), required=False)
+    # The regions the user's office runs and below them (a searchable picker: the district
+    # office has 69); none chosen is the whole of the office's region.
+    region = RegionChoiceField(
+        label=_("Scope"),
+        required=False,
+        queryset=Region.objects.none(),
+        empty_label=_("All"),
+        widget=PickerSelect(search_fields=("name__icontains", "parent__name__icontains")),
+    )
     start = forms.DateField(
         label=_("From"), initial=_year_start, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -33,6 +49,11 @@ class ExchangeExportForm(forms.Form):
         label=_("Full ID numbers and phones (written to the audit log)"), required=False
     )
     reason = forms.CharField(label=_("Reason for the full values"), required=False, max_length=300)
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if regions is not None:
+            self.fields["region"].queryset = regions.select_related("parent")
 
 
 class TransferForm(forms.Form):

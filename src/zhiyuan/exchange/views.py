@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from zhiyuan.core.errors import DomainError, NotFound, PermissionDenied
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
+from zhiyuan.core.pickers import pick_response
 from zhiyuan.core.security import client_ip
 from zhiyuan.exchange import access, exports, fields, selectors
 from zhiyuan.exchange.files import read_transfer_file
@@ -20,14 +21,17 @@ from zhiyuan.exchange.forms import ExchangeExportForm, TransferForm
 from zhiyuan.service.transfers import transfer_in
 
 
+def _export_form(request, data=None) -> ExchangeExportForm:
+    return ExchangeExportForm(data, regions=selectors.export_regions(request.user))
+
+
 def _page(request, export_form=None, transfer_form=None, row_errors=(), status=200):
     return render(
         request,
         "exchange/index.html",
         {
-            "export_form": export_form or ExchangeExportForm(),
+            "export_form": export_form or _export_form(request),
             "transfer_form": transfer_form or TransferForm(),
-            "regions": selectors.export_regions(request.user),
             "batches": selectors.transfer_batches(request.user)[:20],
             "row_errors": row_errors,
             "record_types": fields.RECORD_TYPES,
@@ -41,6 +45,9 @@ def _page(request, export_form=None, transfer_form=None, row_errors=(), status=2
 @login_required
 def index(request):
     get_or_page_error(access.check_exchange, request.user)
+    picked = pick_response(request, _export_form(request))
+    if picked is not None:
+        return picked
     return _page(request)
 
 
@@ -48,14 +55,14 @@ def index(request):
 @login_required
 def export(request):
     get_or_page_error(access.check_exchange, request.user)
-    form = ExchangeExportForm(request.POST)
+    form = _export_form(request, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             result = exports.export_exchange(
                 actor=request.user,
                 request=exports.ExchangeRequest(
-                    region_id=data["region"],
+                    region_id=data["region"].pk if data.get("region") else None,
                     start=data["start"],
                     end=data["end"],
                     format=data["format"],
