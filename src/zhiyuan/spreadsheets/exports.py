@@ -165,6 +165,7 @@ def _skill_names(volunteer_ids) -> dict[int, list[str]]:
 ROSTER_FIELDS = (
     "id",
     "volunteer_no",
+    "national_no",
     "real_name",
     "gender",
     "birth_date",
@@ -200,6 +201,7 @@ def write_roster(*, actor, request: ExportRequest, book: XlsxBook, progress: Pro
         _("Volunteers"),
         [
             _("Volunteer number"),
+            _("National volunteer number"),
             _("Real name"),
             _("Gender"),
             _("Birth date"),
@@ -222,6 +224,7 @@ def write_roster(*, actor, request: ExportRequest, book: XlsxBook, progress: Pro
         sheet.append(
             [
                 row["volunteer_no"],
+                row["national_no"] or "",
                 row["real_name"],
                 str(genders.get(row["gender"], row["gender"])),
                 row["birth_date"],
@@ -307,6 +310,7 @@ def write_hours(*, actor, request: ExportRequest, book: XlsxBook, progress: Prog
         _("Hours by volunteer"),
         [
             _("Volunteer number"),
+            _("National volunteer number"),
             _("Real name"),
             _("ID number"),
             _("Mobile phone"),
@@ -340,6 +344,7 @@ def write_hours(*, actor, request: ExportRequest, book: XlsxBook, progress: Prog
         sheet.append(
             [
                 row["volunteer_no"],
+                row["national_no"] or "",
                 row["real_name"],
                 id_number,
                 phone,

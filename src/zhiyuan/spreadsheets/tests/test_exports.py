@@ -57,6 +57,32 @@ def test_masked_roster_export_is_scoped_to_the_admins_region(cast, client_for, e
     assert not AuditEvent.objects.exists()
 
 
+def test_roster_and_hours_exports_carry_the_national_number(cast, client_for, export):
+    """The national volunteer number (志愿者统一编号) beside the platform's own, in the roster
+    and in the hours by volunteer, so a list sent onward can be matched in the national system."""
+    from zhiyuan.volunteers.models import Volunteer
+
+    Volunteer.objects.filter(pk=cast.carol.pk).update(national_no="N000000001")
+    ServiceRecord.objects.create(
+        volunteer=cast.carol,
+        team=_team_with_admin(cast),
+        served_on=timezone.localdate(),
+        hours=Decimal("2"),
+        content="文明引导",
+        source="measured",
+        state="approved",
+        recorded_by=cast.alice,
+    )
+    for kind in ("roster", "hours"):
+        _, content = export(client_for(cast.alice), kind)
+        header, *rows = read_xlsx(content)
+        assert header[:2] == ("志愿者编号", "志愿者统一编号"), kind
+        by_number = {row[0]: row[1] for row in rows}
+        assert by_number[cast.carol.volunteer_no] == "N000000001", kind
+        if kind == "roster":
+            assert by_number[cast.dave.volunteer_no] in ("", None)
+
+
 def test_revealed_export_shows_full_values_and_writes_one_audit_event(cast, client_for, export):
     _, content = export(
         client_for(cast.alice), "roster", {"reveal": "on", "reason": "报送市志愿服务平台"}
@@ -151,7 +177,7 @@ def test_hours_export_totals_and_records_in_the_period(cast, client_for, export)
     totals = [tuple(r) for r in book.worksheets[0].iter_rows(values_only=True)][2:]
     records = [tuple(r) for r in book.worksheets[1].iter_rows(values_only=True)][2:]
     # bob sees subdistrict A only: carol, not dave.
-    assert [(t[0], t[6], t[7], t[8], t[9], t[10], t[11]) for t in totals] == [
+    assert [(t[0], t[7], t[8], t[9], t[10], t[11], t[12]) for t in totals] == [
         (cast.carol.volunteer_no, 2, 2.5, 1.5, 4, 4, 6)
     ]
     assert len(records) == 3 and {r[1] for r in records} == {cast.carol.volunteer_no}
