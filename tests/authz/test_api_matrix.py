@@ -1435,7 +1435,8 @@ ROWS: list[Row] = [
         "add a kind",
         "POST",
         lambda w: f"{API}/honour-kinds",
-        OFFICE_A,
+        DISTRICT,
+        note="one district-wide list: the whole district's office (bob could add one)",
         payload=lambda w: {
             "code": "best_newcomer",
             "name": "最佳新人",

@@ -22,6 +22,17 @@ def check_office(user) -> None:
         raise PermissionDenied(_("Only office admins may do this."))
 
 
+def may_add_kind(user) -> bool:
+    """The kinds of award are one district-wide list: the whole district's office adds to it,
+    not a subdistrict office (as with specialties and news columns)."""
+    return scopes.runs_a_district(user)
+
+
+def check_may_add_kind(user) -> None:
+    if not may_add_kind(user):
+        raise PermissionDenied(_("Only the district office may add kinds of award."))
+
+
 def may_run(user, round_: NominationRound) -> bool:
     return scopes.administers_region(user, round_.region)
 

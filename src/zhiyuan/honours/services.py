@@ -17,7 +17,7 @@ from zhiyuan.accounts import scopes
 from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.honours import rules as candidate_rules
-from zhiyuan.honours.access import may_decide, may_run
+from zhiyuan.honours.access import check_may_add_kind, may_decide, may_run
 from zhiyuan.honours.models import (
     Award,
     AwardeeType,
@@ -155,8 +155,7 @@ def _awardee_fields(awardee) -> dict:
 def create_kind(
     *, actor: User, code: str, name: str, awardee_type: str, description: str = ""
 ) -> AwardKind:
-    if not scopes.is_district_admin(actor):
-        raise NotOfficeAdmin()
+    check_may_add_kind(actor)
     errors: dict[str, list] = {}
     code, name = (code or "").strip(), (name or "").strip()
     if not code or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in code):

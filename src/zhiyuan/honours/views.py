@@ -111,7 +111,11 @@ def kinds(request):
         else:
             messages.success(request, _("%(name)s is added.") % {"name": kind.name})
             return redirect("honours:kinds")
-    return render(request, "honours/kinds.html", {"form": form, "kinds": selectors.kinds()})
+    return render(
+        request,
+        "honours/kinds.html",
+        {"form": form, "kinds": selectors.kinds(), "may_add": access.may_add_kind(request.user)},
+    )
 
 
 @login_required

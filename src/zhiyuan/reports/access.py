@@ -106,10 +106,14 @@ def scope_choices(user) -> list[Scope]:
 
 
 def check_may_freeze(user, scope: Scope) -> None:
-    """Freezing figures is for the district office over the scope's region."""
+    """Freezing figures is for the office over the scope's region (a subdistrict office
+    freezes its own subdistrict's, the district office any)."""
     region = scope.obj if isinstance(scope.obj, Region) else scope.obj.region
     if not scopes.administers_region(user, region):
-        raise PermissionDenied(_("Only the district office may freeze or unfreeze figures."))
+        raise PermissionDenied(
+            _("Only the office over %(region)s may freeze or unfreeze these figures.")
+            % {"region": region.name}
+        )
 
 
 def may_edit_wording(user) -> bool:

@@ -159,6 +159,10 @@ def test_office_admin_adds_a_kind_and_a_volunteer_cannot(honours, client_for):
         .status_code
         == 403
     )
+    # bob's office is subdistrict A's: the kinds are one list for the whole district.
+    refused = client_for(c.bob).post("/api/v1/honour-kinds", data, content_type="application/json")
+    assert refused.status_code == 403 and "区文明办" in refused.json()["message"]
+    assert client_for(c.bob).get("/honours/kinds/").context["may_add"] is False
     response = client_for(c.alice).post(
         "/api/v1/honour-kinds", data, content_type="application/json"
     )

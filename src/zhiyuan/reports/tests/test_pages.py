@@ -100,7 +100,12 @@ def test_an_open_period_cannot_be_frozen_and_team_admins_cannot_freeze(district,
     response = client_for(district.frank.user).post(
         "/api/v1/statistics/snapshots", team, content_type="application/json"
     )
+    # The words name the rule: the office over the scope's region (not "the district office").
     assert response.status_code == 403
+    assert (
+        response.json()["message"]
+        == f"只有{district.district.name}的文明办才能锁定或解锁这些统计数据。"
+    )
     assert not Snapshot.objects.exists()
 
 
