@@ -57,6 +57,16 @@ def save_wording(*, actor: User, texts: dict[str, str]) -> ReportTemplate:
     return template
 
 
+def add_left_out_sentences(*, actor: User) -> ReportTemplate:
+    """Append to each section the default's sentences its saved text leaves out
+    (wording.left_out); the rest of the text stays as the district wrote it."""
+    template = yearly.current_wording()
+    texts = {f: getattr(template, f) for f in ("title", *ReportTemplate.SECTIONS)}
+    for section in ReportTemplate.SECTIONS:
+        texts[section] = texts[section].strip() + "".join(wording.left_out(section, texts[section]))
+    return save_wording(actor=actor, texts=texts)
+
+
 def reset_wording(*, actor: User) -> ReportTemplate:
     return save_wording(actor=actor, texts={"title": wording.DEFAULT_TITLE, **wording.DEFAULT})
 

@@ -274,6 +274,8 @@ def edit_wording(request):
         try:
             if request.POST.get("action") == "reset":
                 services.reset_wording(actor=request.user)
+            elif request.POST.get("action") == "add_left_out":
+                services.add_left_out_sentences(actor=request.user)
             else:
                 values = {f: request.POST.get(f, "") for f in fields}
                 services.save_wording(actor=request.user, texts=values)
@@ -289,6 +291,7 @@ def edit_wording(request):
             "value": values[f],
             "errors": errors.get(f, []),
             "heading": wording.HEADINGS.get(f, ""),
+            "left_out": wording.left_out(f, values[f]),
         }
         for f in fields
     ]
@@ -297,6 +300,7 @@ def edit_wording(request):
         "reports/wording.html",
         {
             "rows": rows,
+            "any_left_out": any(row["left_out"] for row in rows),
             "placeholders": wording.PLACEHOLDERS,
             "has_errors": bool(errors),
             "status": 400 if errors else 200,

@@ -255,12 +255,34 @@ def _says_nothing(value: str) -> bool:
     return value in ("", "0", "—")
 
 
+def sentences(text: str) -> list[str]:
+    """The text's sentences, each up to and with its 。 (the last may have none)."""
+    return re.findall(r"[^。]*。|[^。]+$", text)
+
+
+def left_out(section: str, text: str) -> list[str]:
+    """The default wording's sentences for `section` whose figures `text` never names: what
+    the platform learnt to report after a district saved its own wording (the ratings and
+    complaints sentences, say), or what the district took out on purpose."""
+    if section not in DEFAULT:
+        return []
+    try:
+        used = set(figures_in(text))
+    except ValueError:
+        return []
+    return [
+        sentence
+        for sentence in sentences(DEFAULT[section])
+        if (names := set(figures_in(sentence))) and not names & used
+    ]
+
+
 def fill_counting(text: str, values: dict[str, str]) -> tuple[str, int]:
     """The text with its placeholders filled, leaving out each sentence (up to 。) that names
     a figure which is zero or missing (a report says what was done, not what was not), and
     how many sentences with a figure were kept."""
     kept, with_figures = [], 0
-    for sentence in re.findall(r"[^。]*。|[^。]+$", text):
+    for sentence in sentences(text):
         try:
             names = [n for n in placeholders_in(sentence) if n not in WORDS]
         except ValueError:

@@ -255,6 +255,33 @@ def test_the_wording_page_shows_the_defaults_and_its_get_writes_nothing(district
     assert not ReportTemplate.objects.exists()
 
 
+def test_a_saved_wording_is_offered_the_default_sentences_it_leaves_out(district, client_for):
+    """A district that saved its wording before the ratings and complaints sentences existed
+    sees them listed on the page and adds them with one button; its own words stay."""
+    client = client_for(district.alice)
+    new = ("ratings_", "activities_rated", "complaint")
+    old_projects = "".join(
+        s
+        for s in wording.sentences(wording.DEFAULT["projects"])
+        if not any(n.startswith(new) for n in wording.figures_in(s))
+    )
+    form = {f: getattr(yearly.current_wording(), f) for f in ("title", *ReportTemplate.SECTIONS)}
+    form.update({"projects": "我们自己的话。" + old_projects, "action": "save"})
+    assert client.post("/reports/wording/", form).status_code == 302
+    page = client.get("/reports/wording/")
+    left = {row["name"]: row["left_out"] for row in page.context["rows"]}
+    assert [n for n, sentences in left.items() if sentences] == ["projects"]
+    assert any("{complaints_filed}" in s for s in left["projects"])
+    assert any("{ratings_activity_score}" in s for s in left["projects"])
+    assert 'id="wording-add-left-out"' in page.content.decode()
+    assert client.post("/reports/wording/", {"action": "add_left_out"}).status_code == 302
+    saved = ReportTemplate.objects.get().projects
+    assert saved.startswith("我们自己的话。") and "{complaints_filed}" in saved
+    after = client.get("/reports/wording/")
+    assert not any(row["left_out"] for row in after.context["rows"])
+    assert 'id="wording-add-left-out"' not in after.content.decode()
+
+
 def test_only_district_admins_edit_the_wording(district, client_for):
     assert client_for(district.bob).get("/reports/wording/").status_code == 403
     assert client_for(district.alice).get("/reports/wording/").status_code == 200
