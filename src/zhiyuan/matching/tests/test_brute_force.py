@@ -143,9 +143,9 @@ def test_allowed_pairs_match_refusals_with_several_required_skills(seed):
 
 @pytest.mark.parametrize("chunk", [1, 3, 50])
 def test_allowed_pairs_do_not_depend_on_the_chunk_size(monkeypatch, chunk):
-    # The rules check the candidate pairs a chunk at a time (allowed.CHUNK_PAIRS, about a
-    # hundred thousand): cut small, the same pairs, distances and scores come out in the
-    # same order as from one chunk.
+    # The rules check and the scores are computed a chunk of pairs at a time
+    # (allowed.CHUNK_PAIRS, about a hundred thousand): cut small, the same pairs, distances
+    # and scores come out in the same order as from one chunk.
     rng = random.Random(77)
     volunteers, demands = [], []
     for k in range(12):
@@ -159,3 +159,5 @@ def test_allowed_pairs_do_not_depend_on_the_chunk_size(monkeypatch, chunk):
     assert cut.stats["spatial_pairs"] == whole.stats["spatial_pairs"]
     for name in ("pair_v", "pair_d", "km", "units"):
         assert getattr(cut, name).tolist() == getattr(whole, name).tolist()
+    for name in ("skill", "distance"):
+        assert cut.terms[name].tolist() == whole.terms[name].tolist()
