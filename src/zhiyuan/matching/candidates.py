@@ -3,6 +3,8 @@ hold its rarest required skill and may be free then, never all pairs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from scipy.spatial import cKDTree
 
@@ -20,8 +22,12 @@ def xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     )
 
 
-def spatial_pairs(vol: dict, dem: dict, skill_bits: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Volunteer-demand pairs within the demand's distance, from k-d trees, not all pairs.
+def spatial_pairs(
+    vol: dict, dem: dict, skill_bits: dict
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Volunteer-demand pairs within the demand's distance, from k-d trees, not all pairs;
+    yielded a part at a time (volunteers, demands), so that the rules can check them while
+    they are fresh in the cache (allowed.py).
 
     Demands are grouped by their rarest required skill and the 3-hour block they start in;
     each group is looked up in a tree of only the volunteers who hold that skill and may be
@@ -31,7 +37,7 @@ def spatial_pairs(vol: dict, dem: dict, skill_bits: dict) -> tuple[np.ndarray, n
     n_v, n_d = len(vol["lat"]), len(dem["lat"])
     empty = np.zeros(0, dtype=np.int64)
     if n_v == 0 or n_d == 0:
-        return empty, empty
+        return
     v_xyz, d_xyz = xyz(vol["lat"], vol["lon"]), xyz(dem["lat"], dem["lon"])
     # Radius as a chord, a hair wider so rounding never drops a pair the haversine allows.
     arc = np.minimum(dem["max_km"], np.pi * EARTH_RADIUS_KM) / (2 * EARTH_RADIUS_KM)
@@ -50,7 +56,6 @@ def spatial_pairs(vol: dict, dem: dict, skill_bits: dict) -> tuple[np.ndarray, n
     origin = float(dem["start"].min())
     day = np.floor((dem["start"] - origin) / _BUCKET_S).astype(np.int64)
     any_time, on_day = _free_days(vol["windows"], origin, n_v)
-    out_v, out_d = [], []
     groups = np.lexsort((day, key))
     bounds = np.flatnonzero(np.diff(key[groups]) | np.diff(day[groups])) + 1
     for group in np.split(groups, bounds):
@@ -67,11 +72,7 @@ def spatial_pairs(vol: dict, dem: dict, skill_bits: dict) -> tuple[np.ndarray, n
             part = group[which == r]
             near = cKDTree(d_xyz[part]).sparse_distance_matrix(tree, radius, output_type="ndarray")
             if len(near):
-                out_v.append(members[near["j"]])
-                out_d.append(part[near["i"]])
-    if not out_v:
-        return empty, empty
-    return np.concatenate(out_v), np.concatenate(out_d)
+                yield members[near["j"]], part[near["i"]]
 
 
 def _free_days(windows: dict, origin: float, n_v: int) -> tuple[np.ndarray, dict]:

@@ -228,12 +228,17 @@ def solve(
     units = np.asarray(units, dtype=np.int64)
     low, high = int(units.min()), int(units.max())
     span = high - low + 1
-    # One sort: pairs by demand, best weight first; key[p] = d·span + (high − units).
-    key = pair_d.astype(np.int64) * span + (high - units)
+    # One sort: pairs by demand, best weight first; key[p] = d·span + (high − units),
+    # computed in place (each temporary at this size is a fresh mapping to fault in).
+    key = pair_d.astype(np.int64)
+    key *= span
+    key += high
+    key -= units
     order = np.argsort(key)
     key = key[order]
     s_d, s_v = pair_d[order], pair_v[order]
-    s_w = units[order] + int(bonus)
+    s_w = units[order]
+    s_w += int(bonus)
     count = np.bincount(pair_d, minlength=n_d).astype(np.int64)
     first = np.zeros(n_d, dtype=np.int64)
     np.cumsum(count[:-1], out=first[1:])
@@ -278,19 +283,63 @@ def solve(
         # the next round's violators), which saves rounds.
         close = (excess > -near) & ~kept[live]
         violators, ex = live[close], excess[close]
-        vd = s_d[violators]
-        # One sort of one int64 key (demand, then largest excess first); violators and
-        # their demands are already in demand order, so the sort works on short runs.
-        ex_high = int(ex.max())
-        by = np.argsort(vd.astype(np.int64) * (ex_high + near + 1) + (ex_high - ex), kind="stable")
-        violators, vd = violators[by], vd[by]
-        starts = np.flatnonzero(np.r_[True, vd[1:] != vd[:-1]])
-        within = np.arange(len(violators)) - np.repeat(starts, np.diff(np.r_[starts, len(vd)]))
-        new = violators[within < 2 * (places[vd] + margin)]
+        # Along a demand's pairs the slack does not increase; the excess is the slack for
+        # volunteers whose restricted dual is 0, most of them.
+        plain = (excess == slack)[close]
+        new = _largest_per_demand(violators, s_d[violators], ex, 2 * (places + margin), near, plain)
         kept[new] = True
         kept_pos = np.flatnonzero(kept)
     chosen = solve_components(pair_v, pair_d, units, places, bonus, n_v)
     return chosen, {"proof": "full graph", "rounds": max_rounds, "kept_pairs": len(pair_v)}
+
+
+def _largest_per_demand(items, item_d, value, cap, near, ordered) -> np.ndarray:
+    """The items (in demand order) with the `cap[d]` largest values of each demand d, ties
+    kept in their order; values are > −near, and the values of the items marked `ordered`
+    do not increase along each demand's items.
+
+    One stable sort of one int64 key (demand, then largest value first), over only the items
+    that can be among their demand's largest: those at least a value that cap of the
+    demand's items reach (its cap-th ordered item, or the cap-th largest of its first cap)."""
+    if not len(items):
+        return items
+    starts = np.flatnonzero(np.r_[True, item_d[1:] != item_d[:-1]])
+    sizes = np.diff(np.r_[starts, len(items)])
+    group_d = item_d[starts]
+    group_cap = np.maximum(cap[group_d], 0)
+    high = int(value.max())
+    span = high + near + 1
+
+    def by_value(idx):
+        # The positions idx (in demand order) sorted by demand, then largest value first.
+        key = item_d[idx].astype(np.int64)
+        key *= span
+        key += high
+        key -= value[idx]
+        return idx[np.argsort(key, kind="stable")]
+
+    floor = np.full(len(cap), -near, dtype=np.int64)
+    # The cap-th largest value of each demand's first cap items.
+    head = by_value(_ranges(starts, np.minimum(sizes, group_cap)))
+    full = np.flatnonzero((sizes >= group_cap) & (group_cap > 0))
+    if len(full):
+        at = np.searchsorted(item_d[head], group_d[full]) + group_cap[full] - 1
+        floor[group_d[full]] = value[head[at]]
+    # The value of each demand's cap-th ordered item.
+    marked = np.flatnonzero(ordered)
+    marked_d = item_d[marked]
+    first = np.searchsorted(marked_d, group_d)
+    enough = np.flatnonzero(
+        (np.searchsorted(marked_d, group_d, side="right") - first >= group_cap) & (group_cap > 0)
+    )
+    if len(enough):
+        reached = value[marked[first[enough] + group_cap[enough] - 1]]
+        floor[group_d[enough]] = np.maximum(floor[group_d[enough]], reached)
+    picked = by_value(np.flatnonzero(value >= floor[item_d]))
+    d = item_d[picked]
+    starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+    within = np.arange(len(picked)) - np.repeat(starts, np.diff(np.r_[starts, len(d)]))
+    return items[picked[within < cap[d]]]
 
 
 def _ranges(start: np.ndarray, length: np.ndarray) -> np.ndarray:

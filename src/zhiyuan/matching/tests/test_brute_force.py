@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from zhiyuan.matching import Demand, Volunteer, build_problem, refusals, solve
+from zhiyuan.matching import Demand, Volunteer, allowed, build_problem, refusals, solve
 
 from .factories import LAT, LON, at
 
@@ -139,3 +139,25 @@ def test_allowed_pairs_match_refusals_with_several_required_skills(seed):
     }
     allowed = {(v.id, d.id) for v in volunteers for d in demands if refusals(v, d) == ()}
     assert found == allowed
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 50])
+def test_allowed_pairs_do_not_depend_on_the_chunk_size(monkeypatch, chunk):
+    # The rules check and the scores are computed a chunk of pairs at a time
+    # (allowed.CHUNK_PAIRS, about a hundred thousand): cut small, the same pairs, distances
+    # and scores come out in the same order as from one chunk.
+    rng = random.Random(77)
+    volunteers, demands = [], []
+    for k in range(12):
+        vs, ds = random_instance(rng)
+        volunteers += [dataclasses.replace(v, id=f"{k}:{v.id}") for v in vs]
+        demands += [dataclasses.replace(d, id=f"{k}:{d.id}") for d in ds]
+    whole = build_problem(volunteers, demands)
+    assert len(whole.pair_v) > 50
+    monkeypatch.setattr(allowed, "CHUNK_PAIRS", chunk)
+    cut = build_problem(volunteers, demands)
+    assert cut.stats["spatial_pairs"] == whole.stats["spatial_pairs"]
+    for name in ("pair_v", "pair_d", "km", "units"):
+        assert getattr(cut, name).tolist() == getattr(whole, name).tolist()
+    for name in ("skill", "distance"):
+        assert cut.terms[name].tolist() == whole.terms[name].tolist()
