@@ -105,6 +105,24 @@ def wait_until_up(port: int, path: str, server: subprocess.Popen, seconds: float
     raise SystemExit(f"gunicorn on port {port} did not answer within {seconds:.0f} s")
 
 
+def workers_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds (user and system) the server's workers have used so far, from Linux's
+    /proc (0 elsewhere). Per request it says how much of ms/req was work and how much was
+    waiting: for the database's lock, or for a core on a machine shared with other work."""
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    ticks = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:  # a worker that has just exited
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(label: str, port: int, path: str, marker: str, headers: dict, seconds: float) -> dict:
     """wrk for `seconds`; every answer checked by bench/wrk.lua. Raises RowFailed on any miss."""
     command = [
@@ -408,6 +426,7 @@ def wrk_writes(port: int, writes: Writes, seconds: float) -> dict:
     rps = len(answered) / (summary["duration_us"] / 1e6)
     return {
         "requests": len(answered),
+        "all_requests": summary["requests"],
         "rps": rps,
         "ms_per_request": ENDTOEND_WORKERS / rps * 1000,
         "mean_ms": summary["mean_us"] / 1000,
@@ -475,6 +494,7 @@ def run(rows, *, cookies: dict, bearer: str, seconds: float, admin=None) -> dict
             for row in rows
         ]
         targets.append(("bare view (last)", bare_port, BARE_PATH, BARE_MARKER, {}))
+        server_of = {app_port: servers[0], bare_port: servers[1]}
         for label, port, path, marker, headers in targets:
             for _ in range(2 * ENDTOEND_WORKERS):  # each worker warms up (and caches)
                 status, body = get(port, path, headers)
@@ -482,7 +502,10 @@ def run(rows, *, cookies: dict, bearer: str, seconds: float, admin=None) -> dict
             row = {"path": path, "bytes": len(body)}
             if seconds > 0:
                 wrk(label, port, path, marker, headers, 1)  # warms every worker (and its caches)
+                cpu = workers_cpu(server_of[port])
                 row |= wrk(label, port, path, marker, headers, seconds)
+                cpu = workers_cpu(server_of[port]) - cpu
+                row["cpu_ms"] = cpu * 1000 / row["requests"] if row["requests"] else 0.0
                 print(
                     f"  {label:32}{row['rps']:>9.0f} req/s  p99 {row['p99_ms']:>7.1f} ms",
                     flush=True,
@@ -490,7 +513,10 @@ def run(rows, *, cookies: dict, bearer: str, seconds: float, admin=None) -> dict
             results["rows"][label] = row
         for write in writes:
             row = {"path": write.lines[0].split("\t")[1], "bytes": 0}
+            cpu = workers_cpu(servers[0])
             row |= wrk_writes(app_port, write, seconds)
+            cpu = workers_cpu(servers[0]) - cpu
+            row["cpu_ms"] = cpu * 1000 / row["all_requests"] if row["all_requests"] else 0.0
             results["rows"][write.label] = row
             print(
                 f"  {write.label:32}{row['rps']:>9.0f} req/s  p99 {row['p99_ms']:>7.1f} ms  "
@@ -522,17 +548,22 @@ def print_report(results: dict) -> None:
         f"bare Django view served the same way; wrk {results['wrk']}, "
         f"{results['seconds']:g} s a row\n"
     )
-    header = f"{'':32}{'req/s':>8}{'× bare':>8}{'ms/req':>8}{'p50 ms':>8}{'p99 ms':>8}{'bytes':>8}"
+    header = (
+        f"{'':32}{'req/s':>8}{'× bare':>8}{'ms/req':>8}{'cpu ms':>8}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'bytes':>8}"
+    )
     print(header)
     print("-" * len(header))
     for label, row in rows.items():
         print(
             f"{label:32}{row['rps']:>8.0f}{row['x_bare']:>8.3f}{row['ms_per_request']:>8.2f}"
-            f"{row['p50_ms']:>8.1f}{row['p99_ms']:>8.1f}{row['bytes']:>8}"
+            f"{row.get('cpu_ms', 0):>8.2f}{row['p50_ms']:>8.1f}{row['p99_ms']:>8.1f}"
+            f"{row['bytes']:>8}"
         )
     print(
-        "(ms/req = workers ÷ req/s: the server time one request costs; × bare against the mean "
-        "of the two bare rows)",
+        "(ms/req = workers ÷ req/s: the server time one request costs; cpu ms = the CPU the "
+        "workers used for it, the rest of ms/req is waiting; × bare against the mean of the "
+        "two bare rows)",
         flush=True,
     )
 

@@ -125,6 +125,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's engine, with write transactions queued on a file lock (core/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "zhiyuan.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the one writer; IMMEDIATE makes a writing
         # transaction take the write lock at BEGIN so two writers queue instead of failing.

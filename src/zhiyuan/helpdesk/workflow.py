@@ -204,7 +204,7 @@ def assign_volunteer(
         if reasons:
             raise NotEligible(reasons)
     with transaction.atomic():
-        Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
+        Volunteer.objects.lock(volunteer.pk)
         locked = HelpRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status not in (S.VERIFIED, S.MATCHED):
             raise IllegalTransition(locked.status, S.MATCHED)

@@ -26,6 +26,11 @@ def project_for(user, project_id, *, organise: bool = False) -> Project:
         )
     except (Project.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("No such project.")) from None
+    return _checked(user, project, organise=organise)
+
+
+def _checked(user, project: Project, *, organise: bool) -> Project:
+    """`project` if `user` may see it (and organise it, when asked); else 404 or 403."""
     if not _visible(user, project):
         raise NotFound(_("No such project."))
     if organise and not may_organise(user, project):
@@ -40,7 +45,7 @@ def activity_for(user, activity_id, *, organise: bool = False) -> Activity:
         ).get(pk=int(activity_id))
     except (Activity.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("No such activity.")) from None
-    project_for(user, activity.project_id, organise=organise)
+    _checked(user, activity.project, organise=organise)
     return activity
 
 
@@ -55,7 +60,7 @@ def shift_for(user, shift_id, *, organise: bool = False) -> Shift:
         ).get(pk=int(shift_id))
     except (Shift.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("No such shift.")) from None
-    project_for(user, shift.activity.project_id, organise=organise)
+    _checked(user, shift.activity.project, organise=organise)
     return shift
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -96,7 +97,7 @@ def sign_up_for(*, actor: User, shift: Shift, volunteer: Volunteer) -> SignUp:
     """An organiser of the project signs a volunteer up on their behalf (a confirmed matching
     proposal: most roster volunteers have no account); every rule of `sign_up` applies and
     the volunteer is told, by SMS when they have no account."""
-    shift = Shift.objects.select_related("activity__project").get(pk=shift.pk)
+    shift = Shift.objects.select_related("activity__project", "activity__station").get(pk=shift.pk)
     _check_organiser(actor, shift.activity.project)
     if not volunteer.is_active:
         raise NotEligible([gettext("This volunteer is not active.")])
@@ -104,30 +105,32 @@ def sign_up_for(*, actor: User, shift: Shift, volunteer: Volunteer) -> SignUp:
 
 
 def _take_place(*, volunteer: Volunteer, shift: Shift) -> SignUp:
-    shift = Shift.objects.select_related("activity__project", "activity__station").get(pk=shift.pk)
+    """The caller's `shift` is checked as it is (the callers load it with its activity and
+    project); everything that may have changed since is checked again on the locked row."""
     _check_open(shift)
     reasons = unmet_conditions(volunteer, shift)
     if reasons:
         raise NotEligible(reasons)
     try:
         with transaction.atomic():
-            Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
+            Volunteer.objects.lock(volunteer.pk)
             locked = (
                 Shift.objects.select_for_update(of=("self",))
                 .select_related("activity__project")
                 .get(pk=shift.pk)
             )
             _check_open(locked)
-            if SignUp.objects.filter(
-                shift=locked, volunteer=volunteer, state__in=SignUp.HOLDING
-            ).exists():
+            # The volunteer's places at the same time: this shift's own (a repeat), or another's.
+            held = set(
+                SignUp.objects.filter(
+                    Q(shift=locked) | Q(starts_at__lt=locked.ends_at, ends_at__gt=locked.starts_at),
+                    volunteer=volunteer,
+                    state__in=SignUp.HOLDING,
+                ).values_list("shift_id", flat=True)
+            )
+            if locked.pk in held:
                 raise AlreadySignedUp()
-            if SignUp.objects.filter(
-                volunteer=volunteer,
-                state__in=SignUp.HOLDING,
-                starts_at__lt=locked.ends_at,
-                ends_at__gt=locked.starts_at,
-            ).exists():
+            if held:
                 raise Overlap()
             confirmed = locked.signups.filter(state=SignUp.State.CONFIRMED).count()
             state = (

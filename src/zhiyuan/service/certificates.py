@@ -98,7 +98,7 @@ def request_certificate(*, actor, team: Team, period_from, period_to) -> Certifi
     if not _approved_records(volunteer.pk, team.pk, period_from, period_to).exists():
         raise NoApprovedHours(field="team")
     with transaction.atomic():
-        Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
+        Volunteer.objects.lock(volunteer.pk)
         if Certificate.objects.filter(
             volunteer=volunteer,
             team=team,

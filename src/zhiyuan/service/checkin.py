@@ -141,7 +141,7 @@ def scan(
             _("This check-in code is out of date or unknown. Ask for a new poster.")
         )
     with transaction.atomic():
-        Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
+        Volunteer.objects.lock(volunteer.pk)
         # The time is read once the lock is held: a scan that waited for a racing one of
         # the same volunteer is not dated before the check-in that one made.
         received = now or timezone.now()
@@ -153,12 +153,14 @@ def scan(
             ).first()
             if sent_before is not None:
                 return sent_before
-        open_here = (
+        # At most one (a unique index): here, or elsewhere, which refuses a check-in here.
+        open_now = (
             Attendance.objects.select_for_update()
-            .filter(volunteer=volunteer, checked_out_at__isnull=True, station=station)
+            .filter(volunteer=volunteer, checked_out_at__isnull=True)
             .select_related("shift__activity__project")
             .first()
         )
+        open_here = open_now if open_now is not None and open_now.station_id == station.pk else None
         if open_here is not None:
             if action == "in":
                 return open_here
@@ -177,6 +179,8 @@ def scan(
         if done is not None:
             return done
         distance, verified = _distance(station, position)
+        if open_now is not None:
+            raise CheckInRefused(_("You are still checked in elsewhere: check out there first."))
         return _check_in(
             volunteer,
             shift,
@@ -224,10 +228,11 @@ def _check_in(
     client_id=None,
     received=None,
 ) -> Attendance:
-    if Attendance.objects.filter(volunteer=volunteer, checked_out_at__isnull=True).exists():
-        raise CheckInRefused(_("You are still checked in elsewhere: check out there first."))
+    """A new attendance. The caller holds the volunteer's lock and has made sure they are not
+    checked in anywhere; the unique indexes refuse a racing double all the same (the error
+    ends the caller's transaction, so no savepoint is needed)."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             return Attendance.objects.create(
                 volunteer=volunteer,
                 shift=shift,
@@ -297,7 +302,7 @@ def organiser_check_in(
     done = []
     for signup in signups.select_related("volunteer"):
         with transaction.atomic():
-            Volunteer.objects.select_for_update().only("pk").get(pk=signup.volunteer_id)
+            Volunteer.objects.lock(signup.volunteer_id)
             existing = Attendance.objects.filter(
                 volunteer_id=signup.volunteer_id, shift=shift
             ).first()

@@ -182,7 +182,7 @@ def enter_hours(
             {"volunteer": [gettext("This volunteer was not signed up for the shift.")]}
         )
     with transaction.atomic():
-        Volunteer.objects.select_for_update().only("pk").get(pk=volunteer.pk)
+        Volunteer.objects.lock(volunteer.pk)
         if ServiceRecord.objects.filter(volunteer=volunteer, shift=shift, is_current=True).exists():
             raise Conflict(
                 _("This shift already has a record for the volunteer: correct it instead.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core import crypto
@@ -33,6 +33,20 @@ class PoliticalStatus(models.TextChoices):
     CYL_MEMBER = "cyl_member", _("Communist Youth League member")
     DEMOCRATIC_PARTY = "democratic_party", _("Member of a democratic party")
     MASSES = "masses", _("Ordinary citizen")
+
+
+class VolunteerQuerySet(models.QuerySet):
+    def lock(self, pk: int) -> None:
+        """Hold the volunteer's row until the transaction ends: their own writes (sign-ups,
+        check-ins, certificates, help requests …) run one at a time. Call inside
+        `transaction.atomic()`.
+
+        SQLite has no row locks: a write transaction there holds the database's one write lock
+        from its BEGIN (IMMEDIATE, settings.DATABASES), so there is nothing to add, and the
+        statement would only lengthen the time every other writer waits.
+        """
+        if connections[self.db].features.has_select_for_update:
+            self.select_for_update().only("pk").get(pk=pk)
 
 
 class Volunteer(models.Model):
@@ -106,6 +120,8 @@ class Volunteer(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    objects = VolunteerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("volunteer")

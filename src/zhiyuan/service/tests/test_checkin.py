@@ -143,3 +143,14 @@ def test_scan_page_shows_the_buttons_and_the_live_view(live, client_for):
     assert (
         client_for(live.erin).get(f"/service/stations/{live.station.pk}/live/").status_code == 403
     )
+
+
+def test_a_scan_is_a_short_write(live, client_for, django_assert_max_num_queries):
+    # The session, the user, the volunteer, the open check-in by token and the station; then
+    # the transaction (on PostgreSQL the volunteer's lock), the open check-in, the shift here,
+    # this shift's attendance and the new one. There were 15 statements.
+    client = client_for(live.gina.user)
+    with django_assert_max_num_queries(12):
+        response = scan(client, live.station.checkin_token)
+    assert response.status_code == 200
+    assert Attendance.objects.filter(volunteer=live.gina, checked_out_at__isnull=True).count() == 1
