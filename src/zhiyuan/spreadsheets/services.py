@@ -5,8 +5,6 @@ in batches: each batch (its volunteers, their skills, its bad rows, the job's co
 the volunteer numbers it used) is one transaction. A process killed mid-way leaves whole
 batches only; running the job again continues after the last committed batch, and any
 volunteer already in the database is skipped as a duplicate by the ID number's blind index.
-Each batch is checked (validated, hashed, encrypted) in a thread while the one before it is
-written, and the rows come from those the upload check kept (stored.keep_rows).
 """
 
 from __future__ import annotations
@@ -15,14 +13,13 @@ import contextlib
 import datetime as dt
 import gc
 import logging
-from collections.abc import Callable, Generator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -444,65 +441,17 @@ class PreparedBatch:
     fills: list[tuple[str, CleanRow]] = field(default_factory=list)
 
 
-@dataclass
-class CheckedBatch:
-    """A batch's rows checked (`_check_batch`): the good ones with their ID-number index,
-    warnings and column values (None if they could not be made), the bad ones as issues."""
-
-    candidates: list[tuple[int, CleanRow, str, list, tuple | None]]
-    issues: list[ImportIssue]
-    errors: int
-
-
-def _check_batch(job, validator, cipher, batch, adapt_date) -> CheckedBatch:
-    """Validate a batch's rows, compute their ID numbers' blind indexes and their encrypted
-    column values: no database, so it runs beside the previous batch's insert (`run_job`).
+def _prepare_batch(job, validator, cipher, batch, seen, now) -> PreparedBatch:
+    """Validate a batch and sort its rows into new volunteers, duplicates and errors.
 
     A row whose check fails unexpectedly (a bug, a reference table that raises) is an error
     in the report with a generic reason, logged with its traceback; the import goes on.
     """
-    checked = CheckedBatch([], [], 0)
-    issues, candidates = checked.issues, checked.candidates
+    prepared = PreparedBatch([], [], [], [], BatchOutcome(0, 0, 0), {})
+    issues, outcome = prepared.issues, prepared.outcome
+    candidates: list[tuple[int, CleanRow, str, list]] = []
     validate = validator.validate
     blind_index = cipher.blind_index
-    for row_no, cells in batch:
-        try:
-            result = validate(cells)
-            clean = result.clean
-            if clean is not None:
-                index = blind_index("id_number", clean.document.index_value)
-        except Exception:
-            logger.exception("import job %s: row %s could not be checked", job.pk, row_no)
-            checked.errors += 1
-            issues.append(
-                _issue(job.pk, row_no, ImportIssue.Kind.ERROR, "", "", str(UNEXPECTED_ROW_ERROR))
-            )
-            continue
-        if clean is None:
-            checked.errors += 1
-            for p in result.problems:
-                if not p.warning:
-                    issues.append(
-                        _issue(job.pk, row_no, ImportIssue.Kind.ERROR, p.column, p.value, p.reason)
-                    )
-            continue
-        try:
-            values = volunteer_values(clean, cipher, index, adapt_date)
-        except Exception:
-            values = None  # made again, and the failure reported, by `_prepare_batch`
-        candidates.append((row_no, clean, index, result.problems, values))
-    return checked
-
-
-def _prepare_batch(job, validator, cipher, checked: CheckedBatch, seen, now) -> PreparedBatch:
-    """Sort a checked batch's good rows into new volunteers (their values encrypted),
-    people already registered and repeats of earlier rows; `checked` is left as it was, so
-    the batch can be prepared again after a conflict."""
-    prepared = PreparedBatch(
-        [], [], [], list(checked.issues), BatchOutcome(0, 0, checked.errors), {}
-    )
-    issues, outcome = prepared.issues, prepared.outcome
-    candidates = checked.candidates
 
     def unexpected(row_no: int, stage: str) -> None:
         logger.exception("import job %s: row %s could not be %s", job.pk, row_no, stage)
@@ -511,12 +460,30 @@ def _prepare_batch(job, validator, cipher, checked: CheckedBatch, seen, now) -> 
             _issue(job.pk, row_no, ImportIssue.Kind.ERROR, "", "", str(UNEXPECTED_ROW_ERROR))
         )
 
+    for row_no, cells in batch:
+        try:
+            result = validate(cells)
+            clean = result.clean
+            if clean is not None:
+                index = blind_index("id_number", clean.document.index_value)
+        except Exception:
+            unexpected(row_no, "checked")
+            continue
+        if clean is None:
+            outcome.errors += 1
+            for p in result.problems:
+                if not p.warning:
+                    issues.append(
+                        _issue(job.pk, row_no, ImportIssue.Kind.ERROR, p.column, p.value, p.reason)
+                    )
+            continue
+        candidates.append((row_no, clean, index, result.problems))
     existing = registered_indexes([c[2] for c in candidates])
     shared = job_values(job.created_by_id, now)
     adapt_date = connection.ops.adapt_datefield_value
     id_title = validator.title("id_number")
     batch_seen = prepared.seen
-    for row_no, clean, index, warnings, ready in candidates:
+    for row_no, clean, index, warnings in candidates:
         earlier = seen.get(index) or batch_seen.get(index)
         if index in existing and job.existing == ImportJob.Existing.FILL_BLANKS:
             prepared.fills.append((index, clean))
@@ -529,7 +496,7 @@ def _prepare_batch(job, validator, cipher, checked: CheckedBatch, seen, now) -> 
             }
         else:
             try:
-                values = (ready or volunteer_values(clean, cipher, index, adapt_date)) + shared
+                values = volunteer_values(clean, cipher, index, adapt_date) + shared
             except Exception:
                 unexpected(row_no, "prepared")
                 continue
@@ -589,15 +556,33 @@ def _run_job(
         )
         cipher = crypto.field_cipher()
         seen: dict[str, int] = {}
-        starts = range(job.processed, len(rows), batch_size)
-        batches = [rows[start : start + batch_size] for start in starts]
-        checking = contextlib.closing(_checked_batches(job, validator, cipher, batches))
-        with checking as checked_batches:
-            for start, batch, checked in zip(starts, batches, checked_batches, strict=True):
-                seen.update(_write_batch(job, validator, cipher, start, batch, checked, seen, now))
-                if progress is not None:
-                    job.refresh_from_db()
-                    progress(job)
+        start = job.processed
+        while start < len(rows):
+            batch = rows[start : start + batch_size]
+            for attempt in range(3):
+                prepared = _prepare_batch(job, validator, cipher, batch, seen, now)
+                try:
+                    _insert_batch(job, start, len(batch), prepared)
+                    break
+                except JobBusy:
+                    raise
+                except IntegrityError:
+                    # Someone registered one of these people meanwhile: look again.
+                    if attempt < 2:
+                        continue
+                    _insert_rows_one_by_one(job, start, len(batch), prepared)
+                    break
+                except DatabaseError:
+                    # A row the database refuses (too long, out of range …) must not cost
+                    # the other rows: write them one by one and report that row.
+                    logger.exception("import job %s: batch at row %s failed", job.pk, start)
+                    _insert_rows_one_by_one(job, start, len(batch), prepared)
+                    break
+            seen.update(prepared.seen)
+            start += len(batch)
+            if progress is not None:
+                job.refresh_from_db()
+                progress(job)
         report = write_error_report(job)
         job.refresh_from_db()
         if report is not None:
@@ -615,51 +600,6 @@ def _run_job(
         with contextlib.suppress(DatabaseError):  # best effort: the error above matters more
             _sqlite_cache(cache)
     return job
-
-
-def _checked_batches(job, validator, cipher, batches: list) -> Generator[CheckedBatch, None, None]:
-    """Each batch checked (`_check_batch`), the next one checked in a thread meanwhile: while
-    the caller writes a batch, the database (SQLite's C code, the PostgreSQL server) works
-    without Python's lock, and the next rows are validated and hashed beside it. The thread
-    checks in the caller's language and touches no database."""
-    language = translation.get_language()
-    adapt_date = connection.ops.adapt_datefield_value
-
-    def check(batch):
-        with translation.override(language):
-            return _check_batch(job, validator, cipher, batch, adapt_date)
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
-        upcoming = pool.submit(check, batches[0]) if batches else None
-        for following in [*batches[1:], None]:
-            assert upcoming is not None
-            checked = upcoming.result()
-            upcoming = pool.submit(check, following) if following is not None else None
-            yield checked
-
-
-def _write_batch(job, validator, cipher, start, batch, checked, seen, now) -> dict[str, int]:
-    """Prepare and write one checked batch; returns the ID-number indexes it added."""
-    for attempt in range(3):
-        prepared = _prepare_batch(job, validator, cipher, checked, seen, now)
-        try:
-            _insert_batch(job, start, len(batch), prepared)
-            break
-        except JobBusy:
-            raise
-        except IntegrityError:
-            # Someone registered one of these people meanwhile: look again.
-            if attempt < 2:
-                continue
-            _insert_rows_one_by_one(job, start, len(batch), prepared)
-            break
-        except DatabaseError:
-            # A row the database refuses (too long, out of range …) must not cost
-            # the other rows: write them one by one and report that row.
-            logger.exception("import job %s: batch at row %s failed", job.pk, start)
-            _insert_rows_one_by_one(job, start, len(batch), prepared)
-            break
-    return prepared.seen
 
 
 @contextlib.contextmanager

@@ -1,11 +1,9 @@
 """The rows the upload check read are kept (encrypted) for the later steps: the column check,
-the value step and the import do not read the workbook again; and the import checks each
-batch in a thread beside the previous batch's insert, in the language of its caller."""
+the value step and the import do not read the workbook again."""
 
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 from zhiyuan.core import crypto
 from zhiyuan.spreadsheets import reading, services, stored, value_step
@@ -87,20 +85,3 @@ def test_a_job_uploaded_before_rows_were_kept_reads_its_file(cast):
     services.start_job(actor=cast.alice, job=job)
     job = services.run_job(job.pk)
     assert (job.total, job.imported, job.errors) == (3, 2, 1)
-
-
-@pytest.mark.parametrize(
-    ("language", "reason"),
-    [("en", "A mobile phone number has 11 digits"), ("zh-hans", "手机号码为 11 位")],
-)
-def test_rows_checked_beside_the_insert_are_reported_in_the_callers_language(
-    cast, language, reason
-):
-    rows = [HEADER] + [person(n, f"丁{n}") for n in range(10, 16)]
-    rows[4][2] = "1390"
-    job = upload(cast.alice, "花名册.xlsx", xlsx(rows))
-    services.start_job(actor=cast.alice, job=job)
-    with translation.override(language):
-        job = services.run_job(job.pk, batch_size=2)
-    assert (job.imported, job.errors) == (5, 1)
-    assert reason in job.issues.get(row=5).reason
