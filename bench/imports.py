@@ -62,6 +62,8 @@ def _cleanup(district, admin) -> None:
     volunteers.delete()
     for job in ImportJob.objects.filter(created_by=admin):
         job.source.delete(save=False)
+        if job.parsed:
+            job.parsed.delete(save=False)
         if job.error_report:
             job.error_report.delete(save=False)
         job.delete()

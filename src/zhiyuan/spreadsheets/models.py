@@ -74,6 +74,15 @@ class ImportJob(models.Model):
     source = models.FileField(
         _("file (encrypted)"), storage=_private_storage, upload_to="imports/source/"
     )
+    # The rows the upload check read (as text, encrypted like the file), kept so the column
+    # check, the value step and the import start from them instead of reading the workbook
+    # again; rewritten when another sheet is chosen. Empty for jobs uploaded before it.
+    parsed = models.FileField(
+        _("rows read (encrypted)"),
+        storage=_private_storage,
+        upload_to="imports/rows/",
+        blank=True,
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     file_format = models.CharField(_("format"), max_length=4)
     sheets = models.JSONField(_("sheets in the file"), default=list, blank=True)

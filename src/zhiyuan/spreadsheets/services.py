@@ -37,7 +37,7 @@ from zhiyuan.spreadsheets.inserts import (
     volunteer_values,
 )
 from zhiyuan.spreadsheets.models import ImportIssue, ImportJob
-from zhiyuan.spreadsheets.stored import job_rows, seal, source_bytes
+from zhiyuan.spreadsheets.stored import job_rows, keep_rows, seal, sheet_rows, source_bytes
 from zhiyuan.spreadsheets.validation import CleanRow, RowValidator
 from zhiyuan.spreadsheets.writing import XlsxBook, export_title
 from zhiyuan.volunteers.validation import registered_indexes
@@ -130,8 +130,8 @@ def create_job(
     reading.check_limits(data, fmt)
     book = reading.open_book(data, fmt)
     sheets = list(book.sheet_names) if book is not None else []
-    # The first sheet with a header row (a cover sheet or notes often come first). Only the
-    # first rows become text here; the rest are counted as the reader gives them.
+    # The first sheet with a header row (a cover sheet or notes often come first): its first
+    # rows become text to find the header; then all of its rows, kept for the later steps.
     with gc_paused():
         for sheet in sheets or [""]:
             grid = list(reading.raw_rows(data, fmt, sheet, book))
@@ -140,6 +140,8 @@ def create_job(
             if header_index is not None:
                 break
         total = 0 if header_index is None else sum(1 for r in grid[header_index + 1 :] if any(r))
+        rows = reading.text_rows(grid) if total else []
+        del grid
     if header_index is None:
         raise ValidationFailed(
             {
@@ -167,6 +169,7 @@ def create_job(
     if not job.total:
         raise ValidationFailed({"file": [_("The file has a header but no rows under it.")]})
     job.source.save(f"{timezone.now():%Y%m%d%H%M%S}.bin", ContentFile(seal(data)), save=False)
+    keep_rows(job, sheet, rows)
     job.save()
     return job
 
@@ -193,7 +196,7 @@ def set_mapping(
     if job.status != ImportJob.Status.UPLOADED:
         raise JobBusy(_("The import has already started; its columns can no longer change."))
     if header_row is not None and header_row != job.header_row:
-        rows = reading.read_rows(source_bytes(job), job.file_format, job.sheet)
+        rows = sheet_rows(job)
         if not 1 <= header_row <= min(len(rows), columns.HEADER_SCAN_ROWS):
             raise ValidationFailed(
                 {
@@ -254,7 +257,7 @@ def choose_sheet(*, actor, job: ImportJob, sheet: str, all_sheets: bool = False)
         raise ValidationFailed({"sheet": [_("The file has no sheet of this name.")]})
     data = source_bytes(job)
     if sheet != job.sheet:
-        rows = reading.read_rows(data, job.file_format, sheet)
+        rows = sheet_rows(job, sheet, data)
         header_index = columns.find_header_row(rows)
         if header_index is None:
             raise ValidationFailed(
@@ -264,11 +267,23 @@ def choose_sheet(*, actor, job: ImportJob, sheet: str, all_sheets: bool = False)
         job.header_row = header_index + 1
         job.columns = rows[header_index]
         job.mapping = columns.guess_mapping(job.columns)
+        if any(row for row in rows[header_index + 1 :]):
+            keep_rows(job, sheet, rows)
     job.all_sheets = bool(all_sheets)
     job.total = len(job_rows(job, data))
     if not job.total:
         raise ValidationFailed({"sheet": [_("This sheet has a header but no rows under it.")]})
-    job.save(update_fields=["sheet", "all_sheets", "header_row", "columns", "mapping", "total"])
+    job.save(
+        update_fields=[
+            "sheet",
+            "all_sheets",
+            "header_row",
+            "columns",
+            "mapping",
+            "total",
+            "parsed",
+        ]
+    )
     return job
 
 

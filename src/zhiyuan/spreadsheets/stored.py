@@ -1,9 +1,14 @@
-"""The uploaded roster as stored: encrypted at rest (it holds ID numbers in clear), and its
-data rows under the header."""
+"""The uploaded roster as stored: encrypted at rest (it holds ID numbers in clear), the rows
+the upload check read from it (as text, encrypted too), and its data rows under the header."""
 
 from __future__ import annotations
 
 import base64
+import json
+import zlib
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from zhiyuan.core import crypto
 from zhiyuan.core.masking import mask_identifier
@@ -22,6 +27,46 @@ def unseal(token: bytes) -> bytes:
 def source_bytes(job: ImportJob) -> bytes:
     with job.source.open("rb") as handle:
         return unseal(handle.read())
+
+
+def keep_rows(job: ImportJob, sheet: str, rows: list[list[str]]) -> None:
+    """Keep a sheet's rows as `reading.read_rows` gives them, for every later step of the
+    job (saved with the job): reading the workbook again cost the import as much as the
+    upload check's own read. The sheet is named as in the workbook ("" for a CSV)."""
+    payload = json.dumps([sheet, rows], ensure_ascii=False, separators=(",", ":"))
+    if job.parsed:
+        job.parsed.delete(save=False)
+    job.parsed.save(
+        f"{timezone.now():%Y%m%d%H%M%S}.bin",
+        ContentFile(seal(zlib.compress(payload.encode(), 1))),
+        save=False,
+    )
+
+
+def _kept(job: ImportJob) -> tuple[str, list[list[str]]] | None:
+    """(sheet, rows) kept by `keep_rows`, or None (a job uploaded before they were kept)."""
+    if not job.parsed:
+        return None
+    try:
+        with job.parsed.open("rb") as handle:
+            token = handle.read()
+    except FileNotFoundError:
+        return None
+    sheet, rows = json.loads(zlib.decompress(unseal(token)))
+    return sheet, rows
+
+
+def sheet_rows(job: ImportJob, name: str | None = None, data: bytes | None = None, book=None):
+    """The text rows of the sheet `name` (the job's sheet by default): those kept at upload
+    when they are that sheet's, else read from the stored file (`data` if already unsealed,
+    `book` if already opened)."""
+    first = job.sheet or (job.sheets[0] if job.sheets else "")
+    name = first if name is None else name
+    kept = _kept(job)
+    if kept is not None and kept[0] == name:
+        return kept[1]
+    data = source_bytes(job) if data is None else data
+    return reading.read_rows(data, job.file_format, name, book)
 
 
 def data_rows(
@@ -44,13 +89,17 @@ def same_header(job: ImportJob, rows: list[list[str]]) -> bool:
 def job_rows(job: ImportJob, data: bytes | None = None) -> list[tuple[int, list[str]]]:
     """The rows the import reads: its sheet's, or those of every sheet with the same header
     (numbered sheet by sheet: `ImportJob.sheet_and_row`)."""
-    data = source_bytes(job) if data is None else data
     if not job.all_sheets:
-        return data_rows(job, reading.read_rows(data, job.file_format, job.sheet))
+        return data_rows(job, sheet_rows(job, data=data))
     found: list[tuple[int, list[str]]] = []
+    data = source_bytes(job) if data is None else data
     book = reading.open_book(data, job.file_format)
+    kept = _kept(job)
     for position, name in enumerate(job.sheets):
-        rows = reading.read_rows(data, job.file_format, name, book)
+        if kept is not None and kept[0] == name:
+            rows = kept[1]
+        else:
+            rows = reading.read_rows(data, job.file_format, name, book)
         if name == job.sheet or same_header(job, rows):
             found += data_rows(job, rows, position * SHEET_STRIDE)
     return found
