@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   var DB = "zhiyuan-checkin", STORE = "scans", NOTE = "zhiyuan-checkin-note";
-  var form, status, flushing = false;
+  var form, status, flushing = false, again = false;
 
   function openDb() {
     return new Promise(function (resolve, reject) {
@@ -62,9 +62,12 @@
   }
 
 
+  /* One flush at a time; a flush asked for meanwhile (the network came back while a scan's
+     send was still failing) runs as soon as the current one ends, not at the next timer. */
   function flush() {
-    if (flushing) { return Promise.resolve(); }
+    if (flushing) { again = true; return Promise.resolve(); }
     flushing = true;
+    again = false;
     var notes = [], failed = false;
     return kept().then(function (scans) {
       return scans.reduce(function (previous, scan) {
@@ -90,8 +93,13 @@
       } else if (notes.length) {
         sessionStorage.setItem(NOTE, JSON.stringify(notes));
         location.reload();
+        return;
       }
-    }, function () { flushing = false; });
+      if (again) { return flush(); }
+    }, function () {
+      flushing = false;
+      if (again) { return flush(); }
+    });
   }
 
   /* Resolves to the notes for the page (the server's words for what the scan did, the
