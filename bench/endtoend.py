@@ -473,6 +473,9 @@ def run(rows, *, cookies: dict, bearer: str, seconds: float, admin=None) -> dict
         if admin is not None and seconds > 0
         else []
     )
+    from zhiyuan.volunteers.models import Volunteer
+
+    volunteers = Volunteer.objects.count()  # the table names the size: runs at several compare
     connection.close()  # the servers' workers take the database from here (static: run.py)
     app_port, bare_port = free_port(), free_port()
     servers = [
@@ -483,6 +486,7 @@ def run(rows, *, cookies: dict, bearer: str, seconds: float, admin=None) -> dict
         "workers": ENDTOEND_WORKERS,
         "wrk": f"-t{WRK_THREADS} -c{WRK_CONNECTIONS}",
         "seconds": seconds,
+        "volunteers": volunteers,
         "rows": {},
     }
     try:
@@ -544,7 +548,8 @@ def print_report(results: dict) -> None:
         print(f"\nend to end: {len(rows)} rows answered through gunicorn (untimed)", flush=True)
         return
     print(
-        f"\nend to end: gunicorn × {results['workers']} sync workers (production settings) vs a "
+        f"\nend to end, {results['volunteers']:,} volunteers: gunicorn × {results['workers']} "
+        "sync workers (production settings) vs a "
         f"bare Django view served the same way; wrk {results['wrk']}, "
         f"{results['seconds']:g} s a row\n"
     )

@@ -37,7 +37,8 @@ class Row:
     """One timed request: who asks, what for, and a piece of text its page must contain.
 
     `path` and `marker` may name the ids the bench makes after the demo ({project},
-    {article}, {team}, {start}, {end}, {district}), filled in by `Row.filled`.
+    {article}, {team}, {start}, {end}, {district}, {roster_middle}), filled in by
+    `Row.filled`.
     """
 
     label: str
@@ -69,7 +70,16 @@ ROWS = [
     Row("project API list", "/api/v1/projects", '"organiser_id"'),
     Row("skills API", "/api/v1/skills", '"code"'),
     Row("roster API page_size=20", "/api/v1/volunteers?page=1&page_size=20", '"items"', "token"),
+    Row(
+        "roster API, middle page",
+        "/api/v1/volunteers?{roster_middle}&page_size=20",
+        '"items"',
+        "token",
+    ),
     Row("roster page", "/volunteers/manage/", 'id="roster"', "admin"),
+    # The middle page as the link of the page before names it: its cost should not grow
+    # with the roster (core.pages.SeekPaginator).
+    Row("roster page, middle", "/volunteers/manage/?{roster_middle}", 'id="roster"', "admin"),
     Row("roster page ?q=王", f"/volunteers/manage/?q={quote('王')}", 'id="roster"', "admin"),
     Row(
         "roster page ?status=pending", "/volunteers/manage/?status=pending", 'id="roster"', "admin"
@@ -369,6 +379,22 @@ def time_signups(shift, limit: int) -> dict:
     return summarise(durations, total, path=path, queries=0, bytes=0)
 
 
+def roster_middle() -> str:
+    """The query of the office admin's link to the middle page of the roster (20 a page),
+    as the page before it names it."""
+    from zhiyuan.accounts.models import User
+    from zhiyuan.core.pages import SeekPaginator
+    from zhiyuan.volunteers import selectors
+    from zhiyuan.volunteers.views import PAGE_SIZE
+
+    roster = selectors.roster_for(User.objects.get(username="admin"))
+    paginator = SeekPaginator(roster, PAGE_SIZE)
+    middle = paginator.num_pages // 2 + 1
+    if middle == 1:
+        return "page=1"
+    return paginator.page_for({"page": str(middle - 1)}).next_query
+
+
 def row_ids(project) -> dict:
     """The ids the rows' paths name: the busy project, a published article, a team, the year."""
     from django.utils import timezone
@@ -382,6 +408,7 @@ def row_ids(project) -> dict:
     article = Article.objects.filter(state="published").order_by("-published_at").first()
     team = Team.objects.filter(status="active", memberships__isnull=False).order_by("path").first()
     return {
+        "roster_middle": roster_middle(),
         "project": project.pk,
         "article": article.pk,
         "team": team.pk,

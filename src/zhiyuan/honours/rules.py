@@ -123,19 +123,23 @@ def volunteer_candidates(round_: NominationRound, rules: dict) -> list[Candidate
     no rejected records, at or above the star level asked for."""
     start, end, since, until = year_bounds(round_.year)
     path = round_.region.path
-    hours = dict(
+    enough = (
         _approved_in(start, end)
         .filter(
             scopes.within("volunteer__community__path", path),
             volunteer__status=Volunteer.Status.ACTIVE,
         )
-        .values_list("volunteer")
+        .values("volunteer")
         .annotate(total=Sum("hours"))
         .filter(total__gte=rules["min_hours"])
         .order_by()
     )
+    hours = dict(enough.values_list("volunteer", "total"))
     if not hours:
         return []
+    # The volunteers by a subquery, not a list of their ids: a district's tens of thousands
+    # of ids are more than SQLite takes as parameters (32,766).
+    candidates = enough.values("volunteer")
     no_shows = dict(
         SignUp.objects.filter(
             scopes.within("volunteer__community__path", path),
@@ -160,13 +164,13 @@ def volunteer_candidates(round_: NominationRound, rules: dict) -> list[Candidate
         .order_by()
     )
     stars = dict(
-        HoursTotal.objects.filter(volunteer_id__in=list(hours)).values_list(
+        HoursTotal.objects.filter(volunteer_id__in=candidates).values_list(
             "volunteer_id", "star_level"
         )
     )
     ratings = dict(
         ServiceRating.objects.filter(
-            volunteer_id__in=list(hours), created_at__gte=since, created_at__lt=until
+            volunteer_id__in=candidates, created_at__gte=since, created_at__lt=until
         )
         .values_list("volunteer")
         .annotate(mean=Avg("score"))
@@ -174,7 +178,7 @@ def volunteer_candidates(round_: NominationRound, rules: dict) -> list[Candidate
     )
     complaints = dict(
         Complaint.objects.filter(
-            volunteer_id__in=list(hours),
+            volunteer_id__in=candidates,
             status=Complaint.Status.RESOLVED,
             filed_at__gte=since,
             filed_at__lt=until,

@@ -10,6 +10,7 @@ from ninja.decorators import decorate_view
 
 from zhiyuan.accounts.apiauth import OPTIONAL, TokenAuth
 from zhiyuan.core import pagecache
+from zhiyuan.core.pages import SeekPaginator
 from zhiyuan.core.security import client_ip, throttle_registration
 from zhiyuan.volunteers import access, selectors, services
 from zhiyuan.volunteers import availability as avail
@@ -65,6 +66,9 @@ class RosterPage(Schema):
     count: int
     page: int
     pages: int
+    next_after: int | None = Field(
+        None, description="`after` for the next page (null on the last): a seek, not a skip"
+    )
 
 
 class RegisterIn(Schema):
@@ -118,6 +122,13 @@ class RosterQuery(Schema):
     skill: str = Field("", max_length=40)
     page: int = Field(1, ge=1, le=100000)
     page_size: int = Field(20, ge=1, le=100)
+    after: int | None = Field(
+        None,
+        ge=1,
+        le=2**63 - 1,
+        description="The previous page's next_after: the rows after it, found by an index seek "
+        "where `page` skips every row before it (with `after`, `page` only labels the page)",
+    )
 
 
 @router.get("/skills", auth=OPTIONAL, response=list[SkillOut])
@@ -144,13 +155,19 @@ def roster(request, query: Query[RosterQuery]):
         ),
     )
     count = pagecache.count(qs)
-    start = (query.page - 1) * query.page_size
-    items = list(selectors.with_skill_list(qs)[start : start + query.page_size])
+    listed = selectors.with_skill_list(qs)
+    if query.after is not None:
+        items, more = SeekPaginator(listed, query.page_size).rows_after(query.after)
+    else:
+        start = (query.page - 1) * query.page_size
+        items = list(listed[start : start + query.page_size])
+        more = start + len(items) < count
     return {
         "items": items,
         "count": count,
         "page": query.page,
         "pages": max(1, math.ceil(count / query.page_size)),
+        "next_after": items[-1].pk if items and more else None,
     }
 
 

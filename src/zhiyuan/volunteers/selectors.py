@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from zhiyuan.accounts import scopes
+from zhiyuan.core import pagecache
 from zhiyuan.places.models import Region
 from zhiyuan.volunteers.models import Skill, Volunteer
 
@@ -97,7 +98,9 @@ def with_skill_list(qs: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
 
 
 def pending_count(user) -> int:
-    return visible_volunteers(user).filter(status=Volunteer.Status.PENDING).count()
+    """The roster's "pending review (n)", remembered as its total is (pagecache.count): a
+    count over every pending volunteer, a number that grows with the district."""
+    return pagecache.count(visible_volunteers(user).filter(status=Volunteer.Status.PENDING))
 
 
 def skills() -> QuerySet[Skill]:

@@ -16,7 +16,7 @@ from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pagecache import private_page
-from zhiyuan.core.pages import CountedPaginator, get_or_page_error
+from zhiyuan.core.pages import SEEK_PARAMETERS, SeekPaginator, get_or_page_error
 from zhiyuan.core.pickers import pick_response
 from zhiyuan.core.security import client_ip, throttle_registration
 from zhiyuan.volunteers import access, selectors, services
@@ -186,11 +186,10 @@ def manage_roster(request):
             skill=data.get("skill") or "",
         ),
     )
-    page = CountedPaginator(selectors.with_skill_list(qs), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = SeekPaginator(selectors.with_skill_list(qs), PAGE_SIZE).page_for(request.GET)
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in SEEK_PARAMETERS:
+        query.pop(name, None)
     context = {"filters": filters, "page": page, "query": query.urlencode()}
     if request.headers.get("HX-Request"):
         return render(request, "volunteers/_roster_table.html", context)

@@ -179,3 +179,26 @@ def test_poor_activity_ratings_keep_a_project_its_station_and_its_team_off_the_l
     (team,) = rules.candidates(open_round(c, "outstanding_team", **team_rules))
     assert team.evidence["rating"] == 1.0  # the volunteers' rating of the organiser
     assert rules.candidates(open_round(c, "outstanding_team", **team_rules, min_rating=2)) == []
+
+
+def test_the_volunteer_rules_pass_no_list_of_ids_to_the_database(honours):
+    """A district has more volunteers with hours than SQLite takes parameters (32,766): the
+    queries must not grow with the candidates (the 350,000-volunteer demo failed here)."""
+    from django.db import connection
+
+    def most_parameters(**rule_values):
+        round_ = open_round(honours, "outstanding_volunteer", **rule_values)
+        sizes = []
+
+        def count(execute, sql, params, many, context):
+            sizes.append(len(params or ()))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            found = rules.candidates(round_)
+        return len(found), max(sizes)
+
+    few, few_parameters = most_parameters(min_hours=20)
+    many, many_parameters = most_parameters(min_hours=1, max_no_shows=5, max_rejected=5)
+    assert many > few
+    assert many_parameters == few_parameters
