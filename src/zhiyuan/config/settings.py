@@ -176,6 +176,10 @@ LOGIN_ADDRESS_FAILURE_LIMIT = envint("ZHIYUAN_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 LOGIN_COOLOFF = dt.timedelta(minutes=envint("ZHIYUAN_LOGIN_COOLOFF_MINUTES", 15))
 # API tokens end this many days after they are made (or earlier: revoked, password changed).
 API_TOKEN_DAYS = envint("ZHIYUAN_API_TOKEN_DAYS", 30)
+# An import's files (the uploaded roster, the rows read from it, the error report: names, ID
+# numbers, phones) are deleted this many days after the import ends or was last touched
+# (spreadsheets.retention); the job's counts and its masked list of issues stay.
+IMPORT_KEEP_DAYS = envint("ZHIYUAN_IMPORT_KEEP_DAYS", 7)
 # Registrations and help requests accepted from one address per hour.
 REGISTRATIONS_PER_HOUR = envint("ZHIYUAN_REGISTRATIONS_PER_HOUR", 20)
 

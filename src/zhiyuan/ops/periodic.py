@@ -43,6 +43,7 @@ JOBS: dict[str, Job] = {
     "expire_certifications": Job("expire_certifications", 1440),
     "refresh_rollups": Job("refresh_rollups", 1440, _last_month),
     "close_attendance": Job("close_attendance", 5),
+    "purge_files": Job("purge_files", 1440),
 }
 
 

@@ -42,6 +42,7 @@ class JobOut(Schema):
     failure: str
     created_at: dt.datetime
     finished_at: dt.datetime | None
+    files_deleted_at: dt.datetime | None
     error_report_url: str | None
 
     @staticmethod

@@ -84,6 +84,8 @@ class ImportJob(models.Model):
         blank=True,
     )
     original_name = models.CharField(_("file name"), max_length=200)
+    # When the uploaded file, its rows and the error report were deleted (retention.py).
+    files_deleted_at = models.DateTimeField(_("files deleted at"), null=True, blank=True)
     file_format = models.CharField(_("format"), max_length=4)
     sheets = models.JSONField(_("sheets in the file"), default=list, blank=True)
     sheet = models.CharField(

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
@@ -28,7 +29,7 @@ from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.core.masking import mask_identifier
 from zhiyuan.places.models import Region
-from zhiyuan.spreadsheets import columns, reading
+from zhiyuan.spreadsheets import columns, reading, retention
 from zhiyuan.spreadsheets.inserts import (
     fill_blanks,
     insert_volunteers,
@@ -113,6 +114,7 @@ def create_job(
 ) -> ImportJob:
     """Store an uploaded roster (encrypted) and guess its header row and columns."""
     _check_importer(actor)
+    retention.purge_imports()
     errors: dict[str, list[str]] = {}
     if not consent_confirmed:
         errors["consent_confirmed"] = [
@@ -318,7 +320,10 @@ def start_job(*, actor, job: ImportJob) -> ImportJob:
 
 
 def is_stalled(job: ImportJob) -> bool:
-    """A job that failed, or runs without progress for a while (its process was killed)."""
+    """A job that failed, or runs without progress for a while (its process was killed), and
+    still has its file: the one that can be resumed."""
+    if job.files_deleted_at is not None:
+        return False
     if job.status == ImportJob.Status.FAILED:
         return True
     if job.status != ImportJob.Status.RUNNING:
@@ -330,6 +335,11 @@ def is_stalled(job: ImportJob) -> bool:
 def resume_job(*, actor, job: ImportJob) -> ImportJob:
     """Run a failed or killed import again: it continues after its last committed batch."""
     _check_owner(actor, job)
+    if job.files_deleted_at is not None:
+        raise JobBusy(
+            _("This import's file was deleted %(days)d days after it ended: upload it again.")
+            % {"days": settings.IMPORT_KEEP_DAYS}
+        )
     if not is_stalled(job):
         raise JobBusy(_("Only a failed or stalled import can be resumed."))
     ImportJob.objects.filter(pk=job.pk).update(

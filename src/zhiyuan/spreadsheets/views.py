@@ -3,6 +3,7 @@ asked for, their progress and their download."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -189,6 +190,7 @@ def job_detail(request, job_id: int):
             "job": job,
             "issues": selectors.issues_of(job)[:ISSUES_SHOWN] if job.is_finished else [],
             "stalled": services.is_stalled(job),
+            "keep_days": settings.IMPORT_KEEP_DAYS,
         },
     )
 
