@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "zhiyuan.ops.request_ids.RequestIdMiddleware",
+    # A public page kept from the cache's last answer, before the rest runs (core/pagecache.py).
+    "zhiyuan.core.pagecache.EarlyPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files before anything touches the session or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
