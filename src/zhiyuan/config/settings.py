@@ -94,8 +94,8 @@ MIDDLEWARE = [
     "zhiyuan.core.security.RateLimitedMiddleware",
     # Public pages for visitors without a session, from the cache (core/pagecache.py).
     "zhiyuan.core.pagecache.PageCacheMiddleware",
-    # Last, as django-prometheus requires.
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # Last, as django-prometheus requires (its own, labelled counters kept: ops/metrics.py).
+    "zhiyuan.ops.metrics.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "zhiyuan.config.urls"

@@ -64,6 +64,7 @@ from django.middleware.csrf import (
     _unmask_cipher_token,
 )
 from django.utils import translation
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger("zhiyuan.pagecache")
 T = TypeVar("T")
@@ -431,7 +432,7 @@ def _visitor_without_session(request) -> bool:
 
 def _key(request) -> str:
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
-    htmx = "hx" if request.headers.get("HX-Request") else "page"
+    htmx = "hx" if request.META.get("HTTP_HX_REQUEST") else "page"
     return f"page:{_settings_generation}:{request.LANGUAGE_CODE}:{htmx}:{path}"
 
 
@@ -538,6 +539,7 @@ REPLAYED = frozenset(
         # The page and its stamps, checked as it checks them; the visitor's CSRF token.
         "zhiyuan.core.pagecache.PageCacheMiddleware",
         # Its process_request and process_response run as they are (the view's counts).
+        "zhiyuan.ops.metrics.PrometheusAfterMiddleware",
         "django_prometheus.middleware.PrometheusAfterMiddleware",
     }
 )
@@ -593,10 +595,9 @@ class EarlyPageMiddleware:
             else None
         )
         self.metrics = None
-        if "django_prometheus.middleware.PrometheusAfterMiddleware" in later:
-            from django_prometheus.middleware import PrometheusAfterMiddleware
-
-            self.metrics = PrometheusAfterMiddleware(get_response)
+        for name in later:
+            if name.endswith(".PrometheusAfterMiddleware"):
+                self.metrics = import_string(name)(get_response)
 
     def __call__(self, request):
         response = self._answer(request)
@@ -741,5 +742,5 @@ def _private_key(request, user) -> str:
     digest = hashlib.blake2b(
         f"{row}\0{request.get_full_path()}".encode(), digest_size=16
     ).hexdigest()
-    htmx = "hx" if request.headers.get("HX-Request") else "page"
+    htmx = "hx" if request.META.get("HTTP_HX_REQUEST") else "page"
     return f"{_settings_generation}:{user.pk}:{request.LANGUAGE_CODE}:{htmx}:{digest}"
