@@ -45,6 +45,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from http.cookies import Morsel
 from pathlib import Path
 from typing import TypeVar
 
@@ -180,6 +181,15 @@ class FileStamps:
         at = _slot(table, self.SLOTS)
         self._mapped()[at : at + 8] = secrets.token_bytes(8)
 
+    def hold(self, read: tuple[tuple[str, bytes], ...]) -> bool:
+        """Every table still has the stamp it had when read."""
+        mapped = self._mapped()
+        for table, stamp in read:
+            at = _slot(table, self.SLOTS)
+            if mapped[at : at + 8] != stamp:
+                return False
+        return True
+
 
 @functools.cache
 def _slot(table: str, slots: int) -> int:
@@ -195,6 +205,11 @@ class CacheStamps:
 
     def bump(self, table: str) -> None:
         cache.set(f"pagestamp:{table}", secrets.token_bytes(12), timeout=None)
+
+    def hold(self, read: tuple[tuple[str, bytes], ...]) -> bool:
+        """Every table still has the stamp it had when read (one round trip for all)."""
+        now = cache.get_many([f"pagestamp:{table}" for table, _stamp in read])
+        return all(now.get(f"pagestamp:{table}", b"") == stamp for table, stamp in read)
 
 
 _stamps: FileStamps | CacheStamps | None = None
@@ -366,8 +381,7 @@ def watching(watch: _ReadWatch):
 
 
 def _fresh(read: tuple[tuple[str, bytes], ...]) -> bool:
-    store = stamps()
-    return all(store.read(table) == stamp for table, stamp in read)
+    return stamps().hold(read)
 
 
 # ---------------------------------------------------------------- remembered answers
@@ -594,6 +608,7 @@ class EarlyPageMiddleware:
             if "django.middleware.csrf.CsrfViewMiddleware" in later
             else None
         )
+        self._cookie: tuple[int, Morsel] | None = None
         self.metrics = None
         for name in later:
             if name.endswith(".PrometheusAfterMiddleware"):
@@ -641,9 +656,28 @@ class EarlyPageMiddleware:
         response.headers["Content-Length"] = str(len(content))
         if self.metrics is not None:
             self.metrics.process_response(request, response)
-        if self.csrf is not None:
-            self.csrf.process_response(request, response)
+        if self.csrf is not None and request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            self._set_csrf_cookie(request, response)
         return response
+
+    def _set_csrf_cookie(self, request, response) -> None:
+        """CsrfViewMiddleware.process_response: the visitor's CSRF cookie, renewed.
+
+        Its own code makes the cookie once a second (the expiry date it writes has whole
+        seconds) on a response of its own; each visitor gets a copy with their secret.
+        The kept headers already vary on Cookie: they were kept from an answer that set it.
+        """
+        now = int(time.time())
+        if self._cookie is None or self._cookie[0] != now:
+            made = HttpResponse()
+            self.csrf.process_response(request, made)
+            self._cookie = (now, made.cookies[settings.CSRF_COOKIE_NAME])
+        else:
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+        morsel = self._cookie[1].copy()
+        secret = request.META["CSRF_COOKIE"]
+        morsel.set(settings.CSRF_COOKIE_NAME, secret, secret)
+        response.cookies[settings.CSRF_COOKIE_NAME] = morsel
 
     def _keep(self, request, response) -> None:
         served = getattr(request, "_page_cache_served", None)

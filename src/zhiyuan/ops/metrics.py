@@ -11,6 +11,7 @@ import os
 
 import prometheus_client
 from django_prometheus import middleware
+from django_prometheus.utils import Time
 from prometheus_client import multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
@@ -59,6 +60,19 @@ class PrometheusAfterMiddleware(middleware.PrometheusAfterMiddleware):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._children: dict[tuple, object] = {}
+
+    def process_request(self, request):
+        """django-prometheus' own, with its two headers read from META: request.headers
+        builds a map of every header the request has for them."""
+        method = self._method(request)
+        self.label_metric(self.metrics.requests_by_method, request, method=method).inc()
+        transport = self._transport(request)
+        self.label_metric(self.metrics.requests_by_transport, request, transport=transport).inc()
+        if request.META.get("HTTP_X_REQUESTED_WITH") == "XMLHttpRequest":
+            self.label_metric(self.metrics.requests_ajax, request).inc()
+        content_length = int(request.META.get("CONTENT_LENGTH") or 0)
+        self.label_metric(self.metrics.requests_body_bytes, request).observe(content_length)
+        request.prometheus_after_middleware_event = Time()
 
     def label_metric(self, metric, request, response=None, **labels):
         if not labels:
