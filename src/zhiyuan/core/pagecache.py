@@ -16,6 +16,12 @@ page is rendered once and served from the cache until a write changes it:
   and for at most PAGE_SECONDS (for what changes with time alone: "upcoming" activities,
   the coverage figures cached by the portal).
 
+PageCacheMiddleware (last in MIDDLEWARE) serves such a page after every other middleware
+has run; EarlyPageMiddleware (right after the request id) then keeps the whole answer the
+stack gave, and answers the next such visitor of the page with it before the rest runs,
+while the page is fresh, making again only what differs per visitor (the CSRF token and
+cookie, the length, the request id, the metrics): about a third of the cost.
+
 The same stamps keep, in each process's own memory and never in a shared cache, what a
 signed-in user asks on every request: `remembered` answers (the navigation's roles, the
 unread count, a list's total over 70,000 rows: `count`) and `private_page` pages (the
