@@ -614,7 +614,7 @@ class EarlyPageMiddleware:
             if "django.middleware.csrf.CsrfViewMiddleware" in later
             else None
         )
-        self._cookie: tuple[int, Morsel] | None = None
+        self._cookie: tuple[tuple[int, int], Morsel] | None = None
         self.metrics = None
         for name in later:
             if name.endswith(".PrometheusAfterMiddleware"):
@@ -673,7 +673,7 @@ class EarlyPageMiddleware:
         seconds) on a response of its own; each visitor gets a copy with their secret.
         The kept headers already vary on Cookie: they were kept from an answer that set it.
         """
-        now = int(time.time())
+        now = (int(time.time()), _settings_generation)  # a changed setting: made again
         if self._cookie is None or self._cookie[0] != now:
             made = HttpResponse()
             self.csrf.process_response(request, made)

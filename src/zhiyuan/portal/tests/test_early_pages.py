@@ -186,3 +186,16 @@ def test_the_csrf_token_is_djangos_own_kind():
     assert _unmask_cipher_token(pagecache.csrf_token(request)) == secret
     drawn = "".join(pagecache._random_chars(32) for _ in range(300))
     assert set(drawn) == set(pagecache._CHARS)  # every character, none else
+
+
+def test_a_changed_csrf_cookie_setting_shows_in_the_next_early_answer(plan, settings):  # noqa: F811
+    visitor = Client()  # one handler: the same EarlyPageMiddleware throughout
+    for _ in range(3):
+        visitor.cookies.clear()
+        assert visitor.get("/help/").cookies[COOKIE]["samesite"] == "Lax"
+
+    settings.CSRF_COOKIE_SAMESITE = "Strict"
+
+    for _ in range(3):
+        visitor.cookies.clear()
+        assert visitor.get("/help/").cookies[COOKIE]["samesite"] == "Strict"
