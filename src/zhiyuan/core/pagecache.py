@@ -544,7 +544,8 @@ REPLAYED = frozenset(
         # The language, chosen by the same function (part of the key); Content-Language
         # and Vary are in the kept headers.
         "django.middleware.locale.LocaleMiddleware",
-        # ALLOWED_HOSTS (request.get_host()), Content-Length (counted again).
+        # ALLOWED_HOSTS (request.get_host()), Content-Length (counted again); with
+        # PREPEND_WWW (a redirect that depends on the host) nothing is answered early.
         "django.middleware.common.CommonMiddleware",
         # Its process_request and process_response run as they are (the cookie, Vary).
         "django.middleware.csrf.CsrfViewMiddleware",
@@ -631,7 +632,7 @@ class EarlyPageMiddleware:
     def _answer(self, request) -> HttpResponse | None:
         if not (_serving and _early_pages and _visitor_without_session(request)):
             return None
-        if settings.CSRF_USE_SESSIONS:
+        if settings.CSRF_USE_SESSIONS or settings.PREPEND_WWW:
             return None
         # The language as LocaleMiddleware chooses it (without i18n_patterns).
         if is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))[0]:

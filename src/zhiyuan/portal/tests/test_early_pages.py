@@ -199,3 +199,13 @@ def test_a_changed_csrf_cookie_setting_shows_in_the_next_early_answer(plan, sett
     for _ in range(3):
         visitor.cookies.clear()
         assert visitor.get("/help/").cookies[COOKIE]["samesite"] == "Strict"
+
+
+def test_with_prepend_www_nothing_is_answered_early(plan, settings):  # noqa: F811
+    settings.ALLOWED_HOSTS = ["testserver", "www.testserver"]
+    settings.PREPEND_WWW = True
+    for _ in range(3):
+        assert Client().get("/projects/", HTTP_HOST="www.testserver").status_code == 200
+    redirect = Client().get("/projects/", HTTP_HOST="testserver")
+    assert redirect.status_code == 301
+    assert redirect["Location"] == "http://www.testserver/projects/"
