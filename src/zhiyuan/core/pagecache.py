@@ -20,7 +20,7 @@ PageCacheMiddleware (last in MIDDLEWARE) serves such a page after every other mi
 has run; EarlyPageMiddleware (right after the request id) then keeps the whole answer the
 stack gave, and answers the next such visitor of the page with it before the rest runs,
 while the page is fresh, making again only what differs per visitor (the CSRF token and
-cookie, the length, the request id, the metrics): about a third of the cost.
+cookie, the length, the request id, the metrics): in-process, about a third of the cost.
 
 The same stamps keep, in each process's own memory and never in a shared cache, what a
 signed-in user asks on every request: `remembered` answers (the navigation's roles, the
@@ -547,7 +547,8 @@ REPLAYED = frozenset(
         # ALLOWED_HOSTS (request.get_host()), Content-Length (counted again); with
         # PREPEND_WWW (a redirect that depends on the host) nothing is answered early.
         "django.middleware.common.CommonMiddleware",
-        # Its process_request and process_response run as they are (the cookie, Vary).
+        # Its process_request runs as it is; its process_response makes the cookie once a
+        # second, copied per visitor (Vary: Cookie is in the kept headers).
         "django.middleware.csrf.CsrfViewMiddleware",
         # Nothing for a visitor without a session, nor without a messages cookie.
         "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -586,17 +587,17 @@ class EarlyPageMiddleware:
     """A cached public page answered before the rest of the middleware runs.
 
     A hit of PageCacheMiddleware (last in MIDDLEWARE) still runs every middleware before
-    it, each way: about half the time a cached page cost. Right after RequestIdMiddleware,
+    it, each way: most of the time a cached page costs. Right after RequestIdMiddleware,
     this one answers a visitor who would get a cached page with the answer the whole stack
     gave the last such visitor, kept per page key (language, htmx, URL) and http/https
     in this process's memory. It is kept only from an answer PageCacheMiddleware served
     from the cache, so it is served only to a visitor without a session (the same rule)
     and only while that page is fresh (the same stamps, checked on every request): a
     write shows on the next visit as before. What differs per visitor is made again as
-    the stack makes it: the CSRF token in the page and the CSRF cookie (CsrfViewMiddleware's
-    own process_request and process_response), Content-Length, the request id, the
-    metrics (PrometheusAfterMiddleware's own methods). REPLAYED says why the other
-    middleware after this one change nothing.
+    the stack makes it: the CSRF token in the page and the CSRF cookie
+    (CsrfViewMiddleware's own process_request, and its process_response once a second),
+    Content-Length, the request id, the metrics (PrometheusAfterMiddleware's own
+    methods). REPLAYED says why the other middleware after this one change nothing.
     """
 
     def __init__(self, get_response):
