@@ -209,3 +209,22 @@ def test_with_prepend_www_nothing_is_answered_early(plan, settings):  # noqa: F8
     redirect = Client().get("/projects/", HTTP_HOST="testserver")
     assert redirect.status_code == 301
     assert redirect["Location"] == "http://www.testserver/projects/"
+
+
+def test_with_a_shared_cache_a_write_shows_on_the_next_early_visit(plan, settings, tmp_path):  # noqa: F811
+    """Stamps in the shared cache (Redis in production; a file-based cache here): the
+    early answer checks them all in one round trip, and a write still shows at once."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    assert isinstance(pagecache.stamps(), pagecache.CacheStamps)
+    for _ in range(3):
+        assert "文明礼让日" in Client().get("/projects/").content.decode()
+
+    Project.objects.filter(pk=plan.project.pk).update(name="周末文明引导")
+
+    page = Client().get("/projects/").content.decode()
+    assert "周末文明引导" in page and "文明礼让日" not in page
