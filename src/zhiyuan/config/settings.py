@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "zhiyuan.ops.request_ids.RequestIdMiddleware",
+    # A public page kept from the cache's last answer, before the rest runs (core/pagecache.py).
+    "zhiyuan.core.pagecache.EarlyPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files before anything touches the session or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -92,8 +94,8 @@ MIDDLEWARE = [
     "zhiyuan.core.security.RateLimitedMiddleware",
     # Public pages for visitors without a session, from the cache (core/pagecache.py).
     "zhiyuan.core.pagecache.PageCacheMiddleware",
-    # Last, as django-prometheus requires.
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # Last, as django-prometheus requires (its own, labelled counters kept: ops/metrics.py).
+    "zhiyuan.ops.metrics.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "zhiyuan.config.urls"

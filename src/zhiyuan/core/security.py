@@ -88,7 +88,10 @@ def rate_limited_response(request, exc: RateLimited) -> HttpResponse:
     return response
 
 
+@functools.lru_cache(maxsize=4096)
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address in `text` (a bare address, [v6]:port or v4:port), or None. Kept per
+    text: parsing is most of a request id's cost, and visitors come back."""
     text = text.strip()
     if text.startswith("[") and "]" in text:  # [v6]:port
         text = text[1 : text.index("]")]
@@ -98,6 +101,12 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return ipaddress.ip_address(text)
     except ValueError:
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _as_text(text: str) -> str | None:
+    address = _address(text)
+    return str(address) if address is not None else None
 
 
 @functools.lru_cache(maxsize=8)
@@ -116,10 +125,11 @@ def client_ip(request) -> str | None:
     every trusted hop, and the first address that is not trusted is the client. Anything a
     client wrote into the header itself lies to the left of that and is never believed.
     """
-    peer = _address(request.META.get("REMOTE_ADDR", ""))
+    remote = request.META.get("REMOTE_ADDR", "")
+    peer = _address(remote)
     trusted = _networks(tuple(settings.TRUSTED_PROXIES))
     if peer is None or not any(peer in network for network in trusted):
-        return str(peer) if peer is not None else None
+        return _as_text(remote)
     hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
     client = peer
     for hop in reversed(hops):
