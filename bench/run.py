@@ -122,6 +122,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--export-rows", type=int, default=200_000, help="rows of the spreadsheet export"
     )
     parser.add_argument(
+        "--no-exports",
+        dest="exports",
+        action="store_false",
+        help="skip the spreadsheet exports (the writer and a year of hours as a job: minutes)",
+    )
+    parser.add_argument(
         "--e2e-seconds",
         type=float,
         default=10,
@@ -188,11 +194,14 @@ def main() -> int:
                 str(args.warmup),
                 "--import-rows",
                 str(args.import_rows),
+                "--export-rows",
+                str(args.export_rows),
                 "--e2e-seconds",
                 str(args.e2e_seconds),
                 *([] if args.load else ["--no-load"]),
                 *([] if args.matching else ["--no-matching"]),
                 *([] if args.e2e else ["--no-e2e"]),
+                *([] if args.exports else ["--no-exports"]),
             ]
             done = subprocess.run(command, env=env, check=False, cwd=ROOT)  # noqa: S603 (this script)
             if done.returncode != 0:
@@ -624,13 +633,15 @@ def child(args: argparse.Namespace) -> int:
     print(f"\nreports: {json.dumps(reports_result, ensure_ascii=False)}", flush=True)
     imports_result = imports.measure(args.import_rows)
     print(f"\nroster import: {json.dumps(imports_result, ensure_ascii=False)}", flush=True)
-    from bench import exports
+    exports_result = None
+    if args.exports:
+        from bench import exports
 
-    exports_result = {
-        "writer": exports.measure(args.export_rows),
-        "hours_job": exports.measure_job(admin.username),
-    }
-    print(f"\nspreadsheet export: {json.dumps(exports_result, ensure_ascii=False)}", flush=True)
+        exports_result = {
+            "writer": exports.measure(args.export_rows),
+            "hours_job": exports.measure_job(admin.username),
+        }
+        print(f"\nspreadsheet export: {json.dumps(exports_result, ensure_ascii=False)}", flush=True)
     matching_result = None
     if args.matching:
         from bench import matching
