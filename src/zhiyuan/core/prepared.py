@@ -16,6 +16,12 @@ read the rows through the queryset's own iterable (model instances with their
 select_related objects, values, values_list), so what a caller gets is what the queryset
 would give. The query stays written once, as a queryset, where its rule lives.
 
+`Prepared(build, remember=True)` also keeps the rows a call read outside a transaction, in
+this process's memory, until a table the statement reads is written (core.pagecache's
+stamps, as `remembered`): for rows that almost never change and are read on every write
+(a shift with its project and station, a station by its poster's token). The objects are
+built afresh from the kept rows on each call.
+
 Arguments may be int, str or datetime (whatever `build` passes to the ORM's filters); each
 call's argument types must match the first call's, else the queryset is built as usual.
 The queryset is only iterated: slice it in `build` (`[:1]`, `[:21]`) for first() or get().
@@ -23,7 +29,6 @@ The queryset is only iterated: slice it in `build` (`[:1]`, `[:21]`) for first()
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -31,6 +36,10 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.sql.constants import MULTI
+from django.db.transaction import TransactionManagementError
+
+from zhiyuan.core.pagecache import remembered
 
 logger = logging.getLogger("zhiyuan.prepared")
 
@@ -49,11 +58,21 @@ def _probe(n: int, value: object) -> object:
     return _UNSET
 
 
+def _shallow(thing):
+    """A shallow copy (copy.copy goes through __reduce_ex__, and a QuerySet's pickling
+    state would evaluate it)."""
+    copied = object.__new__(type(thing))
+    copied.__dict__ = thing.__dict__.copy()
+    return copied
+
+
 class _Compiled:
-    __slots__ = ("compiler", "converters", "queryset", "slots", "sql", "types")
+    __slots__ = ("compiler", "converters", "locks", "queryset", "slots", "sql", "types")
 
     def __init__(self, queryset, compiler, sql, slots, types, converters):
         self.queryset = queryset
+        # Django refuses FOR UPDATE outside a transaction while compiling: so does a call.
+        self.locks = bool(queryset.query.select_for_update)
         self.compiler = compiler
         self.sql = sql
         self.slots = slots
@@ -64,9 +83,12 @@ class _Compiled:
 class Prepared:
     """`build(*args)`'s rows, with its SQL compiled once per connection (see the module)."""
 
-    def __init__(self, build: Callable[..., QuerySet], *, using: str = DEFAULT_DB_ALIAS):
+    def __init__(
+        self, build: Callable[..., QuerySet], *, using: str = DEFAULT_DB_ALIAS, remember=False
+    ):
         self.build = build
         self.using = using
+        self.remember = remember
 
     def rows(self, *args) -> list:
         connection = connections[self.using]
@@ -77,7 +99,14 @@ class Prepared:
         types = tuple(type(arg) for arg in args)
         if compiled is None or compiled.types != types:
             return list(self.build(*args))
-        return list(self._queryset(compiled, self._params(compiled, connection, args)))
+        if compiled.locks and connection.get_autocommit():
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        queryset = self._queryset(compiled, self._params(compiled, connection, args))
+        if self.remember and not connection.in_atomic_block:
+            self._remember(queryset.query.get_compiler(), args)
+        return list(queryset)
 
     def first(self, *args) -> Any:
         """The first row, or None (`build` slices its queryset to [:1])."""
@@ -102,18 +131,31 @@ class Prepared:
     @staticmethod
     def _queryset(compiled: _Compiled, params: tuple) -> QuerySet:
         """A copy of the compiled queryset whose compiler answers with the noted statement."""
-        compiler = copy.copy(compiled.compiler)
+        compiler = _shallow(compiled.compiler)
         sql = compiled.sql
         converters = compiled.converters
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         compiler.get_converters = lambda expressions: converters
-        query = copy.copy(compiled.queryset.query)
+        query = _shallow(compiled.queryset.query)
         query.get_compiler = lambda *args, **kwargs: compiler
-        queryset = QuerySet.__new__(type(compiled.queryset))
-        queryset.__dict__ = compiled.queryset.__dict__.copy()
+        queryset = _shallow(compiled.queryset)
         queryset._query = query
         queryset._result_cache = None
         return queryset
+
+    def _remember(self, compiler, args) -> None:
+        """The compiler's rows from the process's memory while its tables keep their stamps."""
+        execute_sql = compiler.execute_sql
+        key = f"prepared:{id(self)}:{args!r}"
+
+        def read():  # every chunk of rows (none is an answer too: a shift needs no skill)
+            return [list(chunk) for chunk in execute_sql(MULTI)]
+
+        def kept(result_type=MULTI, *args, **kwargs):
+            assert result_type == MULTI, "a prepared queryset is only iterated"
+            return remembered(key, read)
+
+        compiler.execute_sql = kept
 
     def _compile(self, connection, args) -> _Compiled | None:
         probes = [_probe(n, arg) for n, arg in enumerate(args)]

@@ -57,7 +57,8 @@ _SHIFT = Prepared(
         "activity__project__organiser",
         "activity__project__organiser__region",
         "activity__station",
-    ).filter(pk=pk)[:1]
+    ).filter(pk=pk)[:1],
+    remember=True,  # read on every sign-up; a change to any of its tables renews it
 )
 
 

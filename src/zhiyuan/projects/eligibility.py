@@ -15,7 +15,8 @@ from zhiyuan.volunteers.models import Skill
 _REQUIRED = Prepared(
     lambda shift_id: Shift.required_skills.through.objects.filter(shift_id=shift_id).values_list(
         "skill_id", flat=True
-    )
+    ),
+    remember=True,
 )
 
 

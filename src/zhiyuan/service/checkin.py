@@ -41,7 +41,8 @@ class CheckInRefused(DomainError):
 
 # The statements of a scan, compiled once (core.prepared).
 _STATION = Prepared(
-    lambda token: Station.objects.filter(checkin_token=token, status=Station.Status.OPEN)[:1]
+    lambda token: Station.objects.filter(checkin_token=token, status=Station.Status.OPEN)[:1],
+    remember=True,  # read on every scan; a new poster or a closed station renews it
 )
 _CONFIRMED_HERE = Prepared(
     lambda volunteer_id, station_id: SignUp.objects.filter(

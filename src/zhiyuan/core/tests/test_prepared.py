@@ -87,3 +87,42 @@ def test_other_argument_types_are_built_as_usual(plan):
     assert shift.rows(plan.guide.pk) == [plan.guide.pk]
     assert shift.rows(str(plan.guide.pk)) == [plan.guide.pk]  # the ORM converts it
     assert shift.rows(plan.guide.pk + 1000) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_remembered_rows_are_read_again_once_their_table_is_written():
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    skill = Skill.objects.create(code="zzq-remembered", name="测试丙")
+    by_code = Prepared(lambda code: Skill.objects.filter(code=code)[:1], remember=True)
+    with CaptureQueriesContext(connection) as read:
+        assert by_code.first("zzq-remembered").name == "测试丙"
+        first = by_code.first("zzq-remembered")
+        first.name = "changed in memory only"
+        assert by_code.first("zzq-remembered").name == "测试丙"  # a new object each time
+    assert len(read) == 1
+    Skill.objects.filter(pk=skill.pk).update(name="测试丁")
+    with CaptureQueriesContext(connection) as read:
+        assert by_code.first("zzq-remembered").name == "测试丁"
+    assert len(read) == 1
+    assert by_code.first("zzq-nothing") is None
+    with transaction.atomic(), CaptureQueriesContext(connection) as read:
+        assert by_code.first("zzq-remembered").name == "测试丁"  # read, not kept, in a transaction
+    assert len(read) == 1
+
+
+def test_a_lock_outside_a_transaction_is_refused_as_django_refuses_it(plan):
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    locked = Prepared(lambda pk: Shift.objects.select_for_update().filter(pk=pk)[:1])
+    with transaction.atomic():
+        assert locked.first(plan.guide.pk) == plan.guide
+    # pytest-django's test transaction is not the autocommit Django refuses in: leave it.
+    connection = transaction.get_connection()
+    with (
+        mock.patch.object(connection, "get_autocommit", return_value=True),
+        pytest.raises(TransactionManagementError),
+    ):
+        locked.first(plan.guide.pk)
