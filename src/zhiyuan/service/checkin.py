@@ -178,8 +178,8 @@ def scan(
                 Q(in_client_id=client_id) | Q(out_client_id=client_id), volunteer=volunteer
             ).first()
             if sent_before is not None:
-                return sent_before
-        open_now = _OPEN_NOW.first(volunteer.pk)
+                return _of(sent_before, volunteer)
+        open_now = _of(_OPEN_NOW.first(volunteer.pk), volunteer)
         open_here = open_now if open_now is not None and open_now.station_id == station.pk else None
         if open_here is not None:
             if action == "in":
@@ -195,7 +195,7 @@ def scan(
         if action == "out":
             raise CheckInRefused(_nothing_to_check_out(volunteer, station, when), code="not_in")
         shift = _shift_here(volunteer, station, when)
-        done = _DONE.first(volunteer.pk, shift.pk)
+        done = _of(_DONE.first(volunteer.pk, shift.pk), volunteer)
         if done is not None:
             return done
         distance, verified = _distance(station, position)
@@ -213,6 +213,14 @@ def scan(
             client_id=client_id,
             received=late,
         )
+
+
+def _of(attendance: Attendance | None, volunteer: Volunteer) -> Attendance | None:
+    """An attendance read by its volunteer, with that volunteer attached: the answer names
+    them (AttendanceOut.volunteer_no), which read them again for every check-out."""
+    if attendance is not None:
+        attendance.volunteer = volunteer
+    return attendance
 
 
 def _nothing_to_check_out(volunteer: Volunteer, station: Station, when: dt.datetime) -> str:

@@ -175,3 +175,23 @@ def test_a_scan_compiles_none_of_its_queries_again(live, client_for):
         response = scan(dave, live.station.checkin_token)
     assert (response.status_code, response.json()["checked_out_at"]) == (200, None)
     assert compiled == []
+
+
+def test_a_check_out_reads_the_volunteer_once(live, client_for):
+    # The answer names the volunteer (volunteer_no): the open check-in read under the lock
+    # carries them, where the answer used to read them again.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    gina = client_for(live.gina.user)
+    assert scan(gina, live.station.checkin_token).status_code == 200
+    an_hour_ago(live.gina)
+    with CaptureQueriesContext(connection) as queries:
+        response = scan(gina, live.station.checkin_token)
+    assert response.status_code == 200
+    assert response.json()["checked_out_at"] is not None
+    assert response.json()["volunteer_no"] == live.gina.volunteer_no
+    volunteer_reads = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "volunteers_volunteer"')
+    ]
+    assert len(volunteer_reads) == 1, volunteer_reads
