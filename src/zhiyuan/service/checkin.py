@@ -10,6 +10,7 @@ and two unique indexes: one attendance per shift, one open attendance per volunt
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -215,7 +216,10 @@ def scan(
         )
 
 
-def _of(attendance: Attendance | None, volunteer: Volunteer) -> Attendance | None:
+_Read = TypeVar("_Read", Attendance, None)
+
+
+def _of(attendance: _Read, volunteer: Volunteer) -> _Read:
     """An attendance read by its volunteer, with that volunteer attached: the answer names
     them (AttendanceOut.volunteer_no), which read them again for every check-out."""
     if attendance is not None:
