@@ -108,12 +108,17 @@ def wait_until_up(port: int, path: str, server: subprocess.Popen, seconds: float
 def workers_cpu(server: subprocess.Popen) -> float:
     """CPU seconds (user and system) the server's workers have used so far, from Linux's
     /proc (0 elsewhere). Per request it says how much of ms/req was work and how much was
-    waiting: for the database's lock, or for a core on a machine shared with other work."""
+    waiting: for the database's lock, or for a core on a machine shared with other work.
+
+    The live workers' own time plus what the master has collected from the workers it
+    reaped (cutime, cstime): a worker gunicorn renews mid-row (max_requests) keeps counting,
+    where the live workers' counters alone started again at zero (a negative `cpu ms`)."""
     try:
+        master = Path(f"/proc/{server.pid}/stat").read_text().rpartition(")")[2].split()
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     except OSError:
         return 0.0
-    ticks = 0
+    ticks = int(master[13]) + int(master[14])  # cutime, cstime: reaped workers
     for pid in children:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()

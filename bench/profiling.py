@@ -40,6 +40,7 @@ def main() -> int:
     parser.add_argument("rows", nargs="+", help="row labels, as in bench/run.py")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--save", metavar="FILE", help="also dump each row's profile (FILE.<n>)")
     parser.add_argument(
         "--miss",
         action="store_true",
@@ -102,10 +103,7 @@ def main() -> int:
         profiler.disable()
         elapsed = time.perf_counter() - started
         print(f"\n=== {label}: {elapsed / args.requests * 1000:.2f} ms a request (profiled)")
-        for order in ("tottime", "cumulative"):
-            out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
-            print("\n".join(out.getvalue().splitlines()[6:]))
+        _print(profiler, label, args)
     return 0
 
 
@@ -186,6 +184,13 @@ def profile_writes(writes, args) -> None:
         for n, (sql, _seconds, in_transaction) in enumerate(same[0]):
             mean = sum(r[n][1] for r in same) / len(same)
             print(f"  {'T' if in_transaction else ' '} {mean * 1000:6.2f} ms  {sql[:140]}")
+    _print(profiler, writes.label, args)
+
+
+def _print(profiler: cProfile.Profile, label: str, args) -> None:
+    if args.save:
+        name = re.sub(r"\W+", "-", label).strip("-")
+        profiler.dump_stats(f"{args.save}.{name}")
     for order in ("tottime", "cumulative"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)

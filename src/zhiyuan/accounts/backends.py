@@ -6,6 +6,10 @@ from django.contrib.auth.backends import ModelBackend
 from zhiyuan.accounts import signin
 from zhiyuan.accounts.models import User
 from zhiyuan.core.pagecache import remembered
+from zhiyuan.core.prepared import Prepared
+
+_COLUMNS = [field.attname for field in User._meta.concrete_fields]
+_ROW = Prepared(lambda pk: User._default_manager.filter(pk=pk).values_list(*_COLUMNS)[:1])
 
 
 class PhoneOrUsernameBackend(ModelBackend):
@@ -34,13 +38,8 @@ class PhoneOrUsernameBackend(ModelBackend):
     def get_user(self, user_id):
         """The user of a signed-in request: the row is read once per process until the users
         table is written (core.pagecache.remembered), and each request gets its own object."""
-        columns = [field.attname for field in User._meta.concrete_fields]
-
-        def row():
-            return User._default_manager.filter(pk=user_id).values_list(*columns).first()
-
-        found = remembered(f"user:{user_id}", row, keep_none=False)
+        found = remembered(f"user:{user_id}", lambda: _ROW.first(user_id), keep_none=False)
         if found is None:
             return None
-        user = User.from_db(User._default_manager.db, columns, found)
+        user = User.from_db(User._default_manager.db, _COLUMNS, found)
         return user if self.user_can_authenticate(user) else None

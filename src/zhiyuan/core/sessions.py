@@ -4,9 +4,17 @@ written (SESSION_ENGINE)."""
 from __future__ import annotations
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from zhiyuan.core.pagecache import remembered
+from zhiyuan.core.prepared import Prepared
+
+_ROW = Prepared(
+    lambda key, now: Session.objects.filter(session_key=key, expire_date__gt=now).values_list(
+        "session_data", "expire_date"
+    )[:1]
+)
 
 
 class SessionStore(DatabaseSessionStore):
@@ -24,5 +32,4 @@ class SessionStore(DatabaseSessionStore):
         return self.decode(row[0])
 
     def _row(self) -> tuple[str, object] | None:
-        found = self._get_session_from_db()
-        return (found.session_data, found.expire_date) if found is not None else None
+        return _ROW.first(self.session_key, timezone.now())

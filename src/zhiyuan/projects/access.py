@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core.errors import NotFound, PermissionDenied
+from zhiyuan.core.prepared import Prepared
 from zhiyuan.projects.models import Activity, Project, Shift, SignUp
 from zhiyuan.teams.access import may_manage as may_manage_team
 
@@ -49,17 +50,25 @@ def activity_for(user, activity_id, *, organise: bool = False) -> Activity:
     return activity
 
 
+_SHIFT = Prepared(
+    lambda pk: Shift.objects.select_related(
+        "activity",
+        "activity__project",
+        "activity__project__organiser",
+        "activity__project__organiser__region",
+        "activity__station",
+    ).filter(pk=pk)[:1],
+    remember=True,  # read on every sign-up; a change to any of its tables renews it
+)
+
+
 def shift_for(user, shift_id, *, organise: bool = False) -> Shift:
     try:
-        shift = Shift.objects.select_related(
-            "activity",
-            "activity__project",
-            "activity__project__organiser",
-            "activity__project__organiser__region",
-            "activity__station",
-        ).get(pk=int(shift_id))
-    except (Shift.DoesNotExist, ValueError, TypeError):
-        raise NotFound(_("No such shift.")) from None
+        shift = _SHIFT.first(int(shift_id))
+    except (ValueError, TypeError):
+        shift = None
+    if shift is None:
+        raise NotFound(_("No such shift."))
     _checked(user, shift.activity.project, organise=organise)
     return shift
 

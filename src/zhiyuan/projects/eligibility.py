@@ -8,7 +8,16 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhiyuan.core.prepared import Prepared
+from zhiyuan.projects.models import Shift
 from zhiyuan.volunteers.models import Skill
+
+_REQUIRED = Prepared(
+    lambda shift_id: Shift.required_skills.through.objects.filter(shift_id=shift_id).values_list(
+        "skill_id", flat=True
+    ),
+    remember=True,
+)
 
 
 def age_on(birth_date, day) -> int:
@@ -20,9 +29,7 @@ def unmet_conditions(volunteer, shift, *, required_skill_ids=None, skill_ids=Non
     reasons: list[str] = []
     day = timezone.localtime(shift.starts_at).date()
     required = (
-        set(required_skill_ids)
-        if required_skill_ids is not None
-        else set(shift.required_skills.values_list("pk", flat=True))
+        set(required_skill_ids) if required_skill_ids is not None else set(_REQUIRED.rows(shift.pk))
     )
     if required:
         held = (

@@ -12,13 +12,14 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts.models import Actor, User
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from zhiyuan.core.prepared import Prepared
 from zhiyuan.projects.eligibility import unmet_conditions
 from zhiyuan.projects.models import CalendarFeed, Project, Shift, SignUp
 from zhiyuan.projects.services import _check_organiser, _local, _tell
@@ -104,6 +105,32 @@ def sign_up_for(*, actor: User, shift: Shift, volunteer: Volunteer) -> SignUp:
     return _take_place(volunteer=volunteer, shift=shift)
 
 
+# The statements of a sign-up's transaction, compiled once (core.prepared).
+_LOCKED_SHIFT = Prepared(
+    lambda pk: (
+        Shift.objects.select_for_update(of=("self",))
+        .select_related("activity__project")
+        .filter(pk=pk)[:1]
+    )
+)
+# The volunteer's places at the same time: this shift's own (a repeat), or another's.
+_HELD = Prepared(
+    lambda volunteer_id, shift_id, starts_at, ends_at: SignUp.objects.filter(
+        Q(shift_id=shift_id) | Q(starts_at__lt=ends_at, ends_at__gt=starts_at),
+        volunteer_id=volunteer_id,
+        state__in=SignUp.HOLDING,
+    ).values_list("shift_id", flat=True)
+)
+_CONFIRMED = Prepared(
+    lambda shift_id: (
+        SignUp.objects.filter(shift_id=shift_id, state=SignUp.State.CONFIRMED)
+        .values("shift_id")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+)
+
+
 def _take_place(*, volunteer: Volunteer, shift: Shift) -> SignUp:
     """The caller's `shift` is checked as it is (the callers load it with its activity and
     project); everything that may have changed since is checked again on the locked row."""
@@ -114,25 +141,16 @@ def _take_place(*, volunteer: Volunteer, shift: Shift) -> SignUp:
     try:
         with transaction.atomic():
             Volunteer.objects.lock(volunteer.pk)
-            locked = (
-                Shift.objects.select_for_update(of=("self",))
-                .select_related("activity__project")
-                .get(pk=shift.pk)
-            )
+            locked = _LOCKED_SHIFT.first(shift.pk)
+            if locked is None:
+                raise ShiftUnavailable(_("This shift is cancelled."))
             _check_open(locked)
-            # The volunteer's places at the same time: this shift's own (a repeat), or another's.
-            held = set(
-                SignUp.objects.filter(
-                    Q(shift=locked) | Q(starts_at__lt=locked.ends_at, ends_at__gt=locked.starts_at),
-                    volunteer=volunteer,
-                    state__in=SignUp.HOLDING,
-                ).values_list("shift_id", flat=True)
-            )
+            held = set(_HELD.rows(volunteer.pk, locked.pk, locked.starts_at, locked.ends_at))
             if locked.pk in held:
                 raise AlreadySignedUp()
             if held:
                 raise Overlap()
-            confirmed = locked.signups.filter(state=SignUp.State.CONFIRMED).count()
+            confirmed = sum(_CONFIRMED.rows(locked.pk))
             state = (
                 SignUp.State.CONFIRMED if confirmed < locked.capacity else SignUp.State.WAITLISTED
             )

@@ -10,6 +10,7 @@ and two unique indexes: one attendance per shift, one open attendance per volunt
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import DomainError, ValidationFailed
+from zhiyuan.core.prepared import Prepared
 from zhiyuan.places import geo
 from zhiyuan.projects.models import Shift, SignUp
 from zhiyuan.service.models import Attendance, ServiceRecord
@@ -38,11 +40,36 @@ class CheckInRefused(DomainError):
     status = 409
 
 
+# The statements of a scan, compiled once (core.prepared).
+_STATION = Prepared(
+    lambda token: Station.objects.filter(checkin_token=token, status=Station.Status.OPEN)[:1],
+    remember=True,  # read on every scan; a new poster or a closed station renews it
+)
+_CONFIRMED_HERE = Prepared(
+    lambda volunteer_id, station_id: SignUp.objects.filter(
+        volunteer_id=volunteer_id,
+        state=SignUp.State.CONFIRMED,
+        shift__activity__station_id=station_id,
+    ).select_related("shift", "shift__activity")
+)
+# At most one (a unique index): here, or elsewhere, which refuses a check-in here.
+_OPEN_NOW = Prepared(
+    lambda volunteer_id: (
+        Attendance.objects.select_for_update()
+        .filter(volunteer_id=volunteer_id, checked_out_at__isnull=True)
+        .select_related("shift__activity__project")[:1]
+    )
+)
+_DONE = Prepared(
+    lambda volunteer_id, shift_id: Attendance.objects.filter(
+        volunteer_id=volunteer_id, shift_id=shift_id
+    )[:1]
+)
+
+
 def _shift_here(volunteer: Volunteer, station: Station, now: dt.datetime) -> Shift:
     """The volunteer's confirmed shift at this station that is open for check-in now."""
-    signups = SignUp.objects.filter(
-        volunteer=volunteer, state=SignUp.State.CONFIRMED, shift__activity__station=station
-    ).select_related("shift", "shift__activity")
+    signups = _CONFIRMED_HERE.rows(volunteer.pk, station.pk)
     current = [
         s.shift for s in signups if s.shift.starts_at - OPENS_BEFORE <= now <= s.shift.ends_at
     ]
@@ -135,7 +162,7 @@ def scan(
     All of it is decided on the volunteer's locked row.
     """
     volunteer = _volunteer_of(actor)
-    station = Station.objects.filter(checkin_token=token, status=Station.Status.OPEN).first()
+    station = _STATION.first(token)
     if station is None:
         raise CheckInRefused(
             _("This check-in code is out of date or unknown. Ask for a new poster.")
@@ -152,14 +179,8 @@ def scan(
                 Q(in_client_id=client_id) | Q(out_client_id=client_id), volunteer=volunteer
             ).first()
             if sent_before is not None:
-                return sent_before
-        # At most one (a unique index): here, or elsewhere, which refuses a check-in here.
-        open_now = (
-            Attendance.objects.select_for_update()
-            .filter(volunteer=volunteer, checked_out_at__isnull=True)
-            .select_related("shift__activity__project")
-            .first()
-        )
+                return _of(sent_before, volunteer)
+        open_now = _of(_OPEN_NOW.first(volunteer.pk), volunteer)
         open_here = open_now if open_now is not None and open_now.station_id == station.pk else None
         if open_here is not None:
             if action == "in":
@@ -175,7 +196,7 @@ def scan(
         if action == "out":
             raise CheckInRefused(_nothing_to_check_out(volunteer, station, when), code="not_in")
         shift = _shift_here(volunteer, station, when)
-        done = Attendance.objects.filter(volunteer=volunteer, shift=shift).first()
+        done = _of(_DONE.first(volunteer.pk, shift.pk), volunteer)
         if done is not None:
             return done
         distance, verified = _distance(station, position)
@@ -193,6 +214,17 @@ def scan(
             client_id=client_id,
             received=late,
         )
+
+
+_Read = TypeVar("_Read", Attendance, None)
+
+
+def _of(attendance: _Read, volunteer: Volunteer) -> _Read:
+    """An attendance read by its volunteer, with that volunteer attached: the answer names
+    them (AttendanceOut.volunteer_no), which read them again for every check-out."""
+    if attendance is not None:
+        attendance.volunteer = volunteer
+    return attendance
 
 
 def _nothing_to_check_out(volunteer: Volunteer, station: Station, when: dt.datetime) -> str:

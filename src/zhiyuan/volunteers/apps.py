@@ -38,3 +38,7 @@ class VolunteersConfig(AppConfig):
         from zhiyuan.notifications.services import set_phone_lookup
 
         set_phone_lookup(_phone_of)
+
+        from zhiyuan.volunteers.models import VolunteerOfUser
+
+        VolunteerOfUser.install()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connections, models
+from django.db.models.fields.related_descriptors import ReverseOneToOneDescriptor
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core import crypto
+from zhiyuan.core.prepared import Prepared
 from zhiyuan.volunteers.idcard import Gender, IdType
 
 
@@ -45,8 +47,8 @@ class VolunteerQuerySet(models.QuerySet):
         from its BEGIN (IMMEDIATE, settings.DATABASES), so there is nothing to add, and the
         statement would only lengthen the time every other writer waits.
         """
-        if connections[self.db].features.has_select_for_update:
-            self.select_for_update().only("pk").get(pk=pk)
+        if connections[self.db].features.has_select_for_update and not _LOCK.rows(pk):
+            raise Volunteer.DoesNotExist(f"no volunteer {pk}")
 
 
 class Volunteer(models.Model):
@@ -147,6 +149,33 @@ class Volunteer(models.Model):
     def decrypted(self, field: str) -> str:
         """The clear value of an encrypted field. Callers must audit: see services.reveal."""
         return crypto.decrypt(getattr(self, f"{field}_encrypted"))
+
+
+_LOCK = Prepared(lambda pk: Volunteer.objects.select_for_update().only("pk").filter(pk=pk)[:1])
+_OF_USER = Prepared(lambda user_id: Volunteer._base_manager.filter(user_id=user_id)[:1])
+
+
+class VolunteerOfUser(ReverseOneToOneDescriptor):
+    """`user.volunteer`, read by a statement compiled once (core.prepared): every signed-in
+    write asks it (whose sign-up, whose scan). VolunteersConfig.ready() puts it in place of
+    the accessor the one-to-one field made."""
+
+    @classmethod
+    def install(cls) -> None:
+        related = Volunteer._meta.get_field("user").remote_field
+        setattr(related.model, related.get_accessor_name(), cls(related))
+
+    def __get__(self, instance, cls=None):
+        if (
+            instance is not None
+            and instance.pk is not None
+            and not self.related.is_cached(instance)
+        ):
+            volunteer = _OF_USER.first(instance.pk)
+            if volunteer is not None:
+                self.related.field.set_cached_value(volunteer, instance)
+            self.related.set_cached_value(instance, volunteer)
+        return super().__get__(instance, cls)
 
 
 class PhoneChange(models.Model):

@@ -72,3 +72,19 @@ def two_writers(tmp_path):
         cursor.execute("SELECT value FROM t ORDER BY rowid")
         assert [row[0] for row in cursor.fetchall()] == ["first", "second"]
     reader.close()
+
+
+def test_placeholders_are_converted_as_djangos_engine_converts_them():
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    from zhiyuan.core.sqlite.base import CursorWrapper
+
+    for query in (
+        'SELECT "a" FROM "t" WHERE "b" = %s AND "c" LIKE %s',
+        "SELECT 1 WHERE 'x' LIKE '%%a%%' AND %s",
+        "SELECT 1",
+    ):
+        for _ in range(2):  # converted, then remembered
+            assert CursorWrapper.convert_query(None, query) == SQLiteCursorWrapper.convert_query(
+                None, query
+            )

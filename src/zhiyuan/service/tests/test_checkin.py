@@ -1,6 +1,7 @@
 """Checking in and out: the poster scan (with distance), organisers, stale check-ins."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -154,3 +155,45 @@ def test_a_scan_is_a_short_write(live, client_for, django_assert_max_num_queries
         response = scan(client, live.station.checkin_token)
     assert response.status_code == 200
     assert Attendance.objects.filter(volunteer=live.gina, checked_out_at__isnull=True).count() == 1
+
+
+def test_a_scan_compiles_none_of_its_queries_again(live, client_for):
+    # As a sign-up (projects' test_a_sign_up_compiles_none_of_its_queries_again): the next
+    # volunteer's scan runs the statements core.prepared compiled for the first.
+    from django.db.models.sql.compiler import SQLCompiler
+
+    assert scan(client_for(live.gina.user), live.station.checkin_token).status_code == 200
+    dave = client_for(live.dave_user)
+    compiled = []
+    real = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return real(self, *args, **kwargs)
+
+    with mock.patch.object(SQLCompiler, "as_sql", counted):
+        response = scan(dave, live.station.checkin_token)
+    assert (response.status_code, response.json()["checked_out_at"]) == (200, None)
+    assert compiled == []
+
+
+def test_a_check_out_reads_the_volunteer_once(live, client_for):
+    # The answer names the volunteer (volunteer_no): the open check-in read under the lock
+    # carries them, where the answer used to read them again.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    gina = client_for(live.gina.user)
+    assert scan(gina, live.station.checkin_token).status_code == 200
+    an_hour_ago(live.gina)
+    with CaptureQueriesContext(connection) as queries:
+        response = scan(gina, live.station.checkin_token)
+    assert response.status_code == 200
+    assert response.json()["checked_out_at"] is not None
+    assert response.json()["volunteer_no"] == live.gina.volunteer_no
+    volunteer_reads = [  # besides the row lock (PostgreSQL)
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT "volunteers_volunteer"') and "FOR UPDATE" not in q["sql"]
+    ]
+    assert len(volunteer_reads) == 1, volunteer_reads

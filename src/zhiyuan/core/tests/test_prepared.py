@@ -1,0 +1,128 @@
+"""Querysets compiled once (core.prepared): the same rows as the queryset, one compilation per
+connection, and the ORM itself whenever the compiled statement would not fit."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.db.models.sql.compiler import SQLCompiler
+
+from zhiyuan.core.prepared import Prepared
+from zhiyuan.projects.models import Shift, SignUp
+from zhiyuan.volunteers.models import Skill
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def compilations():
+    """How many SELECTs Django compiles while the test runs."""
+    calls = []
+    real = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        calls.append(self.query.model)
+        return real(self, *args, **kwargs)
+
+    with mock.patch.object(SQLCompiler, "as_sql", counted):
+        yield calls
+
+
+def test_model_rows_with_their_related_objects_as_the_queryset_gives_them(plan, compilations):
+    shift = Prepared(
+        lambda pk: Shift.objects.select_related("activity__project", "activity__station").filter(
+            pk=pk
+        )[:1]
+    )
+    for pk in (plan.guide.pk, plan.guide.pk, 10**9):
+        expected = list(
+            Shift.objects.select_related("activity__project", "activity__station").filter(pk=pk)[:1]
+        )
+        found = shift.rows(pk)
+        assert found == expected
+        for got, want in zip(found, expected, strict=True):
+            assert got.activity.project.name == want.activity.project.name
+            assert got.activity.station == want.activity.station
+            assert got.starts_at == want.starts_at
+            assert got._state.adding is False
+
+
+def test_values_and_datetimes_take_each_calls_arguments(plan, client_for):
+    client_for(plan.gina.user).post(f"/api/v1/shifts/{plan.guide.pk}/signups")
+    starts = Prepared(
+        lambda volunteer_id, before: SignUp.objects.filter(
+            volunteer_id=volunteer_id, starts_at__lt=before
+        ).values_list("shift_id", "starts_at")
+    )
+    later = plan.guide.starts_at + dt.timedelta(minutes=1)
+    assert starts.rows(plan.gina.pk, later) == [(plan.guide.pk, plan.guide.starts_at)]
+    assert starts.rows(plan.gina.pk, plan.guide.starts_at) == []
+    assert starts.rows(plan.gina.pk + 1000, later) == []
+
+
+def test_a_shape_compiles_once_per_connection(plan, compilations):
+    shift = Prepared(lambda pk: Shift.objects.select_related("activity").filter(pk=pk)[:1])
+    shift.rows(plan.guide.pk)
+    first = len(compilations)
+    for _ in range(5):
+        assert shift.first(plan.guide.pk).activity_id == plan.guide.activity_id
+    assert len(compilations) == first  # the probe's and the real arguments' check, then none
+
+
+def test_an_argument_the_orm_rewrites_leaves_the_orm_in_charge(compilations):
+    Skill.objects.create(code="zzq-aid", name="测试甲")
+    Skill.objects.create(code="zzq-sign", name="测试乙")
+    contains = Prepared(
+        lambda text: Skill.objects.filter(code__contains=text).order_by("code").values_list("name")
+    )
+    assert contains.rows("zzq-a") == [("测试甲",)]
+    assert contains.rows("zzq-s") == [("测试乙",)]
+    before = len(compilations)
+    assert contains.rows("zzq") == [("测试甲",), ("测试乙",)]
+    assert len(compilations) == before + 1  # compiled by the ORM, as every time
+
+
+def test_other_argument_types_are_built_as_usual(plan):
+    shift = Prepared(lambda pk: Shift.objects.filter(pk=pk).values_list("pk", flat=True))
+    assert shift.rows(plan.guide.pk) == [plan.guide.pk]
+    assert shift.rows(str(plan.guide.pk)) == [plan.guide.pk]  # the ORM converts it
+    assert shift.rows(plan.guide.pk + 1000) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_remembered_rows_are_read_again_once_their_table_is_written():
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    skill = Skill.objects.create(code="zzq-remembered", name="测试丙")
+    by_code = Prepared(lambda code: Skill.objects.filter(code=code)[:1], remember=True)
+    with CaptureQueriesContext(connection) as read:
+        assert by_code.first("zzq-remembered").name == "测试丙"
+        first = by_code.first("zzq-remembered")
+        first.name = "changed in memory only"
+        assert by_code.first("zzq-remembered").name == "测试丙"  # a new object each time
+    assert len(read) == 1
+    Skill.objects.filter(pk=skill.pk).update(name="测试丁")
+    with CaptureQueriesContext(connection) as read:
+        assert by_code.first("zzq-remembered").name == "测试丁"
+    assert len(read) == 1
+    assert by_code.first("zzq-nothing") is None
+    with transaction.atomic(), CaptureQueriesContext(connection) as read:
+        assert by_code.first("zzq-remembered").name == "测试丁"  # read, not kept, in a transaction
+    assert len(read) == 1
+
+
+def test_a_lock_outside_a_transaction_is_refused_as_django_refuses_it(plan):
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    locked = Prepared(lambda pk: Shift.objects.select_for_update().filter(pk=pk)[:1])
+    with transaction.atomic():
+        assert locked.first(plan.guide.pk) == plan.guide
+    # pytest-django's test transaction is not the autocommit Django refuses in: leave it.
+    connection = transaction.get_connection()
+    with (
+        mock.patch.object(connection, "get_autocommit", return_value=True),
+        pytest.raises(TransactionManagementError),
+    ):
+        locked.first(plan.guide.pk)
