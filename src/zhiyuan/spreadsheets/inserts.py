@@ -30,6 +30,7 @@ ROW_COLUMNS = (
     "political_status",
     "national_no",
 )
+MASKED_ID_NUMBER = ROW_COLUMNS.index("id_number_masked")
 JOB_COLUMNS = (
     "consent_version",
     "consented_at",
