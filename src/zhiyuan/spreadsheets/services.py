@@ -449,8 +449,9 @@ class CheckedBatch:
     database: what a worker process sends back, so plain values only.
 
     `candidates`: (row, ID-number blind index, the row's values in the order of
-    `inserts.ROW_COLUMNS`, skill ids, warnings as (column, value, reason), the CleanRow
-    when the import fills in registered people's blanks, else None).
+    `inserts.ROW_COLUMNS` followed by the import's shared ones (`inserts.job_values`), skill
+    ids, warnings as (column, value, reason), the CleanRow when the import fills in
+    registered people's blanks, else None).
     `issues`: the bad rows' problems, (row, kind, column, value, reason)."""
 
     candidates: list[tuple]
@@ -458,7 +459,9 @@ class CheckedBatch:
     errors: int
 
 
-def _check_batch(job: ImportJob, validator: RowValidator, cipher, batch) -> CheckedBatch:
+def _check_batch(
+    job: ImportJob, validator: RowValidator, cipher, batch, shared: tuple = ()
+) -> CheckedBatch:
     """Validate a batch with the registration's rules and prepare each good row's values
     (hashes, ciphertexts, masks): CPU only, no query, so it may run in a worker process.
 
@@ -496,7 +499,7 @@ def _check_batch(job: ImportJob, validator: RowValidator, cipher, batch) -> Chec
             )
             continue
         try:
-            values = volunteer_values(clean, cipher, index, adapt_date)
+            values = volunteer_values(clean, cipher, index, adapt_date) + shared
         except Exception:
             unexpected(row_no, "prepared")
             continue
@@ -513,7 +516,7 @@ def _check_batch(job: ImportJob, validator: RowValidator, cipher, batch) -> Chec
     return checked
 
 
-def _prepare_batch(job, checked: CheckedBatch, seen, shared, id_title: str) -> PreparedBatch:
+def _prepare_batch(job, checked: CheckedBatch, seen, id_title: str) -> PreparedBatch:
     """Sort a checked batch's good rows into new volunteers and duplicates (of a registered
     person, looked up now, or of an earlier row of the file, in `seen`)."""
     prepared = PreparedBatch([], [], [], [], BatchOutcome(0, 0, checked.errors), {})
@@ -536,7 +539,7 @@ def _prepare_batch(job, checked: CheckedBatch, seen, shared, id_title: str) -> P
             }
         else:
             batch_seen[index] = row_no
-            prepared.volunteers.append(values + shared)
+            prepared.volunteers.append(values)
             prepared.skills.append(skill_ids)
             prepared.row_numbers.append(row_no)
             outcome.imported += 1
@@ -603,11 +606,13 @@ def _run_job(
         batches = [rows[i : i + batch_size] for i in range(start, len(rows), batch_size)]
         # Each batch is checked in a worker process while this one writes the batch before.
         checking = pipeline.ahead(
-            lambda batch: _check_batch(job, validator, cipher, batch), batches, forked=FORKED
+            lambda batch: _check_batch(job, validator, cipher, batch, shared),
+            batches,
+            forked=FORKED,
         )
         with contextlib.closing(checking):
             for batch, checked in zip(batches, checking, strict=True):
-                prepared = _write_batch(job, start, batch, checked, seen, shared, id_title)
+                prepared = _write_batch(job, start, batch, checked, seen, id_title)
                 seen.update(prepared.seen)
                 start += len(batch)
                 if progress is not None:
@@ -632,10 +637,10 @@ def _run_job(
     return job
 
 
-def _write_batch(job, start, batch, checked, seen, shared, id_title) -> PreparedBatch:
+def _write_batch(job, start, batch, checked, seen, id_title) -> PreparedBatch:
     """Sort a checked batch against the database and the file's earlier rows, and write it."""
     for attempt in range(3):
-        prepared = _prepare_batch(job, checked, seen, shared, id_title)
+        prepared = _prepare_batch(job, checked, seen, id_title)
         try:
             _insert_batch(job, start, len(batch), prepared)
             break

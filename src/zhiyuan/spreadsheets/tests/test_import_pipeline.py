@@ -16,10 +16,11 @@ from zhiyuan.spreadsheets.models import ImportIssue, ImportJob
 from zhiyuan.spreadsheets.validation import RowValidator
 from zhiyuan.testing.factories import xlsx
 from zhiyuan.volunteers.idcard import generate_gb11643
-from zhiyuan.volunteers.models import Volunteer
+from zhiyuan.volunteers.models import Skill, Volunteer
 
 pytestmark = pytest.mark.django_db
 HEADER = ["序号", "姓名", "身份证号码", "手机", "社区", "技能"]
+SKILLS = ["义务指路", "秩序维护、法律咨询", ""]
 
 
 def roster(carol_number: str, n: int = 600) -> bytes:
@@ -32,7 +33,7 @@ def roster(carol_number: str, n: int = 600) -> bytes:
             number = numbers[i // 2]
         numbers.append(number)
         phone = "123" if i % 50 == 7 else f"139{i:08d}"
-        skill = "飞行" if i % 30 == 3 else "义务指路"
+        skill = "飞行" if i % 30 == 3 else SKILLS[i % 3]
         rows.append([i + 1, f"流水{i}", number, phone, "新兴社区" if i % 2 else "朝阳社区", skill])
     return xlsx(rows)
 
@@ -82,6 +83,12 @@ def test_checking_in_a_worker_process_imports_exactly_what_checking_here_does(ca
     assert found == expected
     counts, people, issues = found
     assert counts == ("done", 601, 573, 16, 12, 20)
+    # Each person with the skills of their own row (ids taken from the insert, not looked up).
+    codes = {name: code for code, name in Skill.objects.values_list("code", "name")}
+    for v in Volunteer.objects.filter(real_name__startswith="流水").prefetch_related("skills"):
+        i = int(v.real_name[2:])
+        words = [] if i % 30 == 3 else [w for w in SKILLS[i % 3].split("、") if w]
+        assert sorted(s.code for s in v.skills.all()) == sorted(codes[w] for w in words), i
     assert {kind for _row, kind, *_ in issues} == {"error", "duplicate", "warning"}
 
 
@@ -181,3 +188,13 @@ def test_ahead_gives_every_result_in_order_and_stops_its_worker_when_closed():
     assert [n for n, _pid in pipeline.ahead(lambda n: (n * n, 0), list(range(50)))] == [
         n * n for n in range(50)
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's id range after executemany")
+def test_ids_not_taken_in_one_range_are_looked_up_by_volunteer_number(cast):
+    from zhiyuan.spreadsheets.inserts import _sqlite_ids
+
+    rows = [("…", cast.dave.volunteer_no), ("…", cast.carol.volunteer_no)]
+    with connection.cursor() as cursor:
+        ids = _sqlite_ids(cursor, Volunteer._meta.db_table, rows)
+    assert ids == [cast.dave.pk, cast.carol.pk]
