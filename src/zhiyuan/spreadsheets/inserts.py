@@ -130,16 +130,15 @@ def insert_volunteers(rows: list[tuple], skills: list[list[int]]) -> None:
                     write = copy.write_row
                     for pk, row in zip(ids, rows, strict=True):
                         write((pk, *row))
-                links = [
-                    (pk, skill_id)
+                # Two integers a line: written as COPY's text directly, not row by row.
+                links = "".join(
+                    f"{int(pk)}\t{int(skill_id)}\n"
                     for pk, skill_ids in zip(ids, skills, strict=True)
                     for skill_id in skill_ids
-                ]
+                )
                 if links:
                     with raw.copy(f"COPY {skill_table} ({skill_names}) FROM STDIN") as copy:
-                        write = copy.write_row
-                        for link in links:
-                            write(link)
+                        copy.write(links)
         return
     columns_sql = ", ".join(quote(name) for name in names)
     marks = ", ".join(["%s"] * len(names))
