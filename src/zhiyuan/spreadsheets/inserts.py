@@ -30,6 +30,7 @@ ROW_COLUMNS = (
     "political_status",
     "national_no",
 )
+MASKED_ID_NUMBER = ROW_COLUMNS.index("id_number_masked")
 JOB_COLUMNS = (
     "consent_version",
     "consented_at",
@@ -129,16 +130,15 @@ def insert_volunteers(rows: list[tuple], skills: list[list[int]]) -> None:
                     write = copy.write_row
                     for pk, row in zip(ids, rows, strict=True):
                         write((pk, *row))
-                links = [
-                    (pk, skill_id)
+                # Two integers a line: written as COPY's text directly, not row by row.
+                links = "".join(
+                    f"{int(pk)}\t{int(skill_id)}\n"
                     for pk, skill_ids in zip(ids, skills, strict=True)
                     for skill_id in skill_ids
-                ]
+                )
                 if links:
                     with raw.copy(f"COPY {skill_table} ({skill_names}) FROM STDIN") as copy:
-                        write = copy.write_row
-                        for link in links:
-                            write(link)
+                        copy.write(links)
         return
     columns_sql = ", ".join(quote(name) for name in names)
     marks = ", ".join(["%s"] * len(names))
@@ -146,25 +146,44 @@ def insert_volunteers(rows: list[tuple], skills: list[list[int]]) -> None:
     sql = f"INSERT INTO {table} ({columns_sql}) VALUES ({marks})"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-        numbers = [row[-1] for row, skill_ids in zip(rows, skills, strict=True) if skill_ids]
-        if not numbers:
+        if not any(skills):
             return
-        ids: dict[str, int] = {}
-        for chunk in _chunks(numbers):
-            cursor.execute(
-                f"SELECT {quote('volunteer_no')}, {quote('id')} FROM {table} "  # noqa: S608
-                f"WHERE {quote('volunteer_no')} IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
-            ids.update(cursor.fetchall())
+        ids = _sqlite_ids(cursor, table, rows)
         cursor.executemany(
             f"INSERT INTO {skill_table} ({skill_names}) VALUES (%s, %s)",  # noqa: S608
             [
-                (ids[row[-1]], skill_id)
-                for row, skill_ids in zip(rows, skills, strict=True)
+                (pk, skill_id)
+                for pk, skill_ids in zip(ids, skills, strict=True)
                 for skill_id in skill_ids
             ],
         )
+
+
+def _sqlite_ids(cursor, table: str, rows: list[tuple]) -> list[int]:
+    """The ids of the rows just inserted by one executemany, in their order. The table's ids
+    are AUTOINCREMENT and this transaction holds SQLite's only write lock, so the rows took
+    consecutive ids ending at `last_insert_rowid()`: checked at both ends, else looked up."""
+    quote = connection.ops.quote_name
+    number, pk = quote("volunteer_no"), quote("id")
+    cursor.execute("SELECT last_insert_rowid()")
+    (last,) = cursor.fetchone()
+    first = last - len(rows) + 1
+    cursor.execute(
+        f"SELECT {pk}, {number} FROM {table} WHERE {pk} IN (%s, %s)",  # noqa: S608
+        [first, last],
+    )
+    ends = dict(cursor.fetchall())
+    if ends.get(first) == rows[0][-1] and ends.get(last) == rows[-1][-1]:
+        return list(range(first, last + 1))
+    ids: dict[str, int] = {}
+    for chunk in _chunks([row[-1] for row in rows]):
+        cursor.execute(
+            f"SELECT {number}, {pk} FROM {table} "  # noqa: S608
+            f"WHERE {number} IN ({', '.join(['%s'] * len(chunk))})",
+            chunk,
+        )
+        ids.update(cursor.fetchall())
+    return [ids[row[-1]] for row in rows]
 
 
 def numbered(volunteers: list[tuple]) -> list[tuple]:

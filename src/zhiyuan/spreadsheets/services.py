@@ -27,10 +27,10 @@ from django.utils.translation import gettext_lazy
 from zhiyuan.accounts import scopes
 from zhiyuan.core import crypto
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
-from zhiyuan.core.masking import mask_identifier
 from zhiyuan.places.models import Region
-from zhiyuan.spreadsheets import columns, reading, retention
+from zhiyuan.spreadsheets import columns, pipeline, reading, retention
 from zhiyuan.spreadsheets.inserts import (
+    MASKED_ID_NUMBER,
     fill_blanks,
     insert_volunteers,
     job_values,
@@ -46,6 +46,8 @@ from zhiyuan.volunteers.validation import registered_indexes
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
+# Check batches in a worker process while this one writes (`pipeline.ahead`).
+FORKED = True
 # SQLite's page cache while an import runs (KiB): the unique blind indexes take rows in
 # random order, and the default 2 MB cache rereads their pages for every batch.
 SQLITE_CACHE_KIB = 65536
@@ -451,24 +453,43 @@ class PreparedBatch:
     fills: list[tuple[str, CleanRow]] = field(default_factory=list)
 
 
-def _prepare_batch(job, validator, cipher, batch, seen, now) -> PreparedBatch:
-    """Validate a batch and sort its rows into new volunteers, duplicates and errors.
+@dataclass
+class CheckedBatch:
+    """A batch's rows checked (`_check_batch`), before the duplicate check against the
+    database: what a worker process sends back, so plain values only.
+
+    `candidates`: (row, ID-number blind index, the row's values in the order of
+    `inserts.ROW_COLUMNS` followed by the import's shared ones (`inserts.job_values`), skill
+    ids, warnings as (column, value, reason), the CleanRow when the import fills in
+    registered people's blanks, else None).
+    `issues`: the bad rows' problems, (row, kind, column, value, reason)."""
+
+    candidates: list[tuple]
+    issues: list[tuple[int, str, str, str, str]]
+    errors: int
+
+
+def _check_batch(
+    job: ImportJob, validator: RowValidator, cipher, batch, shared: tuple = ()
+) -> CheckedBatch:
+    """Validate a batch with the registration's rules and prepare each good row's values
+    (hashes, ciphertexts, masks): CPU only, no query, so it may run in a worker process.
 
     A row whose check fails unexpectedly (a bug, a reference table that raises) is an error
     in the report with a generic reason, logged with its traceback; the import goes on.
     """
-    prepared = PreparedBatch([], [], [], [], BatchOutcome(0, 0, 0), {})
-    issues, outcome = prepared.issues, prepared.outcome
-    candidates: list[tuple[int, CleanRow, str, list]] = []
+    checked = CheckedBatch([], [], 0)
+    issues, candidates = checked.issues, checked.candidates
     validate = validator.validate
     blind_index = cipher.blind_index
+    adapt_date = connection.ops.adapt_datefield_value
+    keep_clean = job.existing == ImportJob.Existing.FILL_BLANKS
+    error = ImportIssue.Kind.ERROR.value
 
     def unexpected(row_no: int, stage: str) -> None:
         logger.exception("import job %s: row %s could not be %s", job.pk, row_no, stage)
-        outcome.errors += 1
-        issues.append(
-            _issue(job.pk, row_no, ImportIssue.Kind.ERROR, "", "", str(UNEXPECTED_ROW_ERROR))
-        )
+        checked.errors += 1
+        issues.append((row_no, error, "", "", str(UNEXPECTED_ROW_ERROR)))
 
     for row_no, cells in batch:
         try:
@@ -480,22 +501,44 @@ def _prepare_batch(job, validator, cipher, batch, seen, now) -> PreparedBatch:
             unexpected(row_no, "checked")
             continue
         if clean is None:
-            outcome.errors += 1
-            for p in result.problems:
-                if not p.warning:
-                    issues.append(
-                        _issue(job.pk, row_no, ImportIssue.Kind.ERROR, p.column, p.value, p.reason)
-                    )
+            checked.errors += 1
+            issues.extend(
+                (row_no, error, p.column, p.value, p.reason)
+                for p in result.problems
+                if not p.warning
+            )
             continue
-        candidates.append((row_no, clean, index, result.problems))
-    existing = registered_indexes([c[2] for c in candidates])
-    shared = job_values(job.created_by_id, now)
-    adapt_date = connection.ops.adapt_datefield_value
-    id_title = validator.title("id_number")
+        try:
+            values = volunteer_values(clean, cipher, index, adapt_date) + shared
+        except Exception:
+            unexpected(row_no, "prepared")
+            continue
+        candidates.append(
+            (
+                row_no,
+                index,
+                values,
+                clean.skill_ids,
+                [(p.column, p.value, p.reason) for p in result.problems],
+                clean if keep_clean else None,
+            )
+        )
+    return checked
+
+
+def _prepare_batch(job, checked: CheckedBatch, seen, id_title: str) -> PreparedBatch:
+    """Sort a checked batch's good rows into new volunteers and duplicates (of a registered
+    person, looked up now, or of an earlier row of the file, in `seen`)."""
+    prepared = PreparedBatch([], [], [], [], BatchOutcome(0, 0, checked.errors), {})
+    issues, outcome = prepared.issues, prepared.outcome
+    issues.extend(_issue(job.pk, *issue) for issue in checked.issues)
+    candidates = checked.candidates
+    existing = registered_indexes([c[1] for c in candidates])
     batch_seen = prepared.seen
-    for row_no, clean, index, warnings in candidates:
+    fill_blanks = job.existing == ImportJob.Existing.FILL_BLANKS
+    for row_no, index, values, skill_ids, warnings, clean in candidates:
         earlier = seen.get(index) or batch_seen.get(index)
-        if index in existing and job.existing == ImportJob.Existing.FILL_BLANKS:
+        if index in existing and fill_blanks:
             prepared.fills.append((index, clean))
             reason = _("Already registered: blank fields filled in from this row.")
         elif index in existing:
@@ -505,27 +548,28 @@ def _prepare_batch(job, validator, cipher, batch, seen, now) -> PreparedBatch:
                 "row": job.row_label(earlier)
             }
         else:
-            try:
-                values = volunteer_values(clean, cipher, index, adapt_date) + shared
-            except Exception:
-                unexpected(row_no, "prepared")
-                continue
             batch_seen[index] = row_no
             prepared.volunteers.append(values)
-            prepared.skills.append(clean.skill_ids)
+            prepared.skills.append(skill_ids)
             prepared.row_numbers.append(row_no)
             outcome.imported += 1
             if warnings:
                 outcome.warnings += 1
                 issues.extend(
-                    _issue(job.pk, row_no, ImportIssue.Kind.WARNING, p.column, p.value, p.reason)
-                    for p in warnings
+                    _issue(job.pk, row_no, ImportIssue.Kind.WARNING, *warning)
+                    for warning in warnings
                 )
             continue
         outcome.duplicates += 1
-        masked = mask_identifier(clean.document.number)
         issues.append(
-            _issue(job.pk, row_no, ImportIssue.Kind.DUPLICATE, id_title, masked, str(reason))
+            _issue(
+                job.pk,
+                row_no,
+                ImportIssue.Kind.DUPLICATE,
+                id_title,
+                values[MASKED_ID_NUMBER],
+                str(reason),
+            )
         )
     return prepared
 
@@ -565,34 +609,25 @@ def _run_job(
             default_community=job.default_community,
         )
         cipher = crypto.field_cipher()
+        shared = job_values(job.created_by_id, now)
+        id_title = validator.title("id_number")
         seen: dict[str, int] = {}
         start = job.processed
-        while start < len(rows):
-            batch = rows[start : start + batch_size]
-            for attempt in range(3):
-                prepared = _prepare_batch(job, validator, cipher, batch, seen, now)
-                try:
-                    _insert_batch(job, start, len(batch), prepared)
-                    break
-                except JobBusy:
-                    raise
-                except IntegrityError:
-                    # Someone registered one of these people meanwhile: look again.
-                    if attempt < 2:
-                        continue
-                    _insert_rows_one_by_one(job, start, len(batch), prepared)
-                    break
-                except DatabaseError:
-                    # A row the database refuses (too long, out of range …) must not cost
-                    # the other rows: write them one by one and report that row.
-                    logger.exception("import job %s: batch at row %s failed", job.pk, start)
-                    _insert_rows_one_by_one(job, start, len(batch), prepared)
-                    break
-            seen.update(prepared.seen)
-            start += len(batch)
-            if progress is not None:
-                job.refresh_from_db()
-                progress(job)
+        batches = [rows[i : i + batch_size] for i in range(start, len(rows), batch_size)]
+        # Each batch is checked in a worker process while this one writes the batch before.
+        checking = pipeline.ahead(
+            lambda batch: _check_batch(job, validator, cipher, batch, shared),
+            batches,
+            forked=FORKED,
+        )
+        with contextlib.closing(checking):
+            for batch, checked in zip(batches, checking, strict=True):
+                prepared = _write_batch(job, start, batch, checked, seen, id_title)
+                seen.update(prepared.seen)
+                start += len(batch)
+                if progress is not None:
+                    job.refresh_from_db()
+                    progress(job)
         report = write_error_report(job)
         job.refresh_from_db()
         if report is not None:
@@ -610,6 +645,30 @@ def _run_job(
         with contextlib.suppress(DatabaseError):  # best effort: the error above matters more
             _sqlite_cache(cache)
     return job
+
+
+def _write_batch(job, start, batch, checked, seen, id_title) -> PreparedBatch:
+    """Sort a checked batch against the database and the file's earlier rows, and write it."""
+    for attempt in range(3):
+        prepared = _prepare_batch(job, checked, seen, id_title)
+        try:
+            _insert_batch(job, start, len(batch), prepared)
+            break
+        except JobBusy:
+            raise
+        except IntegrityError:
+            # Someone registered one of these people meanwhile: look again.
+            if attempt < 2:
+                continue
+            _insert_rows_one_by_one(job, start, len(batch), prepared)
+            break
+        except DatabaseError:
+            # A row the database refuses (too long, out of range …) must not cost
+            # the other rows: write them one by one and report that row.
+            logger.exception("import job %s: batch at row %s failed", job.pk, start)
+            _insert_rows_one_by_one(job, start, len(batch), prepared)
+            break
+    return prepared
 
 
 @contextlib.contextmanager

@@ -133,8 +133,18 @@ class RowValidator:
         self._skills_memo: dict[str, tuple] = {}
         self._political_memo: dict[str, tuple] = {}
         # National numbers already held (number -> its holder's ID-number index) and those
-        # given earlier in this file: a number is one person's.
-        self._national_held: dict[str, str] | None = None
+        # given earlier in this file: a number is one person's. Loaded here, as every other
+        # look-up: an import checks its rows in a worker process that makes no query
+        # (`services._check_batch`).
+        self._national_held: dict[str, str] = (
+            dict(
+                Volunteer.objects.filter(national_no__isnull=False).values_list(
+                    "national_no", "id_number_index"
+                )
+            )
+            if "national_no" in mapping
+            else {}
+        )
         self._national_seen: dict[str, str] = {}
 
     def title(self, field_name: str) -> str:
@@ -261,12 +271,6 @@ class RowValidator:
             return None
         if number is None:
             return None
-        if self._national_held is None:
-            self._national_held = dict(
-                Volunteer.objects.filter(national_no__isnull=False).values_list(
-                    "national_no", "id_number_index"
-                )
-            )
         holder = self._national_held.get(number) or self._national_seen.get(number)
         index = crypto.blind_index("id_number", document.index_value)
         if holder is not None and holder != index:

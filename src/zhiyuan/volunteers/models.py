@@ -70,21 +70,25 @@ class Volunteer(models.Model):
     # 志愿者统一编号: the number the national volunteer-service information system gives the
     # same person (validation.national_number); optional, never the ID number.
     national_no = models.CharField(
-        _("national volunteer number"), max_length=20, unique=True, null=True, blank=True
+        _("national volunteer number"), max_length=20, null=True, blank=True
     )
-    real_name = models.CharField(_("real name"), max_length=50, db_index=True)
+    # No index: names are searched by `contains`, which no B-tree index serves.
+    real_name = models.CharField(_("real name"), max_length=50)
     id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices)
     # Personal identifiers: ciphertext, a keyed hash for look-ups, and the masked form.
     id_number_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
-    id_number_index = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_index = models.CharField(max_length=64, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=24, editable=False)
     birth_date = models.DateField(_("birth date"))
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     phone_encrypted = models.TextField(_("phone (encrypted)"), editable=False)
-    phone_index = models.CharField(max_length=64, db_index=True, editable=False)
+    # No index: nothing looks a volunteer up by phone (sign-in looks up the account's).
+    phone_index = models.CharField(max_length=64, editable=False)
     phone_masked = models.CharField(_("phone"), max_length=16, editable=False)
     community = models.ForeignKey(
         "places.Region",
+        # Served by the (community, status) index below.
+        db_index=False,
         verbose_name=_("home community"),
         on_delete=models.PROTECT,
         related_name="volunteers",
@@ -129,6 +133,14 @@ class Volunteer(models.Model):
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
         ordering = ["-id"]
+        # The unique ID-number index and national number as constraints rather than field
+        # options: on PostgreSQL a unique or indexed CharField gets a second index for LIKE
+        # (varchar_pattern_ops), which nothing asks of a hash; every index costs each insert
+        # (an import writes tens of thousands of rows).
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_index"], name="volunteer_id_number_unique"),
+            models.UniqueConstraint(fields=["national_no"], name="volunteer_national_no_unique"),
+        ]
         indexes = [
             models.Index(fields=["status", "-id"], name="volunteer_status_recent"),
             models.Index(fields=["community", "status"], name="volunteer_community_status"),

@@ -148,10 +148,13 @@ def registered_indexes(indexes: list[str]) -> set[str]:
     # Only identifiers from the model's meta, quoted, go into the text; values are parameters.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One array parameter: psycopg need not parse thousands of placeholders.
+            # One parameter: the hashes (hex, no commas) joined, split by the server; psycopg
+            # need not parse thousands of placeholders, nor quote an array element by element
+            # (which cost an import 0.3 s of its 70,000 rows).
             cursor.execute(
-                f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)",  # noqa: S608
-                [indexes],
+                f"SELECT {column} FROM {table} "  # noqa: S608
+                f"WHERE {column} = ANY(string_to_array(%s, ','))",
+                [",".join(indexes)],
             )
             return {value for (value,) in cursor.fetchall()}
         for start in range(0, len(indexes), 500):
