@@ -128,6 +128,16 @@ def workers_cpu(server: subprocess.Popen) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def worker_pids(server: subprocess.Popen) -> frozenset[str]:
+    """The server's live workers (Linux's /proc; empty elsewhere): a row whose workers
+    differ at its end had one renewed by gunicorn (max_requests) during it, and the new
+    worker's first requests (its own caches empty) are in its p99."""
+    try:
+        return frozenset(Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split())
+    except OSError:
+        return frozenset()
+
+
 def wrk(label: str, port: int, path: str, marker: str, headers: dict, seconds: float) -> dict:
     """wrk for `seconds`; every answer checked by bench/wrk.lua. Raises RowFailed on any miss."""
     command = [
@@ -511,9 +521,10 @@ def run(rows, *, cookies: dict, bearer: str, seconds: float, admin=None) -> dict
             row = {"path": path, "bytes": len(body)}
             if seconds > 0:
                 wrk(label, port, path, marker, headers, 1)  # warms every worker (and its caches)
-                cpu = workers_cpu(server_of[port])
+                cpu, pids = workers_cpu(server_of[port]), worker_pids(server_of[port])
                 row |= wrk(label, port, path, marker, headers, seconds)
                 cpu = workers_cpu(server_of[port]) - cpu
+                row["renewed"] = worker_pids(server_of[port]) != pids
                 row["cpu_ms"] = cpu * 1000 / row["requests"] if row["requests"] else 0.0
                 print(
                     f"  {label:32}{row['rps']:>9.0f} req/s  p99 {row['p99_ms']:>7.1f} ms",
@@ -522,9 +533,10 @@ def run(rows, *, cookies: dict, bearer: str, seconds: float, admin=None) -> dict
             results["rows"][label] = row
         for write in writes:
             row = {"path": write.lines[0].split("\t")[1], "bytes": 0}
-            cpu = workers_cpu(servers[0])
+            cpu, pids = workers_cpu(servers[0]), worker_pids(servers[0])
             row |= wrk_writes(app_port, write, seconds)
             cpu = workers_cpu(servers[0]) - cpu
+            row["renewed"] = worker_pids(servers[0]) != pids
             row["cpu_ms"] = cpu * 1000 / row["all_requests"] if row["all_requests"] else 0.0
             results["rows"][write.label] = row
             print(
@@ -565,8 +577,9 @@ def print_report(results: dict) -> None:
     print(header)
     print("-" * len(header))
     for label, row in rows.items():
+        mark = "*" if row.get("renewed") else ""
         print(
-            f"{label:32}{row['rps']:>8.0f}{row['x_bare']:>8.3f}{row['ms_per_request']:>8.2f}"
+            f"{label + mark:32}{row['rps']:>8.0f}{row['x_bare']:>8.3f}{row['ms_per_request']:>8.2f}"
             f"{row.get('cpu_ms', 0):>8.2f}{row['p50_ms']:>8.1f}{row['p99_ms']:>8.1f}"
             f"{row['bytes']:>8}"
         )
@@ -576,6 +589,12 @@ def print_report(results: dict) -> None:
         "two bare rows)",
         flush=True,
     )
+    if any(row.get("renewed") for row in rows.values()):
+        print(
+            "* gunicorn renewed a worker during this row (max_requests): its p99 holds the new "
+            "worker's first requests",
+            flush=True,
+        )
 
 
 def main() -> int:
