@@ -5,10 +5,10 @@ import datetime as dt
 from unittest import mock
 
 import pytest
-from django.db.models.sql.compiler import SQLCompiler
 
 from zhiyuan.core.prepared import Prepared
 from zhiyuan.projects.models import Shift, SignUp
+from zhiyuan.testing.queries import compiled_selects
 from zhiyuan.volunteers.models import Skill
 
 pytestmark = pytest.mark.django_db
@@ -17,14 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def compilations():
     """How many SELECTs Django compiles while the test runs."""
-    calls = []
-    real = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        calls.append(self.query.model)
-        return real(self, *args, **kwargs)
-
-    with mock.patch.object(SQLCompiler, "as_sql", counted):
+    with compiled_selects() as calls:
         yield calls
 
 

@@ -1,7 +1,6 @@
 """Signing up for shifts: places, the waitlist, conditions, overlaps, cancelling, organisers."""
 
 import datetime as dt
-from unittest import mock
 
 import pytest
 from django.core import mail
@@ -248,18 +247,11 @@ def test_a_sign_up_compiles_none_of_its_queries_again(plan, client_for):
     # Building and compiling the SELECTs (the session, the user, the shift with its project,
     # team, region and station …) was about a third of a sign-up's CPU: core.prepared keeps
     # each compiled statement, so the next volunteer's sign-up compiles none of them.
-    from django.db.models.sql.compiler import SQLCompiler
+    from zhiyuan.testing.queries import compiled_selects
 
     sign_up(client_for(plan.gina.user), plan.guide)
     dave = client_for(plan.dave_user)
-    compiled = []
-    real = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return real(self, *args, **kwargs)
-
-    with mock.patch.object(SQLCompiler, "as_sql", counted):
+    with compiled_selects() as compiled:
         response = sign_up(dave, plan.guide)
     assert (response.status_code, response.json()["state"]) == (201, "waitlisted")
     assert compiled == []

@@ -1,7 +1,6 @@
 """Checking in and out: the poster scan (with distance), organisers, stale check-ins."""
 
 import datetime as dt
-from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -160,18 +159,11 @@ def test_a_scan_is_a_short_write(live, client_for, django_assert_max_num_queries
 def test_a_scan_compiles_none_of_its_queries_again(live, client_for):
     # As a sign-up (projects' test_a_sign_up_compiles_none_of_its_queries_again): the next
     # volunteer's scan runs the statements core.prepared compiled for the first.
-    from django.db.models.sql.compiler import SQLCompiler
+    from zhiyuan.testing.queries import compiled_selects
 
     assert scan(client_for(live.gina.user), live.station.checkin_token).status_code == 200
     dave = client_for(live.dave_user)
-    compiled = []
-    real = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return real(self, *args, **kwargs)
-
-    with mock.patch.object(SQLCompiler, "as_sql", counted):
+    with compiled_selects() as compiled:
         response = scan(dave, live.station.checkin_token)
     assert (response.status_code, response.json()["checked_out_at"]) == (200, None)
     assert compiled == []
