@@ -85,15 +85,21 @@ def _defaults() -> list:
     ]
 
 
-def _columns() -> list[str]:
-    """The inserted columns, in the order of a prepared row: ROW_COLUMNS, JOB_COLUMNS, the
+def _fields() -> list:
+    """The inserted fields, in the order of a prepared row: ROW_COLUMNS, JOB_COLUMNS, the
     defaulted fields, and the volunteer number (added when the batch reserves numbers)."""
     fields = {f.attname: f for f in Volunteer._meta.concrete_fields}
     return [
-        *(fields[name].column for name in (*ROW_COLUMNS, *JOB_COLUMNS)),
-        *(f.column for f in _defaults()),
-        fields["volunteer_no"].column,
+        *(fields[name] for name in (*ROW_COLUMNS, *JOB_COLUMNS)),
+        *_defaults(),
+        fields["volunteer_no"],
     ]
+
+
+def _copy_types(fields: list) -> list[str]:
+    """The PostgreSQL types of `fields` as a binary COPY names them ("varchar(20)" ->
+    "varchar"; the column's length is still checked by the server)."""
+    return [f.db_type(connection).split("(")[0] for f in fields]
 
 
 def _chunks(items: list, size: int = 500):
@@ -105,12 +111,13 @@ def insert_volunteers(rows: list[tuple], skills: list[list[int]]) -> None:
     """INSERT the rows (see `_columns`), then their skills.
 
     The ORM's bulk_create spent most of an import preparing 24 values per row through each
-    field; here each row is a ready tuple. On PostgreSQL the rows go in with COPY, under ids
-    drawn from the table's sequence; on SQLite with one executemany.
+    field; here each row is a ready tuple. On PostgreSQL the rows go in with a binary COPY,
+    under ids drawn from the table's sequence; on SQLite with one executemany.
     """
     quote = connection.ops.quote_name
     table = quote(Volunteer._meta.db_table)
-    names = _columns()
+    fields = _fields()
+    names = [f.column for f in fields]
     through = Volunteer.skills.through
     skill_table = quote(through._meta.db_table)
     skill_names = f"{quote('volunteer_id')}, {quote('skill_id')}"
@@ -126,7 +133,10 @@ def insert_volunteers(rows: list[tuple], skills: list[list[int]]) -> None:
             # (a unique violation must reach run_job as IntegrityError).
             with connection.wrap_database_errors:
                 raw = cursor.cursor
-                with raw.copy(f"COPY {table} ({columns_sql}) FROM STDIN") as copy:
+                # Binary: psycopg writes each value in C, where COPY's text cost this
+                # process 0.5 CPU s of a 70,000-row import.
+                with raw.copy(f"COPY {table} ({columns_sql}) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(_copy_types([Volunteer._meta.pk, *fields]))
                     write = copy.write_row
                     for pk, row in zip(ids, rows, strict=True):
                         write((pk, *row))
