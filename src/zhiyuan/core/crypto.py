@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 NONCE_BYTES = 12
+# base64's standard alphabet to its URL-safe one, as `base64.urlsafe_b64encode` translates.
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
 TAG_BYTES = 16
 SCHEMES = ("aes-gcm", "sm4-gcm")
 
@@ -72,6 +74,34 @@ class FieldCipher:
             ).encryptor()
             sealed = encryptor.update(data) + encryptor.finalize() + encryptor.tag
         return f"{self.scheme}.{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+    def encrypt_many(self, plaintexts: list[str]) -> list[str]:
+        """`encrypt` of each value (an import's thousands): the nonces drawn from the system
+        in one read, not one each (a fresh random nonce per value, as `encrypt`)."""
+        if self.scheme != "aes-gcm":
+            return [self.encrypt(text) for text in plaintexts]
+        nonces = os.urandom(NONCE_BYTES * len(plaintexts))
+        seal = self._aes.encrypt
+        encode, urlsafe = binascii.b2a_base64, _URLSAFE
+        prefix = f"{self.scheme}."
+        tokens = []
+        for i, text in enumerate(plaintexts):
+            nonce = nonces[i * NONCE_BYTES : (i + 1) * NONCE_BYTES]
+            body = encode(nonce + seal(nonce, text.encode(), None), newline=False)
+            tokens.append(prefix + body.translate(urlsafe).decode("ascii"))
+        return tokens
+
+    def blind_indexes(self, purpose: str, values: list[str]) -> list[str]:
+        """`blind_index` of each value."""
+        if self.scheme != "aes-gcm":
+            return [self.blind_index(purpose, value) for value in values]
+        copy = _sha256_hmac(self.master_key, purpose).copy
+        found = []
+        for value in values:
+            mac = copy()
+            mac.update(value.encode())
+            found.append(mac.hexdigest())
+        return found
 
     def decrypt(self, token: str) -> str:
         scheme, _, body = token.partition(".")

@@ -43,23 +43,39 @@ JOB_COLUMNS = (
 _PLAIN = {member: member.value for kind in (Gender, IdType, PoliticalStatus) for member in kind}
 
 
-def volunteer_values(clean: CleanRow, cipher, index: str, adapt_date) -> tuple:
-    """The values of one new volunteer, in the order of ROW_COLUMNS."""
+def seal_rows(cleans: list[CleanRow], cipher) -> list[tuple[str, str, str, str]]:
+    """Each row's ID number and phone encrypted and hashed, a batch at a time: (ID number's
+    ciphertext, its blind index, phone's ciphertext, its blind index)."""
+    numbers = [clean.document.number for clean in cleans]
+    phones = [clean.phone for clean in cleans]
+    return list(
+        zip(
+            cipher.encrypt_many(numbers),
+            cipher.blind_indexes("id_number", [clean.document.index_value for clean in cleans]),
+            cipher.encrypt_many(phones),
+            cipher.blind_indexes("phone", phones),
+            strict=True,
+        )
+    )
+
+
+def volunteer_values(clean: CleanRow, sealed: tuple[str, str, str, str], adapt_date) -> tuple:
+    """The values of one new volunteer, in the order of ROW_COLUMNS (`sealed`: its
+    `seal_rows` tuple)."""
     document = clean.document
-    number = document.number
-    phone = clean.phone
+    number_encrypted, index, phone_encrypted, phone_index = sealed
     plain = _PLAIN.get
     return (
         clean.real_name,
         plain(document.id_type, document.id_type),
-        cipher.encrypt(number),
+        number_encrypted,
         index,
-        mask_identifier(number),
+        mask_identifier(document.number),
         adapt_date(clean.birth_date),
         plain(clean.gender, clean.gender),
-        cipher.encrypt(phone),
-        cipher.blind_index("phone", phone),
-        mask_phone(phone),
+        phone_encrypted,
+        phone_index,
+        mask_phone(clean.phone),
         clean.community_id,
         plain(clean.political_status, clean.political_status),
         clean.national_no,

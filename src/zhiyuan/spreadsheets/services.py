@@ -35,11 +35,12 @@ from zhiyuan.spreadsheets.inserts import (
     insert_volunteers,
     job_values,
     numbered,
+    seal_rows,
     volunteer_values,
 )
 from zhiyuan.spreadsheets.models import ImportIssue, ImportJob
 from zhiyuan.spreadsheets.stored import job_rows, keep_rows, seal, sheet_rows, source_bytes
-from zhiyuan.spreadsheets.validation import CleanRow, RowValidator
+from zhiyuan.spreadsheets.validation import CleanRow, RowResult, RowValidator
 from zhiyuan.spreadsheets.writing import XlsxBook, export_title
 from zhiyuan.volunteers.validation import registered_indexes
 
@@ -481,7 +482,6 @@ def _check_batch(
     checked = CheckedBatch([], [], 0)
     issues, candidates = checked.issues, checked.candidates
     validate = validator.validate
-    blind_index = cipher.blind_index
     adapt_date = connection.ops.adapt_datefield_value
     keep_clean = job.existing == ImportJob.Existing.FILL_BLANKS
     error = ImportIssue.Kind.ERROR.value
@@ -491,16 +491,14 @@ def _check_batch(
         checked.errors += 1
         issues.append((row_no, error, "", "", str(UNEXPECTED_ROW_ERROR)))
 
+    good: list[tuple[int, RowResult]] = []
     for row_no, cells in batch:
         try:
             result = validate(cells)
-            clean = result.clean
-            if clean is not None:
-                index = blind_index("id_number", clean.document.index_value)
         except Exception:
             unexpected(row_no, "checked")
             continue
-        if clean is None:
+        if result.clean is None:
             checked.errors += 1
             issues.extend(
                 (row_no, error, p.column, p.value, p.reason)
@@ -508,15 +506,26 @@ def _check_batch(
                 if not p.warning
             )
             continue
+        good.append((row_no, result))
+    # Encrypted and hashed a batch at a time; if that fails, a row at a time below, so that
+    # the row at fault alone fails.
+    try:
+        sealed: list | None = seal_rows([result.clean for _row, result in good], cipher)
+    except Exception:
+        sealed = None
+    for position, (row_no, result) in enumerate(good):
+        clean = result.clean
+        assert clean is not None
         try:
-            values = volunteer_values(clean, cipher, index, adapt_date) + shared
+            row_sealed = sealed[position] if sealed is not None else seal_rows([clean], cipher)[0]
+            values = volunteer_values(clean, row_sealed, adapt_date) + shared
         except Exception:
             unexpected(row_no, "prepared")
             continue
         candidates.append(
             (
                 row_no,
-                index,
+                row_sealed[1],
                 values,
                 clean.skill_ids,
                 [(p.column, p.value, p.reason) for p in result.problems],

@@ -23,6 +23,24 @@ def test_round_trip_and_fresh_nonce(scheme):
 
 
 @pytest.mark.parametrize("scheme", ["aes-gcm", "sm4-gcm"])
+def test_many_values_at_once_are_each_encrypted_and_hashed_as_one_at_a_time(scheme):
+    cipher = FieldCipher(scheme=scheme, master_key=KEY)
+    values = ["11010519491231002X", "13800138000", "13800138000", "王"]
+    tokens = cipher.encrypt_many(values)
+    assert [cipher.decrypt(token) for token in tokens] == values
+    assert all(token.startswith(scheme + ".") for token in tokens)
+    assert [len(token) for token in tokens] == [len(cipher.encrypt(value)) for value in values]
+    # A fresh nonce for each value: the same value twice gives two ciphertexts.
+    assert tokens[1] != tokens[2]
+    nonces = {base64.urlsafe_b64decode(token.split(".")[1])[:12] for token in tokens}
+    assert len(nonces) == len(values)
+    assert cipher.blind_indexes("phone", values) == [
+        cipher.blind_index("phone", value) for value in values
+    ]
+    assert cipher.encrypt_many([]) == cipher.blind_indexes("phone", []) == []
+
+
+@pytest.mark.parametrize("scheme", ["aes-gcm", "sm4-gcm"])
 def test_tampered_ciphertext_is_refused(scheme):
     cipher = FieldCipher(scheme=scheme, master_key=KEY)
     token = cipher.encrypt("13800138000")
