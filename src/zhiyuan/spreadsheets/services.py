@@ -46,7 +46,11 @@ from zhiyuan.volunteers.validation import registered_indexes
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 5000
+# Rows per transaction. On SQLite each commit writes every page the batch touched to the
+# write-ahead log and copies them into the database file: the unique ID-number index takes
+# rows at random places, so a batch of 5,000 touched most of its pages, and twice as many
+# rows a commit wrote them half as often (0.3-0.5 CPU s less at 70,000 rows).
+BATCH_SIZE = 10_000
 # Check batches in a worker process while this one writes (`pipeline.ahead`).
 FORKED = True
 # SQLite's page cache while an import runs (KiB): the unique blind indexes take rows in
