@@ -194,3 +194,62 @@ class Prepared:
             logger.warning("prepared: %s compiles differently for other values", self.build)
             return None
         return compiled
+
+
+# ---------------------------------------------------------------- inserts
+
+
+def insert_new(rows: list, *, unique: str, using: str = DEFAULT_DB_ALIAS) -> list:
+    """Write the `rows` (unsaved instances of one model) whose `unique` field's value is not
+    taken yet, in one statement; return those written, their primary keys set.
+
+    `INSERT … ON CONFLICT (unique) DO NOTHING RETURNING pk, unique` (PostgreSQL, and SQLite
+    since 3.35): a repeat is no error, so the caller's transaction needs no savepoint around
+    it, and the rows already there are simply not returned. Values go through each field's
+    `pre_save` (auto_now_add) and `get_db_prep_save`, as a save() would; no signal is sent,
+    so this is for models with no receivers (the outbox). The statement's text is built once
+    per model, column set and row count.
+    """
+    if not rows:
+        return []
+    model = type(rows[0])
+    connection = connections[using]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    key_field = model._meta.get_field(unique)
+    sql = _insert_sql(
+        connection, model, tuple(f.column for f in fields), key_field.column, len(rows)
+    )
+    params = [
+        field.get_db_prep_save(field.pre_save(row, True), connection)
+        for row in rows
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = dict((key, pk) for pk, key in cursor.fetchall())
+    kept = []
+    for row in rows:
+        pk = written.get(getattr(row, key_field.attname))
+        if pk is not None:
+            row.pk = pk
+            row._state.adding = False
+            row._state.db = using
+            kept.append(row)
+    return kept
+
+
+_INSERTS: dict[tuple, str] = {}
+
+
+def _insert_sql(connection, model, columns: tuple[str, ...], key: str, count: int) -> str:
+    cache_key = (connection.vendor, model._meta.db_table, columns, key, count)
+    sql = _INSERTS.get(cache_key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        table, names = quote(model._meta.db_table), ", ".join(map(quote, columns))
+        values, pk = ", ".join([row] * count), quote(model._meta.pk.column)
+        sql = f"INSERT INTO {table} ({names}) VALUES {values}"  # noqa: S608 (quoted names)
+        sql += f" ON CONFLICT ({quote(key)}) DO NOTHING RETURNING {pk}, {quote(key)}"
+        _INSERTS[cache_key] = sql
+    return sql
