@@ -14,7 +14,7 @@ from django_tasks_db import DatabaseBackend
 
 from zhiyuan.accounts.models import User
 from zhiyuan.core import crypto
-from zhiyuan.core.prepared import insert_new
+from zhiyuan.core.prepared import insert_compiled
 from zhiyuan.notifications.models import Message
 
 # The volunteers app tells us how to find a user's mobile number (stored encrypted there).
@@ -43,12 +43,12 @@ def notify(
     """Queue a message to `recipient` on each channel; `key` makes a repeat a no-op.
 
     The channels' rows are one INSERT that skips the keys already used (core.prepared's
-    `insert_new`): a sign-up or a check-in writes its messages inside its own transaction
+    `insert_compiled`): a sign-up or a check-in writes its messages inside its own transaction
     (which holds the write lock), so that is kept short. Returns the rows written.
     """
     if recipient is None:
         return []
-    rows = insert_new(
+    rows = insert_compiled(
         [
             Message(
                 recipient=recipient,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts.models import Actor, User
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
-from zhiyuan.core.prepared import Prepared
+from zhiyuan.core.prepared import Prepared, insert_compiled
 from zhiyuan.projects.eligibility import unmet_conditions
 from zhiyuan.projects.models import CalendarFeed, Project, Shift, SignUp
 from zhiyuan.projects.services import _check_organiser, _local, _tell
@@ -154,12 +154,16 @@ def _take_place(*, volunteer: Volunteer, shift: Shift) -> SignUp:
             state = (
                 SignUp.State.CONFIRMED if confirmed < locked.capacity else SignUp.State.WAITLISTED
             )
-            signup = SignUp.objects.create(
-                shift=locked,
-                volunteer=volunteer,
-                state=state,
-                starts_at=locked.starts_at,
-                ends_at=locked.ends_at,
+            (signup,) = insert_compiled(
+                [
+                    SignUp(
+                        shift=locked,
+                        volunteer=volunteer,
+                        state=state,
+                        starts_at=locked.starts_at,
+                        ends_at=locked.ends_at,
+                    )
+                ]
             )
             signup.shift = shift
             _announce(signup)
