@@ -143,13 +143,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
     if envbool("ZHIYUAN_DB_PREPARED", True):
-        # Parameters bound by the server, and a statement run 5 times on a connection
-        # prepared there (psycopg's prepare_threshold): the hot statements of a sign-up or
-        # a scan are then neither parsed nor planned again (a third of the server's time
-        # for them). Off (0) behind a pooler that cannot keep prepared statements.
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=5
-        )
+        # core.prepared's statements (a sign-up's, a scan's, the session's) are bound on
+        # the server and, once run 5 times on a connection, prepared there (psycopg's
+        # prepare_threshold): neither parsed nor planned again, a third of the server's
+        # time for them. Off behind a pooler that cannot keep prepared statements.
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 
 # Throttles, lockout counters and cached public figures. The embedded default is each
 # process's memory (limits count per process); several processes or hosts share Redis.

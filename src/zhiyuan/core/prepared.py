@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -64,6 +65,13 @@ def _shallow(thing):
     copied = object.__new__(type(thing))
     copied.__dict__ = thing.__dict__.copy()
     return copied
+
+
+def _server_bound(connection):
+    """On PostgreSQL, parameters bound and statements prepared by the server (see
+    core/postgresql); elsewhere nothing changes."""
+    bound = getattr(connection, "server_bound", None)
+    return bound() if bound is not None else nullcontext()
 
 
 class _Compiled:
@@ -106,7 +114,8 @@ class Prepared:
         queryset = self._queryset(compiled, self._params(compiled, connection, args))
         if self.remember and not connection.in_atomic_block:
             self._remember(queryset.query.get_compiler(), args)
-        return list(queryset)
+        with _server_bound(connection):
+            return list(queryset)
 
     def first(self, *args) -> Any:
         """The first row, or None (`build` slices its queryset to [:1])."""
@@ -231,7 +240,7 @@ def insert_compiled(
             if not (plain and type(value) in _PLAIN_VALUES):
                 value = field.get_db_prep_save(value, connection)
             params.append(value)
-    with connection.cursor() as cursor:
+    with _server_bound(connection), connection.cursor() as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
     if key_field is None:

@@ -1,5 +1,6 @@
-"""PostgreSQL's health check asks the socket first: no round trip for a sound connection, and a
-connection the server ended is found and replaced before a request uses it."""
+"""PostgreSQL's engine (core/postgresql): the health check asks the socket first (no round trip
+for a sound connection, and a connection the server ended is found and replaced before a
+request uses it); the compiled statements are prepared on the server, Django's others not."""
 
 import pytest
 from django.db import connection
@@ -74,3 +75,28 @@ def test_a_connection_inside_a_transaction_asks_the_server(statements):
     finally:
         connection.rollback()
         connection.set_autocommit(True)
+
+
+def test_compiled_statements_are_prepared_on_the_server_and_others_are_not(settings):
+    from django.db.models import CharField, Count, Value
+    from django.db.models.functions import Concat
+
+    from zhiyuan.core.prepared import Prepared
+    from zhiyuan.volunteers.models import Skill
+
+    assert connection.settings_dict["OPTIONS"].get("prepare_threshold") == 5
+    by_code = Prepared(lambda code: Skill.objects.filter(code=code)[:1])
+    for _ in range(6):
+        by_code.rows("first_aid")
+        # A query that repeats an expression with a parameter in its GROUP BY, which
+        # server-side parameters ($1 … $2) would make PostgreSQL refuse.
+        list(
+            Skill.objects.annotate(tag=Concat(Value("skill-"), "code", output_field=CharField()))
+            .values("tag")
+            .annotate(total=Count("pk"))
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"volunteers_skill"."code" = $1' in text for text in prepared)
+    assert not any("GROUP BY" in text for text in prepared)
