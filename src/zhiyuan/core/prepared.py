@@ -75,9 +75,18 @@ def _server_bound(connection):
 
 
 class _Compiled:
-    __slots__ = ("compiler", "converters", "locks", "queryset", "slots", "sql", "types")
+    __slots__ = (
+        "compiler",
+        "composite",
+        "converters",
+        "locks",
+        "queryset",
+        "slots",
+        "sql",
+        "types",
+    )
 
-    def __init__(self, queryset, compiler, sql, slots, types, converters):
+    def __init__(self, queryset, compiler, sql, slots, types, converters, composite):
         self.queryset = queryset
         # Django refuses FOR UPDATE outside a transaction while compiling: so does a call.
         self.locks = bool(queryset.query.select_for_update)
@@ -86,6 +95,7 @@ class _Compiled:
         self.slots = slots
         self.types = types
         self.converters = converters
+        self.composite = composite
 
 
 class Prepared:
@@ -142,9 +152,10 @@ class Prepared:
         """A copy of the compiled queryset whose compiler answers with the noted statement."""
         compiler = _shallow(compiled.compiler)
         sql = compiled.sql
-        converters = compiled.converters
+        converters, composite = compiled.converters, compiled.composite
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         compiler.get_converters = lambda expressions: converters
+        compiler.has_composite_fields = lambda expressions: composite
         query = _shallow(compiled.queryset.query)
         query.get_compiler = lambda *args, **kwargs: compiler
         queryset = _shallow(compiled.queryset)
@@ -195,6 +206,7 @@ class Prepared:
             tuple(slots),
             tuple(type(arg) for arg in args),
             compiler.get_converters(fields),
+            compiler.has_composite_fields(fields),
         )
         # The real arguments must compile to the same statement with the same parameters.
         real = self.build(*args)

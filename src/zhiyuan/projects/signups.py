@@ -106,10 +106,20 @@ def sign_up_for(*, actor: User, shift: Shift, volunteer: Volunteer) -> SignUp:
 
 
 # The statements of a sign-up's transaction, compiled once (core.prepared).
+# What _check_open and the count need of the locked shift, not its sixty columns: on
+# SQLite the whole database is locked while this is read.
 _LOCKED_SHIFT = Prepared(
     lambda pk: (
         Shift.objects.select_for_update(of=("self",))
         .select_related("activity__project")
+        .only(
+            "status",
+            "capacity",
+            "starts_at",
+            "ends_at",
+            "activity__status",
+            "activity__project__state",
+        )
         .filter(pk=pk)[:1]
     )
 )
