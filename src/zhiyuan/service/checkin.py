@@ -192,7 +192,11 @@ def scan(
                 )
             open_here.out_client_id = client_id or None
             open_here.out_received_at = late
-            return _check_out(open_here, actor=actor, position=position, now=when, station=station)
+            closed = _check_out(
+                open_here, actor=actor, position=position, now=when, station=station
+            )
+            closed.closed_now = True  # this scan checked out (outcomes.was_repeated)
+            return closed
         if action == "out":
             raise CheckInRefused(_nothing_to_check_out(volunteer, station, when), code="not_in")
         shift = _shift_here(volunteer, station, when)
