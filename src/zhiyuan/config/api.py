@@ -44,11 +44,13 @@ api = DocumentedAPI(
 )
 api.add_router("/auth", accounts_router)
 api.add_router("/regions", places_router)
+# Sign-ups and check-in scans first: a request's path is matched against the routes in
+# this order, and those two are the civility day's bursts.
+api.add_router("/", projects_router)
+api.add_router("/", service_router)
 api.add_router("/", volunteers_router)
 api.add_router("/", teams_router)
 api.add_router("/", stations_router)
-api.add_router("/", projects_router)
-api.add_router("/", service_router)
 api.add_router("/", certificate_router)
 api.add_router("/", training_router)
 api.add_router("/", helpdesk_router)

@@ -136,9 +136,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-elif envbool("ZHIYUAN_DB_POOL", False):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's engine, with a health check that asks the socket first (core/postgresql).
+    DATABASES["default"]["ENGINE"] = "zhiyuan.core.postgresql"
+    if envbool("ZHIYUAN_DB_POOL", False):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+    if envbool("ZHIYUAN_DB_PREPARED", True):
+        # core.prepared's statements (a sign-up's, a scan's, the session's) are bound on
+        # the server and, once run 5 times on a connection, prepared there (psycopg's
+        # prepare_threshold): neither parsed nor planned again, a third of the server's
+        # time for them. Off behind a pooler that cannot keep prepared statements.
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 
 # Throttles, lockout counters and cached public figures. The embedded default is each
 # process's memory (limits count per process); several processes or hosts share Redis.

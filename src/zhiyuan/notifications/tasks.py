@@ -46,6 +46,27 @@ def deliver_messages(message_ids: list[int]) -> int:
     return sent
 
 
+BATCH = 500
+
+
+@task()
+def deliver_pending() -> int:
+    """Send every message still pending, oldest first (the database backend's one task for
+    a burst of messages, see services._deliver_later); a message another worker is sending
+    at the same time is skipped by deliver_messages' lock and status check."""
+    sent, after = 0, 0
+    while True:
+        ids = list(
+            Message.objects.filter(status=Message.Status.PENDING, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        if not ids:
+            return sent
+        sent += deliver_messages.call(ids)
+        after = ids[-1]
+
+
 @task()
 def retry_failed() -> int:
     ids = list(

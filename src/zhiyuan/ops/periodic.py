@@ -44,6 +44,7 @@ JOBS: dict[str, Job] = {
     "refresh_rollups": Job("refresh_rollups", 1440, _last_month),
     "close_attendance": Job("close_attendance", 5),
     "purge_files": Job("purge_files", 1440),
+    "deliver_messages": Job("deliver_messages", 5),
 }
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts.models import Actor, User
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
-from zhiyuan.core.prepared import Prepared
+from zhiyuan.core.prepared import Prepared, insert_compiled
 from zhiyuan.projects.eligibility import unmet_conditions
 from zhiyuan.projects.models import CalendarFeed, Project, Shift, SignUp
 from zhiyuan.projects.services import _check_organiser, _local, _tell
@@ -86,9 +86,9 @@ def sign_up(*, actor: User, shift: Shift) -> SignUp:
     """Take a place, or a place on the waitlist when the shift is full.
 
     Locks, in this order: the volunteer's row, then the shift's row. Holding the first,
-    no other sign-up of the same person runs, so the overlap check is exact; holding the
-    second, no one else counts the confirmed places at the same time, and the shift's state
-    is checked again on the locked row (an activity cancelled after the first check has
+    no other sign-up of the same person runs, so the overlap check (made before the second
+    lock, to hold that one briefly) is exact; holding the second, no one else counts the
+    confirmed places at the same time, and the shift's state is checked again on the locked row (an activity cancelled after the first check has
     cancelled this shift under the same lock).
     """
     return _take_place(volunteer=_volunteer_of(actor), shift=shift)
@@ -106,10 +106,20 @@ def sign_up_for(*, actor: User, shift: Shift, volunteer: Volunteer) -> SignUp:
 
 
 # The statements of a sign-up's transaction, compiled once (core.prepared).
+# What _check_open and the count need of the locked shift, not its sixty columns: on
+# SQLite the whole database is locked while this is read.
 _LOCKED_SHIFT = Prepared(
     lambda pk: (
         Shift.objects.select_for_update(of=("self",))
         .select_related("activity__project")
+        .only(
+            "status",
+            "capacity",
+            "starts_at",
+            "ends_at",
+            "activity__status",
+            "activity__project__state",
+        )
         .filter(pk=pk)[:1]
     )
 )
@@ -141,31 +151,45 @@ def _take_place(*, volunteer: Volunteer, shift: Shift) -> SignUp:
     try:
         with transaction.atomic():
             Volunteer.objects.lock(volunteer.pk)
+            # The volunteer's places are checked before the shift's lock, which every
+            # sign-up to this shift queues for: once their row is locked, they are theirs
+            # alone to change. Again on the locked shift if it was moved meanwhile.
+            _check_held(volunteer, shift)
             locked = _LOCKED_SHIFT.first(shift.pk)
             if locked is None:
                 raise ShiftUnavailable(_("This shift is cancelled."))
             _check_open(locked)
-            held = set(_HELD.rows(volunteer.pk, locked.pk, locked.starts_at, locked.ends_at))
-            if locked.pk in held:
-                raise AlreadySignedUp()
-            if held:
-                raise Overlap()
+            if (locked.starts_at, locked.ends_at) != (shift.starts_at, shift.ends_at):
+                _check_held(volunteer, locked)
             confirmed = sum(_CONFIRMED.rows(locked.pk))
             state = (
                 SignUp.State.CONFIRMED if confirmed < locked.capacity else SignUp.State.WAITLISTED
             )
-            signup = SignUp.objects.create(
-                shift=locked,
-                volunteer=volunteer,
-                state=state,
-                starts_at=locked.starts_at,
-                ends_at=locked.ends_at,
+            (signup,) = insert_compiled(
+                [
+                    SignUp(
+                        shift=locked,
+                        volunteer=volunteer,
+                        state=state,
+                        starts_at=locked.starts_at,
+                        ends_at=locked.ends_at,
+                    )
+                ]
             )
             signup.shift = shift
             _announce(signup)
     except IntegrityError:
         raise AlreadySignedUp() from None
     return signup
+
+
+def _check_held(volunteer: Volunteer, shift: Shift) -> None:
+    """Refuse a repeat of this shift, or a place at the same time as another one."""
+    held = set(_HELD.rows(volunteer.pk, shift.pk, shift.starts_at, shift.ends_at))
+    if shift.pk in held:
+        raise AlreadySignedUp()
+    if held:
+        raise Overlap()
 
 
 def _announce(signup: SignUp, *, promoted: bool = False) -> None:

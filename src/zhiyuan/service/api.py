@@ -164,7 +164,6 @@ def scan(request, payload: ScanIn):
     The check-in page keeps scans made without network and sends them later with the
     phone's time and its own id for each scan (see ScanIn)."""
     position = checkin.position_from(payload.longitude, payload.latitude, payload.coord_system)
-    open_before = selectors.open_attendance_by_token(request.auth, payload.token)
     attendance = checkin.scan(
         actor=request.auth,
         token=payload.token,
@@ -173,9 +172,7 @@ def scan(request, payload: ScanIn):
         client_id=payload.client_id,
         action=payload.action,
     )
-    repeated = outcomes.was_repeated(
-        attendance, open_before=open_before, client_id=payload.client_id
-    )
+    repeated = outcomes.was_repeated(attendance, client_id=payload.client_id)
     attendance.notes = outcomes.scan_notes(attendance, repeated=repeated)
     return attendance
 

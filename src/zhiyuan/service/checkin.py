@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import DomainError, ValidationFailed
-from zhiyuan.core.prepared import Prepared
+from zhiyuan.core.prepared import Prepared, insert_compiled
 from zhiyuan.places import geo
 from zhiyuan.projects.models import Shift, SignUp
 from zhiyuan.service.models import Attendance, ServiceRecord
@@ -192,7 +192,11 @@ def scan(
                 )
             open_here.out_client_id = client_id or None
             open_here.out_received_at = late
-            return _check_out(open_here, actor=actor, position=position, now=when, station=station)
+            closed = _check_out(
+                open_here, actor=actor, position=position, now=when, station=station
+            )
+            closed.closed_now = True  # this scan checked out (outcomes.was_repeated)
+            return closed
         if action == "out":
             raise CheckInRefused(_nothing_to_check_out(volunteer, station, when), code="not_in")
         shift = _shift_here(volunteer, station, when)
@@ -265,18 +269,23 @@ def _check_in(
     ends the caller's transaction, so no savepoint is needed)."""
     try:
         with transaction.atomic(savepoint=False):
-            return Attendance.objects.create(
-                volunteer=volunteer,
-                shift=shift,
-                station=station,
-                method=method,
-                checked_in_at=now,
-                in_distance_m=distance,
-                position_verified=verified,
-                in_client_id=client_id or None,
-                in_received_at=received,
-                recorded_by=actor,
+            (attendance,) = insert_compiled(
+                [
+                    Attendance(
+                        volunteer=volunteer,
+                        shift=shift,
+                        station=station,
+                        method=method,
+                        checked_in_at=now,
+                        in_distance_m=distance,
+                        position_verified=verified,
+                        in_client_id=client_id or None,
+                        in_received_at=received,
+                        recorded_by=actor,
+                    )
+                ]
             )
+            return attendance
     except IntegrityError:
         raise CheckInRefused(_("You are already checked in.")) from None
 

@@ -85,6 +85,9 @@ class Attendance(models.Model):
         related_name="+",
     )
 
+    # Not stored: set by the scan that checked this attendance out (outcomes.was_repeated).
+    closed_now = False
+
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendances")

@@ -17,10 +17,11 @@ class Note:
     text: str
 
 
-def was_repeated(attendance: Attendance, *, open_before, client_id: str | None = None) -> bool:
+def was_repeated(attendance: Attendance, *, client_id: str | None = None) -> bool:
     """A scan after the check-out changed nothing (unless it is the check-out itself, sent
-    again by a phone that never heard the first answer)."""
-    if attendance.checked_out_at is None or open_before is not None:
+    again by a phone that never heard the first answer). checkin.scan marks the attendance
+    it closed itself (`closed_now`)."""
+    if attendance.checked_out_at is None or attendance.closed_now:
         return False
     return not (client_id and attendance.out_client_id == client_id)
 

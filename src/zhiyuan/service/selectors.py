@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
-from zhiyuan.core.prepared import Prepared
 from zhiyuan.projects.models import Activity, Project
 from zhiyuan.service.models import (
     Attendance,
@@ -210,21 +209,6 @@ def shift_attendance(shift) -> dict[int, Attendance]:
 def star_distribution() -> dict[int, int]:
     rows = HoursTotal.objects.values("star_level").annotate(n=Count("pk"))
     return {row["star_level"]: row["n"] for row in rows}
-
-
-_OPEN_BY_TOKEN = Prepared(
-    lambda volunteer_id, token: Attendance.objects.filter(
-        volunteer_id=volunteer_id, station__checkin_token=token, checked_out_at__isnull=True
-    )[:1]
-)
-
-
-def open_attendance_by_token(user, token: str) -> Attendance | None:
-    """The user's open check-in at the station whose poster carries `token`, if any."""
-    volunteer = getattr(user, "volunteer", None)
-    if volunteer is None:
-        return None
-    return _OPEN_BY_TOKEN.first(volunteer.pk, token)
 
 
 def open_attendance(volunteer, station) -> Attendance | None:

@@ -51,12 +51,11 @@ def scan_page(request, token: str):
             position = checkin.position_from(
                 request.POST.get("longitude"), request.POST.get("latitude"), "wgs84"
             )
-            was_open = selectors.open_attendance(volunteer, station)
             result = checkin.scan(actor=request.user, token=token, position=position)
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            repeated = outcomes.was_repeated(result, open_before=was_open)
+            repeated = outcomes.was_repeated(result)
             for note in outcomes.scan_notes(result, repeated=repeated):
                 messages.add_message(request, LEVELS[note.level], note.text)
         return redirect(request.path)

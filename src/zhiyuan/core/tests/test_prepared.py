@@ -6,7 +6,7 @@ from unittest import mock
 
 import pytest
 
-from zhiyuan.core.prepared import Prepared
+from zhiyuan.core.prepared import Prepared, insert_compiled
 from zhiyuan.projects.models import Shift, SignUp
 from zhiyuan.testing.queries import compiled_selects
 from zhiyuan.volunteers.models import Skill
@@ -119,3 +119,75 @@ def test_a_lock_outside_a_transaction_is_refused_as_django_refuses_it(plan):
         pytest.raises(TransactionManagementError),
     ):
         locked.first(plan.guide.pk)
+
+
+# ---------------------------------------------------------------- compiled inserts
+
+
+def _signup(plan, volunteer, state=SignUp.State.CONFIRMED):
+    return SignUp(
+        shift=plan.guide,
+        volunteer=volunteer,
+        state=state,
+        starts_at=plan.guide.starts_at,
+        ends_at=plan.guide.ends_at,
+    )
+
+
+def test_a_compiled_insert_writes_what_create_writes(plan):
+    from django.forms.models import model_to_dict
+
+    (mine,) = insert_compiled([_signup(plan, plan.gina)])
+    assert mine.pk and mine._state.adding is False and mine.created_at is not None
+    theirs = SignUp.objects.create(
+        shift=plan.guide,
+        volunteer=plan.carol,
+        state=SignUp.State.CONFIRMED,
+        starts_at=plan.guide.starts_at,
+        ends_at=plan.guide.ends_at,
+    )
+    read, other = SignUp.objects.get(pk=mine.pk), SignUp.objects.get(pk=theirs.pk)
+    skip = {"id", "volunteer"}
+    assert {k: v for k, v in model_to_dict(read).items() if k not in skip} == {
+        k: v for k, v in model_to_dict(other).items() if k not in skip
+    }
+    assert read.starts_at == plan.guide.starts_at and read.created_at == mine.created_at
+
+
+def test_a_taken_value_raises_as_create_would(plan):
+    from django.db import IntegrityError, transaction
+
+    insert_compiled([_signup(plan, plan.gina)])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_compiled([_signup(plan, plan.gina)])  # one holding sign-up a shift
+
+
+def test_with_unique_the_rows_already_there_are_skipped_not_refused(cast):
+    from zhiyuan.notifications.models import Message
+
+    def message(key):
+        return Message(
+            recipient=cast.erin, channel="site", kind="t", subject="s", body="b", dedupe_key=key
+        )
+
+    first = insert_compiled([message("a"), message("b")], unique="dedupe_key")
+    again = insert_compiled([message("b"), message("c")], unique="dedupe_key")
+    assert [m.dedupe_key for m in first] == ["a", "b"]
+    assert [m.dedupe_key for m in again] == ["c"]
+    assert Message.objects.filter(dedupe_key__in="abc").count() == 3
+    assert Message.objects.get(dedupe_key="b").pk == first[1].pk
+
+
+def test_a_field_that_converts_its_value_is_not_given_the_raw_value(plan):
+    """Only exact plain field classes skip get_db_prep_save (a subclass may encrypt)."""
+    from zhiyuan.core.prepared import _PLAIN_FIELDS, _plan
+
+    plain = {field.name: is_plain for field, _a, is_plain, _s in _plan(SignUp)}
+    assert plain["state"] and plain["shift"] and plain["note"]
+    assert not plain["starts_at"] and not plain["created_at"]
+    from django.db import models
+
+    class Sealed(models.CharField):  # as an encrypting field would be
+        pass
+
+    assert Sealed not in _PLAIN_FIELDS and models.CharField in _PLAIN_FIELDS

@@ -1,8 +1,11 @@
 """Writing to the outbox: one INSERT for a message's channels, a repeat writes nothing new,
-and with the database task backend the delivery task is written with the messages."""
+and with the database task backend one delivery task after the commit serves a burst."""
+
+import io
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from zhiyuan.notifications.models import Message
@@ -18,7 +21,7 @@ def tell(cast, key="signup:1", channels=None):
 
 
 def test_a_message_on_three_channels_is_one_insert(cast, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):  # the savepoint, the INSERT, its release
+    with django_assert_max_num_queries(1):  # no savepoint: a repeat is no error
         rows = tell(cast)
     assert sorted(row.channel for row in rows) == ["email", "site", "sms"]
     assert all(row.pk for row in rows)
@@ -33,20 +36,81 @@ def test_a_repeat_writes_only_the_channels_still_missing(cast):
     assert Message.objects.get(dedupe_key="signup:1:site").pk == site.pk
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
-def test_with_the_database_backend_the_task_is_written_with_the_messages(cast):
-    # The test's transaction never commits: a task enqueued after the commit would not exist.
-    rows = tell(cast)
+DB_TASKS = override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+
+
+@pytest.fixture
+def fresh_nudge(monkeypatch):
+    from zhiyuan.notifications import services
+
+    monkeypatch.setattr(services, "_nudge_due", 0.0)
+    return services
+
+
+@DB_TASKS
+def test_with_the_database_backend_one_task_after_the_commit_serves_a_burst(
+    cast, fresh_nudge, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        rows = tell(cast)
+        assert not DBTaskResult.objects.exists()  # nothing but the messages in the transaction
+    assert {row.status for row in rows} == {Message.Status.PENDING}
+    for callback in callbacks:
+        callback()
     task = DBTaskResult.objects.get()
-    assert task.task_path == "zhiyuan.notifications.tasks.deliver_messages"
-    assert sorted(task.args_kwargs["args"][0]) == sorted(row.pk for row in rows)
+    assert task.task_path == "zhiyuan.notifications.tasks.deliver_pending"
+    assert task.run_after > timezone.now()  # due a second later: the messages are committed
+    # Further messages of the same process in that second need no other task.
+    with django_capture_on_commit_callbacks(execute=True):
+        tell(cast, key="signup:2")
+        tell(cast, key="signup:3")
+    assert DBTaskResult.objects.count() == 1
+    # Once that task is due, the next message asks for another.
+    fresh_nudge._nudge_due = 0.0
+    with django_capture_on_commit_callbacks(execute=True):
+        tell(cast, key="signup:4")
+    assert DBTaskResult.objects.count() == 2
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
-def test_a_rolled_back_change_leaves_neither_messages_nor_task(cast):
+def test_the_pending_task_sends_every_pending_message(cast, monkeypatch):
+    from zhiyuan.notifications import tasks
+
+    monkeypatch.setattr(tasks, "BATCH", 2)  # several batches
+    with DB_TASKS:
+        rows = tell(cast) + tell(cast, key="signup:2")
+    pending = Message.objects.filter(status=Message.Status.PENDING)
+    assert pending.filter(pk__in=[r.pk for r in rows]).count() == 6
+    sent = tasks.deliver_pending.call()
+    assert not pending.exists()  # these six and any other
+    assert sent == Message.objects.filter(status=Message.Status.SENT).count() >= 2
+    assert tasks.deliver_pending.call() == 0
+
+
+def test_the_periodic_job_sends_what_is_left_and_retries_the_failed(cast):
+    from django.core.management import call_command
+
+    with DB_TASKS:
+        (waiting,) = tell(cast, channels=["site"])
+        (failed,) = tell(cast, key="signup:2", channels=["site"])
+    Message.objects.filter(pk=failed.pk).update(status=Message.Status.FAILED, attempts=1)
+    out = io.StringIO()
+    call_command("deliver_messages", stdout=out)
+    assert "failed messages sent again" in out.getvalue()
+    assert Message.objects.get(pk=waiting.pk).status == Message.Status.SENT
+    assert Message.objects.get(pk=failed.pk).status == Message.Status.SENT
+
+
+@DB_TASKS
+def test_a_rolled_back_change_leaves_neither_messages_nor_task(
+    cast, fresh_nudge, django_capture_on_commit_callbacks
+):
     from django.db import transaction
 
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         tell(cast)
         raise RuntimeError
     assert not Message.objects.filter(kind="test").exists()

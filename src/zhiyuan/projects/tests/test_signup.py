@@ -77,6 +77,25 @@ def test_overlapping_shifts_are_refused(plan, client_for):
     assert response.json()["code"] == "overlapping_shift"
 
 
+def test_a_shift_moved_onto_a_held_one_since_it_was_read_is_refused(plan):
+    """The overlap is checked before the shift's lock, on the caller's copy of the shift;
+    a shift moved meanwhile is checked again at its new time."""
+    from zhiyuan.projects import signups
+
+    plan.rescue.required_skills.clear()
+    later = dict(starts_at=plan.guide.ends_at + dt.timedelta(hours=2))
+    later["ends_at"] = later["starts_at"] + dt.timedelta(hours=1)
+    Shift.objects.filter(pk=plan.rescue.pk).update(insurance_required=False, **later)
+    signups.sign_up(actor=plan.gina.user, shift=plan.guide)
+    read = Shift.objects.select_related("activity__project").get(pk=plan.rescue.pk)
+    Shift.objects.filter(pk=plan.rescue.pk).update(  # moved onto the guide shift
+        starts_at=plan.guide.starts_at, ends_at=plan.guide.ends_at
+    )
+    with pytest.raises(signups.Overlap):
+        signups.sign_up(actor=plan.gina.user, shift=read)
+    assert not SignUp.objects.filter(shift=plan.rescue, volunteer=plan.gina).exists()
+
+
 def test_each_unmet_condition_is_named(plan, client_for):
     response = sign_up(client_for(plan.gina.user), plan.rescue)
     assert response.status_code == 403

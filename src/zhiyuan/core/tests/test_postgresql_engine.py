@@ -1,0 +1,102 @@
+"""PostgreSQL's engine (core/postgresql): the health check asks the socket first (no round trip
+for a sound connection, and a connection the server ended is found and replaced before a
+request uses it); the compiled statements are prepared on the server, Django's others not."""
+
+import pytest
+from django.db import connection
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's engine"),
+]
+
+
+@pytest.fixture
+def statements(monkeypatch):
+    """The statements sent on the raw psycopg connection, bypassing Django's wrappers."""
+    connection.ensure_connection()
+    sent = []
+    raw = connection.connection
+    original = raw.cursor
+
+    def cursor(*args, **kwargs):
+        made = original(*args, **kwargs)
+        execute = made.execute
+
+        def recorded(query, *a, **k):
+            sent.append(str(query))
+            return execute(query, *a, **k)
+
+        made.execute = recorded
+        return made
+
+    monkeypatch.setattr(raw, "cursor", cursor)
+    return sent
+
+
+def test_a_sound_connection_is_usable_without_a_query(statements):
+    assert connection.is_usable()
+    assert statements == []
+
+
+def test_a_connection_the_server_ended_is_replaced_before_the_next_request():
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+    import time
+
+    for _ in range(50):  # the server's goodbye reaches the socket
+        if not connection.is_usable():
+            break
+        time.sleep(0.02)
+    assert not connection.is_usable()
+    connection.health_check_enabled, connection.health_check_done = True, False
+    connection.close_if_health_check_failed()
+    with connection.cursor() as cursor:  # a new connection, with a new server process
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != pid
+
+
+def test_a_connection_inside_a_transaction_asks_the_server(statements):
+    connection.set_autocommit(False)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        statements.clear()
+        assert connection.is_usable()
+        assert statements == ["SELECT 1"]
+    finally:
+        connection.rollback()
+        connection.set_autocommit(True)
+
+
+def test_compiled_statements_are_prepared_on_the_server_and_others_are_not(settings):
+    from django.db.models import CharField, Count, Value
+    from django.db.models.functions import Concat
+
+    from zhiyuan.core.prepared import Prepared
+    from zhiyuan.volunteers.models import Skill
+
+    assert connection.settings_dict["OPTIONS"].get("prepare_threshold") == 5
+    by_code = Prepared(lambda code: Skill.objects.filter(code=code)[:1])
+    for _ in range(6):
+        by_code.rows("first_aid")
+        # A query that repeats an expression with a parameter in its GROUP BY, which
+        # server-side parameters ($1 … $2) would make PostgreSQL refuse.
+        list(
+            Skill.objects.annotate(tag=Concat(Value("skill-"), "code", output_field=CharField()))
+            .values("tag")
+            .annotate(total=Count("pk"))
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"volunteers_skill"."code" = $1' in text for text in prepared)
+    assert not any("GROUP BY" in text for text in prepared)
