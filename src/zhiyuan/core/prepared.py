@@ -1,4 +1,4 @@
-"""Querysets compiled once per process: the hot statements of a signed-in write.
+"""Querysets and INSERTs compiled once per process: the hot statements of a signed-in write.
 
 Django builds and compiles every queryset again on each request: the filters are resolved,
 every selected column (six tables' worth for a shift with its activity, project, team,
@@ -21,6 +21,11 @@ this process's memory, until a table the statement reads is written (core.pageca
 stamps, as `remembered`): for rows that almost never change and are read on every write
 (a shift with its project and station, a station by its poster's token). The objects are
 built afresh from the kept rows on each call.
+
+`insert_compiled(rows)` is the same for the hot INSERTs (a sign-up, a check-in, the outbox's
+messages): the statement's text is built once per model and row count, and `unique=` skips
+rows whose value is taken (ON CONFLICT DO NOTHING) instead of a savepoint and a retry.
+On PostgreSQL both are bound by the server and prepared after a few runs (core/postgresql).
 
 Arguments may be int, str or datetime (whatever `build` passes to the ORM's filters); each
 call's argument types must match the first call's, else the queryset is built as usual.
