@@ -105,7 +105,9 @@ def _deliver_later(ids: list[int]) -> None:
     from zhiyuan.notifications.tasks import deliver_messages
 
     if isinstance(deliver_messages.get_backend(), DatabaseBackend):
-        transaction.on_commit(_nudge)
+        # robust: the change is committed; a failed request for the task is only logged,
+        # and the next one (or the periodic job) sends the messages.
+        transaction.on_commit(_nudge, robust=True)
     else:
         transaction.on_commit(lambda: deliver_messages.enqueue(ids))
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db.backends.postgresql import base, operations
+from psycopg import pq
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -73,8 +74,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         try:
             sound = (
                 not connection.closed
-                and connection.info.status == connection.info.status.OK
-                and connection.info.transaction_status == connection.info.transaction_status.IDLE
+                and connection.info.status == pq.ConnStatus.OK
+                and connection.info.transaction_status == pq.TransactionStatus.IDLE
                 and not select.select([connection.fileno()], [], [], 0)[0]
             )
         except (OSError, ValueError):

@@ -115,3 +115,20 @@ def test_a_rolled_back_change_leaves_neither_messages_nor_task(
         raise RuntimeError
     assert not Message.objects.filter(kind="test").exists()
     assert not DBTaskResult.objects.exists()
+
+
+@DB_TASKS
+def test_a_failed_request_for_the_task_does_not_fail_the_committed_change(
+    cast, fresh_nudge, monkeypatch, django_capture_on_commit_callbacks
+):
+    from zhiyuan.notifications import tasks
+
+    class Broken:
+        def using(self, **kwargs):
+            raise RuntimeError("the task table is unavailable")
+
+    monkeypatch.setattr(tasks, "deliver_pending", Broken())
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = tell(cast)
+    assert {row.status for row in rows} == {Message.Status.PENDING}  # left to the next one
+    assert not DBTaskResult.objects.exists()
