@@ -88,8 +88,9 @@ def sign_up(*, actor: User, shift: Shift) -> SignUp:
     Locks, in this order: the volunteer's row, then the shift's row. Holding the first,
     no other sign-up of the same person runs, so the overlap check (made before the second
     lock, to hold that one briefly) is exact; holding the second, no one else counts the
-    confirmed places at the same time, and the shift's state is checked again on the locked row (an activity cancelled after the first check has
-    cancelled this shift under the same lock).
+    confirmed places at the same time, and the shift's state is checked again on the
+    locked row (an activity cancelled after the first check has cancelled this shift under
+    the same lock).
     """
     return _take_place(volunteer=_volunteer_of(actor), shift=shift)
 
