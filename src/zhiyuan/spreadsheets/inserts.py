@@ -8,13 +8,15 @@ from django.db import connection
 
 from zhiyuan.core.masking import mask_identifier, mask_phone
 from zhiyuan.core.models import reserve
+from zhiyuan.spreadsheets.models import ImportIssue
 from zhiyuan.spreadsheets.validation import CleanRow
 from zhiyuan.volunteers.idcard import Gender, IdType
 from zhiyuan.volunteers.models import PoliticalStatus, Volunteer
 from zhiyuan.volunteers.services import PRIVACY_NOTICE_VERSION
 
 # The columns `volunteer_values` fills per row, in the order of its tuple; the volunteer number
-# follows when the batch reserves its numbers, then the values shared by the whole import.
+# follows when the batch reserves its numbers (`numbered`, which also holds the values shared
+# by the whole import, `job_values`).
 ROW_COLUMNS = (
     "real_name",
     "id_type",
@@ -102,14 +104,35 @@ def _defaults() -> list:
 
 
 def _fields() -> list:
-    """The inserted fields, in the order of a prepared row: ROW_COLUMNS, JOB_COLUMNS, the
-    defaulted fields, and the volunteer number (added when the batch reserves numbers)."""
+    """The inserted fields: ROW_COLUMNS and the volunteer number (a `numbered` row), then
+    JOB_COLUMNS and the defaulted fields (its `shared` values)."""
     fields = {f.attname: f for f in Volunteer._meta.concrete_fields}
     return [
-        *(fields[name] for name in (*ROW_COLUMNS, *JOB_COLUMNS)),
+        *(fields[name] for name in (*ROW_COLUMNS, "volunteer_no", *JOB_COLUMNS)),
         *_defaults(),
-        fields["volunteer_no"],
     ]
+
+
+class NumberedRows(list):
+    """A batch's new volunteers as `numbered` gives them: each row ROW_COLUMNS' values and
+    its volunteer number, and `shared`, the values of the other columns (the same for every
+    row of the import)."""
+
+    def __init__(self, rows, shared: tuple):
+        super().__init__(rows)
+        self.shared = shared
+
+
+def _sqlite_literal(value) -> str | None:
+    """`value` as an SQLite literal, or None if it is better bound as a parameter. Only for
+    the import's shared values (constants and model defaults, never a cell's text)."""
+    if value is None:
+        return "NULL"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 def _copy_types(fields: list) -> list[str]:
@@ -123,12 +146,15 @@ def _chunks(items: list, size: int = 500):
         yield items[i : i + size]
 
 
-def insert_volunteers(rows: list[tuple], skills: list[list[int]]) -> None:
-    """INSERT the rows (see `_columns`), then their skills.
+def insert_volunteers(rows: NumberedRows, skills: list[list[int]]) -> None:
+    """INSERT the rows (`numbered`: each its own values and number, and the values they
+    share), then their skills.
 
     The ORM's bulk_create spent most of an import preparing 24 values per row through each
     field; here each row is a ready tuple. On PostgreSQL the rows go in with a binary COPY,
-    under ids drawn from the table's sequence; on SQLite with one executemany.
+    under ids drawn from the table's sequence; on SQLite with one executemany, the shared
+    values written into the statement once (binding 11 of 24 values a row again and again
+    was an eighth of the executemany).
     """
     quote = connection.ops.quote_name
     table = quote(Volunteer._meta.db_table)
@@ -153,9 +179,9 @@ def insert_volunteers(rows: list[tuple], skills: list[list[int]]) -> None:
                 # process 0.5 CPU s of a 70,000-row import.
                 with raw.copy(f"COPY {table} ({columns_sql}) FROM STDIN (FORMAT BINARY)") as copy:
                     copy.set_types(_copy_types([Volunteer._meta.pk, *fields]))
-                    write = copy.write_row
+                    write, shared = copy.write_row, rows.shared
                     for pk, row in zip(ids, rows, strict=True):
-                        write((pk, *row))
+                        write((pk, *row, *shared))
                 # Two integers a line: written as COPY's text directly, not row by row.
                 links = "".join(
                     f"{int(pk)}\t{int(skill_id)}\n"
@@ -167,11 +193,18 @@ def insert_volunteers(rows: list[tuple], skills: list[list[int]]) -> None:
                         copy.write(links)
         return
     columns_sql = ", ".join(quote(name) for name in names)
-    marks = ", ".join(["%s"] * len(names))
-    # Only identifiers from the model's meta, quoted, go into the text; values are parameters.
+    literals = [_sqlite_literal(value) for value in rows.shared]
+    bound = tuple(v for v, literal in zip(rows.shared, literals, strict=True) if literal is None)
+    marks = ", ".join(
+        ["%s"] * (len(names) - len(literals))
+        + [literal if literal is not None else "%s" for literal in literals]
+    )
+    # Only identifiers from the model's meta, quoted, and the import's own shared values
+    # (`_sqlite_literal`: numbers and quoted texts from the code and the model's defaults) go
+    # into the text; each row's values are parameters.
     sql = f"INSERT INTO {table} ({columns_sql}) VALUES ({marks})"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(sql, [row + bound for row in rows] if bound else rows)
         if not any(skills):
             return
         ids = _sqlite_ids(cursor, table, rows)
@@ -183,6 +216,20 @@ def insert_volunteers(rows: list[tuple], skills: list[list[int]]) -> None:
                 for skill_id in skill_ids
             ],
         )
+
+
+def insert_issues(job_id: int, issues: list[tuple]) -> None:
+    """INSERT a batch's ImportIssues, each (row, kind, column, value, reason) (the ORM's
+    bulk_create built and prepared a model instance per issue)."""
+    quote = connection.ops.quote_name
+    table = quote(ImportIssue._meta.db_table)
+    names = ", ".join(
+        quote(name) for name in ("job_id", "row", "kind", "column", "value", "reason")
+    )
+    # Only identifiers from the model's meta, quoted, go into the text; values are parameters.
+    sql = f"INSERT INTO {table} ({names}) VALUES (%s, %s, %s, %s, %s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(job_id, *issue) for issue in issues])
 
 
 def _sqlite_ids(cursor, table: str, rows: list[tuple]) -> list[int]:
@@ -212,12 +259,19 @@ def _sqlite_ids(cursor, table: str, rows: list[tuple]) -> list[int]:
     return [ids[row[-1]] for row in rows]
 
 
-def numbered(volunteers: list[tuple]) -> list[tuple]:
+def numbered(volunteers: list[tuple], shared: tuple) -> NumberedRows:
+    """The rows (`volunteer_values`) each with a volunteer number reserved now, and the
+    import's shared values (`job_values`)."""
     prefix = settings.VOLUNTEER_NUMBER_PREFIX
-    return [
-        row + (f"{prefix}{number:08d}",)
-        for row, number in zip(volunteers, reserve("volunteer_no", len(volunteers)), strict=True)
-    ]
+    return NumberedRows(
+        [
+            (*row, f"{prefix}{number:08d}")
+            for row, number in zip(
+                volunteers, reserve("volunteer_no", len(volunteers)), strict=True
+            )
+        ],
+        shared,
+    )
 
 
 def fill_blanks(fills: list[tuple[str, CleanRow]]) -> None:

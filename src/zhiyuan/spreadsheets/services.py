@@ -32,6 +32,7 @@ from zhiyuan.spreadsheets import columns, pipeline, reading, retention
 from zhiyuan.spreadsheets.inserts import (
     MASKED_ID_NUMBER,
     fill_blanks,
+    insert_issues,
     insert_volunteers,
     job_values,
     numbered,
@@ -374,15 +375,9 @@ class BatchOutcome:
     warnings: int = 0
 
 
-def _issue(job_id: int, row: int, kind: str, column: str, value: str, reason: str) -> ImportIssue:
-    return ImportIssue(
-        job_id=job_id,
-        row=row,
-        kind=kind,
-        column=column[:100],
-        value=value[:200],
-        reason=reason[:300],
-    )
+def _issue(row: int, kind: str, column: str, value: str, reason: str) -> tuple:
+    """An ImportIssue's values, as `inserts.insert_issues` writes them."""
+    return (row, str(kind), column[:100], value[:200], reason[:300])
 
 
 UNEXPECTED_ROW_ERROR = gettext_lazy(
@@ -411,11 +406,11 @@ def _insert_batch(job: ImportJob, start: int, count: int, prepared: PreparedBatc
     with transaction.atomic():
         _checkpoint(job, start, count, prepared.outcome)
         if prepared.volunteers:
-            insert_volunteers(numbered(prepared.volunteers), prepared.skills)
+            insert_volunteers(numbered(prepared.volunteers, prepared.shared), prepared.skills)
         if prepared.fills:
             fill_blanks(prepared.fills)
         if prepared.issues:
-            ImportIssue.objects.bulk_create(prepared.issues, batch_size=1000)
+            insert_issues(job.pk, prepared.issues)
 
 
 def _insert_rows_one_by_one(job: ImportJob, start: int, count: int, prepared: PreparedBatch):
@@ -429,19 +424,17 @@ def _insert_rows_one_by_one(job: ImportJob, start: int, count: int, prepared: Pr
         ):
             try:
                 with transaction.atomic():
-                    insert_volunteers(numbered([row]), [skill_ids])
+                    insert_volunteers(numbered([row], prepared.shared), [skill_ids])
             except DatabaseError:
                 logger.exception("import job %s: row %s could not be written", job.pk, row_no)
                 outcome.imported -= 1
                 outcome.errors += 1
                 issues.append(
-                    _issue(
-                        job.pk, row_no, ImportIssue.Kind.ERROR, "", "", str(UNEXPECTED_ROW_ERROR)
-                    )
+                    _issue(row_no, ImportIssue.Kind.ERROR, "", "", str(UNEXPECTED_ROW_ERROR))
                 )
         _checkpoint(job, start, count, outcome)
         if issues:
-            ImportIssue.objects.bulk_create(issues, batch_size=1000)
+            insert_issues(job.pk, issues)
 
 
 @dataclass
@@ -451,9 +444,10 @@ class PreparedBatch:
     volunteers: list[tuple]
     skills: list[list[int]]
     row_numbers: list[int]
-    issues: list[ImportIssue]
+    issues: list[tuple]  # `_issue`
     outcome: BatchOutcome
     seen: dict[str, int]
+    shared: tuple  # the values every new volunteer of the import has (`inserts.job_values`)
     # Rows of people already registered whose blank fields the import fills in.
     fills: list[tuple[str, CleanRow]] = field(default_factory=list)
 
@@ -464,8 +458,7 @@ class CheckedBatch:
     database: what a worker process sends back, so plain values only.
 
     `candidates`: (row, ID-number blind index, the row's values in the order of
-    `inserts.ROW_COLUMNS` followed by the import's shared ones (`inserts.job_values`), skill
-    ids, warnings as (column, value, reason), the CleanRow when the import fills in
+    `inserts.ROW_COLUMNS`, skill ids, warnings as (column, value, reason), the CleanRow when the import fills in
     registered people's blanks, else None).
     `issues`: the bad rows' problems, (row, kind, column, value, reason)."""
 
@@ -474,9 +467,7 @@ class CheckedBatch:
     errors: int
 
 
-def _check_batch(
-    job: ImportJob, validator: RowValidator, cipher, batch, shared: tuple = ()
-) -> CheckedBatch:
+def _check_batch(job: ImportJob, validator: RowValidator, cipher, batch) -> CheckedBatch:
     """Validate a batch with the registration's rules and prepare each good row's values
     (hashes, ciphertexts, masks): CPU only, no query, so it may run in a worker process.
 
@@ -522,7 +513,7 @@ def _check_batch(
         assert clean is not None
         try:
             row_sealed = sealed[position] if sealed is not None else seal_rows([clean], cipher)[0]
-            values = volunteer_values(clean, row_sealed, adapt_date) + shared
+            values = volunteer_values(clean, row_sealed, adapt_date)
         except Exception:
             unexpected(row_no, "prepared")
             continue
@@ -539,12 +530,13 @@ def _check_batch(
     return checked
 
 
-def _prepare_batch(job, checked: CheckedBatch, seen, id_title: str) -> PreparedBatch:
+def _prepare_batch(job, checked: CheckedBatch, seen, id_title: str, shared: tuple) -> PreparedBatch:
     """Sort a checked batch's good rows into new volunteers and duplicates (of a registered
-    person, looked up now, or of an earlier row of the file, in `seen`)."""
-    prepared = PreparedBatch([], [], [], [], BatchOutcome(0, 0, checked.errors), {})
+    person, looked up now, or of an earlier row of the file, in `seen`); `shared`: the
+    values every new volunteer of the import has (`inserts.job_values`)."""
+    prepared = PreparedBatch([], [], [], [], BatchOutcome(0, 0, checked.errors), {}, shared)
     issues, outcome = prepared.issues, prepared.outcome
-    issues.extend(_issue(job.pk, *issue) for issue in checked.issues)
+    issues.extend(_issue(*issue) for issue in checked.issues)
     candidates = checked.candidates
     existing = registered_indexes([c[1] for c in candidates])
     batch_seen = prepared.seen
@@ -569,14 +561,12 @@ def _prepare_batch(job, checked: CheckedBatch, seen, id_title: str) -> PreparedB
             if warnings:
                 outcome.warnings += 1
                 issues.extend(
-                    _issue(job.pk, row_no, ImportIssue.Kind.WARNING, *warning)
-                    for warning in warnings
+                    _issue(row_no, ImportIssue.Kind.WARNING, *warning) for warning in warnings
                 )
             continue
         outcome.duplicates += 1
         issues.append(
             _issue(
-                job.pk,
                 row_no,
                 ImportIssue.Kind.DUPLICATE,
                 id_title,
@@ -629,13 +619,13 @@ def _run_job(
         batches = [rows[i : i + batch_size] for i in range(start, len(rows), batch_size)]
         # Each batch is checked in a worker process while this one writes the batch before.
         checking = pipeline.ahead(
-            lambda batch: _check_batch(job, validator, cipher, batch, shared),
+            lambda batch: _check_batch(job, validator, cipher, batch),
             batches,
             forked=FORKED,
         )
         with contextlib.closing(checking):
             for batch, checked in zip(batches, checking, strict=True):
-                prepared = _write_batch(job, start, batch, checked, seen, id_title)
+                prepared = _write_batch(job, start, batch, checked, seen, id_title, shared)
                 seen.update(prepared.seen)
                 start += len(batch)
                 if progress is not None:
@@ -660,10 +650,10 @@ def _run_job(
     return job
 
 
-def _write_batch(job, start, batch, checked, seen, id_title) -> PreparedBatch:
+def _write_batch(job, start, batch, checked, seen, id_title, shared) -> PreparedBatch:
     """Sort a checked batch against the database and the file's earlier rows, and write it."""
     for attempt in range(3):
-        prepared = _prepare_batch(job, checked, seen, id_title)
+        prepared = _prepare_batch(job, checked, seen, id_title, shared)
         try:
             _insert_batch(job, start, len(batch), prepared)
             break
