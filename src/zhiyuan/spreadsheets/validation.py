@@ -9,6 +9,7 @@ are loaded once per import, so a row costs no query.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -127,7 +128,13 @@ class RowValidator:
             "gender",
             "birth_date",
         )
-        self._columns = tuple(mapping.get(name) for name in order)
+        # A row's cells in that order, "" for a field not in the file or a row too short: the
+        # row padded with blanks, then one C call (a field not in the file reads the last
+        # blank of the padding).
+        indexes = [mapping.get(name) for name in order]
+        self._padding = [""] * (max((i for i in indexes if i is not None), default=0) + 2)
+        self._pick = operator.itemgetter(*(-1 if i is None else i for i in indexes))
+        self._gender_memo: dict[str, str | None] = {}
         self._titles = {name: self.title(name) for name in columns.FIELDS}
         self._community_memo: dict[str, tuple] = {}
         self._skills_memo: dict[str, tuple] = {}
@@ -169,7 +176,6 @@ class RowValidator:
                 value = mask_identifier(_key(value).upper())
             problems.append(Problem(titles[field_name], value[:200], str(reason), warning))
 
-        count = len(cells)
         (
             name_cell,
             type_cell,
@@ -180,7 +186,7 @@ class RowValidator:
             political_cell,
             gender_cell,
             birth_cell,
-        ) = (cells[i] if i is not None and i < count else "" for i in self._columns)
+        ) = self._pick(cells + self._padding if type(cells) is list else [*cells, *self._padding])
         try:
             real_name = rules.real_name(name_cell)
         except DomainError as exc:
@@ -222,7 +228,11 @@ class RowValidator:
         community_id = self._replay(self._community, self._community_memo, community_cell, problem)
         skill_ids = self._replay(self._skills, self._skills_memo, skills_cell, problem)
         political = self._replay(self._political, self._political_memo, political_cell, problem)
-        gender = GENDER_NAMES.get(_key(gender_cell)) if gender_cell else None
+        try:
+            gender = self._gender_memo[gender_cell]
+        except KeyError:
+            gender = GENDER_NAMES.get(_key(gender_cell)) if gender_cell else None
+            self._gender_memo[gender_cell] = gender
         if gender_cell and gender is None:
             # Only a warning: the ID number holds the gender (or the rule below says so).
             problem("gender", gender_cell, _("Write the gender as 男 or 女."), True)
