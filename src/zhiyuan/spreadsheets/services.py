@@ -720,11 +720,12 @@ def write_error_report(job: ImportJob) -> bytes | None:
         [*header, _("Sheet")] if job.all_sheets else header,
         title=export_title(_("Import of %(file)s") % {"file": job.original_name}),
     )
-    kinds = dict(ImportIssue.Kind.choices)
+    # Each kind's label translated once, not once a row.
+    kinds = {kind: str(label) for kind, label in ImportIssue.Kind.choices}
     for row, column, value, reason, kind in issues.values_list(
         "row", "column", "value", "reason", "kind"
     ).iterator(chunk_size=2000):
         sheet_name, in_sheet = job.sheet_and_row(row)
-        cells = [in_sheet, column, value, reason, str(kinds.get(kind, kind))]
+        cells = [in_sheet, column, value, reason, kinds.get(kind, kind)]
         sheet.append([*cells, sheet_name] if job.all_sheets else cells)
     return book.save()
