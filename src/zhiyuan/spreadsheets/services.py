@@ -458,8 +458,8 @@ class CheckedBatch:
     database: what a worker process sends back, so plain values only.
 
     `candidates`: (row, ID-number blind index, the row's values in the order of
-    `inserts.ROW_COLUMNS`, skill ids, warnings as (column, value, reason), the CleanRow when the import fills in
-    registered people's blanks, else None).
+    `inserts.ROW_COLUMNS`, skill ids, warnings as (column, value, reason), the CleanRow
+    when the import fills in registered people's blanks, else None).
     `issues`: the bad rows' problems, (row, kind, column, value, reason)."""
 
     candidates: list[tuple]
