@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from zhiyuan.core.prepared import Prepared, insert_compiled
-from zhiyuan.projects.eligibility import unmet_conditions
+from zhiyuan.projects.eligibility import skills_needed, unmet_conditions
 from zhiyuan.projects.models import CalendarFeed, Project, Shift, SignUp
 from zhiyuan.projects.services import _check_organiser, _local, _tell
 from zhiyuan.volunteers.access import own_volunteer, own_volunteer_held
@@ -84,8 +84,9 @@ def sign_up(*, actor: User, shift: Shift) -> SignUp:
     at the same time, and the shift's state is checked again on the locked row (an activity
     cancelled after the first check has cancelled this shift under the same lock).
     """
+    needed = skills_needed(shift)  # before the transaction, inside which nothing is remembered
     with own_volunteer_held(actor) as volunteer:
-        return _take_place(volunteer=volunteer, shift=shift)
+        return _take_place(volunteer=volunteer, shift=shift, needed=needed)
 
 
 def sign_up_for(*, actor: User, shift: Shift, volunteer: Volunteer) -> SignUp:
@@ -96,9 +97,10 @@ def sign_up_for(*, actor: User, shift: Shift, volunteer: Volunteer) -> SignUp:
     _check_organiser(actor, shift.activity.project)
     if not volunteer.is_active:
         raise NotEligible([gettext("This volunteer is not active.")])
+    needed = skills_needed(shift)
     with transaction.atomic():
         Volunteer.objects.lock(volunteer.pk)
-        return _take_place(volunteer=volunteer, shift=shift)
+        return _take_place(volunteer=volunteer, shift=shift, needed=needed)
 
 
 # The statements of a sign-up's transaction, compiled once (core.prepared).
@@ -153,12 +155,12 @@ _CONFIRMED = Prepared(
 )
 
 
-def _take_place(*, volunteer: Volunteer, shift: Shift) -> SignUp:
+def _take_place(*, volunteer: Volunteer, shift: Shift, needed: set[int]) -> SignUp:
     """Inside the caller's transaction, which holds the volunteer's row. The caller's `shift` is
     checked as it is (the callers load it with its activity and project); everything that may
     have changed since is checked again on the locked row."""
     _check_open(shift)
-    reasons = unmet_conditions(volunteer, shift)
+    reasons = unmet_conditions(volunteer, shift, required_skill_ids=needed)
     if reasons:
         raise NotEligible(reasons)
     locked = _LOCKED_SHIFT.first(shift.pk, volunteer.pk, shift.starts_at, shift.ends_at)

@@ -105,6 +105,29 @@ def test_remembered_rows_are_read_again_once_their_table_is_written():
     assert len(read) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_remembered_objects_are_each_callers_own_down_to_their_related_objects(plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    shift = plan.guide
+    with_activity = Prepared(
+        lambda pk: Shift.objects.select_related("activity__project").filter(pk=pk)[:1],
+        remember=True,
+    )
+    with CaptureQueriesContext(connection) as read:
+        first = with_activity.first(shift.pk)
+        first.activity.title = "changed in memory only"
+        first.activity.project.name = "changed too"
+        with mock.patch.object(Shift, "from_db", side_effect=AssertionError("built again")):
+            second = with_activity.first(shift.pk)  # copied, not built from the rows again
+    assert len(read) == 1
+    assert second.activity.title == shift.activity.title
+    assert second.activity.project.name == shift.activity.project.name
+    assert second.activity is not first.activity
+    assert second == shift and second.activity.project == shift.activity.project
+
+
 def test_a_lock_outside_a_transaction_is_refused_as_django_refuses_it(plan):
     from django.db import transaction
     from django.db.transaction import TransactionManagementError
