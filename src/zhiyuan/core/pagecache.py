@@ -257,11 +257,15 @@ def _known_tables() -> frozenset[str]:
 _tables: frozenset[str] | None = None
 
 
-def tables_in(sql: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def tables_in(sql: str) -> frozenset[str]:
+    """The tables a statement names. Kept per statement text, which repeats call after call
+    (the parameters are apart): a shift's SELECT names its 60 columns, each quoted with its
+    table, and was scanned again on every read a page or a remembered answer watched."""
     global _tables
     if _tables is None:
         _tables = _known_tables()
-    return {name for name in _QUOTED.findall(sql) if name in _tables}
+    return frozenset(name for name in _QUOTED.findall(sql) if name in _tables)
 
 
 class _BumpOnCommit:

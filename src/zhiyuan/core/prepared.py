@@ -244,6 +244,19 @@ class Prepared:
 # ---------------------------------------------------------------- inserts
 
 
+class Computed:
+    """A value the database computes as `insert_compiled` writes the row, read back into the
+    row: `sql` (a scalar subquery, say) with its own `params`, in place of the value. A sign-up
+    counts the shift's confirmed places in the INSERT that takes one, instead of in a
+    statement before it."""
+
+    __slots__ = ("params", "sql")
+
+    def __init__(self, sql: str, params: tuple = ()):
+        self.sql = sql
+        self.params = params
+
+
 def insert_compiled(
     rows: list, *, unique: str | None = None, using: str = DEFAULT_DB_ALIAS
 ) -> list:
@@ -261,6 +274,9 @@ def insert_compiled(
     SQLite since 3.35), so a repeat is no error and the caller's transaction needs no
     savepoint; the rows skipped are not returned. Without it a taken value raises
     IntegrityError, as `create` would.
+
+    A single row (without `unique`) may hold `Computed` values in text or number columns:
+    their SQL takes the value's place and the row gets what the database wrote.
     """
     if not rows:
         return []
@@ -268,21 +284,30 @@ def insert_compiled(
     connection = connections[using]
     plan = _plan(model)
     key_field = model._meta.get_field(unique) if unique else None
-    sql = _insert_sql(connection, model, plan, key_field, len(rows))
-    params = []
+    params: list = []
+    computed: list[tuple[str, str, str]] = []  # (attname, column, SQL) of each Computed value
     for row in rows:
         for field, attname, plain, stamped in plan:
             value = field.pre_save(row, True) if stamped else getattr(row, attname)
+            if type(value) is Computed:
+                computed.append((attname, field.column, value.sql))
+                params.extend(value.params)
+                continue
             if not (plain and type(value) in _PLAIN_VALUES):
                 value = field.get_db_prep_save(value, connection)
             params.append(value)
+    if computed and (len(rows) > 1 or key_field is not None):
+        raise ValueError("Computed values are for one row written without `unique`")
+    sql = _insert_sql(connection, model, plan, key_field, len(rows), tuple(computed))
     with _server_bound(connection), connection.cursor() as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
     if key_field is None:
         kept = rows
-        for row, (pk,) in zip(rows, returned, strict=True):
+        for row, (pk, *values) in zip(rows, returned, strict=True):
             row.pk = pk
+            for (attname, _column, _sql), value in zip(computed, values, strict=True):
+                setattr(row, attname, value)
     else:
         written = {key: pk for pk, key in returned}
         kept = []
@@ -334,19 +359,23 @@ def _plan(model) -> tuple:
     return plan
 
 
-def _insert_sql(connection, model, plan: tuple, key_field, count: int) -> str:
+def _insert_sql(connection, model, plan: tuple, key_field, count: int, computed: tuple = ()) -> str:
     key = key_field.column if key_field is not None else None
-    cache_key = (connection.vendor, model, key, count)
+    cache_key = (connection.vendor, model, key, count, computed)
     sql = _INSERTS.get(cache_key)
     if sql is None:
         quote = connection.ops.quote_name
-        row = "(" + ", ".join(["%s"] * len(plan)) + ")"
+        placed = {attname: sql for attname, _column, sql in computed}
+        row = (
+            "(" + ", ".join(f"({placed[a]})" if a in placed else "%s" for _f, a, *_r in plan) + ")"
+        )
         table = quote(model._meta.db_table)
         names = ", ".join(quote(field.column) for field, *_rest in plan)
         values, pk = ", ".join([row] * count), quote(model._meta.pk.column)
         sql = f"INSERT INTO {table} ({names}) VALUES {values}"  # noqa: S608 (quoted names)
         if key is None:
-            sql += f" RETURNING {pk}"
+            back = "".join(f", {quote(column)}" for _attname, column, _sql in computed)
+            sql += f" RETURNING {pk}{back}"
         else:
             sql += f" ON CONFLICT ({quote(key)}) DO NOTHING RETURNING {pk}, {quote(key)}"
         _INSERTS[cache_key] = sql

@@ -9,17 +9,18 @@ goes to exactly one person); a conditional unique index refuses a double sign-up
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
-from zhiyuan.core.prepared import Prepared, insert_compiled
+from zhiyuan.core.prepared import Computed, Prepared, insert_compiled
 from zhiyuan.projects.eligibility import skills_needed, unmet_conditions
 from zhiyuan.projects.models import CalendarFeed, Project, Shift, SignUp
 from zhiyuan.projects.services import _check_organiser, _local, _tell
@@ -145,14 +146,19 @@ _HELD = Prepared(
         volunteer_id=volunteer_id,
     ).values_list("shift_id", flat=True)
 )
-_CONFIRMED = Prepared(
-    lambda shift_id: (
-        SignUp.objects.filter(shift_id=shift_id, state=SignUp.State.CONFIRMED)
-        .values("shift_id")
-        .annotate(n=Count("pk"))
-        .values_list("n", flat=True)
+
+
+@functools.cache
+def _state_sql(vendor: str) -> str:
+    """The new sign-up's state, decided as it is written under the shift's lock: confirmed
+    while the shift's confirmed places are fewer than its capacity, else on the waitlist
+    (counted by the INSERT itself: a statement, and on PostgreSQL a round trip, less)."""
+    quote = connection.ops.quote_name
+    table, shift, state = quote(SignUp._meta.db_table), quote("shift_id"), quote("state")
+    return (
+        "SELECT CASE WHEN COUNT(*) < %s THEN %s ELSE %s END "  # noqa: S608 (quoted names)
+        f"FROM {table} WHERE {shift} = %s AND {state} = %s"
     )
-)
 
 
 def _take_place(*, volunteer: Volunteer, shift: Shift, needed: set[int]) -> SignUp:
@@ -173,8 +179,11 @@ def _take_place(*, volunteer: Volunteer, shift: Shift, needed: set[int]) -> Sign
     _check_open(locked)
     if (locked.starts_at, locked.ends_at) != (shift.starts_at, shift.ends_at):
         _check_held(volunteer, locked)  # moved since the caller read it: by its new times
-    confirmed = sum(_CONFIRMED.rows(locked.pk))
-    state = SignUp.State.CONFIRMED if confirmed < locked.capacity else SignUp.State.WAITLISTED
+    confirmed, waitlisted = SignUp.State.CONFIRMED, SignUp.State.WAITLISTED
+    state = Computed(
+        _state_sql(connection.vendor),
+        (locked.capacity, confirmed, waitlisted, locked.pk, confirmed),
+    )
     try:
         (signup,) = insert_compiled(
             [

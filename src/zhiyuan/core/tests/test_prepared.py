@@ -6,7 +6,7 @@ from unittest import mock
 
 import pytest
 
-from zhiyuan.core.prepared import Prepared, insert_compiled
+from zhiyuan.core.prepared import Computed, Prepared, insert_compiled
 from zhiyuan.projects.models import Shift, SignUp
 from zhiyuan.testing.queries import compiled_selects
 from zhiyuan.volunteers.models import Skill
@@ -214,3 +214,20 @@ def test_a_field_that_converts_its_value_is_not_given_the_raw_value(plan):
         pass
 
     assert Sealed not in _PLAIN_FIELDS and models.CharField in _PLAIN_FIELDS
+
+
+def test_a_computed_value_is_written_by_the_database_and_read_back(plan):
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    taken = Computed(
+        f"SELECT CASE WHEN COUNT(*) < %s THEN %s ELSE %s END FROM {quote('projects_signup')} "  # noqa: S608
+        f"WHERE {quote('shift_id')} = %s",
+        (1, "confirmed", "waitlisted", plan.guide.pk),
+    )
+    (first,) = insert_compiled([_signup(plan, plan.gina, state=taken)])
+    (second,) = insert_compiled([_signup(plan, plan.dave, state=taken)])
+    assert (first.state, second.state) == ("confirmed", "waitlisted")
+    assert SignUp.objects.get(pk=second.pk).state == "waitlisted"
+    with pytest.raises(ValueError):
+        insert_compiled([_signup(plan, plan.gina, state=taken), _signup(plan, plan.dave)])
