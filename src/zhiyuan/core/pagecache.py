@@ -433,6 +433,18 @@ def remembered(
     return value
 
 
+def remembered_beside(key: str, value: object, read_with: str) -> None:
+    """Remember `value` as `key`'s answer, read by the statement that gave the answer kept
+    as `read_with` (a session's row carries its account's): it is fresh while that one is,
+    with the same tables' stamps. Nothing is kept if that answer is not."""
+    if not _serving:
+        return
+    entry = _memo.get(f"{_settings_generation}:{read_with}")
+    if entry is not None:
+        with _memo_lock:
+            _memo[f"{_settings_generation}:{key}"] = (entry[0], entry[1], value)
+
+
 def count(queryset: QuerySet) -> int:
     """queryset.count(), remembered until a table its query reads is written: the roster's
     "70,000 volunteers" is a scan of every row, and the same for every page of the list."""
