@@ -237,11 +237,11 @@ def prepare_writes(admin, count: int) -> list[Writes]:
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.utils import timezone
 
+    from zhiyuan.accounts.models import BrowserSession as Session
     from zhiyuan.accounts.models import User
+    from zhiyuan.accounts.sessions import SessionStore
     from zhiyuan.projects import scheduling, services
     from zhiyuan.projects.models import Category, SignUp
     from zhiyuan.service.models import Attendance
@@ -314,6 +314,7 @@ def prepare_writes(admin, count: int) -> list[Writes]:
                 session_key=key,
                 session_data=store.encode(data),
                 expire_date=store.get_expiry_date(),
+                user=user,
             )
         )
         csrf = secrets.token_hex(16)  # 32 characters: a CSRF secret the cookie and header share

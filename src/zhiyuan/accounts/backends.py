@@ -8,8 +8,13 @@ from zhiyuan.accounts.models import User
 from zhiyuan.core.pagecache import remembered
 from zhiyuan.core.prepared import Prepared
 
-_COLUMNS = [field.attname for field in User._meta.concrete_fields]
-_ROW = Prepared(lambda pk: User._default_manager.filter(pk=pk).values_list(*_COLUMNS)[:1])
+USER_COLUMNS = tuple(field.attname for field in User._meta.concrete_fields)
+_ROW = Prepared(lambda pk: User._default_manager.filter(pk=pk).values_list(*USER_COLUMNS)[:1])
+
+
+def user_key(user_id) -> str:
+    """The remembered read of a user's row (accounts/sessions.py reads it with the session)."""
+    return f"user:{user_id}"
 
 
 class PhoneOrUsernameBackend(ModelBackend):
@@ -38,8 +43,8 @@ class PhoneOrUsernameBackend(ModelBackend):
     def get_user(self, user_id):
         """The user of a signed-in request: the row is read once per process until the users
         table is written (core.pagecache.remembered), and each request gets its own object."""
-        found = remembered(f"user:{user_id}", lambda: _ROW.first(user_id), keep_none=False)
+        found = remembered(user_key(user_id), lambda: _ROW.first(user_id), keep_none=False)
         if found is None:
             return None
-        user = User.from_db(User._default_manager.db, _COLUMNS, found)
+        user = User.from_db(User._default_manager.db, USER_COLUMNS, found)
         return user if self.user_can_authenticate(user) else None

@@ -4,6 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,25 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
         if password_changed:
             ApiToken.objects.revoke_all(self, reason=ApiToken.Revoked.PASSWORD_CHANGED)
+
+
+class BrowserSession(AbstractBaseSession):
+    """A browser's session (SESSION_ENGINE: accounts/sessions.py), with the account signed in
+    with it beside its encoded data, so that the session and its account are read by one
+    statement on a signed-in request instead of two."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), null=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from zhiyuan.accounts.sessions import SessionStore
+
+        return SessionStore
 
 
 class RoleGrant(models.Model):

@@ -226,8 +226,8 @@ STORAGES = {
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 # Database sessions (a sign-out ends one at once), each read once per process until the
-# sessions table is written (core/sessions.py).
-SESSION_ENGINE = "zhiyuan.core.sessions"
+# sessions table is written (accounts/sessions.py).
+SESSION_ENGINE = "zhiyuan.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -257,11 +257,15 @@ def _known_tables() -> frozenset[str]:
 _tables: frozenset[str] | None = None
 
 
-def tables_in(sql: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def tables_in(sql: str) -> frozenset[str]:
+    """The tables a statement names. Kept per statement text, which repeats call after call
+    (the parameters are apart): a shift's SELECT names its 60 columns, each quoted with its
+    table, and was scanned again on every read a page or a remembered answer watched."""
     global _tables
     if _tables is None:
         _tables = _known_tables()
-    return {name for name in _QUOTED.findall(sql) if name in _tables}
+    return frozenset(name for name in _QUOTED.findall(sql) if name in _tables)
 
 
 class _BumpOnCommit:
@@ -427,6 +431,18 @@ def remembered(
         while len(_memo) > MEMO_ENTRIES:
             _memo.popitem(last=False)
     return value
+
+
+def remembered_beside(key: str, value: object, read_with: str) -> None:
+    """Remember `value` as `key`'s answer, read by the statement that gave the answer kept
+    as `read_with` (a session's row carries its account's): it is fresh while that one is,
+    with the same tables' stamps. Nothing is kept if that answer is not."""
+    if not _serving:
+        return
+    entry = _memo.get(f"{_settings_generation}:{read_with}")
+    if entry is not None:
+        with _memo_lock:
+            _memo[f"{_settings_generation}:{key}"] = (entry[0], entry[1], value)
 
 
 def count(queryset: QuerySet) -> int:

@@ -16,11 +16,13 @@ read the rows through the queryset's own iterable (model instances with their
 select_related objects, values, values_list), so what a caller gets is what the queryset
 would give. The query stays written once, as a queryset, where its rule lives.
 
-`Prepared(build, remember=True)` also keeps the rows a call read outside a transaction, in
+`Prepared(build, remember=True)` also keeps what a call read outside a transaction, in
 this process's memory, until a table the statement reads is written (core.pagecache's
 stamps, as `remembered`): for rows that almost never change and are read on every write
-(a shift with its project and station, a station by its poster's token). The objects are
-built afresh from the kept rows on each call.
+(a shift with its project and station, a station by its poster's token). Each call gets
+its own copies of the kept objects, with copies of their select_related objects and of
+their dict and list values (building a shift's six objects from kept rows again, through
+the related populators and the converters, was a tenth of a sign-up's CPU).
 
 `insert_compiled(rows)` is the same for the hot INSERTs (a sign-up, a check-in, the outbox's
 messages): the statement's text is built once per model and row count, and `unique=` skips
@@ -42,7 +44,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import QuerySet
-from django.db.models.sql.constants import MULTI
+from django.db.models.base import ModelState
 from django.db.transaction import TransactionManagementError
 
 from zhiyuan.core.pagecache import remembered
@@ -77,6 +79,37 @@ def _server_bound(connection):
     core/postgresql); elsewhere nothing changes."""
     bound = getattr(connection, "server_bound", None)
     return bound() if bound is not None else nullcontext()
+
+
+def _read(queryset: QuerySet, connection) -> list:
+    with _server_bound(connection):
+        return list(queryset)
+
+
+def _copied(value, memo: dict):
+    """A copy of a kept row for one caller: a model instance (and the select_related objects
+    it holds, each once), a dict or a list copied; other values (str, numbers, dates,
+    tuples of them) are immutable and shared."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copied(item, memo) for key, item in value.items()}
+    if kind is list:
+        return [_copied(item, memo) for item in value]
+    if kind is tuple:
+        return tuple(_copied(item, memo) for item in value)
+    if not isinstance(value, models.Model):
+        return value
+    copy = memo.get(id(value))
+    if copy is None:
+        copy = memo[id(value)] = object.__new__(kind)
+        fields = {name: _copied(item, memo) for name, item in value.__dict__.items()}
+        state = fields["_state"] = ModelState()
+        state.db, state.adding = value._state.db, value._state.adding
+        related = value._state.__dict__.get("fields_cache")
+        if related:
+            state.fields_cache = {name: _copied(item, memo) for name, item in related.items()}
+        copy.__dict__ = fields
+    return copy
 
 
 class _Compiled:
@@ -128,9 +161,9 @@ class Prepared:
             )
         queryset = self._queryset(compiled, self._params(compiled, connection, args))
         if self.remember and not connection.in_atomic_block:
-            self._remember(queryset.query.get_compiler(), args)
-        with _server_bound(connection):
-            return list(queryset)
+            kept = remembered(f"prepared:{id(self)}:{args!r}", lambda: _read(queryset, connection))
+            return [_copied(row, {}) for row in kept]
+        return _read(queryset, connection)
 
     def first(self, *args) -> Any:
         """The first row, or None (`build` slices its queryset to [:1])."""
@@ -167,20 +200,6 @@ class Prepared:
         queryset._query = query
         queryset._result_cache = None
         return queryset
-
-    def _remember(self, compiler, args) -> None:
-        """The compiler's rows from the process's memory while its tables keep their stamps."""
-        execute_sql = compiler.execute_sql
-        key = f"prepared:{id(self)}:{args!r}"
-
-        def read():  # every chunk of rows (none is an answer too: a shift needs no skill)
-            return [list(chunk) for chunk in execute_sql(MULTI)]
-
-        def kept(result_type=MULTI, *args, **kwargs):
-            assert result_type == MULTI, "a prepared queryset is only iterated"
-            return remembered(key, read)
-
-        compiler.execute_sql = kept
 
     def _compile(self, connection, args) -> _Compiled | None:
         probes = [_probe(n, arg) for n, arg in enumerate(args)]
@@ -225,6 +244,19 @@ class Prepared:
 # ---------------------------------------------------------------- inserts
 
 
+class Computed:
+    """A value the database computes as `insert_compiled` writes the row, read back into the
+    row: `sql` (a scalar subquery, say) with its own `params`, in place of the value. A sign-up
+    counts the shift's confirmed places in the INSERT that takes one, instead of in a
+    statement before it."""
+
+    __slots__ = ("params", "sql")
+
+    def __init__(self, sql: str, params: tuple = ()):
+        self.sql = sql
+        self.params = params
+
+
 def insert_compiled(
     rows: list, *, unique: str | None = None, using: str = DEFAULT_DB_ALIAS
 ) -> list:
@@ -242,6 +274,9 @@ def insert_compiled(
     SQLite since 3.35), so a repeat is no error and the caller's transaction needs no
     savepoint; the rows skipped are not returned. Without it a taken value raises
     IntegrityError, as `create` would.
+
+    A single row (without `unique`) may hold `Computed` values in text or number columns:
+    their SQL takes the value's place and the row gets what the database wrote.
     """
     if not rows:
         return []
@@ -249,21 +284,30 @@ def insert_compiled(
     connection = connections[using]
     plan = _plan(model)
     key_field = model._meta.get_field(unique) if unique else None
-    sql = _insert_sql(connection, model, plan, key_field, len(rows))
-    params = []
+    params: list = []
+    computed: list[tuple[str, str, str]] = []  # (attname, column, SQL) of each Computed value
     for row in rows:
         for field, attname, plain, stamped in plan:
             value = field.pre_save(row, True) if stamped else getattr(row, attname)
+            if type(value) is Computed:
+                computed.append((attname, field.column, value.sql))
+                params.extend(value.params)
+                continue
             if not (plain and type(value) in _PLAIN_VALUES):
                 value = field.get_db_prep_save(value, connection)
             params.append(value)
+    if computed and (len(rows) > 1 or key_field is not None):
+        raise ValueError("Computed values are for one row written without `unique`")
+    sql = _insert_sql(connection, model, plan, key_field, len(rows), tuple(computed))
     with _server_bound(connection), connection.cursor() as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
     if key_field is None:
         kept = rows
-        for row, (pk,) in zip(rows, returned, strict=True):
+        for row, (pk, *values) in zip(rows, returned, strict=True):
             row.pk = pk
+            for (attname, _column, _sql), value in zip(computed, values, strict=True):
+                setattr(row, attname, value)
     else:
         written = {key: pk for pk, key in returned}
         kept = []
@@ -315,19 +359,23 @@ def _plan(model) -> tuple:
     return plan
 
 
-def _insert_sql(connection, model, plan: tuple, key_field, count: int) -> str:
+def _insert_sql(connection, model, plan: tuple, key_field, count: int, computed: tuple = ()) -> str:
     key = key_field.column if key_field is not None else None
-    cache_key = (connection.vendor, model, key, count)
+    cache_key = (connection.vendor, model, key, count, computed)
     sql = _INSERTS.get(cache_key)
     if sql is None:
         quote = connection.ops.quote_name
-        row = "(" + ", ".join(["%s"] * len(plan)) + ")"
+        placed = {attname: sql for attname, _column, sql in computed}
+        row = (
+            "(" + ", ".join(f"({placed[a]})" if a in placed else "%s" for _f, a, *_r in plan) + ")"
+        )
         table = quote(model._meta.db_table)
         names = ", ".join(quote(field.column) for field, *_rest in plan)
         values, pk = ", ".join([row] * count), quote(model._meta.pk.column)
         sql = f"INSERT INTO {table} ({names}) VALUES {values}"  # noqa: S608 (quoted names)
         if key is None:
-            sql += f" RETURNING {pk}"
+            back = "".join(f", {quote(column)}" for _attname, column, _sql in computed)
+            sql += f" RETURNING {pk}{back}"
         else:
             sql += f" ON CONFLICT ({quote(key)}) DO NOTHING RETURNING {pk}, {quote(key)}"
         _INSERTS[cache_key] = sql

@@ -24,13 +24,17 @@ def age_on(birth_date, day) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
+def skills_needed(shift) -> set[int]:
+    """The skills the shift needs, remembered by this process while no table it reads is
+    written (read it before a transaction: inside one, nothing is remembered)."""
+    return set(_REQUIRED.rows(shift.pk))
+
+
 def unmet_conditions(volunteer, shift, *, required_skill_ids=None, skill_ids=None) -> list[str]:
     """The reasons `volunteer` cannot take `shift`, empty if they can."""
     reasons: list[str] = []
     day = timezone.localtime(shift.starts_at).date()
-    required = (
-        set(required_skill_ids) if required_skill_ids is not None else set(_REQUIRED.rows(shift.pk))
-    )
+    required = set(required_skill_ids) if required_skill_ids is not None else skills_needed(shift)
     if required:
         held = (
             set(skill_ids)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from zhiyuan.accounts.models import Actor, User
+from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
 from zhiyuan.projects.access import may_organise
@@ -30,6 +30,7 @@ from zhiyuan.service.models import (
 )
 from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
+from zhiyuan.volunteers.access import own_volunteer
 from zhiyuan.volunteers.models import Volunteer
 
 HOUR = Decimal("0.01")
@@ -57,13 +58,6 @@ def refresh_total(volunteer_id: int) -> HoursTotal:
         defaults={"approved_hours": total, "star_level": star_level(total)},
     )
     return row
-
-
-def _volunteer_of(actor: Actor) -> Volunteer:
-    volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
-    if volunteer is None or not volunteer.is_active:
-        raise PermissionDenied(_("Only active volunteers can check in."))
-    return volunteer
 
 
 def _record(
@@ -296,7 +290,7 @@ def ask_correction(
     shift: Shift | None = None,
 ) -> CorrectionRequest:
     """The volunteer asks about a wrong record, or a shift with no record at all."""
-    volunteer = _volunteer_of(actor)
+    volunteer = own_volunteer(actor)
     errors: dict[str, list[str]] = {}
     if record is not None and record.volunteer_id != volunteer.pk:
         raise PermissionDenied(_("This is someone else's record."))

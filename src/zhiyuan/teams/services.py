@@ -13,11 +13,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
-from zhiyuan.accounts.models import Actor, User
+from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
 from zhiyuan.teams.access import check_manage
 from zhiyuan.teams.models import Membership, Specialty, Team
+from zhiyuan.volunteers.access import own_volunteer
 from zhiyuan.volunteers.models import Volunteer
 from zhiyuan.volunteers.notices import notify_volunteer
 
@@ -216,18 +217,9 @@ def dissolve_team(*, actor: User, team: Team, reason: str) -> Team:
     return team
 
 
-def _volunteer_of(actor: Actor) -> Volunteer:
-    volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
-    if volunteer is None:
-        raise PermissionDenied(_("Register as a volunteer first."))
-    if not volunteer.is_active:
-        raise PermissionDenied(_("Your volunteer registration is not active yet."))
-    return volunteer
-
-
 def join_team(*, actor: User, team: Team) -> Membership:
     """Join by the team's mode: open → member at once; approval → waiting; invitation → accept."""
-    volunteer = _volunteer_of(actor)
+    volunteer = own_volunteer(actor)
     if not team.is_active:
         raise Conflict(_("This team is dissolved."))
     with transaction.atomic():
@@ -328,7 +320,7 @@ def _tell_decision(row: Membership) -> None:
 
 
 def accept_invitation(*, actor: User, membership: Membership) -> Membership:
-    volunteer = _volunteer_of(actor)
+    volunteer = own_volunteer(actor)
     with transaction.atomic():
         row = _locked(membership)
         if row.volunteer_id != volunteer.pk:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
-from zhiyuan.accounts.models import Actor, User
+from zhiyuan.accounts.models import User
 from zhiyuan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
 from zhiyuan.stations.models import Station
@@ -33,6 +33,7 @@ from zhiyuan.teams.access import may_manage as may_manage_team
 from zhiyuan.teams.models import Team
 from zhiyuan.training.access import may_manage
 from zhiyuan.training.models import Certification, Course, Enrolment, Session
+from zhiyuan.volunteers.access import own_volunteer
 from zhiyuan.volunteers.models import Skill, Volunteer
 
 
@@ -69,15 +70,6 @@ def _check_manages(actor: User, course: Course) -> None:
         raise PermissionDenied(
             _("Only office admins of the region or admins of the organiser team may do this.")
         )
-
-
-def _volunteer_of(actor: Actor) -> Volunteer:
-    volunteer = getattr(actor, "volunteer", None) if actor.is_authenticated else None
-    if volunteer is None:
-        raise PermissionDenied(_("Register as a volunteer first."))
-    if not volunteer.is_active:
-        raise PermissionDenied(_("Your volunteer registration is not active."))
-    return volunteer
 
 
 # Courses and sessions ----------------------------------------------------------------
@@ -232,7 +224,7 @@ def enrol(*, actor: User, session: Session) -> Enrolment:
     Locks the session's row, then counts the live enrolments: two volunteers racing for
     the last place are served one after the other, and the second is told it is full.
     """
-    volunteer = _volunteer_of(actor)
+    volunteer = own_volunteer(actor)
     try:
         with transaction.atomic():
             locked = Session.objects.select_for_update().get(pk=session.pk)

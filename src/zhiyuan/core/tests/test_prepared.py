@@ -6,7 +6,7 @@ from unittest import mock
 
 import pytest
 
-from zhiyuan.core.prepared import Prepared, insert_compiled
+from zhiyuan.core.prepared import Computed, Prepared, insert_compiled
 from zhiyuan.projects.models import Shift, SignUp
 from zhiyuan.testing.queries import compiled_selects
 from zhiyuan.volunteers.models import Skill
@@ -105,6 +105,29 @@ def test_remembered_rows_are_read_again_once_their_table_is_written():
     assert len(read) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_remembered_objects_are_each_callers_own_down_to_their_related_objects(plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    shift = plan.guide
+    with_activity = Prepared(
+        lambda pk: Shift.objects.select_related("activity__project").filter(pk=pk)[:1],
+        remember=True,
+    )
+    with CaptureQueriesContext(connection) as read:
+        first = with_activity.first(shift.pk)
+        first.activity.title = "changed in memory only"
+        first.activity.project.name = "changed too"
+        with mock.patch.object(Shift, "from_db", side_effect=AssertionError("built again")):
+            second = with_activity.first(shift.pk)  # copied, not built from the rows again
+    assert len(read) == 1
+    assert second.activity.title == shift.activity.title
+    assert second.activity.project.name == shift.activity.project.name
+    assert second.activity is not first.activity
+    assert second == shift and second.activity.project == shift.activity.project
+
+
 def test_a_lock_outside_a_transaction_is_refused_as_django_refuses_it(plan):
     from django.db import transaction
     from django.db.transaction import TransactionManagementError
@@ -191,3 +214,20 @@ def test_a_field_that_converts_its_value_is_not_given_the_raw_value(plan):
         pass
 
     assert Sealed not in _PLAIN_FIELDS and models.CharField in _PLAIN_FIELDS
+
+
+def test_a_computed_value_is_written_by_the_database_and_read_back(plan):
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    taken = Computed(
+        f"SELECT CASE WHEN COUNT(*) < %s THEN %s ELSE %s END FROM {quote('projects_signup')} "  # noqa: S608
+        f"WHERE {quote('shift_id')} = %s",
+        (1, "confirmed", "waitlisted", plan.guide.pk),
+    )
+    (first,) = insert_compiled([_signup(plan, plan.gina, state=taken)])
+    (second,) = insert_compiled([_signup(plan, plan.dave, state=taken)])
+    assert (first.state, second.state) == ("confirmed", "waitlisted")
+    assert SignUp.objects.get(pk=second.pk).state == "waitlisted"
+    with pytest.raises(ValueError):
+        insert_compiled([_signup(plan, plan.gina, state=taken), _signup(plan, plan.dave)])

@@ -3,9 +3,9 @@ every write shows on the next request, and nobody gets another's page."""
 
 import re
 
-from django.contrib.sessions.models import Session
 from django.test import Client
 
+from zhiyuan.accounts.models import BrowserSession as Session
 from zhiyuan.accounts.models import Role, RoleGrant, User
 from zhiyuan.accounts.services import issue_api_token, revoke_api_token
 from zhiyuan.notifications.services import notify
