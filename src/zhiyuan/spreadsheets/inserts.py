@@ -130,7 +130,8 @@ def _sqlite_literal(value) -> str | None:
         return "NULL"
     if type(value) is int:
         return str(value)
-    if type(value) is str and "\x00" not in value:
+    # A "%" would be read as a placeholder when the backend turns "%s" into "?".
+    if type(value) is str and "\x00" not in value and "%" not in value:
         return "'" + value.replace("'", "''") + "'"
     return None
 

@@ -172,3 +172,15 @@ def test_command_line_import_prints_a_summary_and_writes_the_report(cast, tmp_pa
     assert Volunteer.objects.get(real_name="命令甲").community == cast.a2
     job = ImportJob.objects.get()
     assert job.created_by == cast.bob and job.scope == cast.sub_a
+
+
+def test_shared_values_are_written_into_the_statement_only_when_safe():
+    from zhiyuan.spreadsheets.inserts import _sqlite_literal
+
+    assert _sqlite_literal(3) == "3"
+    assert _sqlite_literal(None) == "NULL"
+    assert _sqlite_literal("王'五") == "'王''五'"
+    # Bound instead: a "%" would turn into a placeholder, a NUL ends SQLite's text.
+    assert _sqlite_literal("100%s") is None
+    assert _sqlite_literal("a\x00b") is None
+    assert _sqlite_literal(1.5) is None
