@@ -5,10 +5,31 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def carry_over_sessions(apps, schema_editor):
+    """The sessions of django.contrib.sessions' table, each with its account: nobody is
+    signed out by the upgrade."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    old = apps.get_model("sessions", "Session")
+    new = apps.get_model("accounts", "BrowserSession")
+    users = set(apps.get_model("accounts", "User").objects.values_list("pk", flat=True))
+    store = SessionStore()  # the same signing salt as the store that wrote them
+    rows = []
+    live = old.objects.filter(expire_date__gt=timezone.now())
+    for key, data, expires in live.values_list("session_key", "session_data", "expire_date"):
+        user_id = store.decode(data).get(SESSION_KEY)
+        user_id = int(user_id) if str(user_id).isdigit() and int(user_id) in users else None
+        rows.append(new(session_key=key, session_data=data, expire_date=expires, user_id=user_id))
+    new.objects.bulk_create(rows, batch_size=1000)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_api_token_lifetime'),
+        ('sessions', '0001_initial'),
     ]
 
     operations = [
@@ -27,4 +48,5 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
         ),
+        migrations.RunPython(carry_over_sessions, migrations.RunPython.noop),
     ]

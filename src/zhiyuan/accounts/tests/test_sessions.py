@@ -35,3 +35,29 @@ def test_a_session_signed_out_elsewhere_or_a_closed_account_is_refused_at_once(c
     type(cast.carol_user).objects.filter(pk=cast.carol_user.pk).update(is_active=False)
     assert erin.get("/api/v1/me/signups").status_code == 401
     assert carol.get("/api/v1/me/signups").status_code == 401
+
+
+def test_the_upgrade_carries_the_old_tables_sessions_over_with_their_accounts(cast):
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore as OldStore
+    from django.contrib.sessions.models import Session as OldSession
+
+    carry_over = importlib.import_module(
+        "zhiyuan.accounts.migrations.0003_browser_sessions"
+    ).carry_over_sessions
+    signed_in, anonymous = OldStore(), OldStore()
+    signed_in[SESSION_KEY] = str(cast.erin.pk)
+    signed_in.save()
+    anonymous["django_language"] = "en"
+    anonymous.save()
+    assert OldSession.objects.count() == 2
+    carry_over(apps, None)
+    kept = {s.session_key: s.user_id for s in BrowserSession.objects.all()}
+    assert kept == {signed_in.session_key: cast.erin.pk, anonymous.session_key: None}
+    # The new store reads what the old one wrote.
+    from zhiyuan.accounts.sessions import SessionStore
+
+    assert SessionStore(signed_in.session_key).load()[SESSION_KEY] == str(cast.erin.pk)
