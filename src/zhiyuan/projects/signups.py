@@ -104,13 +104,22 @@ def sign_up_for(*, actor: User, shift: Shift, volunteer: Volunteer) -> SignUp:
         return _take_place(volunteer=volunteer, shift=shift, needed=needed)
 
 
+def _places_of(volunteer_id):
+    """The places a volunteer holds (confirmed or waitlisted)."""
+    return SignUp.objects.filter(volunteer_id=volunteer_id, state__in=SignUp.HOLDING)
+
+
+def _at_the_same_time(starts_at, ends_at) -> Q:
+    """Places whose time overlaps this one's: a volunteer holds one place at a time."""
+    return Q(starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+
 # The statements of a sign-up's transaction, compiled once (core.prepared).
 # The locked shift, with what _check_open and the count need of it, not its sixty columns (on
 # SQLite the whole database is locked while this is read), and whether the volunteer
 # already holds this shift or another one at the given time: their places are theirs alone
 # to change once their row is locked, so the statement that waits for the shift's lock
 # answers that too, a round trip less on every sign-up.
-_HOLDING = Q(state__in=SignUp.HOLDING)
 _LOCKED_SHIFT = Prepared(
     lambda pk, volunteer_id, starts_at, ends_at: (
         Shift.objects.select_for_update(of=("self",))
@@ -124,15 +133,8 @@ _LOCKED_SHIFT = Prepared(
             "activity__project__state",
         )
         .annotate(
-            repeat=Exists(SignUp.objects.filter(_HOLDING, shift_id=pk, volunteer_id=volunteer_id)),
-            overlap=Exists(
-                SignUp.objects.filter(
-                    _HOLDING,
-                    volunteer_id=volunteer_id,
-                    starts_at__lt=ends_at,
-                    ends_at__gt=starts_at,
-                )
-            ),
+            repeat=Exists(_places_of(volunteer_id).filter(shift_id=pk)),
+            overlap=Exists(_places_of(volunteer_id).filter(_at_the_same_time(starts_at, ends_at))),
         )
         .filter(pk=pk)[:1]
     )
@@ -140,11 +142,11 @@ _LOCKED_SHIFT = Prepared(
 # The volunteer's places at the same time, by another shift's times (a shift moved since the
 # caller read it).
 _HELD = Prepared(
-    lambda volunteer_id, shift_id, starts_at, ends_at: SignUp.objects.filter(
-        Q(shift_id=shift_id) | Q(starts_at__lt=ends_at, ends_at__gt=starts_at),
-        _HOLDING,
-        volunteer_id=volunteer_id,
-    ).values_list("shift_id", flat=True)
+    lambda volunteer_id, shift_id, starts_at, ends_at: (
+        _places_of(volunteer_id)
+        .filter(Q(shift_id=shift_id) | _at_the_same_time(starts_at, ends_at))
+        .values_list("shift_id", flat=True)
+    )
 )
 
 

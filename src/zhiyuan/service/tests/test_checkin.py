@@ -169,6 +169,24 @@ def test_a_scan_compiles_none_of_its_queries_again(live, client_for):
     assert compiled == []
 
 
+@pytest.mark.postgres
+def test_a_check_out_locks_the_attendance_alone(live, client_for):
+    # Not the shift's, the activity's and the project's rows it reads with it: every sign-up
+    # to the shift and every check-out of the project would queue behind it.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    gina = client_for(live.gina.user)
+    assert scan(gina, live.station.checkin_token).status_code == 200
+    an_hour_ago(live.gina)
+    with CaptureQueriesContext(connection) as queries:
+        assert scan(gina, live.station.checkin_token).json()["checked_out_at"] is not None
+    locks = [
+        q["sql"] for q in queries if 'FROM "service_attendance"' in q["sql"] and "FOR" in q["sql"]
+    ]
+    assert locks and all(q.endswith('FOR UPDATE OF "service_attendance"') for q in locks), locks
+
+
 def test_a_check_out_reads_the_volunteer_once(live, client_for):
     # The answer names the volunteer (volunteer_no): the open check-in read under the lock
     # carries them, where the answer used to read them again. On PostgreSQL the one read is
