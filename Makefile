@@ -38,9 +38,11 @@ wheelhouse:
 	rm -rf wheelhouse
 	$(PYTHON) -m pip wheel --quiet --wheel-dir wheelhouse .
 
-## The whole suite: unit, API and browser tests (set DATABASE_URL for PostgreSQL).
+## The whole suite: unit, API and browser tests (set DATABASE_URL for PostgreSQL), one
+## process per core (pytest-xdist; TEST_WORKERS=0 runs it in this process).
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -36,3 +36,17 @@ def _test_settings(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+def pytest_configure(config):
+    # `pytest -n` (xdist): each worker process keeps its files (the page cache's stamps,
+    # media, private exports) in a directory of its own, as a separate host would. The
+    # stamps are shared by design between the processes of one installation: a write in one
+    # worker's test would otherwise renew the stamps of a page another worker's test kept.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from django.conf import settings
+
+        settings.DATA_DIR = settings.DATA_DIR / worker
+        settings.MEDIA_ROOT = settings.DATA_DIR / "media"
+        settings.STATIC_ROOT = settings.DATA_DIR / "static"

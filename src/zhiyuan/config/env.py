@@ -42,12 +42,25 @@ def envlist(name: str, default: list[str]) -> list[str]:
 
 
 def key_from_file(path: Path, make) -> str:
-    """Read a generated secret from `path`, creating it (mode 0600) on first use."""
+    """Read a generated secret from `path`, creating it (mode 0600) on first use.
+
+    Processes that start together on a new data directory (the web workers, the task worker,
+    the suite's parallel workers) agree on one key: each writes its candidate to a file of
+    its own and links it into place, which only the first can do; the others read the
+    winner's. A reader never sees a half-written key.
+    """
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     value = make()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    candidate = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(value + "\n")
+    try:
+        os.link(candidate, path)
+    except FileExistsError:
+        value = path.read_text().strip()
+    finally:
+        os.unlink(candidate)
     return value

@@ -136,6 +136,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # The suite's database: SQLite's shared in-memory one, named outright so that
+    # pytest-django's per-process suffix (pytest -n, xdist) leaves it alone: it renames
+    # only the test databases of the stock sqlite3 engine, and would have given this one
+    # a relative path "test_/…/zhiyuan.sqlite3_gw0" in a directory that does not exist.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's engine, with a health check that asks the socket first (core/postgresql).
     DATABASES["default"]["ENGINE"] = "zhiyuan.core.postgresql"

@@ -47,3 +47,27 @@ def test_the_rq_backend_queues_on_the_shared_redis(tmp_path):
     assert shown["tasks"] == "django_tasks_rq.RQBackend"
     assert "django_rq" in shown["apps"]
     assert shown["rq"] == {"default": {"URL": "redis://10.0.0.9/2"}}
+
+
+def test_a_key_made_by_another_process_meanwhile_is_the_one_used(tmp_path):
+    from zhiyuan.config.env import key_from_file
+
+    path = tmp_path / "secret.key"
+
+    def made_while_another_process_wrote_first():
+        path.write_text("the first process's key\n")
+        return "a second key"
+
+    assert key_from_file(path, made_while_another_process_wrote_first) == "the first process's key"
+    assert key_from_file(path, lambda: "a third key") == "the first process's key"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret.key"]
+
+
+def test_a_new_key_is_readable_by_its_owner_alone(tmp_path):
+    from zhiyuan.config.env import key_from_file
+
+    path = tmp_path / "keys" / "field.key"
+    assert key_from_file(path, lambda: "k") == "k"
+    assert path.read_text() == "k\n"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in path.parent.iterdir()) == ["field.key"]
