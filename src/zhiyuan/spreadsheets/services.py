@@ -149,8 +149,7 @@ def create_job(
             header_index = columns.find_header_row(head)
             if header_index is not None:
                 break
-        total = 0 if header_index is None else sum(1 for r in grid[header_index + 1 :] if any(r))
-        rows = reading.text_rows(grid) if total else []
+        rows = reading.text_rows(grid) if header_index is not None else []
         del grid
     if header_index is None:
         raise ValidationFailed(
@@ -163,6 +162,10 @@ def create_job(
                 ]
             }
         )
+    # The data rows counted as the later steps read them (`stored.data_rows`), in their text:
+    # a blank row is empty once its trailing blanks are cut. (Counted in the reader's cells,
+    # a row of spaces was a row and a row holding only the number 0 was not.)
+    total = sum(1 for r in rows[header_index + 1 :] if r)
     job = ImportJob(
         created_by=actor,
         scope=scope,

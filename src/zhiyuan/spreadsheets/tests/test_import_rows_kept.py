@@ -85,3 +85,20 @@ def test_a_job_uploaded_before_rows_were_kept_reads_its_file(cast):
     services.start_job(actor=cast.alice, job=job)
     job = services.run_job(job.pk)
     assert (job.total, job.imported, job.errors) == (3, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("odd_row", "total"),
+    [
+        (["  ", " "], 2),  # spaces only: a blank row to the import
+        ([0], 3),  # the number 0 alone: a row with a value ("0"), reported as an error
+    ],
+)
+def test_the_upload_counts_the_rows_the_import_reads(cast, odd_row, total):
+    # The upload's count ("n rows") is the import's, so its progress ends at n of n.
+    data = xlsx([HEADER, person(80, "丁一"), odd_row, person(81, "丁二")])
+    job = upload(cast.alice, "花名册.xlsx", data)
+    assert job.total == total
+    services.start_job(actor=cast.alice, job=job)
+    job = services.run_job(job.pk)
+    assert (job.processed, job.total, job.imported, job.errors) == (total, total, 2, total - 2)
