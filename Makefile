@@ -39,10 +39,12 @@ wheelhouse:
 	$(PYTHON) -m pip wheel --quiet --wheel-dir wheelhouse .
 
 ## The whole suite: unit, API and browser tests (set DATABASE_URL for PostgreSQL), one
-## process per core (pytest-xdist; TEST_WORKERS=0 runs it in this process).
+## process per core (pytest-xdist; TEST_WORKERS=0 runs it in this process). A test file
+## stays on one worker (loadscope): its module fixtures are built once, and the deploy
+## test's one topology (its database, ports and Redis) is never started twice at once.
 TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 lint: install
 	$(BIN)/ruff check .
