@@ -39,12 +39,13 @@ wheelhouse:
 	$(PYTHON) -m pip wheel --quiet --wheel-dir wheelhouse .
 
 ## The whole suite: unit, API and browser tests (set DATABASE_URL for PostgreSQL), one
-## process per core (pytest-xdist; TEST_WORKERS=0 runs it in this process). A test file
-## stays on one worker (loadscope): its module fixtures are built once, and the deploy
-## test's one topology (its database, ports and Redis) is never started twice at once.
+## process per core (pytest-xdist; TEST_WORKERS=0 runs it in this process). Tests go out one
+## by one in the order pytest-django sorts them (the ones that empty the database last, as
+## the data that migrations write is gone after them); the deploy test's files stay on one
+## worker (loadgroup, xdist_group): its one topology is never started twice at once.
 TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check .

@@ -35,7 +35,8 @@ DB_NAME = "zy_topology"
 REGISTRATIONS_PER_HOUR = 3
 PROXY = f"http://127.0.0.1:{NGINX_PORT}"
 
-pytestmark = [pytest.mark.postgres, pytest.mark.deploy]
+# One topology at a time: under `make test` (pytest-xdist) this file runs on one worker.
+pytestmark = [pytest.mark.postgres, pytest.mark.deploy, pytest.mark.xdist_group("topology")]
 
 
 def _postgres_server() -> tuple[str, int] | None:

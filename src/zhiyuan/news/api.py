@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 
 from zhiyuan.accounts.apiauth import OPTIONAL
 from zhiyuan.core.errors import ValidationFailed
+from zhiyuan.core.ids import RowId
 from zhiyuan.news import access, selectors, services
 from zhiyuan.news.models import Article, Column
 from zhiyuan.places.models import Region
@@ -95,10 +96,10 @@ class ArticleIn(Schema):
     body: str = Field(..., max_length=200_000)
     region_id: int | None = None
     team_id: int | None = None
-    project_ids: list[int] = []
-    team_ids: list[int] = []
+    project_ids: list[RowId] = []
+    team_ids: list[RowId] = []
     volunteer_nos: list[str] = []
-    station_ids: list[int] = []
+    station_ids: list[RowId] = []
 
 
 class ArticlePatch(Schema):
@@ -106,10 +107,10 @@ class ArticlePatch(Schema):
     title: str | None = Field(None, max_length=200)
     summary: str | None = Field(None, max_length=300)
     body: str | None = Field(None, max_length=200_000)
-    project_ids: list[int] | None = None
-    team_ids: list[int] | None = None
+    project_ids: list[RowId] | None = None
+    team_ids: list[RowId] | None = None
     volunteer_nos: list[str] | None = None
-    station_ids: list[int] | None = None
+    station_ids: list[RowId] | None = None
 
 
 class ArticleQuery(Schema):

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from zhiyuan.accounts.apiauth import OPTIONAL
 from zhiyuan.core.errors import ValidationFailed
+from zhiyuan.core.ids import RowId
 from zhiyuan.projects import access, scheduling, selectors, services, signups
 from zhiyuan.projects.models import ActivitySeries, Category
 from zhiyuan.stations.models import Station
@@ -150,7 +151,7 @@ class SeriesIn(Schema):
     end_time: dt.time
     first_date: dt.date
     last_date: dt.date
-    station_ids: list[int]
+    station_ids: list[RowId]
     shifts: list[ShiftTemplate]
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from zhiyuan.core.errors import ValidationFailed
+from zhiyuan.core.ids import RowId
 from zhiyuan.projects.access import shift_for
 from zhiyuan.service import access, checkin, outcomes, selectors, services
 from zhiyuan.stations.access import station_for
@@ -107,7 +108,7 @@ class RecordOut(Schema):
 
 
 class DecideIn(Schema):
-    ids: list[int]
+    ids: list[RowId]
     reason: str = Field("", max_length=300)
 
 

@@ -10,6 +10,7 @@ from ninja.decorators import decorate_view
 
 from zhiyuan.accounts.apiauth import OPTIONAL, TokenAuth
 from zhiyuan.core import pagecache
+from zhiyuan.core.ids import BIGINT_MAX
 from zhiyuan.core.pages import SeekPaginator
 from zhiyuan.core.security import client_ip, throttle_registration
 from zhiyuan.volunteers import access, selectors, services
@@ -125,7 +126,7 @@ class RosterQuery(Schema):
     after: int | None = Field(
         None,
         ge=1,
-        le=2**63 - 1,
+        le=BIGINT_MAX,
         description="The previous page's next_after: the rows after it, found by an index seek "
         "where `page` skips every row before it (with `after`, `page` only labels the page)",
     )

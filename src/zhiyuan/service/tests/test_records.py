@@ -77,6 +77,18 @@ def test_team_admin_approves_in_bulk_and_totals_follow(records, client_for, sett
     assert total.star_level == 1
 
 
+def test_an_id_past_the_databases_integers_is_a_bad_request_and_approves_nothing(
+    records, client_for
+):
+    ids = list(ServiceRecord.objects.values_list("pk", flat=True))
+    response = post(
+        client_for(records.carol_user), "/api/v1/records/approve", {"ids": [*ids, 2**64]}
+    )
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == ["ids"]
+    assert not ServiceRecord.objects.filter(state="approved").exists()
+
+
 def test_nobody_approves_their_own_hours(records, client_for):
     from zhiyuan.teams.models import Membership
 
