@@ -8,6 +8,7 @@ ids in request schemas are `list[RowId]`, so such a number is refused with the f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from ninja import Field
@@ -15,3 +16,14 @@ from ninja import Field
 BIGINT_MAX = 2**63 - 1
 
 RowId = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+
+
+def ids_from(values: Iterable[str]) -> list[int]:
+    """The values of a form's list (ticked rows: `request.POST.getlist(...)`) that can be row
+    ids, as numbers; the rest are dropped. ASCII digits only ("²".isdigit() is true, and
+    int("²") fails) and within the database's integers (see above)."""
+    ids = []
+    for value in values:
+        if value.isascii() and value.isdigit() and 0 < (number := int(value)) <= BIGINT_MAX:
+            ids.append(number)
+    return ids

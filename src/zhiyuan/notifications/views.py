@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from zhiyuan.core.ids import ids_from
 from zhiyuan.notifications import selectors, services
 
 
@@ -21,7 +22,7 @@ def inbox(request):
 def mark_all_read(request):
     """All messages, or those named (`message`: the new ones an inbox page has shown)."""
     named = "message" in request.POST
-    ids = [pk for pk in request.POST.getlist("message") if pk.isdigit()] if named else None
+    ids = ids_from(request.POST.getlist("message")) if named else None
     services.mark_read(actor=request.user, message_ids=ids)
     if request.headers.get("HX-Request"):
         return render(request, "notifications/_read.html")

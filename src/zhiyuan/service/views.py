@@ -18,6 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
+from zhiyuan.core.ids import ids_from
 from zhiyuan.core.pagecache import private_page
 from zhiyuan.core.pages import CountedPaginator, get_or_page_error
 from zhiyuan.projects.access import shift_for
@@ -146,7 +147,7 @@ def my_hours(request):
 @private_page
 def approval_queue(request):
     if request.method == "POST":
-        ids = [pk for pk in request.POST.getlist("record") if pk.isdigit()]
+        ids = ids_from(request.POST.getlist("record"))
         if not ids:
             messages.error(request, _("Tick the records to decide first."))
             return _back_to_queue(request)
@@ -264,7 +265,7 @@ def shift_attendance(request, shift_id: int):
     shift = get_or_page_error(shift_for, request.user, shift_id, organise=True)
     if request.method == "POST":
         action = request.POST.get("action")
-        ids = [int(v) for v in request.POST.getlist("volunteer") if v.isdigit()] or None
+        ids = ids_from(request.POST.getlist("volunteer")) or None
         try:
             if action == "check_in":
                 checkin.organiser_check_in(actor=request.user, shift=shift, volunteer_ids=ids)

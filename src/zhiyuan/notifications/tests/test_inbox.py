@@ -46,3 +46,14 @@ def test_mark_all_read_still_marks_everything_and_goes_back(cast, client_for):
     response = client_for(cast.erin).post("/messages/read/")
     assert response.status_code == 302
     assert not Message.objects.filter(recipient=cast.erin, read_at__isnull=True).exists()
+
+
+def test_a_named_message_that_cannot_be_a_row_is_passed_over(cast, client_for):
+    # A 20-digit number failed in the driver (pk__in) and "²" in int(): both were a 500.
+    shown, other = _message(cast.erin, "one"), _message(cast.erin, "two")
+    response = client_for(cast.erin).post(
+        "/messages/read/", {"message": [shown.pk, "99999999999999999999", "²", "-3"]}
+    )
+    assert response.status_code == 302
+    unread = Message.objects.filter(recipient=cast.erin, read_at__isnull=True)
+    assert list(unread.values_list("pk", flat=True)) == [other.pk]
