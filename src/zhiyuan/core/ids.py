@@ -18,12 +18,16 @@ BIGINT_MAX = 2**63 - 1
 RowId = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 
 
+def row_id(value: str | None) -> int | None:
+    """A row id from a form's or a query's value, or None: not ASCII digits ("²".isdigit()
+    is true, and int("²") fails), 0, or past the database's integers (see above)."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 19:
+        return None
+    number = int(value)
+    return number if 0 < number <= BIGINT_MAX else None
+
+
 def ids_from(values: Iterable[str]) -> list[int]:
-    """The values of a form's list (ticked rows: `request.POST.getlist(...)`) that can be row
-    ids, as numbers; the rest are dropped. ASCII digits only ("²".isdigit() is true, and
-    int("²") fails) and within the database's integers (see above)."""
-    ids = []
-    for value in values:
-        if value.isascii() and value.isdigit() and 0 < (number := int(value)) <= BIGINT_MAX:
-            ids.append(number)
-    return ids
+    """The values of a form's list (ticked rows: `request.POST.getlist(...)`) that are row
+    ids (`row_id`), as numbers; the rest are dropped."""
+    return [number for value in values if (number := row_id(value)) is not None]

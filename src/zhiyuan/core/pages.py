@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 
 from zhiyuan.core import pagecache
 from zhiyuan.core.errors import NotFound, PermissionDenied
+from zhiyuan.core.ids import row_id
 
 
 class CountedPaginator(Paginator):
@@ -81,7 +82,7 @@ class SeekPaginator(CountedPaginator):
     def page_for(self, params: Mapping[str, str]) -> SeekPage:
         """The page the query names; a bad or stale id falls back as a bad page number does
         in Django's get_page (the first page, or the last when past the end)."""
-        after, before = _key(params.get("after")), _key(params.get("before"))
+        after, before = row_id(params.get("after")), row_id(params.get("before"))
         try:
             number = self.validate_number(params.get("page"))
         except InvalidPage:
@@ -124,13 +125,6 @@ class SeekPaginator(CountedPaginator):
             has_previous=page.has_previous(),
             has_next=page.has_next(),
         )
-
-
-def _key(value: str | None) -> int | None:
-    """A primary key from the query, or None: not digits, or past a 64-bit integer."""
-    if not value or not value.isascii() or not value.isdigit() or len(value) > 18:
-        return None
-    return int(value)
 
 
 def get_or_page_error(getter, *args, **kwargs):

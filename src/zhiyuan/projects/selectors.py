@@ -24,6 +24,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from zhiyuan.accounts import scopes
+from zhiyuan.core.ids import row_id
 from zhiyuan.places.models import Region
 from zhiyuan.projects.models import Activity, CalendarFeed, Category, Project, Shift, SignUp
 from zhiyuan.stations.models import Station
@@ -127,8 +128,7 @@ class ShiftFilter:
     @classmethod
     def from_query(cls, data) -> ShiftFilter:
         def number(name: str) -> int | None:
-            raw = (data.get(name) or "").strip()
-            return int(raw) if raw.isdigit() else None
+            return row_id((data.get(name) or "").strip())
 
         near = None
         try:

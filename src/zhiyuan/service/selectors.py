@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
+from zhiyuan.core.ids import row_id
 from zhiyuan.projects.models import Activity, Project
 from zhiyuan.service.models import (
     Attendance,
@@ -116,8 +117,7 @@ class QueueFilter:
     @classmethod
     def from_query(cls, data) -> QueueFilter:
         def number(name: str) -> int | None:
-            raw = (data.get(name) or "").strip()
-            return int(raw) if raw.isdigit() else None
+            return row_id((data.get(name) or "").strip())
 
         def day(name: str) -> dt.date | None:
             try:

@@ -78,7 +78,7 @@ def _attendance_done(action: str, ids, request) -> str:
         names = _("everyone signed up")
     else:
         names = "、".join(
-            Volunteer.objects.filter(pk__in=[pk for pk in chosen if str(pk).isdigit()])
+            Volunteer.objects.filter(pk__in=ids_from(str(pk) for pk in chosen))
             .order_by("real_name")
             .values_list("real_name", flat=True)[:5]
         )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
+from zhiyuan.core.ids import row_id
 from zhiyuan.core.pagecache import private_page
 from zhiyuan.core.pages import CountedPaginator, get_or_page_error
 from zhiyuan.core.pickers import pick_response
@@ -58,8 +59,8 @@ def team_tree(request):
         context["page"] = Paginator(results, 50).get_page(request.GET.get("page"))
         return render(request, "teams/tree.html", context)
     parent = None
-    if request.GET.get("under", "").isdigit():
-        parent = get_or_page_error(access.team_for, request.user, request.GET["under"])
+    if (under := row_id(request.GET.get("under"))) is not None:
+        parent = get_or_page_error(access.team_for, request.user, under)
     page = Paginator(selectors.tree_level(parent), TREE_PAGE).get_page(request.GET.get("page"))
     teams = list(page.object_list)
     if parent is None:

@@ -87,3 +87,10 @@ def test_a_level_opened_twice_comes_from_the_page_cache(corps, django_assert_num
     with django_assert_num_queries(0):
         again = Client().get(url, headers=HX)
     assert "新兴社区分队" in again.content.decode()
+
+
+@pytest.mark.parametrize("under", ["²", "99999999999999999999", "0"])
+def test_a_level_that_cannot_be_a_team_opens_the_top_of_the_tree(corps, under):
+    page = Client().get("/teams/", {"under": under})
+    assert page.status_code == 200
+    assert "文明办支队" in page.content.decode()
