@@ -1,9 +1,11 @@
-"""A row's id as the API takes it in a body: a positive integer the database can hold.
+"""Row ids from outside (an API body, a form's ticked rows, a query): one rule for what can be one.
 
-Django answers a single id out of that range with no row, but a list of ids (`pk__in`) is
-bound as it is, and a 20-digit number fails in the driver (SQLite's OverflowError, a
-PostgreSQL out-of-range error): a server error for what is only a bad request. Lists of
-ids in request schemas are `list[RowId]`, so such a number is refused with the field named.
+Django answers a single id out of range with no row, but a list of ids (`pk__in`) is bound as
+it is, and a 20-digit number fails in the driver (SQLite's OverflowError, a PostgreSQL
+out-of-range error); "²".isdigit() is true and int("²") fails. Each was a server error for
+what is only a bad request. Lists of ids in API request schemas are `list[RowId]` (a 400
+naming the field); form and query values go through `row_id` / `ids_from`, which pass over
+what cannot be an id.
 """
 
 from __future__ import annotations
