@@ -1,12 +1,14 @@
 """The JSON API at /api/v1/: one NinjaAPI, each app's router, and one place turning errors into responses."""
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhiyuan.accounts.api import router as accounts_router
@@ -77,13 +79,80 @@ def domain_error(request, exc: DomainError):
     return response
 
 
+# A field's error in the user's language, by pydantic's error type; %(…)s are the type's
+# context (max_length, le, expected …). pydantic's own messages are English only.
+_WHOLE_NUMBER = gettext_lazy("Enter a whole number.")
+_NUMBER = gettext_lazy("Enter a number.")
+_DATE = gettext_lazy("Enter a date (YYYY-MM-DD).")
+_DATETIME = gettext_lazy("Enter a date and time (YYYY-MM-DDTHH:MM).")
+_TIME = gettext_lazy("Enter a time (HH:MM).")
+_FIELD_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "string_too_long": gettext_lazy("At most %(max_length)s characters."),
+    "string_too_short": gettext_lazy("At least %(min_length)s characters."),
+    "too_long": gettext_lazy("At most %(max_length)s items."),
+    "too_short": gettext_lazy("At least %(min_length)s items."),
+    "greater_than_equal": gettext_lazy("Must be at least %(ge)s."),
+    "greater_than": gettext_lazy("Must be more than %(gt)s."),
+    "less_than_equal": gettext_lazy("Must be at most %(le)s."),
+    "less_than": gettext_lazy("Must be less than %(lt)s."),
+    "int_parsing": _WHOLE_NUMBER,
+    "int_type": _WHOLE_NUMBER,
+    "int_from_float": _WHOLE_NUMBER,
+    "float_parsing": _NUMBER,
+    "float_type": _NUMBER,
+    "decimal_parsing": _NUMBER,
+    "decimal_type": _NUMBER,
+    "finite_number": _NUMBER,
+    "decimal_max_digits": gettext_lazy("At most %(max_digits)s digits."),
+    "decimal_max_places": gettext_lazy("At most %(decimal_places)s decimal places."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "bool_type": gettext_lazy("Enter true or false."),
+    "date_parsing": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE,
+    "date_type": _DATE,
+    "datetime_parsing": _DATETIME,
+    "datetime_from_date_parsing": _DATETIME,
+    "datetime_type": _DATETIME,
+    "time_parsing": _TIME,
+    "time_type": _TIME,
+    "enum": gettext_lazy("Choose one of: %(expected)s."),
+    "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "string_type": gettext_lazy("Enter text."),
+    "string_pattern_mismatch": gettext_lazy("The format is not valid."),
+    "list_type": gettext_lazy("Enter a list."),
+    "json_invalid": gettext_lazy("The request body is not valid JSON."),
+    "extra_forbidden": gettext_lazy("This field is not accepted."),
+}
+
+
+def field_message(item: dict) -> str:
+    """One pydantic error as the user reads it: by its type, in the user's language (a
+    validator's ValueError keeps its own text); a type without a message here says the value
+    is not valid."""
+    kind, context = item.get("type", ""), item.get("ctx") or {}
+    if kind in ("value_error", "assertion_error") and context.get("error"):
+        return str(context["error"])  # a validator's own message, written for the user
+    if "expected" in context:  # "'daily', 'weekly' or 'monthly'": pydantic's English list
+        values = re.split(r", | or ", str(context["expected"]))
+        context = {**context, "expected": pgettext("between listed choices", ", ").join(values)}
+    message = _FIELD_MESSAGES.get(kind)
+    if message is None:
+        return _("This value is not valid.")
+    try:
+        return str(message) % context
+    except (KeyError, TypeError, ValueError):
+        return _("This value is not valid.")
+
+
 @api.exception_handler(ValidationError)
 def input_error(request, exc: ValidationError):
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
         names = [str(part) for part in item.get("loc", ()) if isinstance(part, str)]
         field = names[-1] if names and names[-1] not in {"body", "payload", "query"} else "__all__"
-        errors.setdefault(field, []).append(item.get("msg", "invalid"))
+        errors.setdefault(field, []).append(field_message(item))
     return api.create_response(
         request,
         error_body("invalid_input", _("Some fields are not valid."), errors),

@@ -196,6 +196,39 @@ def test_a_station_id_no_database_can_hold_is_a_bad_request(plan, client_for, st
     assert not Activity.objects.filter(title="月末活动").exists()
 
 
+def test_each_bad_field_is_named_with_its_reason_in_the_users_language(plan, client_for):
+    body = {
+        "title": "文" * 101,
+        "frequency": "yearly",
+        "day": "十二",
+        "start_time": "8点",
+        "end_time": "11:00",
+        "first_date": "2027-13-01",
+        "station_ids": [plan.station.pk],
+        "shifts": [{"role": "引导", "capacity": 1}],
+    }
+    url = f"/api/v1/projects/{plan.project.pk}/series"
+    client = client_for(plan.carol_user)
+
+    chinese = client.post(url, body, content_type="application/json").json()
+    assert chinese["message"] == "部分字段填写有误。"
+    assert chinese["errors"] == {
+        "title": ["最多 100 个字符。"],
+        "frequency": ["请从以下选项中选择：'monthly'、'weekly'。"],
+        "day": ["请输入整数。"],
+        "start_time": ["请按 HH:MM 格式填写时间。"],
+        "first_date": ["请按 YYYY-MM-DD 格式填写日期。"],
+        "last_date": ["此项为必填项。"],
+    }
+    english = client.post(
+        url, body, content_type="application/json", headers={"Accept-Language": "en"}
+    ).json()
+    assert english["errors"]["title"] == ["At most 100 characters."]
+    assert english["errors"]["frequency"] == ["Choose one of: 'monthly', 'weekly'."]
+    assert english["errors"]["last_date"] == ["This field is required."]
+    assert not Activity.objects.filter(title__startswith="文文").exists()
+
+
 def test_cancelling_an_activity_tells_everyone_signed_up(plan, client_for):
     plan.carol.insured_until = at(30, 0).date()
     plan.carol.save()
