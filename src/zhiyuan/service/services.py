@@ -137,6 +137,11 @@ def record_outside_shift(
     )
 
 
+# The most people one record can say it served (a day of guidance at a busy crossing serves
+# thousands); beyond it a typing slip, and past the column's integer a database error.
+PERSONS_SERVED_MAX = 100_000
+
+
 def enter_hours(
     *,
     actor: User,
@@ -163,8 +168,11 @@ def enter_hours(
         ]
     if len((reason or "").strip()) < 2:
         errors["reason"] = [gettext("Say why the hours are entered by hand.")]
-    if persons_served is None or persons_served < 0:
-        errors["persons_served"] = [gettext("Persons served cannot be negative.")]
+    if persons_served is None or not 0 <= persons_served <= PERSONS_SERVED_MAX:
+        errors["persons_served"] = [
+            gettext("Persons served: a whole number from 0 to %(most)s.")
+            % {"most": f"{PERSONS_SERVED_MAX:,}"}
+        ]
     # A shift of today may be entered already (the organiser enters the day's hours at
     # once, within the shift's length); a shift of a later day has not happened yet.
     if timezone.localtime(shift.starts_at).date() > timezone.localdate():

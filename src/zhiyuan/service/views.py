@@ -18,7 +18,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from zhiyuan.core.errors import DomainError
-from zhiyuan.core.ids import ids_from
+from zhiyuan.core.ids import ids_from, row_id
 from zhiyuan.core.pagecache import private_page
 from zhiyuan.core.pages import CountedPaginator, get_or_page_error
 from zhiyuan.projects.access import shift_for
@@ -71,14 +71,13 @@ def scan_page(request, token: str):
     )
 
 
-def _attendance_done(action: str, ids, request) -> str:
-    """What the organiser's action did, naming the volunteers it touched."""
-    chosen = [request.POST.get("volunteer_id")] if action == "hours" else ids
-    if chosen is None:
+def _attendance_done(action: str, ids: list[int] | None) -> str:
+    """What the organiser's action did, naming the volunteers it touched (None: everyone)."""
+    if ids is None:
         names = _("everyone signed up")
     else:
         names = "、".join(
-            Volunteer.objects.filter(pk__in=ids_from(str(pk) for pk in chosen))
+            Volunteer.objects.filter(pk__in=ids)
             .order_by("real_name")
             .values_list("real_name", flat=True)[:5]
         )
@@ -257,7 +256,7 @@ def record_detail(request, record_id: int):
 def _count(raw) -> int | None:
     """A whole number typed in a form; None (refused by the service) when it is not one."""
     raw = (raw or "0").strip()
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
 
 
 @login_required
@@ -274,11 +273,11 @@ def shift_attendance(request, shift_id: int):
             elif action == "confirm":
                 checkin.confirm_attendance(actor=request.user, shift=shift, volunteer_ids=ids)
             elif action == "hours":
-                volunteer = Volunteer.objects.filter(
-                    pk=request.POST.get("volunteer_id") or 0
-                ).first()
-                if volunteer is None:
+                volunteer_id = row_id(request.POST.get("volunteer_id"))
+                volunteer = volunteer_id and Volunteer.objects.filter(pk=volunteer_id).first()
+                if not volunteer:
                     raise Http404
+                ids = [volunteer.pk]
                 services.enter_hours(
                     actor=request.user,
                     shift=shift,
@@ -294,7 +293,7 @@ def shift_attendance(request, shift_id: int):
                 for error in errors:
                     messages.error(request, error)
         else:
-            messages.success(request, _attendance_done(action, ids, request))
+            messages.success(request, _attendance_done(action, ids))
         return redirect("service:shift", shift_id=shift.pk)
     attendance = selectors.shift_attendance(shift)
     signups = list(

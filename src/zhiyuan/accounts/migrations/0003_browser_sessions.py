@@ -19,8 +19,10 @@ def carry_over_sessions(apps, schema_editor):
     rows = []
     live = old.objects.filter(expire_date__gt=timezone.now())
     for key, data, expires in live.values_list("session_key", "session_data", "expire_date"):
-        user_id = store.decode(data).get(SESSION_KEY)
-        user_id = int(user_id) if str(user_id).isdigit() and int(user_id) in users else None
+        user_id = str(store.decode(data).get(SESSION_KEY))
+        user_id = int(user_id) if user_id.isascii() and user_id.isdigit() else None
+        if user_id not in users:
+            user_id = None
         rows.append(new(session_key=key, session_data=data, expire_date=expires, user_id=user_id))
     new.objects.bulk_create(rows, batch_size=1000)
 

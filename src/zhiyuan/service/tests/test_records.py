@@ -176,7 +176,8 @@ def test_my_hours_page_and_queue_page(records, client_for):
     assert page.context["pending"]["records"] == 1
 
 
-def test_entered_hours_page_refuses_a_bad_persons_served_without_a_500(plan, client_for):
+@pytest.mark.parametrize("persons", ["很多", "²", "100001", "99999999999999999999"])
+def test_entered_hours_page_refuses_a_bad_persons_served_without_a_500(plan, client_for, persons):
     from zhiyuan.projects.models import Shift, SignUp
     from zhiyuan.testing.factories import at
 
@@ -195,10 +196,51 @@ def test_entered_hours_page_refuses_a_bad_persons_served_without_a_500(plan, cli
             "volunteer_id": plan.gina.pk,
             "hours": "2",
             "reason": "补录",
-            "persons_served": "很多",
+            "persons_served": persons,
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "服务对象人数须为 0 至 100,000 的整数。" in response.content.decode()
+    assert not ServiceRecord.objects.exists()
+
+
+@pytest.mark.parametrize("volunteer_id", ["", "abc", "²", "99999999999999999999"])
+def test_hours_for_a_volunteer_that_cannot_be_one_are_not_found(plan, client_for, volunteer_id):
+    response = client_for(plan.carol_user).post(
+        f"/service/shifts/{plan.guide.pk}/",
+        {"action": "hours", "volunteer_id": volunteer_id, "hours": "2", "reason": "补录"},
+    )
+    assert response.status_code == 404
+    assert not ServiceRecord.objects.exists()
+
+
+def test_the_api_refuses_persons_served_past_the_limit(plan, client_for):
+    from zhiyuan.projects.models import Shift, SignUp
+    from zhiyuan.testing.factories import at
+
+    Shift.objects.filter(pk=plan.guide.pk).update(starts_at=at(-2, 8), ends_at=at(-2, 11))
+    SignUp.objects.create(
+        shift=plan.guide,
+        volunteer=plan.gina,
+        state="confirmed",
+        starts_at=at(-2, 8),
+        ends_at=at(-2, 11),
+    )
+    response = post(
+        client_for(plan.carol_user),
+        f"/api/v1/shifts/{plan.guide.pk}/hours",
+        {
+            "volunteer_no": plan.gina.volunteer_no,
+            "hours": 2,
+            "reason": "补录",
+            "persons_served": 10**12,
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {
+        "persons_served": ["服务对象人数须为 0 至 100,000 的整数。"]
+    }
     assert not ServiceRecord.objects.exists()
 
 
