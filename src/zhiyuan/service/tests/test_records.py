@@ -25,17 +25,7 @@ def post(client, url, data):
     [(-1, "补录", "hours"), (0, "补录", "hours"), (99, "补录", "hours"), (1, "", "reason")],
 )
 def test_bad_entered_hours_are_refused(plan, client_for, hours, reason, field):
-    from zhiyuan.projects.models import Shift, SignUp
-    from zhiyuan.testing.factories import at
-
-    Shift.objects.filter(pk=plan.guide.pk).update(starts_at=at(-2, 8), ends_at=at(-2, 11))
-    SignUp.objects.create(
-        shift=plan.guide,
-        volunteer=plan.gina,
-        state="confirmed",
-        starts_at=at(-2, 8),
-        ends_at=at(-2, 11),
-    )
+    _gina_held_the_guide_shift_two_days_ago(plan)
     response = post(
         client_for(plan.carol_user),
         f"/api/v1/shifts/{plan.guide.pk}/hours",
@@ -46,7 +36,8 @@ def test_bad_entered_hours_are_refused(plan, client_for, hours, reason, field):
     assert not ServiceRecord.objects.exists()
 
 
-def test_entered_hours_up_to_the_shift_length(plan, client_for):
+def _gina_held_the_guide_shift_two_days_ago(plan) -> None:
+    """The guide shift moved to two days ago, 8 to 11, with gina's confirmed place on it."""
     from zhiyuan.projects.models import Shift, SignUp
     from zhiyuan.testing.factories import at
 
@@ -58,6 +49,10 @@ def test_entered_hours_up_to_the_shift_length(plan, client_for):
         starts_at=at(-2, 8),
         ends_at=at(-2, 11),
     )
+
+
+def test_entered_hours_up_to_the_shift_length(plan, client_for):
+    _gina_held_the_guide_shift_two_days_ago(plan)
     response = post(
         client_for(plan.carol_user),
         f"/api/v1/shifts/{plan.guide.pk}/hours",
@@ -178,17 +173,7 @@ def test_my_hours_page_and_queue_page(records, client_for):
 
 @pytest.mark.parametrize("persons", ["很多", "²", "100001", "99999999999999999999"])
 def test_entered_hours_page_refuses_a_bad_persons_served_without_a_500(plan, client_for, persons):
-    from zhiyuan.projects.models import Shift, SignUp
-    from zhiyuan.testing.factories import at
-
-    Shift.objects.filter(pk=plan.guide.pk).update(starts_at=at(-2, 8), ends_at=at(-2, 11))
-    SignUp.objects.create(
-        shift=plan.guide,
-        volunteer=plan.gina,
-        state="confirmed",
-        starts_at=at(-2, 8),
-        ends_at=at(-2, 11),
-    )
+    _gina_held_the_guide_shift_two_days_ago(plan)
     response = client_for(plan.carol_user).post(
         f"/service/shifts/{plan.guide.pk}/",
         {
@@ -216,17 +201,7 @@ def test_hours_for_a_volunteer_that_cannot_be_one_are_not_found(plan, client_for
 
 
 def test_the_api_refuses_persons_served_past_the_limit(plan, client_for):
-    from zhiyuan.projects.models import Shift, SignUp
-    from zhiyuan.testing.factories import at
-
-    Shift.objects.filter(pk=plan.guide.pk).update(starts_at=at(-2, 8), ends_at=at(-2, 11))
-    SignUp.objects.create(
-        shift=plan.guide,
-        volunteer=plan.gina,
-        state="confirmed",
-        starts_at=at(-2, 8),
-        ends_at=at(-2, 11),
-    )
+    _gina_held_the_guide_shift_two_days_ago(plan)
     response = post(
         client_for(plan.carol_user),
         f"/api/v1/shifts/{plan.guide.pk}/hours",
