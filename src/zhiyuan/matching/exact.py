@@ -28,8 +28,11 @@ feasible (u, y) is optimal. `solve()` uses that to avoid the full graph:
    dropped pairs with w[e] − u[d] above the restricted y[v] ("violators"), and those a
    tenth of the score range short of it (the likely next violators), join the restricted
    set, at most 2 × (places + margin) per demand (the largest excess first), and step 2
-   repeats. SciPy's solver takes no starting duals, so a round cannot be warm-started;
-   what makes rounds cheap is fewer of them and fewer columns.
+   repeats. A demand reads its prefix only as far as those largest can reach (the slack
+   w − u[d] bounds the excess and does not increase along it), so the first round, where
+   nearly every pair is a violator, reads a few hundred thousand pairs, not 16 million.
+   SciPy's solver takes no starting duals, so a round cannot be warm-started; what makes
+   rounds cheap is fewer of them and fewer columns.
 
 If the rounds run out or the duals do not settle, the full graph is solved directly, so the answer is
 always the exact optimum; `stats` says which way it was proved.
@@ -228,28 +231,22 @@ def solve(
     units = np.asarray(units, dtype=np.int64)
     low, high = int(units.min()), int(units.max())
     span = high - low + 1
-    # One sort: pairs by demand, best weight first; key[p] = d·span + (high − units),
-    # computed in place (each temporary at this size is a fresh mapping to fault in).
-    key = pair_d.astype(np.int64)
-    key *= span
-    key += high
-    key -= units
-    order = np.argsort(key)
-    key = key[order]
-    s_d, s_v = pair_d[order], pair_v[order]
-    s_w = units[order]
-    s_w += int(bonus)
+    top = high + int(bonus)
+    # One sort: pairs by demand, best weight first (key = d·span + high − units). The
+    # sorted pairs' demands and weights are read back from the key, their volunteers
+    # through `order`, only at the positions a round looks at.
+    key, order = _sorted_keys(pair_d, units, high, span)
     count = np.bincount(pair_d, minlength=n_d).astype(np.int64)
     first = np.zeros(n_d, dtype=np.int64)
     np.cumsum(count[:-1], out=first[1:])
-    take = np.minimum(count, places + margin)
-    kept_pos = _ranges(first, take)
+    kept_pos = _ranges(first, np.minimum(count, places + margin))
     kept = np.zeros(m, dtype=bool)
     kept[kept_pos] = True
     near = span // 10  # pairs this close to violating join with the violators
-    top = high + int(bonus)
+    cap = 2 * (places + margin)  # pairs a round adds per demand, at most
     for round_ in range(1, max_rounds + 1):
-        pv, pd, w = s_v[kept_pos], s_d[kept_pos], s_w[kept_pos]
+        k = key[kept_pos]
+        pv, pd, w = pair_v[order[kept_pos]], k // span, top - k % span
         x = solve_components(pv, pd, w - int(bonus), places, bonus, n_v)
         chosen_pos = kept_pos[x]
         u = potentials(pv, pd, w, x, places, n_v)
@@ -261,15 +258,22 @@ def solve(
         # per demand a prefix of its pairs (sorted best first), found by binary search.
         cut = np.clip(top - u, 0, span)  # w > u  ⇔  high − units < top − u
         ends = np.searchsorted(key, np.arange(n_d, dtype=np.int64) * span + cut, side="left")
-        ends = np.maximum(np.minimum(ends, first + count), first)
-        live = _ranges(first, ends - first)
-        slack = s_w[live] - u[s_d[live]]
-        excess = slack - y_kept[s_v[live]]
-        bad = (excess > 0) & ~kept[live]
-        if not bad.any():
-            y = _max_by(s_v[live], slack, n_v)
+        live_len = np.maximum(np.minimum(ends, first + count), first) - first
+        # Each demand's worst violators only, as many as twice its places plus the margin:
+        # adding every violator would bring back most of the graph in one round. Pairs a
+        # tenth of the score range short of violating join them (they tend to be the next
+        # round's violators), which saves rounds.
+        sorted_pairs = (key, span, top, order, pair_v)
+        kept_count = np.bincount(pd, minlength=n_d)
+        close, excess, plain = _close_pairs(
+            sorted_pairs, first, live_len, kept, kept_count, u, y_kept, cap, near
+        )
+        if not (excess > 0).any():
+            live = _ranges(first, live_len)
+            slack = (top - key[live] % span) - u[key[live] // span]
+            y = _max_by(pair_v[order[live]], slack, n_v)
             dual = int((places.astype(np.int64) * u).sum() + y.sum())
-            primal = int(s_w[chosen_pos].sum())
+            primal = int((top - key[chosen_pos] % span).sum())
             if dual == primal:
                 return np.sort(order[chosen_pos]), {
                     "proof": "duals",
@@ -277,20 +281,95 @@ def solve(
                     "kept_pairs": len(kept_pos),
                 }
             break  # the duals do not close the gap: solve the full graph
-        # Add each demand's worst violators only, as many as twice its places plus the
-        # margin: adding every violator would bring back most of the graph in one round.
-        # Pairs a tenth of the score range short of violating join them (they tend to be
-        # the next round's violators), which saves rounds.
-        close = (excess > -near) & ~kept[live]
-        violators, ex = live[close], excess[close]
-        # Along a demand's pairs the slack does not increase; the excess is the slack for
-        # volunteers whose restricted dual is 0, most of them.
-        plain = (excess == slack)[close]
-        new = _largest_per_demand(violators, s_d[violators], ex, 2 * (places + margin), near, plain)
+        new = _largest_per_demand(close, key[close] // span, excess, cap, near, plain)
         kept[new] = True
         kept_pos = np.flatnonzero(kept)
     chosen = solve_components(pair_v, pair_d, units, places, bonus, n_v)
     return chosen, {"proof": "full graph", "rounds": max_rounds, "kept_pairs": len(pair_v)}
+
+
+def _sorted_keys(pair_d, units, high: int, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs' keys d·span + (high − units) in increasing order, and the pair of each
+    (ties in pair order). When the pair indices fit in the key's spare low bits, the keys
+    are sorted as values (several times faster than an argsort) with the index packed in;
+    every array here is built in place, as each temporary at this size is a fresh mapping
+    to fault in."""
+    m = len(pair_d)
+    key = pair_d.astype(np.int64)
+    key *= span
+    key += high
+    key -= units
+    shift = max((m - 1).bit_length(), 1)
+    if m and int(key.max()) < 1 << (62 - shift):
+        key <<= shift
+        key |= np.arange(m, dtype=np.int64)
+        key.sort()
+        order = key & ((1 << shift) - 1)
+        key >>= shift
+        return key, order
+    order = np.argsort(key, kind="stable")
+    return key[order], order
+
+
+def _close_pairs(sorted_pairs, first, live_len, kept, kept_count, u, y_kept, cap, near):
+    """The positions of the live pairs not kept whose excess w − u[d] − y_kept[v] is above
+    −near, as far as each demand needs to look for its `cap` largest; their excess; and
+    whether it equals the slack w − u[d] (the volunteer has no restricted dual).
+
+    Along a demand's live pairs (first[d] .. first[d] + live_len[d] − 1, best first) the
+    slack does not increase, and the excess is at most the slack: once the slack just past
+    the part looked at is no more than the cap-th largest excess found in it, no later pair
+    can be among the cap largest (ties keep their order) nor be a larger violator. Each
+    demand looks at its kept pairs, cap and a few more first, twice as many while that does
+    not settle it; the first round's 13 million close pairs are never all gathered."""
+    key, span, top, order, pair_v = sorted_pairs
+    n_d = len(first)
+    length = np.minimum(live_len, kept_count + cap + 16)
+    todo = np.flatnonzero(live_len > 0)
+    parts = []
+    while len(todo):
+        pos = _ranges(first[todo], length[todo])
+        k = key[pos]
+        d = k // span
+        slack = top - k % span - u[d]
+        excess = slack - y_kept[pair_v[order[pos]]]
+        close = (excess > -near) & ~kept[pos]
+        pos, d, plain, excess = pos[close], d[close], (excess == slack)[close], excess[close]
+        floor = _kth_largest(d, excess, cap, n_d, near)[todo]
+        past = np.minimum(first[todo] + length[todo], len(key) - 1)
+        settled = (length[todo] == live_len[todo]) | (top - key[past] % span - u[todo] <= floor)
+        done = np.zeros(n_d, dtype=bool)
+        done[todo[settled]] = True
+        mine = done[d]
+        parts.append((pos[mine], excess[mine], plain[mine]))
+        todo = todo[~settled]
+        length[todo] = np.minimum(live_len[todo], 2 * length[todo])
+    pos = np.concatenate([p for p, _, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+    by_pos = np.argsort(pos, kind="stable")
+    excess = np.concatenate([e for _, e, _ in parts]) if parts else pos
+    plain = np.concatenate([q for _, _, q in parts]) if parts else pos.astype(bool)
+    return pos[by_pos], excess[by_pos], plain[by_pos]
+
+
+def _kth_largest(d, value, k, n, near) -> np.ndarray:
+    """Per demand 0..n-1 the k[d]-th largest of its values (d in increasing order), or
+    −near − 1 where it has fewer than k[d]; values are > −near."""
+    out = np.full(n, -near - 1, dtype=np.int64)
+    if not len(d):
+        return out
+    high = int(value.max())
+    span = high + near + 1
+    ranked = d.astype(np.int64) * span
+    ranked += high
+    ranked -= value
+    ranked.sort()
+    starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+    sizes = np.diff(np.r_[starts, len(d)])
+    group = d[starts]
+    full = np.flatnonzero((sizes >= k[group]) & (k[group] > 0))
+    at = starts[full] + k[group[full]] - 1
+    out[group[full]] = high - (ranked[at] - group[full] * span)
+    return out
 
 
 def _largest_per_demand(items, item_d, value, cap, near, ordered) -> np.ndarray:

@@ -167,3 +167,65 @@ def test_places_that_cannot_all_be_filled_fall_back_to_the_unfilled_columns():
     chosen = exact.solve_assignment(pv, pd, units, places, 100_001, 1)
 
     assert chosen.tolist() == [1]
+
+
+@pytest.mark.parametrize("high", [100_000, 2**55])
+def test_pairs_are_sorted_by_demand_then_weight_with_ties_in_pair_order(high):
+    # Small keys are sorted as values with the pair index packed in; keys too large for that
+    # are argsorted. Both give each demand's pairs best first, ties in pair order.
+    rng = np.random.default_rng(5)
+    pair_d = rng.integers(0, 30, 2_000)
+    units = rng.choice([0, 1, 7, high], 2_000)
+
+    key, order = exact._sorted_keys(pair_d, units, high, high + 1)
+
+    expected = pair_d * (high + 1) + (high - units)
+    assert order.tolist() == np.argsort(expected, kind="stable").tolist()
+    assert key.tolist() == expected[order].tolist()
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_round_adds_the_same_pairs_as_when_every_live_pair_is_read(seed):
+    # Each demand reads its live pairs only until no later one can be among its largest
+    # excesses: the pairs added, and whether any violator is left, are those found by
+    # reading every live pair.
+    rng = np.random.default_rng(seed)
+    n_v, n_d, m = 40, 12, int(rng.integers(1, 400))
+    pair_v, pair_d = rng.integers(0, n_v, m), rng.integers(0, n_d, m)
+    units = rng.choice([0, 5, 10, 11, 50, 99], m)
+    high, span, bonus = 99, 100, 1_000
+    top = high + bonus
+    key, order = exact._sorted_keys(pair_d, units, high, span)
+    count = np.bincount(pair_d, minlength=n_d)
+    first = np.r_[0, np.cumsum(count)[:-1]]
+    u = rng.choice([0, bonus, bonus + 20, bonus + 60], n_d)
+    y = np.where(rng.random(n_v) < 0.6, 0, rng.integers(0, 80, n_v))
+    kept = rng.random(m) < 0.2
+    cap, near = rng.integers(0, 6, n_d), int(rng.choice([0, 10]))
+    slack_all = top - key % span - u[key // span]
+    live_len = np.array(
+        [int((slack_all[first[d] : first[d] + count[d]] > 0).sum()) for d in range(n_d)]
+    )
+
+    close, excess, plain = exact._close_pairs(
+        (key, span, top, order, pair_v),
+        first,
+        live_len,
+        kept,
+        np.bincount(pair_d[order[kept]], minlength=n_d),
+        u,
+        y,
+        cap,
+        near,
+    )
+    added = exact._largest_per_demand(close, key[close] // span, excess, cap, near, plain)
+
+    live = exact._ranges(first, live_len)
+    slack = slack_all[live]
+    every = slack - y[pair_v[order[live]]]
+    wanted = (every > -near) & ~kept[live]
+    expected = exact._largest_per_demand(
+        live[wanted], key[live[wanted]] // span, every[wanted], cap, near, (every == slack)[wanted]
+    )
+    assert added.tolist() == expected.tolist()
+    assert (excess > 0).any() == (wanted & (every > 0)).any()
