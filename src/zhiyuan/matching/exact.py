@@ -31,14 +31,18 @@ feasible (u, y) is optimal. `solve()` uses that to avoid the full graph:
    repeats. A demand reads its prefix only as far as those largest can reach (the slack
    w − u[d] bounds the excess and does not increase along it), so the first round, where
    nearly every pair is a violator, reads a few hundred thousand pairs, not 16 million.
-   SciPy's solver takes no starting duals, so a round cannot be warm-started; what makes
-   rounds cheap is fewer of them and fewer columns.
+   SciPy's solver takes no starting duals; a round with few violators (the last, usually)
+   is instead repaired from the last optimum and its duals (`repair`: a shortest
+   augmenting path from each violator, within a budget). Other rounds are solved afresh,
+   and what makes them cheap is fewer of them and fewer columns.
 
 If the rounds run out or the duals do not settle, the full graph is solved directly, so the answer is
 always the exact optimum; `stats` says which way it was proved.
 """
 
 from __future__ import annotations
+
+import heapq
 
 import numpy as np
 from scipy.sparse import coo_array, csr_array
@@ -48,6 +52,8 @@ MARGIN = 2  # extra candidates kept per demand beyond its places
 MAX_ROUNDS = 12
 PRUNE_FROM = 20_000  # below this many pairs the full graph is solved directly
 BATCH_PAIRS = 4_000  # small components are solved together up to this many pairs
+REPAIR_VIOLATORS = 64  # a round with at most this many violators repairs the last optimum
+REPAIR_STEPS = 100_000  # nodes a repair may visit before it gives way to a fresh solve
 
 
 def assignment_graph(pair_v, pair_d, units, places, bonus, *, unfilled=True):
@@ -244,14 +250,28 @@ def solve(
     kept[kept_pos] = True
     near = span // 10  # pairs this close to violating join with the violators
     cap = 2 * (places + margin)  # pairs a round adds per demand, at most
+    chosen_pos = u = y_kept = None
+    repaired = 0
     for round_ in range(1, max_rounds + 1):
         k = key[kept_pos]
         pv, pd, w = pair_v[order[kept_pos]], k // span, top - k % span
-        x = solve_components(pv, pd, w - int(bonus), places, bonus, n_v)
-        chosen_pos = kept_pos[x]
-        u = potentials(pv, pd, w, x, places, n_v)
-        if u is None:
-            break
+        fixed = None
+        if round_ > 1:
+            # The last optimum with its duals, and the pairs just added: when few of them
+            # violate the duals, a few short augmenting paths give the new optimum.
+            matched = np.zeros(len(kept_pos), dtype=bool)
+            matched[np.searchsorted(kept_pos, chosen_pos)] = True
+            fixed = repair(pv, pd, w, matched, places, u, y_kept)
+        if fixed is not None:
+            matched, u = fixed
+            chosen_pos = kept_pos[matched]
+            repaired += 1
+        else:
+            x = solve_components(pv, pd, w - int(bonus), places, bonus, n_v)
+            chosen_pos = kept_pos[x]
+            u = potentials(pv, pd, w, x, places, n_v)
+            if u is None:
+                break
         u[places == 0] = top  # no place to fill: its pairs can never be chosen
         y_kept = _max_by(pv, w - u[pd], n_v)
         # Only pairs with w > u[d] can break the certificate or raise a volunteer's dual:
@@ -278,6 +298,7 @@ def solve(
                 return np.sort(order[chosen_pos]), {
                     "proof": "duals",
                     "rounds": round_,
+                    "repaired": repaired,
                     "kept_pairs": len(kept_pos),
                 }
             break  # the duals do not close the gap: solve the full graph
@@ -286,6 +307,143 @@ def solve(
         kept_pos = np.flatnonzero(kept)
     chosen = solve_components(pair_v, pair_d, units, places, bonus, n_v)
     return chosen, {"proof": "full graph", "rounds": max_rounds, "kept_pairs": len(pair_v)}
+
+
+def repair(pair_v, pair_d, weight, matched, places, u, y, *, max_steps=None):
+    """The optimum of the given pairs from an optimum of some of them: `matched` is optimal
+    for the pairs it was solved on, (u, y) its optimal duals (u per demand, y per volunteer,
+    complementary slack), and the other pairs were added since. (matched, u) with u the new
+    optimal duals of the demands, or None when more than REPAIR_VIOLATORS added pairs
+    violate the duals, the duals are not complementary slack, or the repair would visit
+    more than `max_steps` nodes: then solve afresh.
+
+    Min-cost flow with potentials: source s → demand (its places) → volunteer (−w) → sink t
+    → s. The duals are the potentials (π[d] = u[d], π[v] = −y[v], π[s] = π[t] = 0), so
+    every residual arc of the old optimum has a reduced cost c + π[tail] − π[head] ≥ 0. A
+    violator's arc d → v has a negative one: it carries a unit at once, which leaves v a
+    unit too many and d one short, and every residual arc is ≥ 0 again. Each surplus unit
+    then goes to a short demand along a shortest path of reduced costs (Dijkstra, stopped at
+    the first short demand reached; the potentials of the nodes it settled move by their
+    distance less the path's, which keeps every reduced cost ≥ 0). When nothing is left
+    over the flow is a matching with every residual reduced cost ≥ 0: optimal, with its
+    duals. A few violators usually mean a few short paths; each search is in Python, so a
+    budget bounds it."""
+    if max_steps is None:
+        max_steps = REPAIR_STEPS
+    n_d = len(places)
+    vols, local = np.unique(pair_v, return_inverse=True)
+    n_l = len(vols)
+    s, t = n_d + n_l, n_d + n_l + 1  # nodes: demands, volunteers (local), s, t
+    pi_d = np.asarray(u, dtype=np.int64)
+    pi_v = -np.asarray(y, dtype=np.int64)[vols]
+    filled = np.bincount(pair_d[matched], minlength=n_d)
+    busy = np.bincount(local[matched], minlength=n_l)
+    reduced = pi_d[pair_d] - pi_v[local] - weight  # of the arc d → v
+    violators = ~matched & (reduced < 0)
+    n_viol = int(violators.sum())
+    if (
+        n_viol > REPAIR_VIOLATORS
+        or (reduced[matched] != 0).any()
+        or (busy > 1).any()
+        or ((filled < places) & (pi_d != 0)).any()
+        or ((filled > 0) & (pi_d < 0)).any()
+        or ((busy == 0) & (pi_v != 0)).any()
+        or (pi_v > 0).any()
+    ):
+        return None
+    if not n_viol:
+        return matched, np.maximum(pi_d, 0)
+    pi = pi_d.tolist() + pi_v.tolist() + [0, 0]
+    on = bytearray((matched | violators).astype(np.uint8).tobytes())  # pair carries a unit
+    w, pd, pv = weight.tolist(), pair_d.tolist(), (local + n_d).tolist()
+    by_d = np.argsort(pair_d, kind="stable").tolist()
+    d_at = np.r_[0, np.cumsum(np.bincount(pair_d, minlength=n_d))].tolist()
+    by_v = np.argsort(local, kind="stable").tolist()
+    v_at = np.r_[0, np.cumsum(np.bincount(local, minlength=n_l))].tolist()
+    room = (places - filled).tolist()  # free places: arc s → d
+    filled_l = filled.tolist()  # arc d → s
+    out = [0] * n_d + busy.tolist()  # volunteer → t carries a unit
+    flow = int(filled.sum())  # t → s carries it all
+    short = [0] * n_d
+    for d in pair_d[violators].tolist():
+        short[d] += 1
+    surplus = (local[violators] + n_d).tolist()
+    steps = 0
+    far = 1 << 62
+    for source in surplus:
+        dist, settled, came = {source: 0}, {}, {}
+        heap = [(0, source)]
+        target = -1
+        while heap:
+            dx, a = heapq.heappop(heap)
+            if a in settled or dx > dist[a]:
+                continue
+            settled[a] = dx
+            steps += 1
+            if a < n_d and short[a]:
+                target = a
+                break
+            arcs = []  # (head, reduced cost, how: pair index, or −1 − tail for s/t arcs)
+            pa = pi[a]
+            if a < n_d:
+                for p in by_d[d_at[a] : d_at[a + 1]]:
+                    if not on[p]:
+                        arcs.append((pv[p], pa - pi[pv[p]] - w[p], p))
+                if filled_l[a]:
+                    arcs.append((s, pa - pi[s], -1 - a))
+            elif a < s:
+                for p in by_v[v_at[a - n_d] : v_at[a - n_d + 1]]:
+                    if on[p]:
+                        arcs.append((pd[p], pa - pi[pd[p]] + w[p], p))
+                if not out[a]:
+                    arcs.append((t, pa - pi[t], -1 - a))
+            elif a == s:
+                arcs = [(d, pa - pi[d], -1 - s) for d in range(n_d) if room[d]]
+                if flow:
+                    arcs.append((t, pa - pi[t], -1 - s))
+            else:
+                arcs = [(b, pa - pi[b], -1 - t) for b in range(n_d, s) if out[b]]
+                arcs.append((s, pa - pi[s], -1 - t))
+            steps += len(arcs) // 8
+            for b, cost, how in arcs:
+                nd = dx + cost
+                if nd < dist.get(b, far):
+                    dist[b] = nd
+                    came[b] = how
+                    heapq.heappush(heap, (nd, b))
+            if steps > max_steps:
+                return None
+        if target < 0:
+            return None
+        length = settled[target]
+        for a, da in settled.items():
+            pi[a] += da - length
+        b = target
+        while b != source:
+            how = came[b]
+            if how >= 0:
+                a = pv[how] if on[how] else pd[how]
+                on[how] ^= 1
+            else:
+                a = -1 - how
+                if b == s and a == t:
+                    flow += 1
+                elif b == s:  # d → s: one place less filled
+                    filled_l[a] -= 1
+                    room[a] += 1
+                elif b == t and a == s:
+                    flow -= 1
+                elif b == t:  # the volunteer is busy now
+                    out[a] = 1
+                elif a == s:  # s → d: one place more filled
+                    filled_l[b] += 1
+                    room[b] -= 1
+                else:  # t → v: the volunteer is free now
+                    out[b] = 0
+            b = a
+        short[target] -= 1
+    matched = np.frombuffer(bytes(on), dtype=np.uint8).astype(bool)
+    return matched, np.maximum(np.array(pi[:n_d], dtype=np.int64) - pi[s], 0)
 
 
 def _sorted_keys(pair_d, units, high: int, span: int) -> tuple[np.ndarray, np.ndarray]:
