@@ -28,14 +28,21 @@ feasible (u, y) is optimal. `solve()` uses that to avoid the full graph:
    dropped pairs with w[e] − u[d] above the restricted y[v] ("violators"), and those a
    tenth of the score range short of it (the likely next violators), join the restricted
    set, at most 2 × (places + margin) per demand (the largest excess first), and step 2
-   repeats. SciPy's solver takes no starting duals, so a round cannot be warm-started;
-   what makes rounds cheap is fewer of them and fewer columns.
+   repeats. A demand reads its prefix only as far as those largest can reach (the slack
+   w − u[d] bounds the excess and does not increase along it), so the first round, where
+   nearly every pair is a violator, reads a few hundred thousand pairs, not 16 million.
+   SciPy's solver takes no starting duals; a round with few violators (the last, usually)
+   is instead repaired from the last optimum and its duals (`repair`: a shortest
+   augmenting path from each violator, within a budget). Other rounds are solved afresh,
+   and what makes them cheap is fewer of them and fewer columns.
 
 If the rounds run out or the duals do not settle, the full graph is solved directly, so the answer is
 always the exact optimum; `stats` says which way it was proved.
 """
 
 from __future__ import annotations
+
+import heapq
 
 import numpy as np
 from scipy.sparse import coo_array, csr_array
@@ -45,6 +52,8 @@ MARGIN = 2  # extra candidates kept per demand beyond its places
 MAX_ROUNDS = 12
 PRUNE_FROM = 20_000  # below this many pairs the full graph is solved directly
 BATCH_PAIRS = 4_000  # small components are solved together up to this many pairs
+REPAIR_VIOLATORS = 64  # a round with at most this many violators repairs the last optimum
+REPAIR_STEPS = 100_000  # nodes a repair may visit before it gives way to a fresh solve
 
 
 def assignment_graph(pair_v, pair_d, units, places, bonus, *, unfilled=True):
@@ -228,69 +237,297 @@ def solve(
     units = np.asarray(units, dtype=np.int64)
     low, high = int(units.min()), int(units.max())
     span = high - low + 1
-    # One sort: pairs by demand, best weight first; key[p] = d·span + (high − units),
-    # computed in place (each temporary at this size is a fresh mapping to fault in).
-    key = pair_d.astype(np.int64)
-    key *= span
-    key += high
-    key -= units
-    order = np.argsort(key)
-    key = key[order]
-    s_d, s_v = pair_d[order], pair_v[order]
-    s_w = units[order]
-    s_w += int(bonus)
+    top = high + int(bonus)
+    # One sort: pairs by demand, best weight first (key = d·span + high − units). The
+    # sorted pairs' demands and weights are read back from the key, their volunteers
+    # through `order`, only at the positions a round looks at.
+    key, order = _sorted_keys(pair_d, units, high, span)
     count = np.bincount(pair_d, minlength=n_d).astype(np.int64)
     first = np.zeros(n_d, dtype=np.int64)
     np.cumsum(count[:-1], out=first[1:])
-    take = np.minimum(count, places + margin)
-    kept_pos = _ranges(first, take)
+    kept_pos = _ranges(first, np.minimum(count, places + margin))
     kept = np.zeros(m, dtype=bool)
     kept[kept_pos] = True
     near = span // 10  # pairs this close to violating join with the violators
-    top = high + int(bonus)
+    cap = 2 * (places + margin)  # pairs a round adds per demand, at most
+    chosen_pos = u = y_kept = None
+    repaired = 0
     for round_ in range(1, max_rounds + 1):
-        pv, pd, w = s_v[kept_pos], s_d[kept_pos], s_w[kept_pos]
-        x = solve_components(pv, pd, w - int(bonus), places, bonus, n_v)
-        chosen_pos = kept_pos[x]
-        u = potentials(pv, pd, w, x, places, n_v)
-        if u is None:
-            break
+        k = key[kept_pos]
+        pv, pd, w = pair_v[order[kept_pos]], k // span, top - k % span
+        fixed = None
+        if round_ > 1:
+            # The last optimum with its duals, and the pairs just added: when few of them
+            # violate the duals, a few short augmenting paths give the new optimum.
+            matched = np.zeros(len(kept_pos), dtype=bool)
+            matched[np.searchsorted(kept_pos, chosen_pos)] = True
+            fixed = repair(pv, pd, w, matched, places, u, y_kept)
+        if fixed is not None:
+            matched, u = fixed
+            chosen_pos = kept_pos[matched]
+            repaired += 1
+        else:
+            x = solve_components(pv, pd, w - int(bonus), places, bonus, n_v)
+            chosen_pos = kept_pos[x]
+            u = potentials(pv, pd, w, x, places, n_v)
+            if u is None:
+                break
         u[places == 0] = top  # no place to fill: its pairs can never be chosen
         y_kept = _max_by(pv, w - u[pd], n_v)
         # Only pairs with w > u[d] can break the certificate or raise a volunteer's dual:
         # per demand a prefix of its pairs (sorted best first), found by binary search.
         cut = np.clip(top - u, 0, span)  # w > u  ⇔  high − units < top − u
         ends = np.searchsorted(key, np.arange(n_d, dtype=np.int64) * span + cut, side="left")
-        ends = np.maximum(np.minimum(ends, first + count), first)
-        live = _ranges(first, ends - first)
-        slack = s_w[live] - u[s_d[live]]
-        excess = slack - y_kept[s_v[live]]
-        bad = (excess > 0) & ~kept[live]
-        if not bad.any():
-            y = _max_by(s_v[live], slack, n_v)
+        live_len = np.maximum(np.minimum(ends, first + count), first) - first
+        # Each demand's worst violators only, as many as twice its places plus the margin:
+        # adding every violator would bring back most of the graph in one round. Pairs a
+        # tenth of the score range short of violating join them (they tend to be the next
+        # round's violators), which saves rounds.
+        sorted_pairs = (key, span, top, order, pair_v)
+        kept_count = np.bincount(pd, minlength=n_d)
+        close, excess, plain = _close_pairs(
+            sorted_pairs, first, live_len, kept, kept_count, u, y_kept, cap, near
+        )
+        if not (excess > 0).any():
+            live = _ranges(first, live_len)
+            slack = (top - key[live] % span) - u[key[live] // span]
+            y = _max_by(pair_v[order[live]], slack, n_v)
             dual = int((places.astype(np.int64) * u).sum() + y.sum())
-            primal = int(s_w[chosen_pos].sum())
+            primal = int((top - key[chosen_pos] % span).sum())
             if dual == primal:
                 return np.sort(order[chosen_pos]), {
                     "proof": "duals",
                     "rounds": round_,
+                    "repaired": repaired,
                     "kept_pairs": len(kept_pos),
                 }
             break  # the duals do not close the gap: solve the full graph
-        # Add each demand's worst violators only, as many as twice its places plus the
-        # margin: adding every violator would bring back most of the graph in one round.
-        # Pairs a tenth of the score range short of violating join them (they tend to be
-        # the next round's violators), which saves rounds.
-        close = (excess > -near) & ~kept[live]
-        violators, ex = live[close], excess[close]
-        # Along a demand's pairs the slack does not increase; the excess is the slack for
-        # volunteers whose restricted dual is 0, most of them.
-        plain = (excess == slack)[close]
-        new = _largest_per_demand(violators, s_d[violators], ex, 2 * (places + margin), near, plain)
+        new = _largest_per_demand(close, key[close] // span, excess, cap, near, plain)
         kept[new] = True
         kept_pos = np.flatnonzero(kept)
     chosen = solve_components(pair_v, pair_d, units, places, bonus, n_v)
     return chosen, {"proof": "full graph", "rounds": max_rounds, "kept_pairs": len(pair_v)}
+
+
+def repair(pair_v, pair_d, weight, matched, places, u, y, *, max_steps=None):
+    """The optimum of the given pairs from an optimum of some of them: `matched` is optimal
+    for the pairs it was solved on, (u, y) its optimal duals (u per demand, y per volunteer,
+    complementary slack), and the other pairs were added since. (matched, u) with u the new
+    optimal duals of the demands, or None when more than REPAIR_VIOLATORS added pairs
+    violate the duals, the duals are not complementary slack, or the repair would visit
+    more than `max_steps` nodes: then solve afresh.
+
+    Min-cost flow with potentials: source s → demand (its places) → volunteer (−w) → sink t
+    → s. The duals are the potentials (π[d] = u[d], π[v] = −y[v], π[s] = π[t] = 0), so
+    every residual arc of the old optimum has a reduced cost c + π[tail] − π[head] ≥ 0. A
+    violator's arc d → v has a negative one: it carries a unit at once, which leaves v a
+    unit too many and d one short, and every residual arc is ≥ 0 again. Each surplus unit
+    then goes to a short demand along a shortest path of reduced costs (Dijkstra, stopped at
+    the first short demand reached; the potentials of the nodes it settled move by their
+    distance less the path's, which keeps every reduced cost ≥ 0). When nothing is left
+    over the flow is a matching with every residual reduced cost ≥ 0: optimal, with its
+    duals. A few violators usually mean a few short paths; each search is in Python, so a
+    budget bounds it."""
+    if max_steps is None:
+        max_steps = REPAIR_STEPS
+    n_d = len(places)
+    vols, local = np.unique(pair_v, return_inverse=True)
+    n_l = len(vols)
+    s, t = n_d + n_l, n_d + n_l + 1  # nodes: demands, volunteers (local), s, t
+    pi_d = np.asarray(u, dtype=np.int64)
+    pi_v = -np.asarray(y, dtype=np.int64)[vols]
+    filled = np.bincount(pair_d[matched], minlength=n_d)
+    busy = np.bincount(local[matched], minlength=n_l)
+    reduced = pi_d[pair_d] - pi_v[local] - weight  # of the arc d → v
+    violators = ~matched & (reduced < 0)
+    n_viol = int(violators.sum())
+    if (
+        n_viol > REPAIR_VIOLATORS
+        or (reduced[matched] != 0).any()
+        or (busy > 1).any()
+        or ((filled < places) & (pi_d != 0)).any()
+        or ((filled > 0) & (pi_d < 0)).any()
+        or ((busy == 0) & (pi_v != 0)).any()
+        or (pi_v > 0).any()
+    ):
+        return None
+    if not n_viol:
+        return matched, np.maximum(pi_d, 0)
+    pi = pi_d.tolist() + pi_v.tolist() + [0, 0]
+    on = bytearray((matched | violators).astype(np.uint8).tobytes())  # pair carries a unit
+    w, pd, pv = weight.tolist(), pair_d.tolist(), (local + n_d).tolist()
+    by_d = np.argsort(pair_d, kind="stable").tolist()
+    d_at = np.r_[0, np.cumsum(np.bincount(pair_d, minlength=n_d))].tolist()
+    by_v = np.argsort(local, kind="stable").tolist()
+    v_at = np.r_[0, np.cumsum(np.bincount(local, minlength=n_l))].tolist()
+    room = (places - filled).tolist()  # free places: arc s → d
+    filled_l = filled.tolist()  # arc d → s
+    out = [0] * n_d + busy.tolist()  # volunteer → t carries a unit
+    flow = int(filled.sum())  # t → s carries it all
+    short = [0] * n_d
+    for d in pair_d[violators].tolist():
+        short[d] += 1
+    surplus = (local[violators] + n_d).tolist()
+    steps = 0
+    far = 1 << 62
+    for source in surplus:
+        dist, settled, came = {source: 0}, {}, {}
+        heap = [(0, source)]
+        target = -1
+        while heap:
+            dx, a = heapq.heappop(heap)
+            if a in settled or dx > dist[a]:
+                continue
+            settled[a] = dx
+            steps += 1
+            if a < n_d and short[a]:
+                target = a
+                break
+            arcs = []  # (head, reduced cost, how: pair index, or −1 − tail for s/t arcs)
+            pa = pi[a]
+            if a < n_d:
+                for p in by_d[d_at[a] : d_at[a + 1]]:
+                    if not on[p]:
+                        arcs.append((pv[p], pa - pi[pv[p]] - w[p], p))
+                if filled_l[a]:
+                    arcs.append((s, pa - pi[s], -1 - a))
+            elif a < s:
+                for p in by_v[v_at[a - n_d] : v_at[a - n_d + 1]]:
+                    if on[p]:
+                        arcs.append((pd[p], pa - pi[pd[p]] + w[p], p))
+                if not out[a]:
+                    arcs.append((t, pa - pi[t], -1 - a))
+            elif a == s:
+                arcs = [(d, pa - pi[d], -1 - s) for d in range(n_d) if room[d]]
+                if flow:
+                    arcs.append((t, pa - pi[t], -1 - s))
+            else:
+                arcs = [(b, pa - pi[b], -1 - t) for b in range(n_d, s) if out[b]]
+                arcs.append((s, pa - pi[s], -1 - t))
+            steps += len(arcs) // 8
+            for b, cost, how in arcs:
+                nd = dx + cost
+                if nd < dist.get(b, far):
+                    dist[b] = nd
+                    came[b] = how
+                    heapq.heappush(heap, (nd, b))
+            if steps > max_steps:
+                return None
+        if target < 0:
+            return None
+        length = settled[target]
+        for a, da in settled.items():
+            pi[a] += da - length
+        b = target
+        while b != source:
+            how = came[b]
+            if how >= 0:
+                a = pv[how] if on[how] else pd[how]
+                on[how] ^= 1
+            else:
+                a = -1 - how
+                if b == s and a == t:
+                    flow += 1
+                elif b == s:  # d → s: one place less filled
+                    filled_l[a] -= 1
+                    room[a] += 1
+                elif b == t and a == s:
+                    flow -= 1
+                elif b == t:  # the volunteer is busy now
+                    out[a] = 1
+                elif a == s:  # s → d: one place more filled
+                    filled_l[b] += 1
+                    room[b] -= 1
+                else:  # t → v: the volunteer is free now
+                    out[b] = 0
+            b = a
+        short[target] -= 1
+    matched = np.frombuffer(bytes(on), dtype=np.uint8).astype(bool)
+    return matched, np.maximum(np.array(pi[:n_d], dtype=np.int64) - pi[s], 0)
+
+
+def _sorted_keys(pair_d, units, high: int, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs' keys d·span + (high − units) in increasing order, and the pair of each
+    (ties in pair order). When the pair indices fit in the key's spare low bits, the keys
+    are sorted as values (several times faster than an argsort) with the index packed in;
+    every array here is built in place, as each temporary at this size is a fresh mapping
+    to fault in."""
+    m = len(pair_d)
+    key = pair_d.astype(np.int64)
+    key *= span
+    key += high
+    key -= units
+    shift = max((m - 1).bit_length(), 1)
+    if m and int(key.max()) < 1 << (62 - shift):
+        key <<= shift
+        key |= np.arange(m, dtype=np.int64)
+        key.sort()
+        order = key & ((1 << shift) - 1)
+        key >>= shift
+        return key, order
+    order = np.argsort(key, kind="stable")
+    return key[order], order
+
+
+def _close_pairs(sorted_pairs, first, live_len, kept, kept_count, u, y_kept, cap, near):
+    """The positions of the live pairs not kept whose excess w − u[d] − y_kept[v] is above
+    −near, as far as each demand needs to look for its `cap` largest; their excess; and
+    whether it equals the slack w − u[d] (the volunteer has no restricted dual).
+
+    Along a demand's live pairs (first[d] .. first[d] + live_len[d] − 1, best first) the
+    slack does not increase, and the excess is at most the slack: once the slack just past
+    the part looked at is no more than the cap-th largest excess found in it, no later pair
+    can be among the cap largest (ties keep their order) nor be a larger violator. Each
+    demand looks at its kept pairs, cap and a few more first, twice as many while that does
+    not settle it; the first round's 13 million close pairs are never all gathered."""
+    key, span, top, order, pair_v = sorted_pairs
+    n_d = len(first)
+    length = np.minimum(live_len, kept_count + cap + 16)
+    todo = np.flatnonzero(live_len > 0)
+    parts = []
+    while len(todo):
+        pos = _ranges(first[todo], length[todo])
+        k = key[pos]
+        d = k // span
+        slack = top - k % span - u[d]
+        excess = slack - y_kept[pair_v[order[pos]]]
+        close = (excess > -near) & ~kept[pos]
+        pos, d, plain, excess = pos[close], d[close], (excess == slack)[close], excess[close]
+        floor = _kth_largest(d, excess, cap, n_d, near)[todo]
+        past = np.minimum(first[todo] + length[todo], len(key) - 1)
+        settled = (length[todo] == live_len[todo]) | (top - key[past] % span - u[todo] <= floor)
+        done = np.zeros(n_d, dtype=bool)
+        done[todo[settled]] = True
+        mine = done[d]
+        parts.append((pos[mine], excess[mine], plain[mine]))
+        todo = todo[~settled]
+        length[todo] = np.minimum(live_len[todo], 2 * length[todo])
+    pos = np.concatenate([p for p, _, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+    by_pos = np.argsort(pos, kind="stable")
+    excess = np.concatenate([e for _, e, _ in parts]) if parts else pos
+    plain = np.concatenate([q for _, _, q in parts]) if parts else pos.astype(bool)
+    return pos[by_pos], excess[by_pos], plain[by_pos]
+
+
+def _kth_largest(d, value, k, n, near) -> np.ndarray:
+    """Per demand 0..n-1 the k[d]-th largest of its values (d in increasing order), or
+    −near − 1 where it has fewer than k[d]; values are > −near."""
+    out = np.full(n, -near - 1, dtype=np.int64)
+    if not len(d):
+        return out
+    high = int(value.max())
+    span = high + near + 1
+    ranked = d.astype(np.int64) * span
+    ranked += high
+    ranked -= value
+    ranked.sort()
+    starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+    sizes = np.diff(np.r_[starts, len(d)])
+    group = d[starts]
+    full = np.flatnonzero((sizes >= k[group]) & (k[group] > 0))
+    at = starts[full] + k[group[full]] - 1
+    out[group[full]] = high - (ranked[at] - group[full] * span)
+    return out
 
 
 def _largest_per_demand(items, item_d, value, cap, near, ordered) -> np.ndarray:
