@@ -1,6 +1,7 @@
 """Django's PostgreSQL backend, whose health check of a persistent connection
 (CONN_HEALTH_CHECKS) costs no round trip while the connection is sound, and whose compiled
-statements (core.prepared) are bound and prepared by the server."""
+statements (core.prepared) are bound and prepared by the server, the first of a transaction
+sent with its BEGIN."""
 
 from __future__ import annotations
 
@@ -22,6 +23,39 @@ class DatabaseOperations(operations.DatabaseOperations):
             except operations.errors.DataError:
                 return None
         return super().last_executed_query(cursor, sql, params)
+
+
+class FirstStatementBegins(base.ServerBindingCursor):
+    """A server-bound cursor whose statement, when it is the first of a transaction, carries
+    the transaction's BEGIN to the server: one round trip, not two.
+
+    psycopg sends BEGIN on its own and waits for its answer before the first statement of
+    a transaction (and in pipeline mode syncs right after it). Here both go out in one
+    pipeline, answered by one Sync: the server runs BEGIN, then the statement, and the
+    transaction stays open after the Sync as after any explicit BEGIN. A sign-up's or a
+    scan's first statement (the volunteer's lock) is one. Every other case (autocommit, a
+    transaction already begun, a pipeline already open) is psycopg's own execute.
+    """
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        conn = self._conn
+        if (
+            conn._autocommit
+            or conn._pipeline is not None
+            or conn.pgconn.transaction_status != pq.TransactionStatus.IDLE
+        ):
+            return super().execute(query, params, prepare=prepare, binary=binary)
+        begin = conn._get_tx_start_command()
+        # Inside this block psycopg must not begin the transaction itself (it would sync).
+        conn._autocommit = True
+        try:
+            with conn.pipeline():
+                with conn.lock:
+                    conn.wait(conn._exec_command(begin))
+                super().execute(query, params, prepare=prepare, binary=binary)
+        finally:
+            conn._autocommit = False
+        return self
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -52,7 +86,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if name is None and self._bind_on_server:
             connection = self.connection
             factory = connection.cursor_factory
-            connection.cursor_factory = base.ServerBindingCursor
+            connection.cursor_factory = FirstStatementBegins
             try:
                 return super().create_cursor(name)
             finally:

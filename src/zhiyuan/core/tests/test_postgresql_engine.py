@@ -100,3 +100,81 @@ def test_compiled_statements_are_prepared_on_the_server_and_others_are_not(setti
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('"volunteers_skill"."code" = $1' in text for text in prepared)
     assert not any("GROUP BY" in text for text in prepared)
+
+
+# The first statement of a transaction carries its BEGIN (FirstStatementBegins) -----------
+
+
+@pytest.fixture
+def begins(monkeypatch):
+    """Each BEGIN psycopg sends: (the command, whether it went out in a pipeline with the
+    statement after it)."""
+    connection.ensure_connection()
+    raw = connection.connection
+    sent = []
+    original = raw._exec_command
+
+    def recorded(command, *args, **kwargs):
+        if bytes(command).startswith(b"BEGIN"):
+            sent.append((bytes(command), raw._pipeline is not None))
+        return original(command, *args, **kwargs)
+
+    monkeypatch.setattr(raw, "_exec_command", recorded)
+    return sent
+
+
+def _skill(code):
+    from zhiyuan.core.prepared import Prepared
+    from zhiyuan.volunteers.models import Skill
+
+    return Prepared(lambda code: Skill.objects.select_for_update().filter(code=code)[:1]).first(
+        code
+    )
+
+
+def test_the_first_compiled_statement_of_a_transaction_carries_its_begin(begins):
+    from django.db import transaction
+
+    from zhiyuan.volunteers.models import Skill
+
+    Skill.objects.create(code="held", name="Held")
+    with transaction.atomic():
+        assert _skill("held").name == "Held"
+        assert begins == [(b"BEGIN", True)]  # one round trip with the statement
+        # The transaction is open, and the row it locked is held until it ends.
+        assert connection.connection.info.transaction_status == 2  # INTRANS
+        other = _other_connection()
+        try:
+            with other.cursor() as cursor, pytest.raises(Exception, match="lock"):
+                cursor.execute(
+                    "SELECT 1 FROM volunteers_skill WHERE code = 'held' FOR UPDATE NOWAIT"
+                )
+        finally:
+            other.close()
+        _skill("held")  # later statements of the transaction: no BEGIN
+    assert begins == [(b"BEGIN", True)]
+
+
+def test_a_transaction_begun_with_its_first_statement_rolls_back_whole():
+    from django.db import IntegrityError, transaction
+
+    from zhiyuan.core.prepared import insert_compiled
+    from zhiyuan.volunteers.models import Skill
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        insert_compiled([Skill(code="gone", name="Gone")])  # the first statement
+        assert Skill.objects.filter(code="gone").exists()
+        raise RuntimeError
+    assert not Skill.objects.filter(code="gone").exists()
+    # A first statement that fails leaves nothing written and the connection usable.
+    Skill.objects.create(code="taken", name="Taken")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_compiled([Skill(code="taken", name="Again")])
+    assert connection.connection.info.transaction_status == 0  # IDLE
+    assert list(Skill.objects.filter(code="taken").values_list("name", flat=True)) == ["Taken"]
+
+
+def _other_connection():
+    from django.db import connections
+
+    return connections.create_connection("default")
