@@ -25,16 +25,37 @@ class DatabaseOperations(operations.DatabaseOperations):
         return super().last_executed_query(cursor, sql, params)
 
 
+@contextmanager
+def _one_round_trip(conn) -> Iterator[None]:
+    """The statements executed inside go to the server in one pipeline, answered by one
+    Sync when the block ends (their cursors then hold their rows); the first of a
+    transaction carries its BEGIN.
+
+    psycopg sends BEGIN on its own and waits for its answer before a transaction's first
+    statement, and in pipeline mode it syncs right after it: here BEGIN is queued with the
+    statements instead. The server runs them in order, each with its own snapshot as if
+    sent one by one; after the Sync the transaction stays open, as after any explicit BEGIN.
+    """
+    begin = not conn._autocommit and conn.pgconn.transaction_status == pq.TransactionStatus.IDLE
+    if begin:
+        command = conn._get_tx_start_command()
+        conn._autocommit = True  # psycopg must not begin the transaction itself (it syncs)
+    try:
+        with conn.pipeline():
+            if begin:
+                with conn.lock:
+                    conn.wait(conn._exec_command(command))
+            yield
+    finally:
+        if begin:
+            conn._autocommit = False
+
+
 class FirstStatementBegins(base.ServerBindingCursor):
     """A server-bound cursor whose statement, when it is the first of a transaction, carries
-    the transaction's BEGIN to the server: one round trip, not two.
-
-    psycopg sends BEGIN on its own and waits for its answer before the first statement of
-    a transaction (and in pipeline mode syncs right after it). Here both go out in one
-    pipeline, answered by one Sync: the server runs BEGIN, then the statement, and the
-    transaction stays open after the Sync as after any explicit BEGIN. A sign-up's or a
-    scan's first statement (the volunteer's lock) is one. Every other case (autocommit, a
-    transaction already begun, a pipeline already open) is psycopg's own execute.
+    the transaction's BEGIN to the server (_one_round_trip): one round trip, not two. A
+    sign-up's or a scan's first statement (the volunteer's lock) is one. Otherwise (in
+    autocommit, in a transaction already begun, in an open pipeline) psycopg's own execute.
     """
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
@@ -45,16 +66,8 @@ class FirstStatementBegins(base.ServerBindingCursor):
             or conn.pgconn.transaction_status != pq.TransactionStatus.IDLE
         ):
             return super().execute(query, params, prepare=prepare, binary=binary)
-        begin = conn._get_tx_start_command()
-        # Inside this block psycopg must not begin the transaction itself (it would sync).
-        conn._autocommit = True
-        try:
-            with conn.pipeline():
-                with conn.lock:
-                    conn.wait(conn._exec_command(begin))
-                super().execute(query, params, prepare=prepare, binary=binary)
-        finally:
-            conn._autocommit = False
+        with _one_round_trip(conn):
+            super().execute(query, params, prepare=prepare, binary=binary)
         return self
 
 
@@ -81,6 +94,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
             yield
         finally:
             self._bind_on_server = False
+
+    @contextmanager
+    def one_round_trip(self) -> Iterator[None]:
+        """Statements executed inside (on cursors made before the block) are sent together
+        and answered by one round trip when it ends (_one_round_trip); core.prepared's
+        `rows_together`. Errors are Django's, as a cursor's would be."""
+        with self.wrap_database_errors, _one_round_trip(self.connection):
+            yield
 
     def create_cursor(self, name=None):
         if name is None and self._bind_on_server:
