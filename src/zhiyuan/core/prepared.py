@@ -40,7 +40,9 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from contextlib import nullcontext
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import QuerySet
@@ -86,11 +88,19 @@ def _read(queryset: QuerySet, connection) -> list:
         return list(queryset)
 
 
+# Values shared between copies: immutable, so a caller cannot change another's.
+_SHARED = frozenset(
+    {str, int, float, bool, type(None), bytes, Decimal, UUID, dt.datetime, dt.date, dt.time}
+)
+
+
 def _copied(value, memo: dict):
     """A copy of a kept row for one caller: a model instance (and the select_related objects
     it holds, each once), a dict or a list copied; other values (str, numbers, dates,
     tuples of them) are immutable and shared."""
     kind = type(value)
+    if kind in _SHARED:
+        return value
     if kind is dict:
         return {key: _copied(item, memo) for key, item in value.items()}
     if kind is list:
@@ -102,7 +112,11 @@ def _copied(value, memo: dict):
     copy = memo.get(id(value))
     if copy is None:
         copy = memo[id(value)] = object.__new__(kind)
-        fields = {name: _copied(item, memo) for name, item in value.__dict__.items()}
+        # Most of an instance's values are shared as they are: only the others are copied.
+        fields = value.__dict__.copy()
+        for name, item in fields.items():
+            if type(item) not in _SHARED:
+                fields[name] = _copied(item, memo)
         state = fields["_state"] = ModelState()
         state.db, state.adding = value._state.db, value._state.adding
         related = value._state.__dict__.get("fields_cache")
@@ -148,22 +162,28 @@ class Prepared:
 
     def rows(self, *args) -> list:
         connection = connections[self.using]
-        cache: dict = connection.__dict__.setdefault("_zhiyuan_prepared", {})
-        compiled = cache.get(self, _UNSET)
-        if compiled is _UNSET:
-            compiled = cache[self] = self._compile(connection, args)
-        types = tuple(type(arg) for arg in args)
-        if compiled is None or compiled.types != types:
+        queryset = self._compiled_queryset(connection, args)
+        if queryset is None:
             return list(self.build(*args))
-        if compiled.locks and connection.get_autocommit():
-            raise TransactionManagementError(
-                "select_for_update cannot be used outside of a transaction."
-            )
-        queryset = self._queryset(compiled, self._params(compiled, connection, args))
         if self.remember and not connection.in_atomic_block:
             kept = remembered(f"prepared:{id(self)}:{args!r}", lambda: _read(queryset, connection))
             return [_copied(row, {}) for row in kept]
         return _read(queryset, connection)
+
+    def _compiled_queryset(self, connection, args) -> QuerySet | None:
+        """The compiled statement's queryset for these arguments, or None when it must be
+        built as usual (not compiled, other argument types)."""
+        cache: dict = connection.__dict__.setdefault("_zhiyuan_prepared", {})
+        compiled = cache.get(self, _UNSET)
+        if compiled is _UNSET:
+            compiled = cache[self] = self._compile(connection, args)
+        if compiled is None or compiled.types != tuple(type(arg) for arg in args):
+            return None
+        if compiled.locks and connection.get_autocommit():
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        return self._queryset(compiled, self._params(compiled, connection, args))
 
     def first(self, *args) -> Any:
         """The first row, or None (`build` slices its queryset to [:1])."""
@@ -239,6 +259,48 @@ class Prepared:
             logger.warning("prepared: %s compiles differently for other values", self.build)
             return None
         return compiled
+
+
+def rows_together(*calls: tuple[Prepared, tuple]) -> list[list]:
+    """Each `(prepared, args)` call's rows, as `prepared.rows(*args)` gives them, the statements
+    sent to the server together: on PostgreSQL in one pipeline, answered by one round trip
+    (with the transaction's BEGIN if they are its first). The server still runs them one
+    after another, each with its own snapshot, so each sees what the ones before it did and
+    waits for the locks they wait for: a scan's statements go with its volunteer's lock.
+    A call that is not compiled, or whose rows are kept in memory, and every call on
+    another database, runs on its own, in order.
+    """
+    connection = connections[calls[0][0].using]
+    querysets = [
+        None
+        if prepared.using != connection.alias
+        or (prepared.remember and not connection.in_atomic_block)
+        else prepared._compiled_queryset(connection, args)
+        for prepared, args in calls
+    ]
+    together = getattr(connection, "one_round_trip", None)
+    if together is None or any(queryset is None for queryset in querysets):
+        return [prepared.rows(*args) for prepared, args in calls]
+    fetched = []
+    with _server_bound(connection):
+        cursors = [connection.cursor() for _ in querysets]
+        try:
+            with together():
+                for cursor, queryset in zip(cursors, querysets, strict=True):
+                    cursor.execute(*queryset.query.get_compiler(using=connection.alias).as_sql())
+            for cursor, queryset in zip(cursors, querysets, strict=True):
+                compiler = queryset.query.get_compiler(using=connection.alias)
+                rows = [row[: compiler.col_count] for row in cursor.fetchall()]
+                fetched.append(rows)
+        finally:
+            for cursor in cursors:
+                cursor.close()
+    results = []
+    for queryset, rows in zip(querysets, fetched, strict=True):
+        compiler = queryset.query.get_compiler(using=connection.alias)
+        compiler.execute_sql = lambda *args, rows=rows, **kwargs: iter([rows] if rows else [])
+        results.append(list(queryset))
+    return results
 
 
 # ---------------------------------------------------------------- inserts

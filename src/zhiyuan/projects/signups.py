@@ -79,15 +79,17 @@ def sign_up(*, actor: User, shift: Shift) -> SignUp:
     """Take a place, or a place on the waitlist when the shift is full.
 
     Locks, in this order: the volunteer's row (read with the lock on PostgreSQL:
-    volunteers.access.own_volunteer_held), then the shift's row. Holding the first, no other
-    sign-up of the same person runs, so the overlap check (made by the statement that takes
-    the second lock) is exact; holding the second, no one else counts the confirmed places
-    at the same time, and the shift's state is checked again on the locked row (an activity
-    cancelled after the first check has cancelled this shift under the same lock).
+    volunteers.access.own_volunteer_held), then the shift's row, by a statement sent with the
+    first (one round trip) and run once it holds. Holding the first, no other sign-up of the
+    same person runs, so the overlap check (made by the statement that takes the second
+    lock) is exact; holding the second, no one else counts the confirmed places at the same
+    time, and the shift's state is checked again on the locked row (an activity cancelled
+    after the first check has cancelled this shift under the same lock).
     """
     needed = skills_needed(shift)  # before the transaction, inside which nothing is remembered
-    with own_volunteer_held(actor) as volunteer:
-        return _take_place(volunteer=volunteer, shift=shift, needed=needed)
+    locking = (_OWN_LOCKED_SHIFT, (shift.pk, actor.pk, shift.starts_at, shift.ends_at))
+    with own_volunteer_held(actor, locking) as (volunteer, (locked_rows,)):
+        return _take_place(volunteer=volunteer, shift=shift, needed=needed, locked_rows=locked_rows)
 
 
 def sign_up_for(*, actor: User, shift: Shift, volunteer: Volunteer) -> SignUp:
@@ -104,9 +106,10 @@ def sign_up_for(*, actor: User, shift: Shift, volunteer: Volunteer) -> SignUp:
         return _take_place(volunteer=volunteer, shift=shift, needed=needed)
 
 
-def _places_of(volunteer_id):
-    """The places a volunteer holds (confirmed or waitlisted)."""
-    return SignUp.objects.filter(volunteer_id=volunteer_id, state__in=SignUp.HOLDING)
+def _places_of(**volunteer):
+    """The places a volunteer holds (confirmed or waitlisted): `volunteer_id=`, or the
+    signed-in volunteer's own by their account, `volunteer__user_id=`."""
+    return SignUp.objects.filter(state__in=SignUp.HOLDING, **volunteer)
 
 
 def _at_the_same_time(starts_at, ends_at) -> Q:
@@ -120,8 +123,8 @@ def _at_the_same_time(starts_at, ends_at) -> Q:
 # already holds this shift or another one at the given time: their places are theirs alone
 # to change once their row is locked, so the statement that waits for the shift's lock
 # answers that too, a round trip less on every sign-up.
-_LOCKED_SHIFT = Prepared(
-    lambda pk, volunteer_id, starts_at, ends_at: (
+def _locked_shift(pk, starts_at, ends_at, **volunteer):
+    return (
         Shift.objects.select_for_update(of=("self",))
         .select_related("activity__project")
         .only(
@@ -133,17 +136,30 @@ _LOCKED_SHIFT = Prepared(
             "activity__project__state",
         )
         .annotate(
-            repeat=Exists(_places_of(volunteer_id).filter(shift_id=pk)),
-            overlap=Exists(_places_of(volunteer_id).filter(_at_the_same_time(starts_at, ends_at))),
+            repeat=Exists(_places_of(**volunteer).filter(shift_id=pk)),
+            overlap=Exists(_places_of(**volunteer).filter(_at_the_same_time(starts_at, ends_at))),
         )
         .filter(pk=pk)[:1]
+    )
+
+
+_LOCKED_SHIFT = Prepared(
+    lambda pk, volunteer_id, starts_at, ends_at: _locked_shift(
+        pk, starts_at, ends_at, volunteer_id=volunteer_id
+    )
+)
+# The same for the signed-in volunteer's own sign-up, by their account: it goes to the server
+# with the lock of their row (own_volunteer_held), and runs once that is held.
+_OWN_LOCKED_SHIFT = Prepared(
+    lambda pk, user_id, starts_at, ends_at: _locked_shift(
+        pk, starts_at, ends_at, volunteer__user_id=user_id
     )
 )
 # The volunteer's places at the same time, by another shift's times (a shift moved since the
 # caller read it).
 _HELD = Prepared(
     lambda volunteer_id, shift_id, starts_at, ends_at: (
-        _places_of(volunteer_id)
+        _places_of(volunteer_id=volunteer_id)
         .filter(Q(shift_id=shift_id) | _at_the_same_time(starts_at, ends_at))
         .values_list("shift_id", flat=True)
     )
@@ -163,15 +179,20 @@ def _state_sql(vendor: str) -> str:
     )
 
 
-def _take_place(*, volunteer: Volunteer, shift: Shift, needed: set[int]) -> SignUp:
+def _take_place(
+    *, volunteer: Volunteer, shift: Shift, needed: set[int], locked_rows: list | None = None
+) -> SignUp:
     """Inside the caller's transaction, which holds the volunteer's row. The caller's `shift` is
     checked as it is (the callers load it with its activity and project); everything that may
-    have changed since is checked again on the locked row."""
+    have changed since is checked again on the locked row (`_locked_shift`'s rows, which the
+    caller may have read already)."""
     _check_open(shift)
     reasons = unmet_conditions(volunteer, shift, required_skill_ids=needed)
     if reasons:
         raise NotEligible(reasons)
-    locked = _LOCKED_SHIFT.first(shift.pk, volunteer.pk, shift.starts_at, shift.ends_at)
+    if locked_rows is None:
+        locked_rows = _LOCKED_SHIFT.rows(shift.pk, volunteer.pk, shift.starts_at, shift.ends_at)
+    locked = locked_rows[0] if locked_rows else None
     if locked is None:
         raise ShiftUnavailable(_("This shift is cancelled."))
     if locked.repeat:

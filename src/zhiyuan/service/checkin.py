@@ -46,12 +46,14 @@ _STATION = Prepared(
     lambda token: Station.objects.filter(checkin_token=token, status=Station.Status.OPEN)[:1],
     remember=True,  # read on every scan; a new poster or a closed station renews it
 )
-# Each with its attendance's id if the volunteer has one for that shift already (a scan after
-# check-out answers with it): asked by the same statement, a round trip less on every scan.
+# The signed-in volunteer's confirmed places at a station (by their account: these go to the
+# server with the lock of their row, own_volunteer_held, and run once it is held), each with
+# its attendance's id if they have one for that shift already (a scan after check-out
+# answers with it).
 _CONFIRMED_HERE = Prepared(
-    lambda volunteer_id, station_id: (
+    lambda user_id, station_id: (
         SignUp.objects.filter(
-            volunteer_id=volunteer_id,
+            volunteer__user_id=user_id,
             state=SignUp.State.CONFIRMED,
             shift__activity__station_id=station_id,
         )
@@ -59,29 +61,27 @@ _CONFIRMED_HERE = Prepared(
         .annotate(
             done_id=Subquery(
                 Attendance.objects.filter(
-                    volunteer_id=volunteer_id, shift_id=OuterRef("shift_id")
+                    volunteer_id=OuterRef("volunteer_id"), shift_id=OuterRef("shift_id")
                 ).values("pk")[:1]
             )
         )
     )
 )
-# At most one (a unique index): here, or elsewhere, which refuses a check-in here. Only its
-# own row is locked: not the shift, activity and project every sign-up and scan reads.
+# Their open attendance, at most one (a unique index): here, or elsewhere, which refuses a
+# check-in here. Only its own row is locked: not the shift, activity and project every
+# sign-up and scan reads.
 _OPEN_NOW = Prepared(
-    lambda volunteer_id: (
+    lambda user_id: (
         Attendance.objects.select_for_update(of=("self",))
-        .filter(volunteer_id=volunteer_id, checked_out_at__isnull=True)
+        .filter(volunteer__user_id=user_id, checked_out_at__isnull=True)
         .select_related("shift__activity__project")[:1]
     )
 )
 
 
-def _shift_here(
-    volunteer: Volunteer, station: Station, now: dt.datetime
-) -> tuple[Shift, int | None]:
-    """The volunteer's confirmed shift at this station that is open for check-in now, and
-    the id of their attendance of it, if they have one."""
-    signups = _CONFIRMED_HERE.rows(volunteer.pk, station.pk)
+def _shift_here(signups: list, now: dt.datetime) -> tuple[Shift, int | None]:
+    """Of the volunteer's confirmed places at this station (`_CONFIRMED_HERE`), the shift open
+    for check-in now, and the id of their attendance of it, if they have one."""
     current = [s for s in signups if s.shift.starts_at - OPENS_BEFORE <= now <= s.shift.ends_at]
     if current:
         return current[0].shift, current[0].done_id
@@ -176,7 +176,9 @@ def scan(
         raise CheckInRefused(
             _("This check-in code is out of date or unknown. Ask for a new poster.")
         )
-    with own_volunteer_held(actor) as volunteer:
+    with own_volunteer_held(
+        actor, (_OPEN_NOW, (actor.pk,)), (_CONFIRMED_HERE, (actor.pk, station.pk))
+    ) as (volunteer, (open_rows, here)):
         # The time is read once the lock is held: a scan that waited for a racing one of
         # the same volunteer is not dated before the check-in that one made.
         received = now or timezone.now()
@@ -188,7 +190,7 @@ def scan(
             ).first()
             if sent_before is not None:
                 return _of(sent_before, volunteer)
-        open_now = _of(_OPEN_NOW.first(volunteer.pk), volunteer)
+        open_now = _of(open_rows[0] if open_rows else None, volunteer)
         open_here = open_now if open_now is not None and open_now.station_id == station.pk else None
         if open_here is not None:
             if action == "in":
@@ -207,7 +209,7 @@ def scan(
             return closed
         if action == "out":
             raise CheckInRefused(_nothing_to_check_out(volunteer, station, when), code="not_in")
-        shift, done_id = _shift_here(volunteer, station, when)
+        shift, done_id = _shift_here(here, when)
         if done_id is not None:
             return _of(Attendance.objects.get(pk=done_id), volunteer)
         distance, verified = _distance(station, position)

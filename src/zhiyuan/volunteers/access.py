@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
 from zhiyuan.core.errors import NotFound, PermissionDenied
-from zhiyuan.core.prepared import Prepared
+from zhiyuan.core.prepared import Prepared, rows_together
 from zhiyuan.places.models import Region
 from zhiyuan.volunteers.models import Volunteer
 from zhiyuan.volunteers.selectors import visible_volunteers
@@ -20,26 +20,14 @@ _OWN_LOCKED = Prepared(
 )
 
 
-def own_volunteer(actor, *, lock: bool = False) -> Volunteer:
+def own_volunteer(actor) -> Volunteer:
     """The signed-in actor's own volunteer registration, which must be active: whose sign-up,
-    scan, enrolment, team membership or correction request it is (403 otherwise).
+    scan, enrolment, team membership or correction request it is (403 otherwise). To write
+    as that volunteer, hold the row: `own_volunteer_held`."""
+    return _checked(getattr(actor, "volunteer", None) if actor.is_authenticated else None)
 
-    lock=True, inside `transaction.atomic()`: the row is also held until the transaction
-    ends, as `Volunteer.objects.lock` holds it (their own writes run one at a time), and the
-    registration is checked as it is once held. On PostgreSQL one statement reads and locks
-    it (a sign-up or a scan was a read, then a lock: a round trip more on every write of a
-    civility day); SQLite's write transaction already holds the whole database. Callers
-    use `own_volunteer_held`.
-    """
-    volunteer = None
-    if actor.is_authenticated:
-        if lock and connections[Volunteer.objects.db].features.has_select_for_update:
-            volunteer = _OWN_LOCKED.first(actor.pk)
-            if volunteer is not None:  # `actor.volunteer` is this row from now on
-                Volunteer._meta.get_field("user").set_cached_value(volunteer, actor)
-                Volunteer._meta.get_field("user").remote_field.set_cached_value(actor, volunteer)
-        else:
-            volunteer = getattr(actor, "volunteer", None)
+
+def _checked(volunteer: Volunteer | None) -> Volunteer:
     if volunteer is None:
         raise PermissionDenied(_("Register as a volunteer first."))
     if not volunteer.is_active:
@@ -48,21 +36,36 @@ def own_volunteer(actor, *, lock: bool = False) -> Volunteer:
 
 
 @contextmanager
-def own_volunteer_held(actor) -> Iterator[Volunteer]:
+def own_volunteer_held(
+    actor, *also: tuple[Prepared, tuple]
+) -> Iterator[tuple[Volunteer, list[list]]]:
     """`transaction.atomic()`, holding the actor's own registration (`own_volunteer`) until it
-    ends: the block runs as the only write of that volunteer (a sign-up, a scan).
+    ends: the block runs as the only write of that volunteer (a sign-up, a scan). Yields the
+    volunteer and the rows of `also`, core.prepared calls run once the row is held (each
+    `(prepared, args)`, by the actor's account, as the volunteer's id is not known before).
 
-    PostgreSQL reads, locks and checks the row with one statement inside the transaction;
-    SQLite reads it first, outside its write transaction, which already holds the database
-    and which every other writer waits for.
+    PostgreSQL reads, locks and checks the row inside the transaction, as it is once held,
+    with one statement, and sends `also` with it (core.prepared.rows_together): the
+    transaction's BEGIN, the lock and the statements that need it are one round trip, and
+    the server runs them in that order, so each of `also` sees the row held. SQLite reads
+    the row first, outside its write transaction, which already holds the database and
+    which every other writer waits for.
     """
     if connections[Volunteer.objects.db].features.has_select_for_update:
         with transaction.atomic():
-            yield own_volunteer(actor, lock=True)
+            rows: list[list] = []
+            volunteer = None
+            if actor.is_authenticated:
+                found, *rows = rows_together((_OWN_LOCKED, (actor.pk,)), *also)
+                volunteer = found[0] if found else None
+            if volunteer is not None:  # `actor.volunteer` is this row from now on
+                Volunteer._meta.get_field("user").set_cached_value(volunteer, actor)
+                Volunteer._meta.get_field("user").remote_field.set_cached_value(actor, volunteer)
+            yield _checked(volunteer), rows
     else:
         volunteer = own_volunteer(actor)
         with transaction.atomic():
-            yield volunteer
+            yield volunteer, [prepared.rows(*args) for prepared, args in also]
 
 
 def volunteer_for(user, volunteer_no: str, *, manage: bool = False) -> Volunteer:

@@ -1,6 +1,7 @@
 """Django's PostgreSQL backend, whose health check of a persistent connection
 (CONN_HEALTH_CHECKS) costs no round trip while the connection is sound, and whose compiled
-statements (core.prepared) are bound and prepared by the server."""
+statements (core.prepared) are bound and prepared by the server, the first of a transaction
+sent with its BEGIN."""
 
 from __future__ import annotations
 
@@ -22,6 +23,52 @@ class DatabaseOperations(operations.DatabaseOperations):
             except operations.errors.DataError:
                 return None
         return super().last_executed_query(cursor, sql, params)
+
+
+@contextmanager
+def _one_round_trip(conn) -> Iterator[None]:
+    """The statements executed inside go to the server in one pipeline, answered by one
+    Sync when the block ends (their cursors then hold their rows); the first of a
+    transaction carries its BEGIN.
+
+    psycopg sends BEGIN on its own and waits for its answer before a transaction's first
+    statement, and in pipeline mode it syncs right after it: here BEGIN is queued with the
+    statements instead. The server runs them in order, each with its own snapshot as if
+    sent one by one; after the Sync the transaction stays open, as after any explicit BEGIN.
+    """
+    begin = not conn._autocommit and conn.pgconn.transaction_status == pq.TransactionStatus.IDLE
+    if begin:
+        command = conn._get_tx_start_command()
+        conn._autocommit = True  # psycopg must not begin the transaction itself (it syncs)
+    try:
+        with conn.pipeline():
+            if begin:
+                with conn.lock:
+                    conn.wait(conn._exec_command(command))
+            yield
+    finally:
+        if begin:
+            conn._autocommit = False
+
+
+class FirstStatementBegins(base.ServerBindingCursor):
+    """A server-bound cursor whose statement, when it is the first of a transaction, carries
+    the transaction's BEGIN to the server (_one_round_trip): one round trip, not two. A
+    sign-up's or a scan's first statement (the volunteer's lock) is one. Otherwise (in
+    autocommit, in a transaction already begun, in an open pipeline) psycopg's own execute.
+    """
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        conn = self._conn
+        if (
+            conn._autocommit
+            or conn._pipeline is not None
+            or conn.pgconn.transaction_status != pq.TransactionStatus.IDLE
+        ):
+            return super().execute(query, params, prepare=prepare, binary=binary)
+        with _one_round_trip(conn):
+            super().execute(query, params, prepare=prepare, binary=binary)
+        return self
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -48,11 +95,19 @@ class DatabaseWrapper(base.DatabaseWrapper):
         finally:
             self._bind_on_server = False
 
+    @contextmanager
+    def one_round_trip(self) -> Iterator[None]:
+        """Statements executed inside (on cursors made before the block) are sent together
+        and answered by one round trip when it ends (_one_round_trip); core.prepared's
+        `rows_together`. Errors are Django's, as a cursor's would be."""
+        with self.wrap_database_errors, _one_round_trip(self.connection):
+            yield
+
     def create_cursor(self, name=None):
         if name is None and self._bind_on_server:
             connection = self.connection
             factory = connection.cursor_factory
-            connection.cursor_factory = base.ServerBindingCursor
+            connection.cursor_factory = FirstStatementBegins
             try:
                 return super().create_cursor(name)
             finally:

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
 
 from zhiyuan.notifications.models import Message
 from zhiyuan.projects.models import Shift, SignUp
@@ -263,6 +264,27 @@ def test_a_sign_up_request_is_a_short_write(plan, client_for, django_assert_max_
         response = sign_up(client, plan.guide)
     assert (response.status_code, response.json()["state"]) == (201, "confirmed")
     assert Message.objects.filter(recipient=plan.gina.user, kind="signup_confirmed").count() == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's round trips")
+def test_a_sign_up_locks_the_volunteer_and_the_shift_in_one_round_trip(plan, client_for):
+    # The shift's statement (with the places the volunteer holds) goes to the server with the
+    # volunteer's lock, in one pipeline, and runs once that lock is held; then the sign-up and
+    # its messages.
+    from zhiyuan.testing.queries import server_bound_statements
+
+    client = client_for(plan.gina.user)
+    with server_bound_statements() as sent:
+        response = sign_up(client, plan.guide)
+    assert response.status_code == 201
+    # (Before the transaction: the session, the shift and its skills, read as the page reads them.)
+    locking = sent.index(("volunteers_volunteer", True))
+    assert sent[locking:] == [
+        ("volunteers_volunteer", True),
+        ("projects_shift", True),
+        ("projects_signup", False),
+        ("notifications_message", False),
+    ]
 
 
 def test_a_sign_up_compiles_none_of_its_queries_again(plan, client_for):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from zhiyuan.places import geo
@@ -154,6 +155,24 @@ def test_a_scan_is_a_short_write(live, client_for, django_assert_max_num_queries
         response = scan(client, live.station.checkin_token)
     assert response.status_code == 200
     assert Attendance.objects.filter(volunteer=live.gina, checked_out_at__isnull=True).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's round trips")
+def test_a_scan_reads_its_places_with_the_volunteers_lock_in_one_round_trip(live, client_for):
+    # The open check-in and the confirmed places here go to the server with the volunteer's
+    # lock, in one pipeline, and run once that lock is held; then the new attendance.
+    from zhiyuan.testing.queries import server_bound_statements
+
+    client = client_for(live.gina.user)
+    with server_bound_statements() as sent:
+        response = scan(client, live.station.checkin_token)
+    assert response.status_code == 200
+    assert [s for s in sent if s[0] not in ("accounts_session", "stations_station")] == [
+        ("volunteers_volunteer", True),
+        ("service_attendance", True),
+        ("projects_signup", True),
+        ("service_attendance", False),
+    ]
 
 
 def test_a_scan_compiles_none_of_its_queries_again(live, client_for):
