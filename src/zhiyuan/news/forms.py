@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.dates import DateField
 from zhiyuan.core.pickers import PickerSelect, PickerSelectMultiple
 from zhiyuan.news.models import Column
 from zhiyuan.projects.models import Project
@@ -102,7 +103,7 @@ class ArticleForm(forms.Form):
 class ReprintForm(forms.Form):
     site_name = forms.CharField(label=_("Site"), max_length=100)
     url = forms.CharField(label=_("Address of the reprint"), max_length=500)
-    reprinted_on = forms.DateField(
+    reprinted_on = DateField(
         label=_("Reprinted on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.dates import DateField
 from zhiyuan.core.pickers import PickerSelect, PickerSelectMultiple
 from zhiyuan.places.models import Region
 from zhiyuan.projects.models import ActivitySeries, Category
@@ -26,7 +27,7 @@ class ProjectFilterForm(forms.Form):
         required=False,
         empty_label=_("All"),
     )
-    date_from = forms.DateField(
+    date_from = DateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -46,10 +47,10 @@ class ProjectForm(forms.Form):
     organiser = forms.ModelChoiceField(
         label=_("Organiser team"), queryset=Team.objects.none(), widget=PickerSelect()
     )
-    starts_on = forms.DateField(
+    starts_on = DateField(
         label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    ends_on = forms.DateField(
+    ends_on = DateField(
         label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     target_recipients = forms.CharField(
@@ -120,10 +121,10 @@ class SeriesForm(forms.Form):
         initial="11:00",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    first_date = forms.DateField(
+    first_date = DateField(
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    last_date = forms.DateField(
+    last_date = DateField(
         label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     stations = forms.ModelMultipleChoiceField(

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.dates import DateField
 from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.places.models import Region
 from zhiyuan.places.selectors import communities
@@ -55,7 +56,7 @@ class RegistrationForm(ProfileFields):
     real_name = forms.CharField(label=_("Real name"), max_length=50)
     id_type = forms.ChoiceField(label=_("ID type"), choices=IdType.choices)
     id_number = forms.CharField(label=_("ID number"), max_length=40)
-    birth_date = forms.DateField(
+    birth_date = DateField(
         label=_("Birth date"),
         required=False,
         help_text=_("Only for documents that do not contain it (passports, travel permits)."),
