@@ -78,3 +78,12 @@ def test_a_picked_value_that_cannot_be_a_row_is_the_fields_error(plan, client_fo
     response = client.post(url, {"community": sent})
     assert response.status_code == 200
     assert "community" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("name", ["projects", "teams", "stations"])
+def test_a_ticked_row_that_cannot_be_a_row_id_is_the_fields_error(plan, client_for, name):
+    response = client_for(plan.alice).post(
+        "/news/manage/new/", {"title": "标题", name: ["99999999999999999999"]}
+    )
+    assert response.status_code == 200
+    assert name in response.context["form"].errors

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core.dates import DateField
+from zhiyuan.core.ids import RowsChoiceField
 from zhiyuan.core.pickers import PickerSelect, PickerSelectMultiple
 from zhiyuan.news.models import Column
 from zhiyuan.projects.models import Project
@@ -47,16 +48,16 @@ class ArticleForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": COVER_ACCEPT}),
         help_text=_("JPEG, PNG or WebP, at most 5 MB."),
     )
-    projects = forms.ModelMultipleChoiceField(
+    projects = RowsChoiceField(
         label=_("Projects in the story"), queryset=Project.objects.none(), required=False
     )
-    teams = forms.ModelMultipleChoiceField(
+    teams = RowsChoiceField(
         label=_("Teams in the story"),
         queryset=Team.objects.none(),
         required=False,
         widget=PickerSelectMultiple(),
     )
-    stations = forms.ModelMultipleChoiceField(
+    stations = RowsChoiceField(
         label=_("Stations in the story"),
         queryset=Station.objects.none(),
         required=False,

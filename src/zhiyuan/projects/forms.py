@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core.dates import DateField
+from zhiyuan.core.ids import RowsChoiceField
 from zhiyuan.core.pickers import PickerSelect, PickerSelectMultiple
 from zhiyuan.places.models import Region
 from zhiyuan.projects.models import ActivitySeries, Category
@@ -97,7 +98,7 @@ class ShiftForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     capacity = forms.IntegerField(label=_("Capacity"))
-    required_skills = forms.ModelMultipleChoiceField(
+    required_skills = RowsChoiceField(
         label=_("Required skills"),
         queryset=Skill.objects.all(),
         required=False,
@@ -127,7 +128,7 @@ class SeriesForm(forms.Form):
     last_date = DateField(
         label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    stations = forms.ModelMultipleChoiceField(
+    stations = RowsChoiceField(
         label=_("Stations"),
         queryset=Station.objects.filter(status="open"),
         widget=PickerSelectMultiple(

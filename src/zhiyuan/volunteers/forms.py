@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.core.dates import DateField
+from zhiyuan.core.ids import RowsChoiceField
 from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.places.models import Region
 from zhiyuan.places.selectors import communities
@@ -24,7 +25,7 @@ class ProfileFields(forms.Form):
         empty_label=_("Choose…"),
         widget=PickerSelect(search_fields=("name__icontains", "parent__name__icontains")),
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = RowsChoiceField(
         label=_("Skills"),
         # Skills that need training (Art. 16) come from a completed course, not a tick box.
         queryset=Skill.objects.filter(requires_training=False),
