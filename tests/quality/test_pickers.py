@@ -69,3 +69,21 @@ def test_the_roster_filters_by_a_region_picked_from_a_short_list(plan, client_fo
         headers={"HX-Request": "true"},
     ).content.decode()
     assert options(picked, "region") == ["全部", "新兴街道 · 朝阳社区"]
+
+
+@pytest.mark.parametrize("sent", ["99999999999999999999", "²"])
+@pytest.mark.parametrize(("url", "who"), [("/help/", None), ("/volunteers/me/", "carol_user")])
+def test_a_picked_value_that_cannot_be_a_row_is_the_fields_error(plan, client_for, url, who, sent):
+    client = client_for(getattr(plan, who) if who else None)
+    response = client.post(url, {"community": sent})
+    assert response.status_code == 200
+    assert "community" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("name", ["projects", "teams", "stations"])
+def test_a_ticked_row_that_cannot_be_a_row_id_is_the_fields_error(plan, client_for, name):
+    response = client_for(plan.alice).post(
+        "/news/manage/new/", {"title": "标题", name: ["99999999999999999999"]}
+    )
+    assert response.status_code == 200
+    assert name in response.context["form"].errors

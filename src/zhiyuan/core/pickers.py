@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, HttpResponse
+
+from zhiyuan.core.ids import ids_from
 
 LIMIT = 30
 
@@ -67,6 +70,11 @@ class PickerSelect(forms.Select):
         field = iterator.field
         key = field.to_field_name or "pk"
         out = [("", field.empty_label)] if field.empty_label is not None else []
+        meta = iterator.queryset.model._meta
+        target = meta.pk if key == "pk" else meta.get_field(key)
+        if isinstance(target, models.IntegerField):
+            # A posted value past the database's integers failed in the driver (core.ids).
+            chosen = {str(number) for number in ids_from(chosen)}
         selected = []
         if chosen:
             try:

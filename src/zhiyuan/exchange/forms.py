@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.dates import DateField
 from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.places.models import Region
 
@@ -32,10 +33,10 @@ class ExchangeExportForm(forms.Form):
         empty_label=_("All"),
         widget=PickerSelect(search_fields=("name__icontains", "parent__name__icontains")),
     )
-    start = forms.DateField(
+    start = DateField(
         label=_("From"), initial=_year_start, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
+    end = DateField(
         label=_("Until (included)"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),

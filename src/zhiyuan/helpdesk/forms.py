@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.dates import DateField
 from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.helpdesk.models import HelpKind, HelpRequest, RecipientCategory, Urgency
 from zhiyuan.places.models import Region
@@ -45,7 +46,7 @@ class SubmitForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("From"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("Until"), widget=DateTimeInput())
     repeat = forms.ChoiceField(label=_("Repeat"), choices=HelpRequest.Repeat.choices)
-    repeat_until = forms.DateField(
+    repeat_until = DateField(
         label=_("Repeat until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial="normal")

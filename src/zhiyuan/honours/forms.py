@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.dates import DateField
 from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.honours.models import AwardeeType, AwardKind, Level
 from zhiyuan.honours.rules import DEFAULT_RULES, RULE_LABELS
@@ -44,7 +45,7 @@ class AwardForm(forms.Form):
         label=_("Rank or class"), max_length=30, required=False, help_text=_("e.g. 三等奖")
     )
     awarding_body = forms.CharField(label=_("Awarding body"), max_length=100)
-    awarded_on = forms.DateField(label=_("Awarded on"), widget=DATE)
+    awarded_on = DateField(label=_("Awarded on"), widget=DATE)
     citation = forms.CharField(
         label=_("Citation"),
         max_length=500,
@@ -69,7 +70,7 @@ class RoundForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2200)
     level = forms.ChoiceField(label=_("Award level"), choices=Level.choices, initial=Level.DISTRICT)
     awarding_body = forms.CharField(label=_("Awarding body"), max_length=100)
-    deadline = forms.DateField(label=_("Nominations close on"), widget=DATE)
+    deadline = DateField(label=_("Nominations close on"), widget=DATE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.dates import DateField
+from zhiyuan.core.ids import RowsChoiceField
 from zhiyuan.core.pickers import PickerSelect, PickerSelectMultiple
 from zhiyuan.news.models import Column
 from zhiyuan.projects.models import Project
@@ -46,16 +48,16 @@ class ArticleForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": COVER_ACCEPT}),
         help_text=_("JPEG, PNG or WebP, at most 5 MB."),
     )
-    projects = forms.ModelMultipleChoiceField(
+    projects = RowsChoiceField(
         label=_("Projects in the story"), queryset=Project.objects.none(), required=False
     )
-    teams = forms.ModelMultipleChoiceField(
+    teams = RowsChoiceField(
         label=_("Teams in the story"),
         queryset=Team.objects.none(),
         required=False,
         widget=PickerSelectMultiple(),
     )
-    stations = forms.ModelMultipleChoiceField(
+    stations = RowsChoiceField(
         label=_("Stations in the story"),
         queryset=Station.objects.none(),
         required=False,
@@ -102,7 +104,7 @@ class ArticleForm(forms.Form):
 class ReprintForm(forms.Form):
     site_name = forms.CharField(label=_("Site"), max_length=100)
     url = forms.CharField(label=_("Address of the reprint"), max_length=500)
-    reprinted_on = forms.DateField(
+    reprinted_on = DateField(
         label=_("Reprinted on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.dates import DateField
+from zhiyuan.core.ids import RowsChoiceField
 from zhiyuan.core.pickers import PickerSelect, PickerSelectMultiple
 from zhiyuan.places.models import Region
 from zhiyuan.projects.models import ActivitySeries, Category
@@ -26,7 +28,7 @@ class ProjectFilterForm(forms.Form):
         required=False,
         empty_label=_("All"),
     )
-    date_from = forms.DateField(
+    date_from = DateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -46,10 +48,10 @@ class ProjectForm(forms.Form):
     organiser = forms.ModelChoiceField(
         label=_("Organiser team"), queryset=Team.objects.none(), widget=PickerSelect()
     )
-    starts_on = forms.DateField(
+    starts_on = DateField(
         label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    ends_on = forms.DateField(
+    ends_on = DateField(
         label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     target_recipients = forms.CharField(
@@ -96,7 +98,7 @@ class ShiftForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     capacity = forms.IntegerField(label=_("Capacity"))
-    required_skills = forms.ModelMultipleChoiceField(
+    required_skills = RowsChoiceField(
         label=_("Required skills"),
         queryset=Skill.objects.all(),
         required=False,
@@ -120,13 +122,13 @@ class SeriesForm(forms.Form):
         initial="11:00",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    first_date = forms.DateField(
+    first_date = DateField(
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    last_date = forms.DateField(
+    last_date = DateField(
         label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    stations = forms.ModelMultipleChoiceField(
+    stations = RowsChoiceField(
         label=_("Stations"),
         queryset=Station.objects.filter(status="open"),
         widget=PickerSelectMultiple(

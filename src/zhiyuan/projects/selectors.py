@@ -118,11 +118,13 @@ def upcoming_activities(project: Project, *, limit: int = 30) -> list[Activity]:
 
 @dataclass(frozen=True)
 class ShiftFilter:
-    """A project's shift list narrowed to a station or a subdistrict, or ordered by the
-    distance from a point the phone gave ("near me")."""
+    """A project's shift list narrowed to a station, a subdistrict or one shift (the link
+    from a recommendation), or ordered by the distance from a point the phone gave
+    ("near me")."""
 
     station_id: int | None = None
     region_id: int | None = None
+    shift_id: int | None = None
     near: tuple[float, float] | None = None
 
     @classmethod
@@ -138,7 +140,12 @@ class ShiftFilter:
         else:
             if -90 <= lat <= 90 and -180 <= lon <= 180:
                 near = (lat, lon)
-        return cls(station_id=number("station"), region_id=number("region"), near=near)
+        return cls(
+            station_id=number("station"),
+            region_id=number("region"),
+            shift_id=number("shift"),
+            near=near,
+        )
 
 
 def project_shifts(project: Project, volunteer=None, filters: ShiftFilter | None = None):
@@ -156,6 +163,8 @@ def project_shifts(project: Project, volunteer=None, filters: ShiftFilter | None
     )
     if filters.station_id:
         qs = qs.filter(activity__station_id=filters.station_id)
+    if filters.shift_id:
+        qs = qs.filter(pk=filters.shift_id)
     if filters.region_id:
         region = Region.objects.filter(pk=filters.region_id).only("path").first()
         qs = (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhiyuan.accounts import scopes
+from zhiyuan.core import dates
 from zhiyuan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zhiyuan.places.models import Region
 from zhiyuan.places.selectors import administered_regions
@@ -129,12 +130,14 @@ def check_may_edit_wording(user) -> None:
 def _date(value, field: str, default: dt.date) -> dt.date:
     if value in (None, ""):
         return default
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed({field: [_("Enter a date as YYYY-MM-DD.")]}) from None
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationFailed({field: [_("Enter a date as YYYY-MM-DD.")]}) from None
+    if not dates.in_range(value):
+        raise ValidationFailed({field: [dates.out_of_range_message()]})
+    return value
 
 
 def figures_request(user, scope_key: str | None, start, end) -> tuple[Scope, dt.date, dt.date]:

@@ -93,6 +93,12 @@ def daily(scope, start: dt.date, end: dt.date) -> QuerySet:
 
 def active_volunteers(scope, start: dt.date, end: dt.date) -> int:
     """Distinct volunteers with approved records in the scope in a month-aligned period."""
+    return active_volunteer_ids(scope, start, end).count()
+
+
+def active_volunteer_ids(scope, start: dt.date, end: dt.date) -> QuerySet:
+    """The ids (`volunteer_id`, distinct) of the volunteers with approved records in the
+    scope in a month-aligned period."""
     masks = month_masks(start, end)
     rows = _scoped(ActiveMonthsRollup, scope)
     full = [year for year, mask in masks.items() if mask == ALL_MONTHS]
@@ -101,7 +107,7 @@ def active_volunteers(scope, start: dt.date, end: dt.date) -> int:
     for year, mask in partial.items():
         rows = rows.annotate(**{f"in_{year}": F("months").bitand(mask)})
         hit |= Q(year=year, **{f"in_{year}__gt": 0})
-    return rows.filter(hit).values("volunteer_id").distinct().count()
+    return rows.filter(hit).values("volunteer_id").distinct()
 
 
 # --- building ----------------------------------------------------------------------------

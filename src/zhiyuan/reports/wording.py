@@ -8,6 +8,7 @@ import string
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from zhiyuan.core.errors import ValidationFailed
 
@@ -97,76 +98,101 @@ DEFAULT = {
     ),
 }
 
-# Every name a section may use, with what it stands for (shown on the edit page).
+# Every name a section may use, with what it stands for (shown on the edit page, in the
+# reader's language).
 PLACEHOLDERS = {
-    "year": "report year",
-    "district": "name of the region, team or station reported on",
-    "we": "我区 / 我街道 / 我社区 / 本队 / 本站, by scope",
-    "whole": "全区 / 全街道 / 全社区 / 全队 / 全站, by scope",
-    "office": "the issuing office: 区文明办, the subdistrict's office, the team",
-    "area": "辖N个街道、N个社区 (regions only)",
-    "cutoff_note": "本报告数据截至… (the current year only)",
-    "subdistricts": "subdistricts",
-    "communities": "communities",
-    "population": "resident population",
-    "population_wan": "resident population in 万",
-    "volunteers_total": "registered volunteers",
-    "volunteers_new": "volunteers registered this year",
-    "volunteers_active": "volunteers who served this year",
-    "volunteers_cpc": "CPC members among volunteers",
-    "volunteers_young": "volunteers aged 35 and under",
-    "volunteers_senior": "volunteers aged 60 and over",
-    "one_in_every": "one volunteer in every N residents",
-    "starred_volunteers": "volunteers with a star level",
-    "teams_total": "teams",
-    "teams_corps": "corps",
-    "teams_detachment": "detachments",
-    "teams_squad": "squads",
-    "teams_professional": "professional teams",
-    "teams_new": "teams founded this year",
-    "stations_total": "stations and points",
-    "stations_community": "community stations",
-    "stations_public_place": "public-place stations",
-    "service_points": "service points",
-    "stations_compliant": "stations meeting the eight standards",
-    "communities_with_station": "communities with a station",
-    "public_places": "public places with a station",
-    "bases": "designated bases",
-    "civility_person_times": "civility-day volunteer person-times",
-    "civility_persons_served": "civility-day persons served",
-    "projects_total": "projects",
-    "activities_total": "activities",
-    "brand_projects": "brand projects",
-    "brand_project_names": "names of brand projects",
-    "hours_approved": "approved service hours",
-    "hours_measured": "measured hours",
-    "hours_entered": "entered hours",
-    "person_times": "volunteer person-times",
-    "persons_served": "persons served",
-    "helpdesk_requests_done": "help requests done",
-    "helpdesk_persons_served": "persons served by help requests",
-    "ratings_activity_score": "volunteers' average rating of activities (1–5)",
-    "ratings_team_score": "volunteers' average rating of organisers (1–5)",
-    "activities_rated_percent": "share of activities rated (%)",
-    "ratings_service_score": "organisers' average rating of volunteers' service (1–5)",
-    "services_rated_percent": "share of services rated (%)",
-    "complaints_filed": "complaints filed",
-    "complaints_resolved": "complaints resolved",
-    "complaints_dismissed": "complaints dismissed",
-    "complaint_days_median": "median days to close a complaint",
-    "complaints_closed_late": "complaints closed after their deadline",
-    "complaints_overdue": "open complaints past their deadline",
-    "honours_awards": "awards",
-    "honours_awarded_volunteers": "awarded volunteers",
-    "honours_awarded_teams": "awarded teams",
-    "honours_awarded_projects": "awarded projects",
-    "honours_awarded_stations": "awarded stations",
-    "news_articles_published": "articles published",
-    "news_reprints": "reprints",
-    "news_reprint_sites": "reprinting sites",
-    "training_sessions": "training sessions",
-    "training_completions": "training completions",
-    "training_hours": "training hours",
+    "year": pgettext_lazy("report placeholder", "report year"),
+    "district": pgettext_lazy(
+        "report placeholder", "name of the region, team or station reported on"
+    ),
+    "we": pgettext_lazy("report placeholder", "我区 / 我街道 / 我社区 / 本队 / 本站, by scope"),
+    "whole": pgettext_lazy("report placeholder", "全区 / 全街道 / 全社区 / 全队 / 全站, by scope"),
+    "office": pgettext_lazy(
+        "report placeholder", "the issuing office: 区文明办, the subdistrict's office, the team"
+    ),
+    "area": pgettext_lazy("report placeholder", "辖N个街道、N个社区 (regions only)"),
+    "cutoff_note": pgettext_lazy("report placeholder", "本报告数据截至… (the current year only)"),
+    "subdistricts": pgettext_lazy("report placeholder", "subdistricts"),
+    "communities": pgettext_lazy("report placeholder", "communities"),
+    "population": pgettext_lazy("report placeholder", "resident population"),
+    "population_wan": pgettext_lazy("report placeholder", "resident population in 万"),
+    "volunteers_total": pgettext_lazy("report placeholder", "registered volunteers"),
+    "volunteers_new": pgettext_lazy("report placeholder", "volunteers registered this year"),
+    "volunteers_active": pgettext_lazy("report placeholder", "volunteers who served this year"),
+    "volunteers_cpc": pgettext_lazy("report placeholder", "CPC members among volunteers"),
+    "volunteers_young": pgettext_lazy("report placeholder", "volunteers aged 35 and under"),
+    "volunteers_senior": pgettext_lazy("report placeholder", "volunteers aged 60 and over"),
+    "one_in_every": pgettext_lazy("report placeholder", "one volunteer in every N residents"),
+    "starred_volunteers": pgettext_lazy("report placeholder", "volunteers with a star level"),
+    "teams_total": pgettext_lazy("report placeholder", "teams"),
+    "teams_corps": pgettext_lazy("report placeholder", "corps"),
+    "teams_detachment": pgettext_lazy("report placeholder", "detachments"),
+    "teams_squad": pgettext_lazy("report placeholder", "squads"),
+    "teams_professional": pgettext_lazy("report placeholder", "professional teams"),
+    "teams_new": pgettext_lazy("report placeholder", "teams founded this year"),
+    "stations_total": pgettext_lazy("report placeholder", "stations and points"),
+    "stations_community": pgettext_lazy("report placeholder", "community stations"),
+    "stations_public_place": pgettext_lazy("report placeholder", "public-place stations"),
+    "service_points": pgettext_lazy("report placeholder", "service points"),
+    "stations_compliant": pgettext_lazy(
+        "report placeholder", "stations meeting the eight standards"
+    ),
+    "communities_with_station": pgettext_lazy("report placeholder", "communities with a station"),
+    "public_places": pgettext_lazy("report placeholder", "public places with a station"),
+    "bases": pgettext_lazy("report placeholder", "designated bases"),
+    "civility_person_times": pgettext_lazy(
+        "report placeholder", "civility-day volunteer person-times"
+    ),
+    "civility_persons_served": pgettext_lazy("report placeholder", "civility-day persons served"),
+    "projects_total": pgettext_lazy("report placeholder", "projects"),
+    "activities_total": pgettext_lazy("report placeholder", "activities"),
+    "brand_projects": pgettext_lazy("report placeholder", "brand projects"),
+    "brand_project_names": pgettext_lazy("report placeholder", "names of brand projects"),
+    "hours_approved": pgettext_lazy("report placeholder", "approved service hours"),
+    "hours_measured": pgettext_lazy("report placeholder", "measured hours"),
+    "hours_entered": pgettext_lazy("report placeholder", "entered hours"),
+    "person_times": pgettext_lazy("report placeholder", "volunteer person-times"),
+    "persons_served": pgettext_lazy("report placeholder", "persons served"),
+    "helpdesk_requests_done": pgettext_lazy("report placeholder", "help requests done"),
+    "helpdesk_persons_served": pgettext_lazy(
+        "report placeholder", "persons served by help requests"
+    ),
+    "ratings_activity_score": pgettext_lazy(
+        "report placeholder", "volunteers' average rating of activities (1–5)"
+    ),
+    "ratings_team_score": pgettext_lazy(
+        "report placeholder", "volunteers' average rating of organisers (1–5)"
+    ),
+    "activities_rated_percent": pgettext_lazy(
+        "report placeholder", "share of activities rated (%)"
+    ),
+    "ratings_service_score": pgettext_lazy(
+        "report placeholder", "organisers' average rating of volunteers' service (1–5)"
+    ),
+    "services_rated_percent": pgettext_lazy("report placeholder", "share of services rated (%)"),
+    "complaints_filed": pgettext_lazy("report placeholder", "complaints filed"),
+    "complaints_resolved": pgettext_lazy("report placeholder", "complaints resolved"),
+    "complaints_dismissed": pgettext_lazy("report placeholder", "complaints dismissed"),
+    "complaint_days_median": pgettext_lazy(
+        "report placeholder", "median days to close a complaint"
+    ),
+    "complaints_closed_late": pgettext_lazy(
+        "report placeholder", "complaints closed after their deadline"
+    ),
+    "complaints_overdue": pgettext_lazy(
+        "report placeholder", "open complaints past their deadline"
+    ),
+    "honours_awards": pgettext_lazy("report placeholder", "awards"),
+    "honours_awarded_volunteers": pgettext_lazy("report placeholder", "awarded volunteers"),
+    "honours_awarded_teams": pgettext_lazy("report placeholder", "awarded teams"),
+    "honours_awarded_projects": pgettext_lazy("report placeholder", "awarded projects"),
+    "honours_awarded_stations": pgettext_lazy("report placeholder", "awarded stations"),
+    "news_articles_published": pgettext_lazy("report placeholder", "articles published"),
+    "news_reprints": pgettext_lazy("report placeholder", "reprints"),
+    "news_reprint_sites": pgettext_lazy("report placeholder", "reprinting sites"),
+    "training_sessions": pgettext_lazy("report placeholder", "training sessions"),
+    "training_completions": pgettext_lazy("report placeholder", "training completions"),
+    "training_hours": pgettext_lazy("report placeholder", "training hours"),
 }
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from zhiyuan.core.dates import DateField
 from zhiyuan.core.errors import DomainError
 from zhiyuan.core.forms import add_domain_error
 from zhiyuan.core.pages import get_or_page_error
@@ -32,8 +33,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class RequestForm(forms.Form):
     team = forms.ModelChoiceField(label=gettext_lazy("Issuing team"), queryset=Team.objects.none())
-    period_from = forms.DateField(label=gettext_lazy("From"), widget=DATE)
-    period_to = forms.DateField(label=gettext_lazy("Until"), widget=DATE)
+    period_from = DateField(label=gettext_lazy("From"), widget=DATE)
+    period_to = DateField(label=gettext_lazy("Until"), widget=DATE)
 
     def __init__(self, *args, volunteer, **kwargs):
         super().__init__(*args, **kwargs)

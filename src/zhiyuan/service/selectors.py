@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
+from zhiyuan.core.dates import day_from
 from zhiyuan.core.ids import row_id
 from zhiyuan.projects.models import Activity, Project
 from zhiyuan.service.models import (
@@ -119,18 +120,12 @@ class QueueFilter:
         def number(name: str) -> int | None:
             return row_id((data.get(name) or "").strip())
 
-        def day(name: str) -> dt.date | None:
-            try:
-                return dt.date.fromisoformat((data.get(name) or "").strip())
-            except ValueError:
-                return None
-
         return cls(
             q=(data.get("q") or "").strip()[:50],
             project=number("project"),
             activity=number("activity"),
-            since=day("since"),
-            until=day("until"),
+            since=day_from(data.get("since")),
+            until=day_from(data.get("until")),
             newest_first=data.get("order") == "newest",
         )
 

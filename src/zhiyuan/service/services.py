@@ -97,12 +97,19 @@ def hours_of(delta: dt.timedelta) -> Decimal:
     return _hours(delta)
 
 
+# One record is one day's service at most (a transferred record too): the bound where no
+# shift gives a shorter one.
+DAY_HOURS = Decimal(24)
+
+
 def parse_hours(value) -> Decimal | None:
-    """Hours as given (text, number), to the hundredth; None if not a number."""
+    """Hours as given (text, number), to the hundredth; None if not a finite number ("NaN"
+    passes the rounding, then fails every comparison)."""
     try:
-        return Decimal(str(value)).quantize(HOUR, ROUND_HALF_UP)
+        hours = Decimal(str(value)).quantize(HOUR, ROUND_HALF_UP)
     except ArithmeticError:
         return None
+    return hours if hours.is_finite() else None
 
 
 def record_outside_shift(
@@ -155,10 +162,7 @@ def enter_hours(
     """Hours entered after the fact for someone who could not check in: never longer than the shift."""
     _check_organiser(actor, shift)
     errors: dict[str, list[str]] = {}
-    try:
-        hours = Decimal(str(hours)).quantize(HOUR, ROUND_HALF_UP)
-    except ArithmeticError:
-        hours = None
+    hours = parse_hours(hours)
     limit = _hours(shift.ends_at - shift.starts_at)
     if hours is None or hours <= 0:
         errors["hours"] = [gettext("Hours must be more than zero.")]
@@ -250,10 +254,7 @@ def correct_record(
         if not old.is_current:
             raise Conflict(_("This version has been corrected already: correct the current one."))
         errors: dict[str, list[str]] = {}
-        try:
-            hours = Decimal(str(hours)).quantize(HOUR, ROUND_HALF_UP)
-        except ArithmeticError:
-            hours = None
+        hours = parse_hours(hours)
         if hours is None or hours <= 0:
             errors["hours"] = [gettext("Hours must be more than zero.")]
         elif old.shift is not None and hours > _hours(old.shift.ends_at - old.shift.starts_at):
@@ -261,6 +262,8 @@ def correct_record(
                 gettext("At most %(limit)s hours: the length of the shift.")
                 % {"limit": _hours(old.shift.ends_at - old.shift.starts_at)}
             ]
+        elif hours > DAY_HOURS:
+            errors["hours"] = [gettext("At most 24 hours in one record.")]
         if len((reason or "").strip()) < 2:
             errors["reason"] = [gettext("Say why the record is corrected.")]
         if errors:
@@ -306,12 +309,11 @@ def ask_correction(
         errors["shift"] = [gettext("Name the record or the shift.")]
     if shift is not None and not SignUp.objects.filter(shift=shift, volunteer=volunteer).exists():
         errors["shift"] = [gettext("You were not signed up for this shift.")]
-    try:
-        hours = Decimal(str(hours)).quantize(HOUR, ROUND_HALF_UP)
-        if hours <= 0:
-            raise ArithmeticError
-    except ArithmeticError:
+    hours = parse_hours(hours)
+    if hours is None or hours <= 0:
         errors["hours"] = [gettext("Hours must be more than zero.")]
+    elif hours > DAY_HOURS:
+        errors["hours"] = [gettext("At most 24 hours in one record.")]
     if len((message or "").strip()) < 2:
         errors["message"] = [gettext("Say what is wrong or missing.")]
     if errors:

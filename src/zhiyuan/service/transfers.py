@@ -28,14 +28,13 @@ from zhiyuan.core.text import starts_like_formula
 from zhiyuan.places.models import Region
 from zhiyuan.service.access import may_transfer_in
 from zhiyuan.service.models import TransferBatch, TransferredRecord
-from zhiyuan.service.services import refresh_total
+from zhiyuan.service.services import DAY_HOURS, refresh_total
 from zhiyuan.volunteers import validation
 from zhiyuan.volunteers.idcard import IdType
 from zhiyuan.volunteers.models import Volunteer
 
 MAX_ROWS = 20_000
 MAX_ERRORS = 200
-MAX_HOURS = Decimal(24)
 HOUR = Decimal("0.01")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
@@ -91,7 +90,7 @@ def _hours(raw: str) -> Decimal | None:
         value = Decimal(unicodedata.normalize("NFKC", raw or "").strip())
     except InvalidOperation:
         return None
-    if not value.is_finite() or value <= 0 or value > MAX_HOURS:
+    if not value.is_finite() or value <= 0 or value > DAY_HOURS:
         return None
     return value.quantize(HOUR)
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.dates import DateField
 from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.places.models import Region
 from zhiyuan.stations.models import Criterion, Station
@@ -64,7 +65,7 @@ class StationFilterForm(forms.Form):
 
 
 class AuditForm(forms.Form):
-    audited_on = forms.DateField(
+    audited_on = DateField(
         label=_("Audited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     note = forms.CharField(

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.dates import DateField
 from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.places.models import Region
 from zhiyuan.teams.models import Membership, Specialty, Team
@@ -31,7 +32,7 @@ class TeamForm(forms.Form):
     join_mode = forms.ChoiceField(label=_("Join mode"), choices=Team.JoinMode.choices)
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
-    founded_on = forms.DateField(
+    founded_on = DateField(
         label=_("Founded on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

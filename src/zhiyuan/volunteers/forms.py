@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhiyuan.core.dates import DateField
+from zhiyuan.core.ids import RowsChoiceField
 from zhiyuan.core.pickers import PickerSelect
 from zhiyuan.places.models import Region
 from zhiyuan.places.selectors import communities
@@ -23,7 +25,7 @@ class ProfileFields(forms.Form):
         empty_label=_("Choose…"),
         widget=PickerSelect(search_fields=("name__icontains", "parent__name__icontains")),
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = RowsChoiceField(
         label=_("Skills"),
         # Skills that need training (Art. 16) come from a completed course, not a tick box.
         queryset=Skill.objects.filter(requires_training=False),
@@ -55,7 +57,7 @@ class RegistrationForm(ProfileFields):
     real_name = forms.CharField(label=_("Real name"), max_length=50)
     id_type = forms.ChoiceField(label=_("ID type"), choices=IdType.choices)
     id_number = forms.CharField(label=_("ID number"), max_length=40)
-    birth_date = forms.DateField(
+    birth_date = DateField(
         label=_("Birth date"),
         required=False,
         help_text=_("Only for documents that do not contain it (passports, travel permits)."),

@@ -1,6 +1,8 @@
 """Matching runs end to end on a small case, and proposals confirmed, swapped and dropped."""
 
 import datetime as dt
+import html
+import re
 
 from django.utils import timezone
 
@@ -118,13 +120,13 @@ def test_sibling_admin_cannot_run_or_decide_in_another_subdistrict(
     assert erin.get(f"{API}/match-runs/{match.pk}").status_code == 404
 
 
-def test_shift_proposal_signs_up_through_projects(
-    desk, client_for, django_capture_on_commit_callbacks
-):
+def open_shift(desk, organiser=None) -> Shift:
+    """A published project (of squad_1a by default) with one shift in three days at the A1
+    station."""
     project = Project.objects.create(
         name="敬老",
         category=Category.objects.first(),
-        organiser=desk.squad_1a,
+        organiser=organiser or desk.squad_1a,
         starts_on=timezone.localdate(),
         ends_on=timezone.localdate() + dt.timedelta(days=30),
         state="published",
@@ -136,9 +138,15 @@ def test_shift_proposal_signs_up_through_projects(
         starts_at=at(3, 9),
         ends_at=at(3, 11),
     )
-    shift = Shift.objects.create(
+    return Shift.objects.create(
         activity=activity, role="陪伴", starts_at=at(3, 9), ends_at=at(3, 11), capacity=1
     )
+
+
+def test_shift_proposal_signs_up_through_projects(
+    desk, client_for, django_capture_on_commit_callbacks
+):
+    shift = open_shift(desk)
     alice = client_for(desk.alice)
     match = run(alice, desk, desk.a1, django_capture_on_commit_callbacks, include_requests=False)
     proposal = match.proposals.get(shift=shift)
@@ -160,6 +168,19 @@ def test_recommended_lists_eligible_requests_and_volunteer_accepts(desk, client_
     near.refresh_from_db()
     assert near.status == "matched"
     assert "my-requests" in carol.get("/help/recommended/").content.decode()
+
+
+def test_recommended_shift_links_to_a_page_where_the_volunteer_signs_up(desk, client_for):
+    # Another team's project: carol signs up there but does not organise it.
+    shift = open_shift(desk, organiser=desk.squad_1b)
+    carol = client_for(desk.carol_user)
+    page = carol.get("/help/recommended/").content.decode()
+    link = re.search(r'<li class="recommendation shift">.*?<a href="([^"]+)"', page, re.S)
+    assert link, page
+    shown = carol.get(html.unescape(link.group(1)))
+    assert shown.status_code == 200
+    assert [s.pk for s in shown.context["shifts"]] == [shift.pk]
+    assert f'action="/projects/shifts/{shift.pk}/signup/"' in shown.content.decode()
 
 
 def test_reason_text_is_translated_by_code():

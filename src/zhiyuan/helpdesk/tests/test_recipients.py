@@ -67,6 +67,15 @@ def test_sibling_office_cannot_record_or_see_recipients(desk, client_for):
     assert client_for(desk.carol_user).get("/help/recipients/").status_code == 403
 
 
+def test_help_requests_page_offers_the_recipients_only_to_the_office(desk, client_for):
+    # carol administers squad_1a: she handles its help requests but not the recipients.
+    carol = client_for(desk.carol_user)
+    assert carol.get("/help/recipients/").status_code == 403
+    assert 'href="/help/recipients/"' not in carol.get("/help/requests/").content.decode()
+    alice = client_for(desk.alice)
+    assert 'href="/help/recipients/"' in alice.get("/help/requests/").content.decode()
+
+
 def test_reveal_needs_a_reason_and_is_audited(desk, client_for):
     bob = client_for(desk.bob)
     made = bob.post(f"{API}/recipients", body(desk), content_type="application/json").json()

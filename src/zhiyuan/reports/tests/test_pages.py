@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from docx import Document
@@ -253,6 +254,17 @@ def test_the_wording_page_shows_the_defaults_and_its_get_writes_nothing(district
     shown = {row["name"]: row["value"] for row in response.context["rows"]}
     assert shown == {"title": wording.DEFAULT_TITLE, **wording.DEFAULT}
     assert not ReportTemplate.objects.exists()
+
+
+def test_the_wording_page_explains_each_placeholder_in_the_readers_language(district, client_for):
+    client = client_for(district.alice)
+    chinese = client.get("/reports/wording/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    table = re.search(r'<table id="placeholders">.*?</table>', chinese, re.S).group(0)
+    meanings = re.findall(r"</code></td><td>(.*?)</td>", table)
+    assert len(meanings) == len(wording.PLACEHOLDERS)
+    assert [m for m in meanings if re.search(r"[A-Za-z]{2,}", m)] == []
+    english = client.get("/reports/wording/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<td>report year</td>" in english
 
 
 def test_a_saved_wording_is_offered_the_default_sentences_it_leaves_out(district, client_for):

@@ -153,6 +153,20 @@ def test_the_figures_in_the_hand_counted_tests_come_from_the_rollups(district):
     assert compute(Scope.of(district.district), START, END)["hours_approved"] == 6.0
 
 
+def test_active_volunteers_of_a_period_of_whole_days_come_from_the_rollups(district):
+    """A period not in whole months (ending on the 31st, as people type it) reads the whole
+    months from the rollup and only the days at its ends from the records."""
+    period = (dt.date(YEAR, 1, 13), dt.date(YEAR, 12, 31))  # carol in February only
+    before = compute(Scope.of(district.district), *period)["volunteers_active"]
+    # carol's February record rejected without a signal: unseen by the rollups
+    hidden = ServiceRecord.objects.filter(volunteer=district.carol, served_on__month=2)
+    assert hidden.filter(state="approved").update(state="rejected") == 1
+    rolled = compute(Scope.of(district.district), *period, use_snapshot=False)
+    raw = compute(Scope.of(district.district), *period, use_rollups=False)
+    assert rolled["volunteers_active"] == before
+    assert raw["volunteers_active"] == before - 1
+
+
 def test_rollups_and_records_agree_on_a_random_dataset(dataset):
     assert DailyServiceRollup.objects.count() > 100
     assert ActiveMonthsRollup.objects.filter(station__isnull=False).exists()

@@ -22,7 +22,13 @@ def post(client, url, data):
 
 @pytest.mark.parametrize(
     ("hours", "reason", "field"),
-    [(-1, "补录", "hours"), (0, "补录", "hours"), (99, "补录", "hours"), (1, "", "reason")],
+    [
+        (-1, "补录", "hours"),
+        (0, "补录", "hours"),
+        (99, "补录", "hours"),
+        ("NaN", "补录", "hours"),
+        (1, "", "reason"),
+    ],
 )
 def test_bad_entered_hours_are_refused(plan, client_for, hours, reason, field):
     _gina_held_the_guide_shift_two_days_ago(plan)
@@ -122,6 +128,32 @@ def test_a_correction_is_a_new_version_and_the_old_one_stays(records, client_for
         client, f"/api/v1/records/{record.pk}/correct", {"hours": "1", "reason": "再次更正"}
     )
     assert again.status_code == 409
+
+
+@pytest.mark.parametrize("hours", ["NaN", "sNaN", "Infinity", "25"])
+def test_a_correction_to_hours_that_cannot_be_is_refused_on_the_page(records, client_for, hours):
+    record = ServiceRecord.objects.get(volunteer=records.gina)
+    record.shift = None  # entered outside a shift: no shift's length bounds it
+    record.save(update_fields=["shift"])
+    response = client_for(records.carol_user).post(
+        f"/service/records/{record.pk}/", {"hours": hours, "reason": "提前离开"}
+    )
+    assert response.status_code == 200
+    assert ServiceRecord.objects.filter(volunteer=records.gina).count() == 1
+    record.refresh_from_db()
+    assert record.is_current
+
+
+def test_a_volunteer_cannot_claim_more_than_a_day_in_one_record(records, client_for):
+    record = ServiceRecord.objects.get(volunteer=records.gina)
+    asked = post(
+        client_for(records.gina.user),
+        "/api/v1/corrections",
+        {"record_id": record.pk, "hours": "99999", "message": "时长不对"},
+    )
+    assert asked.status_code == 400
+    assert "hours" in asked.json()["errors"]
+    assert not CorrectionRequest.objects.exists()
 
 
 def test_volunteer_asks_for_a_correction_and_the_organiser_accepts(records, client_for):
