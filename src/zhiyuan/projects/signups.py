@@ -24,7 +24,7 @@ from zhiyuan.core.prepared import Computed, Prepared, insert_compiled
 from zhiyuan.projects.eligibility import skills_needed, unmet_conditions
 from zhiyuan.projects.models import CalendarFeed, Project, Shift, SignUp
 from zhiyuan.projects.services import _check_organiser, _local, _tell
-from zhiyuan.volunteers.access import own_volunteer, own_volunteer_held
+from zhiyuan.volunteers.access import own_volunteer, own_volunteer_held, own_volunteer_id
 from zhiyuan.volunteers.models import Volunteer
 
 
@@ -106,10 +106,10 @@ def sign_up_for(*, actor: User, shift: Shift, volunteer: Volunteer) -> SignUp:
         return _take_place(volunteer=volunteer, shift=shift, needed=needed)
 
 
-def _places_of(**volunteer):
-    """The places a volunteer holds (confirmed or waitlisted): `volunteer_id=`, or the
-    signed-in volunteer's own by their account, `volunteer__user_id=`."""
-    return SignUp.objects.filter(state__in=SignUp.HOLDING, **volunteer)
+def _places_of(volunteer):
+    """The places a volunteer holds (confirmed or waitlisted): `volunteer` their id, or the
+    signed-in volunteer's own found by their account (`own_volunteer_id`)."""
+    return SignUp.objects.filter(volunteer_id=volunteer, state__in=SignUp.HOLDING)
 
 
 def _at_the_same_time(starts_at, ends_at) -> Q:
@@ -123,7 +123,7 @@ def _at_the_same_time(starts_at, ends_at) -> Q:
 # already holds this shift or another one at the given time: their places are theirs alone
 # to change once their row is locked, so the statement that waits for the shift's lock
 # answers that too, a round trip less on every sign-up.
-def _locked_shift(pk, starts_at, ends_at, **volunteer):
+def _locked_shift(pk, volunteer, starts_at, ends_at):
     return (
         Shift.objects.select_for_update(of=("self",))
         .select_related("activity__project")
@@ -136,30 +136,28 @@ def _locked_shift(pk, starts_at, ends_at, **volunteer):
             "activity__project__state",
         )
         .annotate(
-            repeat=Exists(_places_of(**volunteer).filter(shift_id=pk)),
-            overlap=Exists(_places_of(**volunteer).filter(_at_the_same_time(starts_at, ends_at))),
+            repeat=Exists(_places_of(volunteer).filter(shift_id=pk)),
+            overlap=Exists(_places_of(volunteer).filter(_at_the_same_time(starts_at, ends_at))),
         )
         .filter(pk=pk)[:1]
     )
 
 
 _LOCKED_SHIFT = Prepared(
-    lambda pk, volunteer_id, starts_at, ends_at: _locked_shift(
-        pk, starts_at, ends_at, volunteer_id=volunteer_id
-    )
+    lambda pk, volunteer_id, starts_at, ends_at: _locked_shift(pk, volunteer_id, starts_at, ends_at)
 )
 # The same for the signed-in volunteer's own sign-up, by their account: it goes to the server
 # with the lock of their row (own_volunteer_held), and runs once that is held.
 _OWN_LOCKED_SHIFT = Prepared(
     lambda pk, user_id, starts_at, ends_at: _locked_shift(
-        pk, starts_at, ends_at, volunteer__user_id=user_id
+        pk, own_volunteer_id(user_id), starts_at, ends_at
     )
 )
 # The volunteer's places at the same time, by another shift's times (a shift moved since the
 # caller read it).
 _HELD = Prepared(
     lambda volunteer_id, shift_id, starts_at, ends_at: (
-        _places_of(volunteer_id=volunteer_id)
+        _places_of(volunteer_id)
         .filter(Q(shift_id=shift_id) | _at_the_same_time(starts_at, ends_at))
         .values_list("shift_id", flat=True)
     )

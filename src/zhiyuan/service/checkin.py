@@ -27,7 +27,7 @@ from zhiyuan.projects.models import Shift, SignUp
 from zhiyuan.service.models import Attendance, ServiceRecord
 from zhiyuan.service.services import _check_organiser, _hours, _record
 from zhiyuan.stations.models import Station
-from zhiyuan.volunteers.access import own_volunteer_held
+from zhiyuan.volunteers.access import own_volunteer_held, own_volunteer_id
 from zhiyuan.volunteers.models import Volunteer
 
 OPENS_BEFORE = dt.timedelta(minutes=30)
@@ -53,7 +53,7 @@ _STATION = Prepared(
 _CONFIRMED_HERE = Prepared(
     lambda user_id, station_id: (
         SignUp.objects.filter(
-            volunteer__user_id=user_id,
+            volunteer_id=own_volunteer_id(user_id),
             state=SignUp.State.CONFIRMED,
             shift__activity__station_id=station_id,
         )
@@ -73,7 +73,7 @@ _CONFIRMED_HERE = Prepared(
 _OPEN_NOW = Prepared(
     lambda user_id: (
         Attendance.objects.select_for_update(of=("self",))
-        .filter(volunteer__user_id=user_id, checked_out_at__isnull=True)
+        .filter(volunteer_id=own_volunteer_id(user_id), checked_out_at__isnull=True)
         .select_related("shift__activity__project")[:1]
     )
 )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connections, transaction
+from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
@@ -35,6 +36,14 @@ def _checked(volunteer: Volunteer | None) -> Volunteer:
     return volunteer
 
 
+def own_volunteer_id(user_id):
+    """The id of an account's volunteer registration, as a scalar subquery: the statements
+    sent with the volunteer's lock (`own_volunteer_held`) name the volunteer by the account,
+    and the database then finds the rows by the volunteer's own indexes (a join through the
+    account made SQLite scan a shift's sign-ups: 1.2 ms a sign-up)."""
+    return Subquery(Volunteer._base_manager.filter(user_id=user_id).values("pk")[:1])
+
+
 @contextmanager
 def own_volunteer_held(
     actor, *also: tuple[Prepared, tuple]
@@ -42,7 +51,8 @@ def own_volunteer_held(
     """`transaction.atomic()`, holding the actor's own registration (`own_volunteer`) until it
     ends: the block runs as the only write of that volunteer (a sign-up, a scan). Yields the
     volunteer and the rows of `also`, core.prepared calls run once the row is held (each
-    `(prepared, args)`, by the actor's account, as the volunteer's id is not known before).
+    `(prepared, args)`, by the actor's account, `own_volunteer_id`, as the volunteer's id is
+    not known before).
 
     PostgreSQL reads, locks and checks the row inside the transaction, as it is once held,
     with one statement, and sends `also` with it (core.prepared.rows_together): the
