@@ -278,14 +278,13 @@ def rows_together(*calls: tuple[Prepared, tuple]) -> list[list]:
         else prepared._compiled_queryset(connection, args)
         for prepared, args in calls
     ]
-    together = getattr(connection, "one_round_trip", None)
-    if together is None or any(queryset is None for queryset in querysets):
+    if not getattr(connection, "pipelines", False) or any(q is None for q in querysets):
         return [prepared.rows(*args) for prepared, args in calls]
     fetched = []
     with _server_bound(connection):
         cursors = [connection.cursor() for _ in querysets]
         try:
-            with together():
+            with connection.one_round_trip():
                 for cursor, queryset in zip(cursors, querysets, strict=True):
                     cursor.execute(*queryset.query.get_compiler(using=connection.alias).as_sql())
             for cursor, queryset in zip(cursors, querysets, strict=True):

@@ -9,8 +9,17 @@ import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psycopg
 from django.db.backends.postgresql import base, operations
 from psycopg import pq
+
+# Statements sent together need psycopg's pipeline mode (libpq 14 or newer) and the parts of
+# its connection _one_round_trip drives (the same in psycopg 3.2 and 3.3); without them every
+# statement goes out as psycopg sends it.
+PIPELINES = psycopg.Pipeline.is_supported() and all(
+    hasattr(psycopg.Connection, name)
+    for name in ("_exec_command", "_get_tx_start_command", "_start_query")
+)
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -61,7 +70,8 @@ class FirstStatementBegins(base.ServerBindingCursor):
     def execute(self, query, params=None, *, prepare=None, binary=None):
         conn = self._conn
         if (
-            conn._autocommit
+            not PIPELINES
+            or conn._autocommit
             or conn._pipeline is not None
             or conn.pgconn.transaction_status != pq.TransactionStatus.IDLE
         ):
@@ -73,6 +83,8 @@ class FirstStatementBegins(base.ServerBindingCursor):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
+    # Whether `one_round_trip` sends its statements together (else one by one).
+    pipelines = PIPELINES
     # While set (server_bound), new cursors bind their parameters on the server.
     _bind_on_server = False
 

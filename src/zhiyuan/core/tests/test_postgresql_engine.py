@@ -263,3 +263,23 @@ def test_a_statement_sent_with_a_lock_sees_what_was_committed_while_it_waited():
         assert [skill.code for skill in found] == ["y-held", "y-new"]
     finally:
         other.close()
+
+
+def test_without_pipelines_statements_go_one_by_one(monkeypatch, begins, executes):
+    # libpq older than 14, or a psycopg whose connection no longer has what the engine drives.
+    from django.db import transaction
+
+    from zhiyuan.core.postgresql import base as engine
+    from zhiyuan.core.prepared import rows_together
+    from zhiyuan.volunteers.models import Skill
+
+    monkeypatch.setattr(engine, "PIPELINES", False)
+    monkeypatch.setattr(engine.DatabaseWrapper, "pipelines", False)
+    Skill.objects.create(code="z-one", name="Z one")
+    locked, listed = _skills_by_code()
+    with transaction.atomic():
+        held, found = rows_together((locked, ("z-one",)), (listed, ("z-", "z.")))
+    assert [skill.code for skill in held] == ["z-one"]
+    assert [skill.code for skill in found] == ["z-one"]
+    assert begins == [(b"BEGIN", False)]
+    assert [sent[1] for sent in executes] == [False, False]
