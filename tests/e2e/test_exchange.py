@@ -1,7 +1,8 @@
 """Exchange with the national system in a real browser.
 
-- the district office exports its region for a period and opens the file: the header names
-  the format and version, and carol's service record is there, her ID number masked.
+- the district office exports its region for a period: the export is written in the
+  background, the job's page shows its progress, then the download link; the file's header
+  names the format and version, and carol's service record is there, her ID number masked.
 - the office transfers in a file of records made elsewhere, then the same file again: the
   second time nothing is added; carol's hours count the transferred hours once, apart.
 """
@@ -12,6 +13,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
@@ -21,7 +23,12 @@ from zhiyuan.testing.factories import PASSWORD, days_ago, id_number
 pytestmark = pytest.mark.e2e
 
 
-def test_office_exports_its_region_and_opens_the_file(corps, new_page, sign_in):
+def test_office_exports_its_region_with_the_progress_bar_and_opens_the_file(
+    corps, new_page, sign_in, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path
+    # The real queue: the export waits until a worker takes it.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     ServiceRecord.objects.create(
         volunteer=corps.carol,
         team=corps.squad_1a,
@@ -38,8 +45,19 @@ def test_office_exports_its_region_and_opens_the_file(corps, new_page, sign_in):
     form = page.locator("#export-form")
     form.locator("input[name=start]").fill(days_ago(30).isoformat())
     form.locator("input[name=end]").fill(days_ago(0).isoformat())
+    page.locator("#export-exchange").click()
+
+    expect(page.locator("#export-status")).to_have_attribute("data-status", "queued")
+    expect(page.locator("#export-progress-bar")).to_have_attribute("value", "0")
+    expect(page.locator("#export-download")).to_have_count(0)
+
+    call_command("worker", burst=True, verbosity=0)
+
+    # The page polls its progress and shows the link once the file is written.
+    expect(page.locator("#export-status")).to_have_attribute("data-status", "done")
+    expect(page.locator("#export-progress-bar")).to_have_attribute("value", "100")
     with page.expect_download() as info:
-        page.locator("#export-exchange").click()
+        page.locator("#export-download").click()
     download = info.value
     assert download.suggested_filename.endswith(".jsonl")
     header, *records = [
@@ -56,6 +74,8 @@ def test_office_exports_its_region_and_opens_the_file(corps, new_page, sign_in):
     ]
     assert service[0]["证件号码"] == corps.carol.id_number_masked
     assert id_number(1) not in download.path().read_text(encoding="utf-8")
+    page.locator("#export-asked-on").click()
+    expect(page.locator("#exchange-exports")).to_contain_text("可以下载")
 
 
 def transfer_file(path) -> None:

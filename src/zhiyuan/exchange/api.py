@@ -1,4 +1,5 @@
-"""API: the exchange export (JSON Lines or .xlsx) and transfers in (转移接续)."""
+"""API: the exchange export (JSON Lines or .xlsx, a background export job) and transfers in
+(转移接续)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from zhiyuan.core.security import client_ip
 from zhiyuan.exchange import access, exports, selectors
 from zhiyuan.exchange.files import rows_from_records
 from zhiyuan.service.transfers import transfer_in
+from zhiyuan.spreadsheets.api import ExportJobOut
+from zhiyuan.spreadsheets.export_jobs import start_export
+from zhiyuan.spreadsheets.models import ExportJob
 
 router = Router(tags=["exchange"])
 
@@ -51,12 +54,15 @@ class TransferResultOut(TransferOut):
     added_hours: Decimal
 
 
-@router.post("/exchange/exports")
+@router.post("/exchange/exports", response={202: ExportJobOut})
 def export(request, payload: ExchangeExportIn):
-    """The scope's volunteers, teams, projects, activities, service records and certificates
-    for the period, in the exchange format (docs/exchange.md)."""
-    result = exports.export_exchange(
+    """Start writing the scope's volunteers, teams, projects, activities, service records and
+    certificates for the period, in the exchange format (docs/exchange.md), in the
+    background: poll the job's `url` (`GET /exports/{id}`), then fetch its `download_url`
+    (the caller only, for a day). `reveal` (with a reason) is audited when asked for."""
+    job = start_export(
         actor=request.auth,
+        kind=ExportJob.Kind.EXCHANGE,
         request=exports.ExchangeRequest(
             region_id=payload.region_id,
             start=payload.start,
@@ -67,10 +73,9 @@ def export(request, payload: ExchangeExportIn):
             ip_address=client_ip(request),
         ),
     )
-    response = HttpResponse(result.content, content_type=result.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-    response["X-Export-Counts"] = ",".join(f"{k}={v}" for k, v in result.counts.items())
-    return response
+    # A backend that runs at once (or a fast worker) may have finished it already.
+    job.refresh_from_db()
+    return Status(202, job)
 
 
 @router.get("/exchange/transfers", response=list[TransferOut])

@@ -1,22 +1,27 @@
 """The exchange export: a scope's volunteers, teams, projects, activities, service records and
 certificates for a period, in the versioned format of fields.py, as JSON Lines or .xlsx.
 
-Personal numbers (ID numbers, phones) are masked unless an office admin asks for full values
-with a reason, which writes one audit event (as the roster export does) before anything is read.
+It is a background export job (spreadsheets/export_jobs.py, kind `exchange`, registered from
+this app's `ready`): `check` runs when it is asked for, `write` in the worker, streaming the
+file (JSON Lines a line at a time, .xlsx through `XlsxBook`) with its progress. Personal
+numbers (ID numbers, phones) are masked unless an office admin asks for full values with a
+reason, which writes one audit event (as the roster export does) when the export is asked
+for, before anything is read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import IO
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhiyuan.accounts import scopes
 from zhiyuan.accounts.models import AuditEvent
@@ -24,15 +29,17 @@ from zhiyuan.accounts.services import record_reveal
 from zhiyuan.core import crypto
 from zhiyuan.core.errors import ValidationFailed
 from zhiyuan.exchange import fields
-from zhiyuan.exchange.access import region_for
+from zhiyuan.exchange.access import check_exchange, region_for
 from zhiyuan.places.models import Region
 from zhiyuan.projects.models import Activity, Project
 from zhiyuan.service.models import Certificate, ServiceRecord
-from zhiyuan.spreadsheets.writing import XLSX_TYPE, XlsxBook, export_title
+from zhiyuan.spreadsheets.export_jobs import ExportKind
+from zhiyuan.spreadsheets.exports import PROGRESS_EVERY, Progress
+from zhiyuan.spreadsheets.writing import XlsxBook, export_title
 from zhiyuan.teams.models import Team
 from zhiyuan.volunteers.models import Skill, Volunteer
 
-FORMATS = {"jsonl": "application/x-ndjson; charset=utf-8", "xlsx": XLSX_TYPE}
+FORMATS = ("jsonl", "xlsx")
 MAX_DAYS = 3 * 366
 CHUNK = 2000
 GENDER_CODES = {"M": "1", "F": "2"}  # GB/T 2261.1
@@ -48,13 +55,22 @@ class ExchangeRequest:
     reason: str = ""
     ip_address: str | None = None
 
+    def as_params(self) -> dict:
+        """The request as JSON (the job keeps it), without the address."""
+        params = asdict(self)
+        params.pop("ip_address")
+        params.update(start=self.start.isoformat(), end=self.end.isoformat())
+        return params
 
-@dataclass(frozen=True)
-class ExchangeExport:
-    filename: str
-    content_type: str
-    content: bytes
-    counts: dict[str, int]
+    @classmethod
+    def from_params(cls, params: dict) -> ExchangeRequest:
+        return cls(
+            **{
+                **params,
+                "start": dt.date.fromisoformat(params["start"]),
+                "end": dt.date.fromisoformat(params["end"]),
+            }
+        )
 
 
 def _check(request: ExchangeRequest) -> None:
@@ -102,6 +118,24 @@ class _Source:
             state__in=[Project.State.PUBLISHED, Project.State.CLOSED],
             starts_on__lte=end,
             ends_on__gte=start,
+        )
+        self.activities = Activity.objects.filter(
+            project__in=self.projects.values("pk"),
+            starts_at__gte=self.since,
+            starts_at__lt=self.until,
+        )
+        self.records = ServiceRecord.objects.filter(
+            volunteer__in=self.people.values("pk"),
+            is_current=True,
+            state=ServiceRecord.State.APPROVED,
+            served_on__gte=start,
+            served_on__lte=end,
+        )
+        self.certificates = Certificate.objects.filter(
+            volunteer__in=self.people.values("pk"),
+            state=Certificate.State.ISSUED,
+            issued_on__gte=start,
+            issued_on__lte=end,
         )
 
     def _personal(self, row: dict, field: str) -> str:
@@ -195,24 +229,30 @@ class _Source:
                 "team": row["organiser__name"],
             }
 
+    def total(self) -> int:
+        """Rows of the file (beside its header), for the progress bar."""
+        return sum(
+            qs.count()
+            for qs in (
+                self.volunteers,
+                self.teams,
+                self.projects,
+                self.activities,
+                self.records,
+                self.certificates,
+            )
+        )
+
     def activity(self) -> Iterator[dict]:
-        rows = (
-            Activity.objects.filter(
-                project__in=self.projects.values("pk"),
-                starts_at__gte=self.since,
-                starts_at__lt=self.until,
-            )
-            .order_by("starts_at", "id")
-            .values(
-                "id",
-                "project_id",
-                "title",
-                "station__name",
-                "address",
-                "starts_at",
-                "ends_at",
-                "status",
-            )
+        rows = self.activities.order_by("starts_at", "id").values(
+            "id",
+            "project_id",
+            "title",
+            "station__name",
+            "address",
+            "starts_at",
+            "ends_at",
+            "status",
         )
         for row in rows.iterator(chunk_size=CHUNK):
             yield {
@@ -224,35 +264,25 @@ class _Source:
             }
 
     def record(self) -> Iterator[dict]:
-        rows = (
-            ServiceRecord.objects.filter(
-                volunteer__in=self.people.values("pk"),
-                is_current=True,
-                state=ServiceRecord.State.APPROVED,
-                served_on__gte=self.start,
-                served_on__lte=self.end,
-            )
-            .order_by("served_on", "id")
-            .values(
-                "id",
-                "volunteer__national_no",
-                "volunteer__volunteer_no",
-                "volunteer__real_name",
-                "volunteer__id_type",
-                "volunteer__id_number_encrypted",
-                "volunteer__id_number_masked",
-                "served_on",
-                "hours",
-                "content",
-                "persons_served",
-                "project_id",
-                "project__name",
-                "shift__activity_id",
-                "team_id",
-                "team__name",
-                "source",
-                "created_at",
-            )
+        rows = self.records.order_by("served_on", "id").values(
+            "id",
+            "volunteer__national_no",
+            "volunteer__volunteer_no",
+            "volunteer__real_name",
+            "volunteer__id_type",
+            "volunteer__id_number_encrypted",
+            "volunteer__id_number_masked",
+            "served_on",
+            "hours",
+            "content",
+            "persons_served",
+            "project_id",
+            "project__name",
+            "shift__activity_id",
+            "team_id",
+            "team__name",
+            "source",
+            "created_at",
         )
         for row in rows.iterator(chunk_size=CHUNK):
             yield {
@@ -276,31 +306,22 @@ class _Source:
             }
 
     def certificate(self) -> Iterator[dict]:
-        rows = (
-            Certificate.objects.filter(
-                volunteer__in=self.people.values("pk"),
-                state=Certificate.State.ISSUED,
-                issued_on__gte=self.start,
-                issued_on__lte=self.end,
-            )
-            .order_by("issued_on", "id")
-            .values(
-                "number",
-                "volunteer__national_no",
-                "volunteer__volunteer_no",
-                "volunteer__real_name",
-                "volunteer__id_number_encrypted",
-                "volunteer__id_number_masked",
-                "team_id",
-                "team__name",
-                "period_from",
-                "period_to",
-                "total_hours",
-                "content",
-                "responsible_person",
-                "handler_name",
-                "issued_on",
-            )
+        rows = self.certificates.order_by("issued_on", "id").values(
+            "number",
+            "volunteer__national_no",
+            "volunteer__volunteer_no",
+            "volunteer__real_name",
+            "volunteer__id_number_encrypted",
+            "volunteer__id_number_masked",
+            "team_id",
+            "team__name",
+            "period_from",
+            "period_to",
+            "total_hours",
+            "content",
+            "responsible_person",
+            "handler_name",
+            "issued_on",
         )
         for row in rows.iterator(chunk_size=CHUNK):
             yield {
@@ -350,42 +371,63 @@ def _header(region: Region, request: ExchangeRequest) -> dict:
     }
 
 
-def export_exchange(*, actor, request: ExchangeRequest) -> ExchangeExport:
-    """The scope's exchange file. Full values: the actor runs the scope's office (the getter
-    checks) and gives a reason; the audit event is written before anything is read."""
+def check(*, actor, request: ExchangeRequest) -> None:
+    """Refuse an export that may not or cannot run, before it is queued. Full values: the
+    actor runs the scope's office (the getter checks) and gives a reason; the audit event is
+    written here, before anything is read."""
+    region = region_for(actor, request.region_id)
+    _check(request)
+    if not request.reveal:
+        return
+    count = _Source(region, request.start, request.end, request.reveal).volunteers.count()
+    record_reveal(
+        actor=actor,
+        subject_type="exchange_export",
+        subject_id=str(region.pk),
+        subject_label=_("%(count)d volunteers of %(region)s")
+        % {"count": count, "region": region.name},
+        field="id_number,phone",
+        reason=request.reason,
+        ip_address=request.ip_address,
+        action=AuditEvent.Action.EXPORT,
+    )
+
+
+def total(*, actor, request: ExchangeRequest) -> int:
+    region = region_for(actor, request.region_id)
+    return _Source(region, request.start, request.end, request.reveal).total()
+
+
+class _Counter:
+    """Rows written so far, told to the job every `PROGRESS_EVERY`."""
+
+    def __init__(self, progress: Progress):
+        self.progress, self.n = progress, 0
+
+    def __call__(self) -> None:
+        self.n += 1
+        if not self.n % PROGRESS_EVERY:
+            self.progress(self.n)
+
+
+def write(*, actor, request: ExchangeRequest, out: IO[bytes], progress: Progress) -> str:
+    """The scope's exchange file streamed into `out`; returns its name. The scope is checked
+    again (the worker runs later than the request)."""
     region = region_for(actor, request.region_id)
     _check(request)
     source = _Source(region, request.start, request.end, request.reveal)
-    if request.reveal:
-        count = source.volunteers.count()
-        record_reveal(
-            actor=actor,
-            subject_type="exchange_export",
-            subject_id=str(region.pk),
-            subject_label=_("%(count)d volunteers of %(region)s")
-            % {"count": count, "region": region.name},
-            field="id_number,phone",
-            reason=request.reason,
-            ip_address=request.ip_address,
-            action=AuditEvent.Action.EXPORT,
-        )
-    counts: dict[str, int] = {}
     header = _header(region, request)
-    stem = f"exchange-{region.code}-{request.start:%Y%m%d}-{request.end:%Y%m%d}"
+    written = _Counter(progress)
     if request.format == "jsonl":
-        out = io.StringIO()
-        out.write(json.dumps(header, ensure_ascii=False) + "\n")
+        out.write(json.dumps(header, ensure_ascii=False).encode() + b"\n")
         for kind in fields.RECORD_TYPES:
-            n = 0
             for row in getattr(source, kind.key)():
                 line = {fields.RECORD_TYPE: kind.name}
                 line.update(
                     zip(kind.names, (_json_value(v) for v in _values(kind, row)), strict=True)
                 )
-                out.write(json.dumps(line, ensure_ascii=False) + "\n")
-                n += 1
-            counts[kind.key] = n
-        content = out.getvalue().encode("utf-8")
+                out.write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
+                written()
     else:
         book = XlsxBook()
         title = export_title(
@@ -402,10 +444,20 @@ def export_exchange(*, actor, request: ExchangeRequest) -> ExchangeExport:
                 )
         for kind in fields.RECORD_TYPES:
             sheet = book.sheet(kind.name, kind.names, title=title)
-            n = 0
             for row in getattr(source, kind.key)():
                 sheet.append([v if v is not None else "" for v in _values(kind, row)])
-                n += 1
-            counts[kind.key] = n
-        content = book.save()
-    return ExchangeExport(f"{stem}.{request.format}", FORMATS[request.format], content, counts)
+                written()
+        book.save(out)
+    progress(written.n)
+    return f"exchange-{region.code}-{request.start:%Y%m%d}-{request.end:%Y%m%d}.{request.format}"
+
+
+EXPORT = ExportKind(
+    request=ExchangeRequest,
+    check_access=check_exchange,
+    check=check,
+    total=total,
+    write=write,
+    page="exchange:index",
+    title=gettext_lazy("Exchange with the national system"),
+)

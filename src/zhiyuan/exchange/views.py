@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +19,10 @@ from zhiyuan.exchange import access, exports, fields, selectors
 from zhiyuan.exchange.files import read_transfer_file
 from zhiyuan.exchange.forms import ExchangeExportForm, TransferForm
 from zhiyuan.service.transfers import transfer_in
+from zhiyuan.spreadsheets.export_jobs import start_export
+from zhiyuan.spreadsheets.models import ExportJob
+
+EXPORTS_SHOWN = 5
 
 
 def _export_form(request, data=None) -> ExchangeExportForm:
@@ -33,6 +37,7 @@ def _page(request, export_form=None, transfer_form=None, row_errors=(), status=2
             "export_form": export_form or _export_form(request),
             "transfer_form": transfer_form or TransferForm(),
             "batches": selectors.transfer_batches(request.user)[:20],
+            "exports": selectors.exchange_exports(request.user)[:EXPORTS_SHOWN],
             "row_errors": row_errors,
             "record_types": fields.RECORD_TYPES,
             "transfer_columns": [names[0] for names in fields.TRANSFER_COLUMNS.values()],
@@ -59,8 +64,9 @@ def export(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            result = exports.export_exchange(
+            job = start_export(
                 actor=request.user,
+                kind=ExportJob.Kind.EXCHANGE,
                 request=exports.ExchangeRequest(
                     region_id=data["region"].pk if data.get("region") else None,
                     start=data["start"],
@@ -78,9 +84,7 @@ def export(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            response = HttpResponse(result.content, content_type=result.content_type)
-            response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-            return response
+            return redirect("spreadsheets:export_job", job_id=job.pk)
     return _page(request, export_form=form, status=400)
 
 

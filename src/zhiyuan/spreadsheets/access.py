@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from zhiyuan.accounts import scopes
-from zhiyuan.core.errors import NotFound
+from zhiyuan.core.errors import NotFound, PermissionDenied
 from zhiyuan.spreadsheets.models import ExportJob, ImportJob
 from zhiyuan.teams.selectors import managed_team_paths
 
@@ -25,6 +25,11 @@ def job_for(user, job_id: int) -> ImportJob:
 def may_export(user) -> bool:
     """Office admins (their region) and team admins (their members) may export rosters."""
     return bool(scopes.admin_region_paths(user) or managed_team_paths(user))
+
+
+def check_export(user) -> None:
+    if not may_export(user):
+        raise PermissionDenied(_("Only office and team admins may export rosters."))
 
 
 def export_for(user, job_id: int) -> ExportJob:

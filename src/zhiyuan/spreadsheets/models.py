@@ -239,12 +239,14 @@ class ValueSynonym(models.Model):
 
 
 class ExportJob(models.Model):
-    """A roster or hours export written in the background for the one person who asked;
-    its file is kept for a day (`KEEP`), then deleted."""
+    """A roster, hours or exchange export written in the background for the one person who
+    asked; its file is kept for a day (`KEEP`), then deleted. Each kind's rules live in its
+    app (`export_jobs.ExportKind`)."""
 
     class Kind(models.TextChoices):
         ROSTER = "roster", _("Volunteer roster")
         HOURS = "hours", _("Service hours")
+        EXCHANGE = "exchange", _("Exchange file for the national system")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

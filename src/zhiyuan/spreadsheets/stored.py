@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import json
 import zlib
+from collections.abc import Iterator
+from typing import IO
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -22,6 +24,25 @@ def seal(data: bytes) -> bytes:
 
 def unseal(token: bytes) -> bytes:
     return base64.b64decode(crypto.decrypt(token.decode("ascii")))
+
+
+SEAL_CHUNK = 1024 * 1024
+
+
+def seal_file(source: str, target: str) -> None:
+    """`source` sealed into `target` a chunk a line, never whole in memory (an export may be
+    hundreds of megabytes)."""
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        while chunk := src.read(SEAL_CHUNK):
+            dst.write(seal(chunk) + b"\n")
+
+
+def unsealed_chunks(handle: IO[bytes]) -> Iterator[bytes]:
+    """The content of a file sealed by `seal_file` (or whole by `seal`: one line), a chunk
+    at a time."""
+    for line in handle:
+        if line.strip():
+            yield unseal(line.strip())
 
 
 def source_bytes(job: ImportJob) -> bytes:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -238,8 +238,10 @@ def error_report(request, job_id: int):
 
 
 def _require_exporter(user) -> None:
-    if not access.may_export(user):
-        raise DjangoPermissionDenied(_("Only office and team admins may export rosters."))
+    try:
+        access.check_export(user)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(str(exc.message)) from None
 
 
 def _export_context(request, form):
@@ -302,16 +304,21 @@ def export_hours(request):
     return _start_export(request, ExportJob.Kind.HOURS)
 
 
+def _job_context(job: ExportJob) -> dict:
+    # The page that asks for this kind of export: the way back, and to ask again.
+    return {"job": job, "asked_on": export_jobs.kind_of(job)}
+
+
 @login_required
 def export_job(request, job_id: int):
     job = get_or_page_error(access.export_for, request.user, job_id)
-    return render(request, "spreadsheets/export_job.html", {"job": job})
+    return render(request, "spreadsheets/export_job.html", _job_context(job))
 
 
 @login_required
 def export_progress(request, job_id: int):
     job = get_or_page_error(access.export_for, request.user, job_id)
-    return render(request, "spreadsheets/_export_progress.html", {"job": job})
+    return render(request, "spreadsheets/_export_progress.html", _job_context(job))
 
 
 def export_response(job: ExportJob):
@@ -325,13 +332,14 @@ def export_response(job: ExportJob):
             if job.status != ExportJob.Status.FAILED
             else _("This export failed: ask for it again.")
         )
+    content_type = export_jobs.content_type(job)
     content = export_jobs.file_content(job)
     if content is not None:
-        response = HttpResponse(content, content_type=XLSX)
+        response = StreamingHttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(True, job.filename)
         return response
     return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type
     )
 
 

@@ -33,6 +33,7 @@ from zhiyuan.core.text import FORMULA_TRIGGERS, starts_like_formula
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
+JSONL_TYPE = "application/x-ndjson; charset=utf-8"
 # Excel's limit is 1,048,576 rows; a sheet per half million keeps each one quick to open.
 ROWS_PER_SHEET = 500_000
 # Widths are fitted to the header and this many rows (write-only sheets fix them up front).
