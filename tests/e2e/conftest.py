@@ -132,3 +132,25 @@ def sign_in():
         expect(page.locator("header form[action='/accounts/logout/']")).to_be_visible()
 
     return go
+
+
+@pytest.fixture
+def export_downloaded():
+    """`export_downloaded(page)`: on an export job's page just asked for, the job waits queued
+    at 0 with no link; the worker runs it; the page, polling, shows it done at 100 and the
+    link, which is clicked. Returns the download."""
+    from django.core.management import call_command
+    from playwright.sync_api import expect
+
+    def go(page):
+        expect(page.locator("#export-status")).to_have_attribute("data-status", "queued")
+        expect(page.locator("#export-progress-bar")).to_have_attribute("value", "0")
+        expect(page.locator("#export-download")).to_have_count(0)
+        call_command("worker", burst=True, verbosity=0)
+        expect(page.locator("#export-status")).to_have_attribute("data-status", "done")
+        expect(page.locator("#export-progress-bar")).to_have_attribute("value", "100")
+        with page.expect_download() as info:
+            page.locator("#export-download").click()
+        return info.value
+
+    return go

@@ -13,7 +13,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_office_exports_its_region_with_the_progress_bar_and_opens_the_file(
-    corps, new_page, sign_in, settings, tmp_path
+    corps, new_page, sign_in, export_downloaded, settings, tmp_path
 ):
     settings.DATA_DIR = tmp_path
     # The real queue: the export waits until a worker takes it.
@@ -46,19 +45,7 @@ def test_office_exports_its_region_with_the_progress_bar_and_opens_the_file(
     form.locator("input[name=start]").fill(days_ago(30).isoformat())
     form.locator("input[name=end]").fill(days_ago(0).isoformat())
     page.locator("#export-exchange").click()
-
-    expect(page.locator("#export-status")).to_have_attribute("data-status", "queued")
-    expect(page.locator("#export-progress-bar")).to_have_attribute("value", "0")
-    expect(page.locator("#export-download")).to_have_count(0)
-
-    call_command("worker", burst=True, verbosity=0)
-
-    # The page polls its progress and shows the link once the file is written.
-    expect(page.locator("#export-status")).to_have_attribute("data-status", "done")
-    expect(page.locator("#export-progress-bar")).to_have_attribute("value", "100")
-    with page.expect_download() as info:
-        page.locator("#export-download").click()
-    download = info.value
+    download = export_downloaded(page)
     assert download.suggested_filename.endswith(".jsonl")
     header, *records = [
         json.loads(line) for line in download.path().read_text(encoding="utf-8").splitlines()

@@ -16,7 +16,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
@@ -143,7 +142,7 @@ def test_office_maps_unknown_skill_words_then_imports_everyone(
 
 
 def test_office_exports_a_year_of_hours_with_the_progress_bar_and_opens_the_file(
-    corps, new_page, sign_in, settings, tmp_path
+    corps, new_page, sign_in, export_downloaded, settings, tmp_path
 ):
     from decimal import Decimal
 
@@ -177,19 +176,7 @@ def test_office_exports_a_year_of_hours_with_the_progress_bar_and_opens_the_file
     form.locator("input[name=date_from]").fill(f"{year}-01-01")
     form.locator("input[name=date_to]").fill(f"{year}-12-31")
     page.locator("#export-hours").click()
-
-    expect(page.locator("#export-status")).to_have_attribute("data-status", "queued")
-    expect(page.locator("#export-progress-bar")).to_have_attribute("value", "0")
-    expect(page.locator("#export-download")).to_have_count(0)
-
-    call_command("worker", burst=True, verbosity=0)
-
-    # The page polls its progress and shows the link once the file is written.
-    expect(page.locator("#export-status")).to_have_attribute("data-status", "done")
-    expect(page.locator("#export-progress-bar")).to_have_attribute("value", "100")
-    with page.expect_download() as info:
-        page.locator("#export-download").click()
-    download = info.value
+    download = export_downloaded(page)
     assert download.suggested_filename == f"服务时长-{year}0101-{year}1231.xlsx"
     book = load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True)
     assert book.sheetnames == ["志愿者服务时长"] + [
