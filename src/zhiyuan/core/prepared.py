@@ -280,23 +280,23 @@ def rows_together(*calls: tuple[Prepared, tuple]) -> list[list]:
     ]
     if not getattr(connection, "pipelines", False) or any(q is None for q in querysets):
         return [prepared.rows(*args) for prepared, args in calls]
-    fetched = []
+    # Each compiled queryset answers with its noted statement (Prepared._queryset).
+    compilers = [q.query.get_compiler(using=connection.alias) for q in querysets]
     with _server_bound(connection):
-        cursors = [connection.cursor() for _ in querysets]
+        cursors = [connection.cursor() for _ in compilers]
         try:
             with connection.one_round_trip():
-                for cursor, queryset in zip(cursors, querysets, strict=True):
-                    cursor.execute(*queryset.query.get_compiler(using=connection.alias).as_sql())
-            for cursor, queryset in zip(cursors, querysets, strict=True):
-                compiler = queryset.query.get_compiler(using=connection.alias)
-                rows = [row[: compiler.col_count] for row in cursor.fetchall()]
-                fetched.append(rows)
+                for cursor, compiler in zip(cursors, compilers, strict=True):
+                    cursor.execute(*compiler.as_sql())
+            fetched = [
+                [row[: compiler.col_count] for row in cursor.fetchall()]
+                for cursor, compiler in zip(cursors, compilers, strict=True)
+            ]
         finally:
             for cursor in cursors:
                 cursor.close()
     results = []
-    for queryset, rows in zip(querysets, fetched, strict=True):
-        compiler = queryset.query.get_compiler(using=connection.alias)
+    for queryset, compiler, rows in zip(querysets, compilers, fetched, strict=True):
         compiler.execute_sql = lambda *args, rows=rows, **kwargs: iter([rows] if rows else [])
         results.append(list(queryset))
     return results

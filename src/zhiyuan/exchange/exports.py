@@ -34,7 +34,7 @@ from zhiyuan.places.models import Region
 from zhiyuan.projects.models import Activity, Project
 from zhiyuan.service.models import Certificate, ServiceRecord
 from zhiyuan.spreadsheets.export_jobs import ExportKind
-from zhiyuan.spreadsheets.exports import PROGRESS_EVERY, Progress
+from zhiyuan.spreadsheets.exports import Counted, Progress
 from zhiyuan.spreadsheets.writing import XlsxBook, export_title
 from zhiyuan.teams.models import Team
 from zhiyuan.volunteers.models import Skill, Volunteer
@@ -398,18 +398,6 @@ def total(*, actor, request: ExchangeRequest) -> int:
     return _Source(region, request.start, request.end, request.reveal).total()
 
 
-class _Counter:
-    """Rows written so far, told to the job every `PROGRESS_EVERY`."""
-
-    def __init__(self, progress: Progress):
-        self.progress, self.n = progress, 0
-
-    def __call__(self) -> None:
-        self.n += 1
-        if not self.n % PROGRESS_EVERY:
-            self.progress(self.n)
-
-
 def write(*, actor, request: ExchangeRequest, out: IO[bytes], progress: Progress) -> str:
     """The scope's exchange file streamed into `out`; returns its name. The scope is checked
     again (the worker runs later than the request)."""
@@ -417,7 +405,7 @@ def write(*, actor, request: ExchangeRequest, out: IO[bytes], progress: Progress
     _check(request)
     source = _Source(region, request.start, request.end, request.reveal)
     header = _header(region, request)
-    written = _Counter(progress)
+    written = Counted(progress)
     if request.format == "jsonl":
         out.write(json.dumps(header, ensure_ascii=False).encode() + b"\n")
         for kind in fields.RECORD_TYPES:

@@ -39,6 +39,18 @@ PROGRESS_EVERY = 5000
 Progress = Callable[[int], None]
 
 
+class Counted:
+    """Rows written so far (`n`), one call a row, told to the job every `PROGRESS_EVERY`."""
+
+    def __init__(self, progress: Progress):
+        self.progress, self.n = progress, 0
+
+    def __call__(self) -> None:
+        self.n += 1
+        if not self.n % PROGRESS_EVERY:
+            self.progress(self.n)
+
+
 @dataclass(frozen=True)
 class ExportRequest:
     reveal: bool = False
@@ -217,7 +229,7 @@ def write_roster(*, actor, request: ExportRequest, book: XlsxBook, progress: Pro
         ],
         title=export_title(_("Volunteer roster"), _scope_label(actor, request)),
     )
-    count = 0
+    written = Counted(progress)
     for row in qs.order_by("volunteer_no").values(*ROSTER_FIELDS).iterator(chunk_size=CHUNK):
         id_number, phone = _identity(row, request.reveal, communities)
         subdistrict, community = regions.get(row["community_id"], ("", ""))
@@ -239,10 +251,8 @@ def write_roster(*, actor, request: ExportRequest, book: XlsxBook, progress: Pro
                 row["created_at"].date(),
             ]
         )
-        count += 1
-        if not count % PROGRESS_EVERY:
-            progress(count)
-    progress(count)
+        written()
+    progress(written.n)
     return f"{_('Volunteer roster')}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
@@ -376,7 +386,7 @@ def write_hours(*, actor, request: ExportRequest, book: XlsxBook, progress: Prog
     states = {k: str(v) for k, v in ServiceRecord.State.choices}
     year = month = 0
     detail = None
-    written = 0
+    written = Counted(progress)
     no_one = ("", "")
     for served_on, volunteer_id, team, project, content, hours, persons, source, state in (
         records.order_by("served_on", "id")
@@ -412,10 +422,8 @@ def write_hours(*, actor, request: ExportRequest, book: XlsxBook, progress: Prog
                 states.get(state, state),
             ]
         )
-        written += 1
-        if not written % PROGRESS_EVERY:
-            progress(written)
+        written()
     if detail is None:
         book.sheet(_("Service records"), header, title=title)
-    progress(written)
+    progress(written.n)
     return f"{_('Service hours')}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"

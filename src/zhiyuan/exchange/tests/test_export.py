@@ -13,6 +13,7 @@ from django.urls import reverse
 from zhiyuan.accounts.models import AuditEvent
 from zhiyuan.exchange import exports, fields
 from zhiyuan.service.models import Certificate, ServiceRecord
+from zhiyuan.spreadsheets import exports as spreadsheet_exports
 from zhiyuan.spreadsheets import stored
 from zhiyuan.spreadsheets.models import ExportJob
 from zhiyuan.testing.factories import days_ago, id_number, read_xlsx
@@ -126,7 +127,7 @@ def test_the_export_answers_at_once_with_a_queued_job_the_worker_writes(corps, s
 
 
 def test_the_file_is_written_a_line_at_a_time_with_its_progress(corps, served, monkeypatch):
-    monkeypatch.setattr(exports, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(spreadsheet_exports, "PROGRESS_EVERY", 2)
     out, told = io.BytesIO(), []
     request = exports.ExchangeRequest(region_id=None, start=days_ago(60), end=days_ago(0))
     name = exports.write(actor=corps.alice, request=request, out=out, progress=told.append)
